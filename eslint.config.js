@@ -1,0 +1,23 @@
+// ESLint flat config: typescript-eslint's recommended rules over src/ and test/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'output/', 'dist/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-globals': ['error', { name: 'Math.random', message: 'use the seeded RNG from src/engine' }],
+      'no-restricted-properties': ['error',
+        { object: 'Math', property: 'random', message: 'Use the seeded Rng from src/engine: runs must be deterministic.' },
+        { object: 'Date', property: 'now', message: 'No wall-clock reads in the simulator: pass time explicitly.' }],
+    },
+  },
+  {
+    files: ['src/sim/progress.ts', 'src/sim/bench*.ts', 'test/**', 'bin/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);

@@ -1,0 +1,29 @@
+// `moesim catalog [name]`: list the hardware and model presets, or show one with every figure and its source.
+import { stringify as toYaml } from 'yaml';
+import { InputError } from '../engine/index.ts';
+import { toJsonText } from '../report/index.ts';
+import { getChip, getSystem, listChips, listPresets } from '../topology/index.ts';
+import { listModelPresets } from '../workloads/index.ts';
+import type { CliIo } from './io.ts';
+
+export function catalogCommand(name: string | undefined, options: { json: boolean }, io: CliIo): number {
+  const systems = listPresets();
+  const chips = listChips();
+  if (name === undefined) {
+    const listing = { systems, chips, models: listModelPresets() };
+    if (options.json) io.stdout(toJsonText(listing));
+    else {
+      io.stdout(
+        `systems: ${systems.join(', ')}\nchips:   ${chips.join(', ')}\nmodels:  ${listing.models.join(', ')}\n` +
+          '(moesim catalog <name> shows one entry with the source of every figure)\n',
+      );
+    }
+    return 0;
+  }
+  let entry: unknown;
+  if (systems.includes(name)) entry = getSystem(name);
+  else if (chips.includes(name)) entry = getChip(name);
+  else throw new InputError(`catalog: unknown preset "${name}"; systems: ${systems.join(', ')}; chips: ${chips.join(', ')}`);
+  io.stdout(options.json ? toJsonText(entry) : toYaml(entry));
+  return 0;
+}

@@ -1,0 +1,44 @@
+// `moesim run <scenario>`: route, simulate one step, write the report and print the summary.
+import { join } from 'node:path';
+import { InputError } from '../engine/index.ts';
+import { summaryTable, toJsonText, writeRunReport } from '../report/index.ts';
+import { loadScenarioFile, resolveScenario, runScenario } from '../sim/index.ts';
+import type { CliIo } from './io.ts';
+import { createProgress, progressEnabled } from './progress.ts';
+
+export interface RunCommandOptions {
+  out?: string;
+  backend?: string;
+  trace: boolean;
+  quiet: boolean;
+  json: boolean;
+}
+
+const BACKENDS = ['wasm', 'cpu', 'node'] as const;
+
+export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
+  const scenario = loadScenarioFile(file);
+  if (options.backend !== undefined) {
+    const backend = BACKENDS.find((b) => b === options.backend);
+    if (!backend) throw new InputError(`--backend: got "${options.backend}"; accepted: ${BACKENDS.join(', ')}`, 'backend');
+    scenario.backend = backend;
+  }
+  if (!options.trace) scenario.output.trace = false;
+  const resolved = resolveScenario(scenario);
+  const progress = createProgress('routing', progressEnabled(options.quiet || options.json));
+  let result;
+  try {
+    result = await runScenario(resolved, { onRoutingProgress: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.stop();
+  }
+  for (const note of result.notes) io.stderr(`moesim: note: ${note}\n`);
+  const dir = options.out ?? scenario.output.dir ?? join('output', scenario.name);
+  const written = writeRunReport(result, dir, { trace: scenario.output.trace });
+  if (options.json) {
+    io.stdout(toJsonText(result.summary));
+  } else if (!options.quiet) {
+    io.stdout(`${summaryTable(result.summary)}\n\nwrote ${written.files.join(', ')}\n`);
+  }
+  return 0;
+}

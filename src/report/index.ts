@@ -1,0 +1,8 @@
+// Public door of src/report: report files and printed tables made from a run's results.
+export { chromeTrace } from './chrome-trace.ts';
+export { expertsCsv } from './experts-csv.ts';
+export { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
+export { toJsonText } from './json-text.ts';
+export { summaryTable } from './summary-table.ts';
+export type { WrittenReport } from './write-report.ts';
+export { writeRunReport } from './write-report.ts';

@@ -1,0 +1,26 @@
+// Write a run's report files: summary.json, experts.csv and (optionally) trace.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunResult } from '../sim/index.ts';
+import { chromeTrace } from './chrome-trace.ts';
+import { expertsCsv } from './experts-csv.ts';
+import { toJsonText } from './json-text.ts';
+
+export interface WrittenReport {
+  dir: string;
+  files: string[];
+}
+
+export function writeRunReport(result: RunResult, dir: string, options: { trace: boolean }): WrittenReport {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, text: string): void => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    files.push(path);
+  };
+  write('summary.json', toJsonText(result.summary));
+  write('experts.csv', expertsCsv(result));
+  if (options.trace) write('trace.json', toJsonText(chromeTrace(result), false));
+  return { dir, files };
+}

@@ -1,0 +1,54 @@
+// The tfjs gate: scores = act(X · W) for a batch of tokens, then top-k per token and the mean probability per expert.
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../engine/index.ts';
+import type { RouterInput } from './router-input.ts';
+
+export interface GateOutput {
+  /** [tokens · k] expert ids in descending score order. */
+  topExperts: Int32Array;
+  /** [tokens · k] scores of those experts. */
+  topScores: Float32Array;
+  /** [experts] mean score over all tokens (P_i of the auxiliary loss). */
+  meanScore: Float32Array;
+  k: number;
+}
+
+export type GateActivation = 'softmax' | 'sigmoid';
+
+/** A seeded gating matrix W [hidden, experts] with N(0, 1/hidden) entries. */
+export function randomGateMatrix(rng: Rng, hidden: number, experts: number): Float32Array {
+  const w = new Float32Array(hidden * experts);
+  rng.fillNormal(w, 0, 1 / Math.sqrt(hidden));
+  return w;
+}
+
+/** Run the gate on tfjs; every intermediate tensor is disposed inside tf.tidy. */
+export function runGate(input: RouterInput, weights: Float32Array, experts: number, k: number, activation: GateActivation): GateOutput {
+  const tokens = input.groups * input.groupSize;
+  return tf.tidy(() => {
+    const x = tf.tensor2d(input.features, [tokens, input.hidden]);
+    const w = tf.tensor2d(weights, [input.hidden, experts]);
+    const logits = tf.matMul(x, w);
+    const scores = activation === 'softmax' ? tf.softmax(logits) : tf.sigmoid(logits);
+    const { values, indices } = tf.topk(scores, k, true);
+    return {
+      topExperts: new Int32Array(indices.dataSync()),
+      topScores: new Float32Array(values.dataSync()),
+      meanScore: new Float32Array(tf.mean(scores, 0).dataSync()),
+      k,
+    };
+  });
+}
+
+/** One seeded gating matrix per layer, created on first use (substream `gate/layer<l>` of `rng`). */
+export function layerGateMatrices(rng: Rng, hidden: number, experts: number): (layer: number) => Float32Array {
+  const gates = new Map<number, Float32Array>();
+  return (layer) => {
+    let w = gates.get(layer);
+    if (!w) {
+      w = randomGateMatrix(rng.derive(`gate/layer${layer}`), hidden, experts);
+      gates.set(layer, w);
+    }
+    return w;
+  };
+}

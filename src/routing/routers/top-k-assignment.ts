@@ -1,0 +1,78 @@
+// Turn per-token ranked expert proposals into a RoutingDecision under a per-group capacity bound.
+import type { RoutingDecision } from '../router-input.ts';
+
+export interface TopKProposals {
+  /** [tokens · k] proposed expert per slot (slot 0 is the token's first choice). */
+  experts: Int32Array;
+  /** [tokens · k] gate weight per slot. */
+  weights: Float32Array;
+  /** [tokens · k] 1 where the slot is really proposed (e.g. GShard's random second expert may be skipped). */
+  proposed: Uint8Array;
+  k: number;
+}
+
+export interface DecisionMeta {
+  router: string;
+  layer: number;
+  microBatch: number;
+  groups: number;
+  groupSize: number;
+  numExperts: number;
+  losses: Record<string, number>;
+}
+
+/**
+ * Apply capacity group by group. Slots are admitted first-choice-first: all tokens' slot 0 in token order,
+ * then all slot 1, and so on (the Switch/GShard priority); a proposal past its expert's capacity is dropped.
+ */
+export function assignWithCapacity(meta: DecisionMeta, p: TopKProposals, capacity: number): RoutingDecision {
+  const { groups, groupSize, numExperts } = meta;
+  const k = p.k;
+  const tokens = groups * groupSize;
+  let pairs = 0;
+  for (let i = 0; i < tokens * k; i++) pairs += p.proposed[i] as number;
+
+  const keptSlot = new Uint8Array(tokens * k);
+  const keptCounts = new Int32Array(groups * numExperts);
+  const proposedCounts = new Int32Array(groups * numExperts);
+  for (let g = 0; g < groups; g++) {
+    const base = g * numExperts;
+    for (let slot = 0; slot < k; slot++) {
+      for (let t = g * groupSize; t < (g + 1) * groupSize; t++) {
+        const s = t * k + slot;
+        if (p.proposed[s] === 0) continue;
+        const e = base + (p.experts[s] as number);
+        proposedCounts[e] = (proposedCounts[e] as number) + 1;
+        if ((keptCounts[e] as number) < capacity) {
+          keptCounts[e] = (keptCounts[e] as number) + 1;
+          keptSlot[s] = 1;
+        }
+      }
+    }
+  }
+
+  const pairToken = new Int32Array(pairs);
+  const pairExpert = new Int32Array(pairs);
+  const pairWeight = new Float32Array(pairs);
+  const pairKept = new Uint8Array(pairs);
+  let j = 0;
+  for (let s = 0; s < tokens * k; s++) {
+    if (p.proposed[s] === 0) continue;
+    pairToken[j] = Math.floor(s / k);
+    pairExpert[j] = p.experts[s] as number;
+    pairWeight[j] = p.weights[s] as number;
+    pairKept[j] = keptSlot[s] as number;
+    j++;
+  }
+  return { ...meta, pairToken, pairExpert, pairWeight, pairKept, keptCounts, proposedCounts, capacity };
+}
+
+/** Per-expert count of first-choice proposals over the whole batch (f_i of the auxiliary loss, before normalising). */
+export function firstChoiceCounts(p: TopKProposals, tokens: number, numExperts: number): Float64Array {
+  const counts = new Float64Array(numExperts);
+  for (let t = 0; t < tokens; t++) {
+    const e = p.experts[t * p.k] as number;
+    counts[e] = (counts[e] as number) + 1;
+  }
+  return counts;
+}

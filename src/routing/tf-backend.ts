@@ -1,0 +1,56 @@
+// tfjs set-up: wasm by default (checked to have really started), the optional native tfjs-node, or pure-JS cpu.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { InputError } from '../engine/index.ts';
+
+export type BackendName = 'wasm' | 'cpu' | 'node';
+
+export interface BackendInfo {
+  /** The backend tfjs is really running on. */
+  active: string;
+  /** Set when the requested backend could not be used and another took over. */
+  note?: string;
+}
+
+let current: BackendInfo | undefined;
+
+/**
+ * Start the requested tfjs backend once per process. `node` loads @tensorflow/tfjs-node by dynamic import
+ * when the user has installed it and otherwise falls back to wasm with a note saying how to install it.
+ */
+export async function initTfBackend(requested: BackendName = 'wasm'): Promise<BackendInfo> {
+  if (current && (current.active === requested || (requested === 'node' && current.note))) return current;
+  let note: string | undefined;
+  let target: string = requested;
+  if (requested === 'node') {
+    const loaded = await tryImportTfjsNode();
+    if (loaded) target = 'tensorflow';
+    else {
+      target = 'wasm';
+      note = '--backend node: @tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node@4.22.0; its install step downloads libtensorflow and needs network access); using wasm';
+    }
+  }
+  const ok = await tf.setBackend(target);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== target) {
+    throw new InputError(`tfjs backend "${target}" did not start (setBackend returned ${String(ok)}, active backend "${tf.getBackend()}")`, 'backend');
+  }
+  current = note === undefined ? { active: tf.getBackend() } : { active: tf.getBackend(), note };
+  return current;
+}
+
+async function tryImportTfjsNode(): Promise<boolean> {
+  const moduleName = '@tensorflow/tfjs-node';
+  try {
+    await import(/* @vite-ignore */ moduleName);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Live tensor count and bytes, for tests that memory stays flat. */
+export function tfMemory(): { numTensors: number; numBytes: number } {
+  const m = tf.memory();
+  return { numTensors: m.numTensors, numBytes: m.numBytes };
+}

@@ -1,0 +1,39 @@
+// What running a step program on the engine produces: the step time, per-device time accounting and trace spans.
+import type { TimeNs } from '../../engine/index.ts';
+import type { CommCategory, ComputeCategory } from '../../workloads/index.ts';
+
+/** One interval on a device's timeline (a kernel, a collective, or waiting for the collective's other members). */
+export interface Span {
+  device: number;
+  name: string;
+  kind: 'compute' | 'comm' | 'wait';
+  category: ComputeCategory | CommCategory;
+  startNs: TimeNs;
+  endNs: TimeNs;
+}
+
+export interface DeviceAccounting {
+  computeNs: Record<string, TimeNs>;
+  /** Time inside collectives once every member had arrived, by kind. */
+  commNs: Record<string, TimeNs>;
+  /** Time spent at a collective waiting for slower members to arrive (load imbalance, stragglers). */
+  waitNs: TimeNs;
+  finishNs: TimeNs;
+}
+
+export interface CommBytes {
+  total: number;
+  intraServer: number;
+  interServer: number;
+}
+
+export interface ExecutionResult {
+  stepTimeNs: TimeNs;
+  devices: DeviceAccounting[];
+  spans: Span[];
+  commBytes: CommBytes;
+  commBytesByCategory: Record<string, CommBytes>;
+  /** Bytes carried per link id (an inter-server flow counts on every link of its path). */
+  linkBytes: Float64Array;
+  eventsProcessed: number;
+}

@@ -1,0 +1,75 @@
+// Run a step program on the discrete-event engine: one process per device walks its tasks; a collective starts
+// when its last member arrives and runs its phases on the network model; every interval becomes a trace span.
+import type { Waitable } from '../../engine/index.ts';
+import { Signal, Simulator } from '../../engine/index.ts';
+import type { Cluster, NetworkModel } from '../../topology/index.ts';
+import { createAnalyticalNetwork, runCollective } from '../../topology/index.ts';
+import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
+import { addPlanBytes, emptyCommBytes, planCollective } from './collective-plans.ts';
+import type { CommBytes, DeviceAccounting, ExecutionResult, Span } from './execution-types.ts';
+
+interface Rendezvous {
+  spec: CollectiveSpec;
+  arrived: number;
+  startNs: number;
+  done: Signal<void>;
+}
+
+export interface ExecuteOptions {
+  network: 'analytical';
+  /** Record spans for the trace (off for sweeps). */
+  recordSpans: boolean;
+}
+
+export function runStepProgram(program: StepProgram, cluster: Cluster, options: ExecuteOptions): ExecutionResult {
+  const sim = new Simulator();
+  const network: NetworkModel = createAnalyticalNetwork(sim, cluster);
+  const spans: Span[] = [];
+  const commBytes = emptyCommBytes();
+  const commBytesByCategory: Record<string, CommBytes> = {};
+  const rendezvous: Rendezvous[] = program.collectives.map((spec) => ({
+    spec, arrived: 0, startNs: -1, done: new Signal<void>(sim, `collective "${spec.name}" complete`),
+  }));
+
+  const startCollective = (r: Rendezvous): void => {
+    r.startNs = sim.now;
+    const plan = planCollective(r.spec);
+    const byCategory = (commBytesByCategory[r.spec.category] ??= emptyCommBytes());
+    addPlanBytes(cluster, plan, commBytes, byCategory);
+    const finished: Waitable<void> = runCollective(sim, network, plan, r.spec.name);
+    finished.onDone(() => r.done.trigger());
+  };
+
+  const accounting: DeviceAccounting[] = program.tasks.map(() => ({ computeNs: {}, commNs: {}, waitNs: 0, finishNs: 0 }));
+  const record = (span: Span): void => {
+    if (options.recordSpans && span.endNs > span.startNs) spans.push(span);
+  };
+
+  function* device(d: number) {
+    const acc = accounting[d] as DeviceAccounting;
+    for (const task of program.tasks[d] ?? []) {
+      if (task.kind === 'compute') {
+        const start = sim.now;
+        yield sim.timeout(task.durationNs, task.name);
+        acc.computeNs[task.category] = (acc.computeNs[task.category] ?? 0) + task.durationNs;
+        record({ device: d, name: task.name, kind: 'compute', category: task.category, startNs: start, endNs: sim.now });
+        continue;
+      }
+      const r = rendezvous[task.collective] as Rendezvous;
+      const arrivedAt = sim.now;
+      r.arrived++;
+      if (r.arrived === r.spec.group.length) startCollective(r);
+      yield r.done;
+      const { category, name } = r.spec;
+      acc.waitNs += r.startNs - arrivedAt;
+      acc.commNs[category] = (acc.commNs[category] ?? 0) + (sim.now - r.startNs);
+      record({ device: d, name: `wait: ${name}`, kind: 'wait', category, startNs: arrivedAt, endNs: r.startNs });
+      record({ device: d, name, kind: 'comm', category, startNs: r.startNs, endNs: sim.now });
+    }
+    acc.finishNs = sim.now;
+  }
+
+  for (let d = 0; d < program.devices; d++) sim.process(`device ${d}`, device(d));
+  const stepTimeNs = sim.run();
+  return { stepTimeNs, devices: accounting, spans, commBytes, commBytesByCategory, linkBytes: network.linkBytes(), eventsProcessed: sim.eventsProcessed };
+}

@@ -1,0 +1,41 @@
+// The whole pipeline for one scenario: route with tfjs → build the step program → run it on the engine →
+// memory model → summary. Pure composition: no file output (src/report writes the files).
+import { expertDevice, buildStepProgram, estimateMemory } from '../workloads/index.ts';
+import type { Span } from './execute/execution-types.ts';
+import { runStepProgram } from './execute/run-step-program.ts';
+import type { ProgressCallback } from './route-step.ts';
+import { routeStep } from './route-step.ts';
+import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
+import type { Summary } from './summary.ts';
+import { buildSummary } from './summary.ts';
+
+export interface RunResult {
+  summary: Summary;
+  spans: Span[];
+  /** Server of each device (trace process grouping). */
+  serverOfDevice: number[];
+  /** Device that holds each expert in EP group 0 (the experts table). */
+  expertDevices: number[];
+  /** Informational notes for the user (e.g. a backend fallback). */
+  notes: string[];
+}
+
+export interface RunOptions {
+  onRoutingProgress?: ProgressCallback;
+}
+
+export async function runScenario(resolved: ResolvedScenario, options: RunOptions = {}): Promise<RunResult> {
+  const { scenario, model, layout, cluster, kernelChip } = resolved;
+  const routed = await routeStep(resolved, options.onRoutingProgress);
+  const program = buildStepProgram({ model, layout, chip: kernelChip, routing: routed.routing });
+  const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace });
+  const memory = estimateMemory(model, layout, routed.routing);
+  const summary = buildSummary(resolved, routed, exec, memory);
+  return {
+    summary,
+    spans: exec.spans,
+    serverOfDevice: Array.from({ length: cluster.devices }, (_, d) => cluster.serverOf(d)),
+    expertDevices: Array.from({ length: model.experts }, (_, e) => expertDevice(layout, 0, e)),
+    notes: routed.backend.note ? [routed.backend.note] : [],
+  };
+}

@@ -1,0 +1,76 @@
+// Resolve a validated scenario against the catalogs and registries: model preset, cluster preset, router and
+// parallelism. Everything `moesim validate` checks without running a simulation happens here.
+import { z } from 'zod';
+import { InputError, secondsToNs } from '../../engine/index.ts';
+import type { KernelChip } from '../../kernels/index.ts';
+import { routerParamsSchema } from '../../routing/index.ts';
+import type { Cluster, ClusterOverrides } from '../../topology/index.ts';
+import { buildCluster } from '../../topology/index.ts';
+import type { Layout, ModelSpec } from '../../workloads/index.ts';
+import { loadModelPreset, modelSpecSchema, resolveLayout } from '../../workloads/index.ts';
+import { formatIssue } from './format-issues.ts';
+import type { Scenario } from './scenario-schema.ts';
+
+export interface ResolvedScenario {
+  scenario: Scenario;
+  model: ModelSpec;
+  cluster: Cluster;
+  kernelChip: KernelChip;
+  layout: Layout;
+  router: { name: string; params: Record<string, unknown> };
+}
+
+function resolveModel(scenario: Scenario): ModelSpec {
+  const preset = loadModelPreset(scenario.model.preset);
+  if (!scenario.model.overrides) return preset;
+  const merged = { ...preset, ...scenario.model.overrides };
+  const parsed = modelSpecSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(issue ? formatIssue(issue, merged, { prefix: 'model.overrides' }) : 'model.overrides: invalid', 'model.overrides');
+  }
+  return parsed.data;
+}
+
+function resolveRouter(scenario: Scenario): { name: string; params: Record<string, unknown> } {
+  const { name, ...rest } = scenario.router;
+  const schema = routerParamsSchema(name);
+  const parsed = schema.safeParse(rest);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const knownKeys = (): string[] | undefined => (schema instanceof z.ZodObject ? ['name', ...Object.keys(schema.shape)] : undefined);
+    throw new InputError(issue ? formatIssue(issue, rest, { prefix: 'router', knownKeys }) : 'router: invalid', 'router');
+  }
+  return { name, params: parsed.data as Record<string, unknown> };
+}
+
+/** The chip figures the kernel models use, taken from the (overridden) catalog entry. */
+export function kernelChipOf(cluster: Cluster): KernelChip {
+  const c = cluster.chip;
+  return {
+    name: c.name,
+    peakFlops: c.peakFlopsBf16.value,
+    hbmBandwidth: c.hbmBandwidth.value,
+    launchOverheadNs: secondsToNs(c.kernelLaunchOverhead.value),
+    gemmEfficiency: c.gemmEfficiency.value,
+    memoryEfficiency: c.memoryBoundEfficiency.value,
+  };
+}
+
+export function resolveScenario(scenario: Scenario): ResolvedScenario {
+  const model = resolveModel(scenario);
+  const router = resolveRouter(scenario);
+  let cluster: Cluster;
+  try {
+    cluster = buildCluster({
+      preset: scenario.cluster.preset,
+      servers: scenario.cluster.servers,
+      overrides: scenario.cluster.overrides as ClusterOverrides | undefined,
+    });
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`cluster: ${(err as Error).message}`, 'cluster');
+  }
+  const layout = resolveLayout(scenario.parallelism, cluster.devices, model);
+  return { scenario, model, cluster, kernelChip: kernelChipOf(cluster), layout, router };
+}

@@ -1,0 +1,125 @@
+// The run summary (summary.json): the contract fields documented in METRICS.md, then the details behind them.
+import { nsToSeconds } from '../engine/index.ts';
+import type { MemoryBreakdown } from '../workloads/index.ts';
+import { countParams, trainingFlopsPerToken } from '../workloads/index.ts';
+import type { CommBytes, ExecutionResult } from './execute/execution-types.ts';
+import type { StepRouting } from './route-step.ts';
+import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
+
+export interface Summary {
+  // --- contract fields (never renamed; see METRICS.md) ---
+  stepTime_s: number;
+  tokensPerSecond: number;
+  mfu: number;
+  devices: number;
+  tokensPerExpert: number[][];
+  droppedTokens: number;
+  commBytes: CommBytes;
+  peakMemoryBytes: number;
+  router: string;
+  seed: number;
+  // --- details ---
+  scenario: string;
+  routerParams: Record<string, unknown>;
+  cluster: { preset: string; servers: number; chip: string; network: string };
+  model: { name: string; totalParams: number; activeParamsPerToken: number; trainingFlopsPerToken: number };
+  parallelism: { tp: number; pp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number };
+  tokensPerStep: number;
+  moeLayers: number[];
+  proposedAssignments: number;
+  droppedFraction: number;
+  expertCapacity: number;
+  maxOverMeanExpertLoad: number;
+  auxLoss: number;
+  breakdown_s: { compute: Record<string, number>; exposedComm: Record<string, number>; imbalanceWait: number };
+  commBytesByCategory: Record<string, CommBytes>;
+  linkBytesByKind: Record<string, number>;
+  memory: MemoryBreakdown & { device: number; hbmBytes: number; fits: boolean };
+  routing: { backend: string; tokenSource: string; decisionsComputed: number; decisionsResampled: number };
+  engine: { events: number };
+}
+
+/** Mean over devices of a per-device record of durations, in seconds, keys sorted. */
+function meanSeconds(records: Record<string, number>[]): Record<string, number> {
+  const keys = [...new Set(records.flatMap((r) => Object.keys(r)))].sort();
+  return Object.fromEntries(keys.map((k) => [k, nsToSeconds(records.reduce((s, r) => s + (r[k] ?? 0), 0) / records.length)]));
+}
+
+export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, exec: ExecutionResult, memory: MemoryBreakdown[]): Summary {
+  const { scenario, model, layout, cluster } = resolved;
+  const stepTime = nsToSeconds(exec.stepTimeNs);
+  const tokensPerStep = layout.globalBatch * model.seqLength;
+  const flopsPerToken = trainingFlopsPerToken(model);
+  const peak = cluster.chip.peakFlopsBf16.value;
+
+  const moeLayers: number[] = [];
+  const tokensPerExpert: number[][] = [];
+  let proposed = 0;
+  let dropped = 0;
+  let auxLoss = 0;
+  let capacity = 0;
+  for (let l = 0; l < model.layers; l++) {
+    const perMb = routed.routing.map((mb) => mb[l]).filter((r) => r !== undefined);
+    if (perMb.length === 0) continue;
+    moeLayers.push(l);
+    const counts = new Array<number>(model.experts).fill(0);
+    for (const r of perMb) {
+      r.keptPerExpert.forEach((c, e) => (counts[e] = (counts[e] ?? 0) + c));
+      proposed += r.proposedPairs;
+      dropped += r.droppedPairs;
+      auxLoss += r.losses.aux ?? 0;
+      capacity = Math.max(capacity, r.capacity);
+    }
+    tokensPerExpert.push(counts);
+  }
+  const loads = tokensPerExpert.flat();
+  const meanLoad = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);
+  const maxLoad = Math.max(0, ...tokensPerExpert.map((row) => Math.max(...row)));
+
+  let worst = 0;
+  memory.forEach((m, d) => { if (m.total > (memory[worst] as MemoryBreakdown).total) worst = d; });
+  const worstMemory = memory[worst] as MemoryBreakdown;
+  const hbmBytes = cluster.chip.hbmBytes.value;
+
+  const linkBytesByKind: Record<string, number> = {};
+  exec.linkBytes.forEach((bytes, id) => {
+    const kind = cluster.links[id]?.kind ?? 'unknown';
+    if (bytes > 0) linkBytesByKind[kind] = (linkBytesByKind[kind] ?? 0) + bytes;
+  });
+
+  const params = countParams(model);
+  return {
+    stepTime_s: stepTime,
+    tokensPerSecond: tokensPerStep / stepTime,
+    mfu: (flopsPerToken * tokensPerStep) / (stepTime * layout.devices * peak),
+    devices: layout.devices,
+    tokensPerExpert,
+    droppedTokens: dropped,
+    commBytes: exec.commBytes,
+    peakMemoryBytes: worstMemory.total,
+    router: resolved.router.name,
+    seed: scenario.seed,
+    scenario: scenario.name,
+    routerParams: resolved.router.params,
+    cluster: { preset: scenario.cluster.preset, servers: scenario.cluster.servers, chip: cluster.chip.name, network: scenario.cluster.network },
+    model: { name: model.name, totalParams: params.total, activeParamsPerToken: params.activePerToken, trainingFlopsPerToken: flopsPerToken },
+    parallelism: { tp: layout.tp, pp: layout.pp, dp: layout.dp, ep: layout.ep, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches },
+    tokensPerStep,
+    moeLayers,
+    proposedAssignments: proposed,
+    droppedFraction: proposed > 0 ? dropped / proposed : 0,
+    expertCapacity: capacity,
+    maxOverMeanExpertLoad: meanLoad > 0 ? maxLoad / meanLoad : 0,
+    auxLoss: moeLayers.length > 0 ? auxLoss / (moeLayers.length * layout.microBatches) : 0,
+    breakdown_s: {
+      compute: meanSeconds(exec.devices.map((d) => d.computeNs)),
+      exposedComm: meanSeconds(exec.devices.map((d) => d.commNs)),
+      imbalanceWait: nsToSeconds(exec.devices.reduce((s, d) => s + d.waitNs, 0) / exec.devices.length),
+    },
+    commBytesByCategory: Object.fromEntries(Object.entries(exec.commBytesByCategory).sort(([a], [b]) => a.localeCompare(b))),
+    linkBytesByKind: Object.fromEntries(Object.entries(linkBytesByKind).sort(([a], [b]) => a.localeCompare(b))),
+    memory: { ...worstMemory, device: worst, hbmBytes, fits: worstMemory.total <= hbmBytes },
+    routing: { backend: routed.backend.active, tokenSource: routed.tokenSource, decisionsComputed: routed.decisionsComputed, decisionsResampled: routed.decisionsResampled },
+    engine: { events: exec.eventsProcessed },
+  };
+}

@@ -1,0 +1,133 @@
+// Zod schemas and types for the hardware catalog (catalog/chips/*.yaml, catalog/systems/*.yaml).
+// Every numeric figure is { value (SI base units), source, assumed?, note? } so provenance travels with it.
+import { z } from 'zod';
+
+/** The fields every figure carries; `value` is in SI base units (FLOP/s, bytes, bytes/s, seconds, watts). */
+function figureWith(value: z.ZodNumber) {
+  return z.strictObject({
+    value,
+    source: z.string().trim().min(1, 'every figure needs a non-empty source'),
+    assumed: z.boolean().optional(),
+    note: z.string().optional(),
+  });
+}
+
+const finite = () => z.number().finite();
+export const positiveFigureSchema = figureWith(finite().positive());
+export const nonNegativeFigureSchema = figureWith(finite().nonnegative());
+export const fractionFigureSchema = figureWith(finite().positive().max(1));
+
+/** A figure with its source. `assumed` marks defaults that HARDWARE.md does not give. */
+export type Figure = z.infer<typeof positiveFigureSchema>;
+
+export const moneySchema = z.strictObject({
+  value: finite().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD or CNY'),
+  source: z.string().trim().min(1, 'every figure needs a non-empty source'),
+  assumed: z.boolean().optional(),
+  note: z.string().optional(),
+});
+export type Money = z.infer<typeof moneySchema>;
+
+const catalogName = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case letters, digits, dots and dashes');
+
+export const chipSpecSchema = z.strictObject({
+  name: catalogName,
+  vendor: z.enum(['huawei', 'nvidia', 'generic']),
+  displayName: z.string().min(1),
+  variantOf: catalogName.optional(),
+  peakFlopsBf16: positiveFigureSchema,
+  hbmBytes: positiveFigureSchema,
+  hbmBandwidth: positiveFigureSchema,
+  l2CacheBytes: positiveFigureSchema.optional(),
+  kernelLaunchOverhead: nonNegativeFigureSchema,
+  gemmEfficiency: fractionFigureSchema,
+  memoryBoundEfficiency: fractionFigureSchema,
+  powerWatts: positiveFigureSchema,
+  price: moneySchema.optional(),
+});
+export type ChipSpec = z.infer<typeof chipSpecSchema>;
+
+export const intraServerLinkKinds = ['hccs', 'pcie', 'nvlink', 'ub'] as const;
+export const nicKinds = ['roce', 'ib'] as const;
+
+/** One physical link type; bandwidth is bytes/s in each direction, latency one-way seconds. */
+function linkSpecSchema<K extends readonly [string, ...string[]]>(kinds: K) {
+  return z.strictObject({
+    kind: z.enum(kinds),
+    bandwidth: positiveFigureSchema,
+    /** A measured figure kept for calibration; the model uses `bandwidth`. */
+    achievedBandwidth: positiveFigureSchema.optional(),
+    latency: nonNegativeFigureSchema,
+  });
+}
+const intraLinkSchema = linkSpecSchema(intraServerLinkKinds);
+export type IntraServerLinkSpec = z.infer<typeof intraLinkSchema>;
+
+const positiveInt = () => z.number().int().positive();
+
+export const intraServerSchema = z.discriminatedUnion('kind', [
+  /** A direct link for every ordered pair of devices in the server. */
+  z.strictObject({ kind: z.literal('full-mesh'), link: intraLinkSchema }),
+  /** Full meshes inside groups; each group has a PCIe bridge (host root complex), bridges are meshed. */
+  z.strictObject({
+    kind: z.literal('mesh-groups-pcie'),
+    groupSize: positiveInt(),
+    link: intraLinkSchema,
+    pcieLink: intraLinkSchema,
+  }),
+  /** Every device has an up/down link to one non-blocking intra-server switch (NVSwitch, PCIe switch). */
+  z.strictObject({ kind: z.literal('switch'), link: intraLinkSchema, switchLatency: nonNegativeFigureSchema }),
+  /** A unified-bus supernode: modelled like `switch`, with UB attachments. */
+  z.strictObject({ kind: z.literal('supernode'), link: intraLinkSchema, switchLatency: nonNegativeFigureSchema }),
+]);
+export type IntraServerSpec = z.infer<typeof intraServerSchema>;
+export type IntraServerKind = IntraServerSpec['kind'];
+
+const nicSchema = linkSpecSchema(nicKinds);
+export type NicSpec = z.infer<typeof nicSchema>;
+
+export const fabricSchema = z.strictObject({
+  /** Only one kind for now; fat-tree tiers will add kinds here. */
+  topology: z.literal('single-switch'),
+  nicsPerServer: positiveInt(),
+  /** One NIC port: bandwidth per direction; latency is charged once at each end of a path. */
+  nic: nicSchema,
+  switchLatency: nonNegativeFigureSchema,
+});
+export type FabricSpec = z.infer<typeof fabricSchema>;
+
+export const systemSpecSchema = z
+  .strictObject({
+    name: catalogName,
+    displayName: z.string().min(1),
+    description: z.string().optional(),
+    chip: catalogName,
+    devicesPerServer: positiveInt(),
+    intraServer: intraServerSchema,
+    fabric: fabricSchema,
+    /** Software cost of starting one message / collective step, charged once per phase. */
+    messageLatency: nonNegativeFigureSchema,
+    price: moneySchema.optional(),
+    powerWatts: positiveFigureSchema.optional(),
+  })
+  .superRefine((system, ctx) => {
+    const intra = system.intraServer;
+    if (intra.kind === 'mesh-groups-pcie' && system.devicesPerServer % intra.groupSize !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intraServer', 'groupSize'],
+        message: `groupSize ${intra.groupSize} must divide devicesPerServer ${system.devicesPerServer}`,
+      });
+    }
+  });
+export type SystemSpec = z.infer<typeof systemSpecSchema>;
+
+/** Formats zod issues as "field.path: message" lines, prefixed by where the data came from. */
+export function formatIssues(where: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+    return `${where}: ${field}: ${issue.message}`;
+  });
+  return lines.join('\n');
+}

@@ -1,0 +1,63 @@
+// The model description (zod schema) and the model zoo: presets are YAML files in catalog/models/.
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../engine/index.ts';
+
+const positiveInt = z.number().int().positive();
+
+/** Every field of a model; a scenario may give a preset name plus overrides of any of these. */
+export const modelFieldsSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  layers: positiveInt,
+  /** Every n-th layer has an MoE FFN (1 = all layers); the others have a dense FFN of width ffnHidden. */
+  moeLayerInterval: positiveInt.default(1),
+  hidden: positiveInt,
+  ffnHidden: positiveInt,
+  activation: z.enum(['swiglu', 'gelu']),
+  heads: positiveInt,
+  kvHeads: positiveInt,
+  experts: positiveInt,
+  topK: positiveInt,
+  sharedExperts: z.number().int().nonnegative().default(0),
+  vocab: positiveInt,
+  seqLength: positiveInt,
+});
+
+/** The model fields plus the cross-field checks (divisibility, topK ≤ experts). */
+export const modelSpecSchema = modelFieldsSchema.superRefine((m, ctx) => {
+  if (m.hidden % m.heads !== 0) ctx.addIssue({ code: 'custom', path: ['hidden'], message: `hidden (${m.hidden}) must be divisible by heads (${m.heads})` });
+  if (m.heads % m.kvHeads !== 0) ctx.addIssue({ code: 'custom', path: ['kvHeads'], message: `heads (${m.heads}) must be divisible by kvHeads (${m.kvHeads})` });
+  if (m.topK > m.experts) ctx.addIssue({ code: 'custom', path: ['topK'], message: `topK (${m.topK}) cannot exceed experts (${m.experts})` });
+});
+
+export type ModelSpec = z.output<typeof modelSpecSchema>;
+
+const modelDir = fileURLToPath(new URL('../../catalog/models/', import.meta.url));
+
+/** Names of the model presets shipped in catalog/models/. */
+export function listModelPresets(): string[] {
+  return readdirSync(modelDir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+}
+
+/** Load and validate one model preset; an unknown name is an InputError listing the accepted names. */
+export function loadModelPreset(name: string): ModelSpec {
+  const names = listModelPresets();
+  if (!names.includes(name)) {
+    throw new InputError(`unknown model preset "${name}"; accepted: ${names.join(', ')}`, 'model.preset');
+  }
+  const raw: unknown = parseYaml(readFileSync(`${modelDir}${name}.yaml`, 'utf8'));
+  const parsed = modelSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`catalog/models/${name}.yaml: ${issue?.path.join('.')}: ${issue?.message}`, 'model.preset');
+  }
+  return parsed.data;
+}
+
+/** Is layer `layer` (0-based) an MoE layer? */
+export function isMoeLayer(model: ModelSpec, layer: number): boolean {
+  return (layer + 1) % model.moeLayerInterval === 0;
+}

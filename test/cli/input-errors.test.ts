@@ -1,0 +1,92 @@
+// Bad input gets one line naming the field, exit code 2 and no stack trace: malformed YAML, unknown values,
+// negative counts, impossible parallelism, unknown fields, missing files.
+import { describe, expect, it } from 'vitest';
+import { defaultScenarioText, defaultScenarioWith, runCli, writeScenario } from '../helpers/run-cli.ts';
+
+async function expectInputError(text: string, field: RegExp): Promise<string> {
+  const out = await runCli('validate', writeScenario(text));
+  expect(out.code).toBe(2);
+  expect(out.stdout).toBe('');
+  const lines = out.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^moesim: error: /);
+  expect(lines[0]).toMatch(field);
+  expect(out.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  return lines[0] as string;
+}
+
+describe('scenario input errors', () => {
+  it('accepts the default scenario', async () => {
+    const out = await runCli('validate', 'scenarios/default.yaml');
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^ok: scenarios\/default\.yaml: "default": 2 × atlas-800t-a2 \(16 × 910b3\)/);
+  });
+
+  it('malformed YAML names the line and column', async () => {
+    const line = await expectInputError(defaultScenarioWith('  servers: 2', '  servers: [2'), /scenario\.yaml:\d+:\d+: malformed YAML/);
+    const broken = defaultScenarioText.split('\n').findIndex((l) => l.startsWith('  servers: 2')) + 1;
+    const reported = Number(/scenario\.yaml:(\d+):/.exec(line)?.[1]);
+    expect(reported === broken || reported === broken + 1).toBe(true); // yaml reports where it noticed: that line or the next
+  });
+
+  it('an unknown router names router.name and lists the accepted ones', async () => {
+    const line = await expectInputError(defaultScenarioWith('name: gshard', 'name: gshrad'), /router\.name/);
+    expect(line).toContain('"gshrad"');
+    expect(line).toContain('gshard');
+    expect(line).toContain('switch');
+  });
+
+  it('an unknown enum value names the field and lists what is accepted', async () => {
+    const line = await expectInputError(defaultScenarioWith('network: analytical', 'network: packet'), /cluster\.network: got "packet"; accepted: "analytical"/);
+    expect(line).toBeTruthy();
+  });
+
+  it('an unknown cluster preset lists the presets', async () => {
+    const line = await expectInputError(defaultScenarioWith('preset: atlas-800t-a2', 'preset: atlas-9000'), /atlas-9000/);
+    expect(line).toContain('atlas-800t-a2');
+  });
+
+  it('a negative server count names cluster.servers', async () => {
+    await expectInputError(defaultScenarioWith('servers: 2', 'servers: -2'), /cluster\.servers: must be > 0 \(got -2\)/);
+  });
+
+  it('a negative batch names parallelism.globalBatch', async () => {
+    await expectInputError(defaultScenarioWith('globalBatch: 32', 'globalBatch: -32'), /parallelism\.globalBatch: must be > 0/);
+  });
+
+  it('impossible parallelism says which product does not match', async () => {
+    await expectInputError(defaultScenarioWith('dp: 16', 'dp: 8'), /parallelism\.dp: tp·pp·dp = 1·1·8 = 8 must equal the cluster's 16 devices/);
+    await expectInputError(defaultScenarioWith('ep: 16', 'ep: 3'), /parallelism\.ep: ep = 3 must divide dp = 16/);
+  });
+
+  it('a misspelt field is named with the accepted fields', async () => {
+    const line = await expectInputError(defaultScenarioWith('  capacityFactor: 1.25', '  capacityFacter: 1.25'), /router/);
+    expect(line).toContain('capacityFacter');
+    expect(line).toContain('capacityFactor');
+  });
+
+  it('a router parameter out of range names it', async () => {
+    await expectInputError(defaultScenarioWith('capacityFactor: 1.25', 'capacityFactor: 0'), /router\.capacityFactor: must be > 0/);
+  });
+
+  it('a model override that breaks the model names it', async () => {
+    await expectInputError(defaultScenarioWith('  preset: tiny-moe', '  preset: tiny-moe\n  overrides: { topK: 99 }'), /model\.overrides\.topK/);
+  });
+
+  it('a wrong schema version says which version is read', async () => {
+    await expectInputError(defaultScenarioWith('version: 1', 'version: 2'), /version: got 2; this moesim reads scenario schema version 1/);
+  });
+
+  it('a missing file is an input error', async () => {
+    const out = await runCli('validate', 'scenarios/does-not-exist.yaml');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('moesim: error: scenario file not found: scenarios/does-not-exist.yaml\n');
+  });
+
+  it('unknown commands and options are usage errors with exit code 2', async () => {
+    expect((await runCli('frobnicate')).code).toBe(2);
+    expect((await runCli('run', '--no-such-flag', 'scenarios/default.yaml')).code).toBe(2);
+    expect((await runCli('bench', 'nothing')).code).toBe(2);
+  });
+});

@@ -1,0 +1,81 @@
+// The README's first command, end to end: `moesim run scenarios/default.yaml` writes summary.json, experts.csv
+// and trace.json; the summary keeps its contract; the same scenario gives byte-identical files.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/run-cli.ts';
+
+const CONTRACT = ['stepTime_s', 'tokensPerSecond', 'mfu', 'devices', 'tokensPerExpert', 'droppedTokens', 'commBytes', 'peakMemoryBytes', 'router', 'seed'];
+
+describe('moesim run scenarios/default.yaml', () => {
+  const dirs = [tempDir('run-a'), tempDir('run-b')];
+  const outcomes: Awaited<ReturnType<typeof runCli>>[] = [];
+
+  beforeAll(async () => {
+    for (const dir of dirs) outcomes.push(await runCli('run', 'scenarios/default.yaml', '--out', dir));
+  }, 120_000);
+
+  const read = (i: number, name: string): string => readFileSync(join(dirs[i] as string, name), 'utf8');
+
+  it('exits 0 and prints the summary table', () => {
+    for (const o of outcomes) {
+      expect(o.stderr).toBe('');
+      expect(o.code).toBe(0);
+      expect(o.stdout).toMatch(/step time\s+\d+\.\d+ ms/);
+      expect(o.stdout).toMatch(/wrote .*summary\.json, .*experts\.csv, .*trace\.json/);
+    }
+  });
+
+  it('writes byte-identical summary.json, experts.csv and trace.json on a second run', () => {
+    for (const name of ['summary.json', 'experts.csv', 'trace.json']) expect(read(1, name)).toBe(read(0, name));
+  });
+
+  it('keeps the summary.json contract, with values that hang together', () => {
+    const s = JSON.parse(read(0, 'summary.json')) as Record<string, unknown> & {
+      stepTime_s: number; tokensPerSecond: number; mfu: number; devices: number; tokensPerExpert: number[][];
+      droppedTokens: number; proposedAssignments: number; tokensPerStep: number; commBytes: { total: number; intraServer: number; interServer: number };
+      peakMemoryBytes: number; expertCapacity: number; parallelism: { microBatches: number };
+    };
+    expect(Object.keys(s).slice(0, CONTRACT.length)).toEqual(CONTRACT);
+    expect(s.devices).toBe(16);
+    expect(s.router).toBe('gshard');
+    expect(s.seed).toBe(42);
+    expect(s.stepTime_s).toBeGreaterThan(0);
+    expect(s.tokensPerSecond).toBeCloseTo(s.tokensPerStep / s.stepTime_s, 6);
+    expect(s.mfu).toBeGreaterThan(0);
+    expect(s.mfu).toBeLessThan(1);
+    // 4 MoE layers × 16 experts; kept + dropped = proposed.
+    expect(s.tokensPerExpert).toHaveLength(4);
+    for (const row of s.tokensPerExpert) expect(row).toHaveLength(16);
+    const kept = s.tokensPerExpert.flat().reduce((a, b) => a + b, 0);
+    expect(kept + s.droppedTokens).toBe(s.proposedAssignments);
+    // No expert keeps more than capacity × routing groups (16 devices × micro-batches).
+    const maxKept = s.expertCapacity * 16 * s.parallelism.microBatches;
+    expect(Math.max(...s.tokensPerExpert.flat())).toBeLessThanOrEqual(maxKept);
+    expect(s.commBytes.total).toBe(s.commBytes.intraServer + s.commBytes.interServer);
+    expect(s.commBytes.interServer).toBeGreaterThan(0); // the EP group spans both servers
+    expect(s.peakMemoryBytes).toBeGreaterThan(0);
+  });
+
+  it('writes an experts.csv row per (layer, expert) matching tokensPerExpert', () => {
+    const s = JSON.parse(read(0, 'summary.json')) as { tokensPerExpert: number[][] };
+    const rows = read(0, 'experts.csv').trim().split('\n');
+    expect(rows[0]).toBe('layer,expert,device,tokens,share_of_layer,load_over_mean');
+    expect(rows).toHaveLength(1 + 4 * 16);
+    const third = rows[1 + 16 + 3]?.split(',');
+    expect(Number(third?.[3])).toBe(s.tokensPerExpert[1]?.[3]);
+  });
+
+  it('writes a Chrome trace whose spans fit inside the step on every device track', () => {
+    const trace = JSON.parse(read(0, 'trace.json')) as { traceEvents: { ph: string; ts?: number; dur?: number; tid: number }[] };
+    const s = JSON.parse(read(0, 'summary.json')) as { stepTime_s: number };
+    const spans = trace.traceEvents.filter((e) => e.ph === 'X');
+    expect(spans.length).toBeGreaterThan(16 * 10);
+    const stepUs = s.stepTime_s * 1e6;
+    for (const e of spans) {
+      expect(e.ts).toBeGreaterThanOrEqual(0);
+      expect((e.ts ?? 0) + (e.dur ?? 0)).toBeLessThanOrEqual(stepUs + 1e-6);
+    }
+    expect(new Set(spans.map((e) => e.tid)).size).toBe(32); // compute and comm tracks for 16 devices
+  });
+});

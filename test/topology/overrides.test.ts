@@ -1,0 +1,73 @@
+// Tests of scenario overrides: numbers replace figure values with provenance kept, the preset stays intact,
+// and unknown fields, non-numbers and out-of-range values fail naming the field.
+import { describe, expect, it } from 'vitest';
+import { applyChipOverrides, applyOverrides, buildCluster, getChip, getSystem } from '../../src/topology/index.ts';
+import type { SystemOverrides } from '../../src/topology/index.ts';
+
+describe('applyOverrides', () => {
+  const a2 = getSystem('atlas-800t-a2');
+
+  it('replaces a figure value and records the override and the old figure in the source', () => {
+    const changed = applyOverrides(a2, { fabric: { nic: { bandwidth: 22.6e9 } } });
+    expect(changed.fabric.nic.bandwidth.value).toBe(22.6e9);
+    expect(changed.fabric.nic.bandwidth.source).toMatch(/^scenario override \(was 25000000000: HARDWARE\.md/);
+    expect(changed.intraServer.link.bandwidth.value).toBe(28e9);
+    expect(a2.fabric.nic.bandwidth.value).toBe(25e9);
+  });
+
+  it('replaces plain counts and figures deep inside a discriminated union', () => {
+    const system = getSystem('atlas-800-910a');
+    const changed = applyOverrides(system, { intraServer: { pcieLink: { bandwidth: 16e9 } }, messageLatency: 0 });
+    expect(changed.intraServer.kind === 'mesh-groups-pcie' && changed.intraServer.pcieLink.bandwidth.value).toBe(16e9);
+    expect(changed.messageLatency.value).toBe(0);
+  });
+
+  it('can add a power figure the preset lacks', () => {
+    const changed = applyOverrides(a2, { powerWatts: 5500 });
+    expect(changed.powerWatts).toEqual({ value: 5500, source: 'scenario override' });
+  });
+
+  it('rejects an unknown field, naming its path and the fields that exist', () => {
+    const typo = { intraServer: { link: { bandwidht: 1 } } } as unknown as SystemOverrides;
+    expect(() => applyOverrides(a2, typo)).toThrow(/overrides\.intraServer\.link\.bandwidht: no such field.*bandwidth/);
+  });
+
+  it('rejects a non-number', () => {
+    const bad = { fabric: { nic: { bandwidth: '25 GB/s' } } } as unknown as SystemOverrides;
+    expect(() => applyOverrides(a2, bad)).toThrow(/overrides\.fabric\.nic\.bandwidth: expected a finite number/);
+  });
+
+  it('rejects an override of a name or kind', () => {
+    const bad = { chip: 3 } as unknown as SystemOverrides;
+    expect(() => applyOverrides(a2, bad)).toThrow(/overrides\.chip: "910b3" is not a number/);
+  });
+
+  it('re-validates: a negative bandwidth fails naming the field', () => {
+    expect(() => applyOverrides(a2, { intraServer: { link: { bandwidth: -1 } } })).toThrow(
+      /intraServer\.link\.bandwidth\.value/,
+    );
+  });
+
+  it('applies chip overrides', () => {
+    const chip = applyChipOverrides(getChip('910b3'), { peakFlopsBf16: 313e12, gemmEfficiency: 0.8 });
+    expect(chip.peakFlopsBf16.value).toBe(313e12);
+    expect(() => applyChipOverrides(getChip('910b3'), { gemmEfficiency: 1.5 })).toThrow(/gemmEfficiency\.value/);
+  });
+});
+
+describe('buildCluster with overrides', () => {
+  it('builds links from the overridden figures', () => {
+    const cluster = buildCluster({
+      preset: 'atlas-800t-a2',
+      servers: 2,
+      overrides: { system: { intraServer: { link: { bandwidth: 20e9, latency: 0 } } }, chip: { peakFlopsBf16: 313e12 } },
+    });
+    const hccs = cluster.links.filter((l) => l.kind === 'hccs');
+    expect(hccs.length).toBeGreaterThan(0);
+    for (const link of hccs) {
+      expect(link.bandwidth).toBe(20e9);
+      expect(link.latencyNs).toBe(0);
+    }
+    expect(cluster.chip.peakFlopsBf16.value).toBe(313e12);
+  });
+});

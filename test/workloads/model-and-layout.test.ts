@@ -1,0 +1,54 @@
+// Model arithmetic against published parameter counts, parallelism layout and expert placement.
+import { describe, expect, it } from 'vitest';
+import { countParams, expertDevice, epGroupDevices, loadModelPreset, resolveLayout, trainingFlopsPerToken } from '../../src/workloads/index.ts';
+
+describe('model zoo arithmetic', () => {
+  it('Mixtral 8x7B has 46.7B parameters and 12.9B active per token (Mistral AI, arXiv 2401.04088); tolerance 1%', () => {
+    const m = loadModelPreset('mixtral-8x7b');
+    const p = countParams(m);
+    const totalError = Math.abs(p.total - 46.7e9) / 46.7e9;
+    // The published active count includes both embedding matrices; activePerToken leaves out the input lookup.
+    const active = p.activePerToken + m.vocab * m.hidden;
+    const activeError = Math.abs(active - 12.9e9) / 12.9e9;
+    console.log(`mixtral-8x7b: total ${(p.total / 1e9).toFixed(3)}B (error ${(totalError * 100).toFixed(2)}%), active ${(active / 1e9).toFixed(3)}B (error ${(activeError * 100).toFixed(2)}%)`);
+    expect(totalError).toBeLessThan(0.01);
+    expect(activeError).toBeLessThan(0.01);
+  });
+
+  it('training FLOPs per token are 6 × active params plus causal attention', () => {
+    const m = loadModelPreset('tiny-moe');
+    const p = countParams(m);
+    expect(trainingFlopsPerToken(m)).toBe(6 * p.activePerToken + 6 * m.layers * m.seqLength * m.hidden);
+    expect(p.total).toBe(p.dense + p.experts);
+    expect(p.experts).toBe(p.perExpert * m.experts);
+  });
+
+  it('an unknown model preset lists the presets', () => {
+    expect(() => loadModelPreset('gpt-5')).toThrow(/unknown model preset "gpt-5"; accepted: .*mixtral-8x7b.*tiny-moe/);
+  });
+});
+
+describe('parallelism layout', () => {
+  const model = loadModelPreset('tiny-moe');
+  const base = { tp: 1, pp: 1, dp: 16, ep: 8, microBatchSize: 2, globalBatch: 64 };
+
+  it('derives micro-batches, EP groups and experts per device', () => {
+    const l = resolveLayout(base, 16, model);
+    expect(l.microBatches).toBe(2);
+    expect(l.epGroups).toBe(2);
+    expect(l.expertsPerDevice).toBe(2);
+    expect(epGroupDevices(l, 1)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    // Contiguous placement: experts 0,1 on rank 0; 14,15 on rank 7 of each EP group.
+    expect(expertDevice(l, 0, 1)).toBe(0);
+    expect(expertDevice(l, 1, 15)).toBe(15);
+    expect(expertDevice(l, 1, 2)).toBe(9);
+  });
+
+  it('rejects products that do not divide, naming them', () => {
+    expect(() => resolveLayout({ ...base, dp: 8 }, 16, model)).toThrow(/tp·pp·dp = 1·1·8 = 8 must equal the cluster's 16 devices/);
+    expect(() => resolveLayout({ ...base, ep: 5 }, 16, model)).toThrow(/ep = 5 must divide dp = 16/);
+    expect(() => resolveLayout({ ...base, globalBatch: 40 }, 16, model)).toThrow(/globalBatch = 40 must be a multiple of dp·microBatchSize = 16·2 = 32/);
+    expect(() => resolveLayout({ ...base, dp: 32, ep: 32 }, 32, model)).toThrow(/ep = 32 must divide the model's 16 experts/);
+    expect(() => resolveLayout({ ...base, tp: 2, dp: 8 }, 16, model)).toThrow(/parallelism\.tp/);
+  });
+});
