@@ -81,7 +81,8 @@ export class Simulator implements CallScheduler {
 
   /**
    * Fires events in (time, scheduling order) until the queue is empty, or until the next event is later than
-   * `until` (then the clock is set to `until`). Returns the final time.
+   * `until`. With `until`, the clock ends at `until` either way (so a later run() resumes from there).
+   * Returns the final time.
    * Throws SimulationStalledError if the queue empties while processes are still waiting, ProcessError if a
    * process body throws, SimulationLivelockError on a zero-delay loop. Exceptions from plain callbacks propagate as-is.
    */
