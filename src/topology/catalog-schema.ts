@@ -56,10 +56,17 @@ function linkSpecSchema<K extends readonly [string, ...string[]]>(kinds: K) {
   return z.strictObject({
     kind: z.enum(kinds),
     bandwidth: positiveFigureSchema,
-    /** A measured figure kept for calibration; the model uses `bandwidth`. */
+    /** A measured figure kept for calibration; the model uses `bandwidth` × `efficiency`. */
     achievedBandwidth: positiveFigureSchema.optional(),
+    /** Fraction of `bandwidth` that transfers reach (protocol and software overheads); default 1. */
+    efficiency: fractionFigureSchema.optional(),
     latency: nonNegativeFigureSchema,
   });
+}
+
+/** The bandwidth the network models use for a link type: line rate × efficiency (bytes/s per direction). */
+export function effectiveBandwidth(link: { bandwidth: { value: number }; efficiency?: { value: number } | undefined }): number {
+  return link.bandwidth.value * (link.efficiency?.value ?? 1);
 }
 const intraLinkSchema = linkSpecSchema(intraServerLinkKinds);
 export type IntraServerLinkSpec = z.infer<typeof intraLinkSchema>;

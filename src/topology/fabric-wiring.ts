@@ -3,6 +3,7 @@
 // to a single non-blocking fabric switch. Fat-tree tiers will be further cases of `fabric.topology`.
 import { InputError, secondsToNs } from '../engine/index.ts';
 import type { SystemSpec } from './catalog-schema.ts';
+import { effectiveBandwidth } from './catalog-schema.ts';
 import type { LinkGraph, NodePathRouter } from './link-graph.ts';
 
 export function wireFabric(graph: LinkGraph, system: SystemSpec, servers: number): NodePathRouter {
@@ -21,7 +22,7 @@ export function wireFabric(graph: LinkGraph, system: SystemSpec, servers: number
       const devices = servers * devicesPerServer;
       // The NIC is folded into the device↔switch link: its latency is charged on the uplink and on the downlink.
       for (let device = 0; device < devices; device++) {
-        graph.addDuplexLink(device, fabricSwitch, fabric.nic.kind, fabric.nic.bandwidth.value, latencyNs);
+        graph.addDuplexLink(device, fabricSwitch, fabric.nic.kind, effectiveBandwidth(fabric.nic), latencyNs);
       }
       return (src, dst) => [src, fabricSwitch, dst];
     }

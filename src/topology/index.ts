@@ -5,6 +5,7 @@ export {
   systemSpecSchema,
   intraServerLinkKinds,
   nicKinds,
+  effectiveBandwidth,
 } from './catalog-schema.ts';
 export type {
   Figure,

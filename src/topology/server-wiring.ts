@@ -2,10 +2,11 @@
 // the router for device pairs inside that server. Kinds: full-mesh, mesh-groups-pcie, switch, supernode.
 import { secondsToNs } from '../engine/index.ts';
 import type { IntraServerLinkSpec, IntraServerSpec } from './catalog-schema.ts';
+import { effectiveBandwidth } from './catalog-schema.ts';
 import type { LinkGraph, NodePathRouter } from './link-graph.ts';
 
 function addLink(graph: LinkGraph, a: number, b: number, link: IntraServerLinkSpec): void {
-  graph.addDuplexLink(a, b, link.kind, link.bandwidth.value, secondsToNs(link.latency.value));
+  graph.addDuplexLink(a, b, link.kind, effectiveBandwidth(link), secondsToNs(link.latency.value));
 }
 
 /** A direct link between every pair of `devices`. Link ids follow (a, b) in lexicographic order, a < b. */
