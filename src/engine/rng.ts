@@ -1,6 +1,7 @@
 // Rng: the seeded random generator every random draw in moesim goes through.
 // xoshiro128** (32-bit integer ops via Math.imul), seeded through splitmix32 from a cyrb53 hash of a string key.
 // derive(label) gives an independent, stable substream keyed `${key}/${label}` that ignores the parent's draws.
+import { zigguratNormal } from './ziggurat.ts';
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
@@ -54,8 +55,6 @@ export class Rng {
   private s1 = 0;
   private s2 = 0;
   private s3 = 0;
-  private spareNormal = 0;
-  private hasSpareNormal = false;
 
   constructor(seed: number | string) {
     this.key = keyOf(seed);
@@ -118,52 +117,14 @@ export class Rng {
     }
   }
 
-  /** Normal deviate (Marsaglia polar method; the second value of each pair is kept for the next call). */
+  /** Normal deviate (ziggurat method; see ziggurat.ts). */
   normal(mean = 0, sd = 1): number {
-    if (this.hasSpareNormal) {
-      this.hasSpareNormal = false;
-      return mean + sd * this.spareNormal;
-    }
-    let u: number;
-    let v: number;
-    let s: number;
-    do {
-      u = 2 * this.uniform() - 1;
-      v = 2 * this.uniform() - 1;
-      s = u * u + v * v;
-    } while (s >= 1 || s === 0);
-    const scale = Math.sqrt((-2 * Math.log(s)) / s);
-    this.spareNormal = v * scale;
-    this.hasSpareNormal = true;
-    return mean + sd * (u * scale);
+    return mean + sd * zigguratNormal(this);
   }
 
-  /** Fills `out` with normal deviates: identical to out[i] = normal(mean, sd) in turn, without per-call overhead. */
+  /** Fills `out` with normal deviates: identical to out[i] = normal(mean, sd) in turn. */
   fillNormal(out: Float32Array, mean = 0, sd = 1): Float32Array {
-    const length = out.length;
-    let i = 0;
-    if (length > 0 && this.hasSpareNormal) {
-      this.hasSpareNormal = false;
-      out[i++] = mean + sd * this.spareNormal;
-    }
-    while (i < length) {
-      let u: number;
-      let v: number;
-      let s: number;
-      do {
-        u = 2 * this.uniform() - 1;
-        v = 2 * this.uniform() - 1;
-        s = u * u + v * v;
-      } while (s >= 1 || s === 0);
-      const scale = Math.sqrt((-2 * Math.log(s)) / s);
-      out[i++] = mean + sd * (u * scale);
-      if (i < length) {
-        out[i++] = mean + sd * (v * scale);
-      } else {
-        this.spareNormal = v * scale;
-        this.hasSpareNormal = true;
-      }
-    }
+    for (let i = 0; i < out.length; i++) out[i] = mean + sd * zigguratNormal(this);
     return out;
   }
 
@@ -212,6 +173,5 @@ export class Rng {
     this.s2 = c | 0;
     this.s3 = d | 0;
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the all-zero state is a fixed point
-    this.hasSpareNormal = false;
   }
 }

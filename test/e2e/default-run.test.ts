@@ -26,6 +26,14 @@ describe('moesim run scenarios/default.yaml', () => {
     }
   });
 
+  it('prints exactly the summary table shown in README.md', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const block = /```\n\$ npm start\n\n([\s\S]*?)\n\nwrote /.exec(readme)?.[1];
+    expect(block, 'README.md has a worked example block').toBeDefined();
+    const table = outcomes[0]?.stdout.split('\n\nwrote ')[0];
+    expect(table).toBe(block);
+  });
+
   it('writes byte-identical summary.json, experts.csv and trace.json on a second run', () => {
     for (const name of ['summary.json', 'experts.csv', 'trace.json']) expect(read(1, name)).toBe(read(0, name));
   });

@@ -93,6 +93,22 @@ describe('distributions', () => {
     expect(Math.abs(Math.sqrt(variance) - 2)).toBeLessThan(0.02 * 2);
   });
 
+  it('ziggurat normals have Gaussian kurtosis and tail mass beyond R = 3.4426 (tolerances 0.03 and 12%)', () => {
+    const values = new Rng('ziggurat-shape').fillNormal(new Float32Array(2_000_000));
+    let m2 = 0;
+    let m4 = 0;
+    let tail = 0;
+    for (const x of values) {
+      m2 += x * x;
+      m4 += x ** 4;
+      if (Math.abs(x) > 3.442619855899) tail++;
+    }
+    const kurtosis = (m4 / values.length) / (m2 / values.length) ** 2;
+    const expectedTail = 2 * 2.8796e-4 * values.length; // P(|Z| > 3.4426) = 5.759e-4
+    expect(Math.abs(kurtosis - 3)).toBeLessThan(0.03);
+    expect(Math.abs(tail - expectedTail) / expectedTail).toBeLessThan(0.12);
+  });
+
   it('fillNormal equals successive normal() calls (as float32), across odd lengths', () => {
     const a = new Rng('fill');
     const b = new Rng('fill');

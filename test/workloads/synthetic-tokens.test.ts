@@ -49,3 +49,16 @@ describe('synthetic token source', () => {
     expect(Math.abs(zeros / n - 1 / harmonic)).toBeLessThan(0.005); // 1/H(100) = 0.1928
   });
 });
+
+describe('assertFiniteFeatures', () => {
+  it('passes finite features and names the first NaN or infinite one', async () => {
+    const { assertFiniteFeatures } = await import('../../src/workloads/index.ts');
+    const batch = { features: new Float32Array(12).fill(0.5), tokenIds: new Int32Array(3), groups: 1, groupSize: 3, hidden: 4 };
+    expect(() => assertFiniteFeatures(batch, 'ok')).not.toThrow();
+    batch.features[6] = Number.NaN;
+    expect(() => assertFiniteFeatures(batch, 'npy file')).toThrow(/npy file: feature \[token 1, dim 2\] is NaN/);
+    batch.features[6] = 0;
+    batch.features[11] = -Infinity;
+    expect(() => assertFiniteFeatures(batch, 'x')).toThrow(/\[token 2, dim 3\] is -Infinity/);
+  });
+});
