@@ -15,6 +15,12 @@ export interface GateOutput {
 
 export type GateActivation = 'softmax' | 'sigmoid';
 
+/**
+ * How full gate scores are formed from X [T, d] and W [d, n]: `softmax`, `sigmoid` and `linear` act on X·W;
+ * `relu-softmax` is softmax(ReLU(X·W)) (LocMoE); `cosine` is xᵀw_i / (‖x‖‖w_i‖) (LocMoE+ affinity).
+ */
+export type ScoreFunction = 'softmax' | 'sigmoid' | 'linear' | 'relu-softmax' | 'cosine';
+
 /** A seeded gating matrix W [hidden, experts] with N(0, 1/hidden) entries. */
 export function randomGateMatrix(rng: Rng, hidden: number, experts: number): Float32Array {
   const w = new Float32Array(hidden * experts);
@@ -51,4 +57,26 @@ export function layerGateMatrices(rng: Rng, hidden: number, experts: number): (l
     }
     return w;
   };
+}
+
+/** The full [tokens, experts] score matrix, row-major, computed with tfjs (every tensor disposed). */
+export function gateScores(input: RouterInput, weights: Float32Array, experts: number, fn: ScoreFunction): Float32Array {
+  const tokens = input.groups * input.groupSize;
+  return tf.tidy(() => {
+    const x = tf.tensor2d(input.features, [tokens, input.hidden]);
+    const w = tf.tensor2d(weights, [input.hidden, experts]);
+    let scores: tf.Tensor2D;
+    if (fn === 'cosine') {
+      const xn = tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12));
+      const wn = tf.div(w, tf.maximum(tf.norm(w, 'euclidean', 0, true), 1e-12));
+      scores = tf.matMul(xn, wn);
+    } else {
+      const logits = tf.matMul(x, w);
+      if (fn === 'softmax') scores = tf.softmax(logits);
+      else if (fn === 'sigmoid') scores = tf.sigmoid(logits);
+      else if (fn === 'relu-softmax') scores = tf.softmax(tf.relu(logits));
+      else scores = logits;
+    }
+    return new Float32Array(scores.dataSync());
+  });
 }

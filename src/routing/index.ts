@@ -1,7 +1,7 @@
 // Public door of src/routing: routers (the only tfjs importer), capacity policies and routing traffic.
 export type { RouterInput, RoutingDecision } from './router-input.ts';
 export { countPairs } from './router-input.ts';
-export type { Router, RouterContext } from './router.ts';
+export type { Router, RouterContext, RoutingPlacement } from './router.ts';
 export { createRouter, routerNames, routerParamsSchema, routerSummary } from './registry.ts';
 export type { CapacityPolicy } from './capacity.ts';
 export { capacityPolicySchema, expertCapacity, loadBalancingLoss } from './capacity.ts';
@@ -9,3 +9,5 @@ export type { ExpertPlacement } from './traffic.ts';
 export { dispatchTokenMatrix } from './traffic.ts';
 export type { BackendInfo, BackendName } from './tf-backend.ts';
 export { initTfBackend, tfMemory } from './tf-backend.ts';
+export type { GateActivation, GateOutput, ScoreFunction } from './gate.ts';
+export { gateScores, layerGateMatrices, randomGateMatrix, runGate } from './gate.ts';

@@ -37,6 +37,15 @@ export interface RoutingDecision {
   capacity: number;
   /** Auxiliary losses the router would add to training (e.g. { aux: 0.0123 }). */
   losses: Record<string, number>;
+  /**
+   * Sequence-level routing (MEO): when set, each pair names a sequence of `sequenceLength` tokens rather than one
+   * token (pairToken is the sequence index), and the sequence's chosen experts are merged into one before running.
+   */
+  sequenceLength?: number;
+  /** Assignments to null experts (AdaMoE): they cost no FLOPs and no traffic and are not listed as pairs. */
+  nullAssignments?: number;
+  /** How the capacity was set (e.g. "factor 1.25", "LocMoE bound from δ = 0.031", "dropless"). */
+  capacityNote?: string;
 }
 
 /** Total kept and dropped pairs of a decision. */
