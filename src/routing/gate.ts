@@ -65,7 +65,7 @@ export function gateScores(input: RouterInput, weights: Float32Array, experts: n
   return tf.tidy(() => {
     const x = tf.tensor2d(input.features, [tokens, input.hidden]);
     const w = tf.tensor2d(weights, [input.hidden, experts]);
-    let scores: tf.Tensor2D;
+    let scores: tf.Tensor;
     if (fn === 'cosine') {
       const xn = tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12));
       const wn = tf.div(w, tf.maximum(tf.norm(w, 'euclidean', 0, true), 1e-12));
