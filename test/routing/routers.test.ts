@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/index.ts';
 import type { RouterInput, RoutingDecision } from '../../src/routing/index.ts';
-import { countPairs, createRouter, expertCapacity, initTfBackend, tfMemory } from '../../src/routing/index.ts';
+import { countPairs, createRouter, expertCapacity, gateScores, initTfBackend, tfMemory } from '../../src/routing/index.ts';
 
 const HIDDEN = 32;
 const EXPERTS = 8;
@@ -130,6 +130,28 @@ describe('routers on tfjs-wasm', () => {
     const after = tfMemory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
+  });
+
+  it('gateScores computes cosine affinities and softmax rows like plain JS (tolerance 1e-5)', () => {
+    const input = randomInput(8, 1, 16);
+    const w = new Float32Array(HIDDEN * EXPERTS);
+    new Rng(9).fillNormal(w);
+    const cos = gateScores(input, w, EXPERTS, 'cosine');
+    const soft = gateScores(input, w, EXPERTS, 'softmax');
+    for (let t = 0; t < 16; t++) {
+      let rowSum = 0;
+      for (let e = 0; e < EXPERTS; e++) {
+        let dot = 0, xx = 0, ww = 0;
+        for (let j = 0; j < HIDDEN; j++) {
+          const x = input.features[t * HIDDEN + j] as number;
+          const v = w[j * EXPERTS + e] as number;
+          dot += x * v; xx += x * x; ww += v * v;
+        }
+        expect(Math.abs((cos[t * EXPERTS + e] as number) - dot / Math.sqrt(xx * ww))).toBeLessThan(1e-5);
+        rowSum += soft[t * EXPERTS + e] as number;
+      }
+      expect(Math.abs(rowSum - 1)).toBeLessThan(1e-5);
+    }
   });
 
   it('rejects unknown routers and bad parameters with the field named', () => {
