@@ -11,3 +11,5 @@ export type { BackendInfo, BackendName } from './tf-backend.ts';
 export { initTfBackend, tfMemory } from './tf-backend.ts';
 export type { GateActivation, GateOutput, ScoreFunction } from './gate.ts';
 export { gateScores, layerGateMatrices, randomGateMatrix, runGate } from './gate.ts';
+export type { DecisionExpectations, InvariantSuiteOptions, RouterUnderTest } from './invariants/index.ts';
+export { assertRouterInvariants, checkDecision, routerInvariantProperties, sameDecisions } from './invariants/index.ts';
