@@ -1,0 +1,44 @@
+// The full-scale strategy: real routing decisions are computed for a sample of routing groups (possibly smaller
+// than a real group), then extended to every group of the step by seeded resampling. Each real group takes the
+// per-expert counts of one sampled group, scaled by realGroupSize / sampledGroupSize and rounded; sampled groups
+// are used in a seeded shuffled cycle, so each is used ⌊G/S⌋ or ⌈G/S⌉ times before any repeats more.
+import type { Rng } from '../engine/index.ts';
+import type { GroupCounts } from './routing-summary.ts';
+
+export interface ResamplePlan {
+  /** Tokens per sampled routing group. */
+  sampledGroupSize: number;
+  /** Sampled groups routed for real per (layer, micro-batch). */
+  sampledGroups: number;
+}
+
+/**
+ * How many groups of how many tokens to route for real, given the real group size, the number of real groups
+ * and a token budget per (layer, micro-batch). Within budget: route everything. Otherwise route at least
+ * `minGroups` sampled groups (for diversity in per-device load), each as large as the budget allows.
+ */
+export function planResampling(groupSize: number, groups: number, tokenBudget: number, minGroups = 8): ResamplePlan {
+  if (groupSize * groups <= tokenBudget) return { sampledGroupSize: groupSize, sampledGroups: groups };
+  const wanted = Math.min(groups, Math.max(minGroups, Math.floor(tokenBudget / groupSize)));
+  const sampledGroupSize = Math.max(1, Math.min(groupSize, Math.floor(tokenBudget / wanted)));
+  return { sampledGroupSize, sampledGroups: Math.max(1, Math.min(groups, Math.floor(tokenBudget / sampledGroupSize))) };
+}
+
+/** Extend counts of sampled groups to `targetGroups` real groups of `targetGroupSize` tokens. */
+export function resampleGroupCounts(sampled: GroupCounts, sampledGroupSize: number, targetGroups: number, targetGroupSize: number, rng: Rng): GroupCounts {
+  if (sampled.groups === targetGroups && sampledGroupSize === targetGroupSize) return sampled;
+  const n = sampled.numExperts;
+  const scale = targetGroupSize / sampledGroupSize;
+  const kept = new Float64Array(targetGroups * n);
+  const proposed = new Float64Array(targetGroups * n);
+  let cycle: number[] = [];
+  for (let g = 0; g < targetGroups; g++) {
+    if (cycle.length === 0) cycle = rng.shuffle(Array.from({ length: sampled.groups }, (_, s) => s));
+    const s = cycle.pop() as number;
+    for (let e = 0; e < n; e++) {
+      kept[g * n + e] = Math.round(scale * (sampled.keptCounts[s * n + e] as number));
+      proposed[g * n + e] = Math.max(kept[g * n + e] as number, Math.round(scale * (sampled.proposedCounts[s * n + e] as number)));
+    }
+  }
+  return { ...sampled, groups: targetGroups, keptCounts: kept, proposedCounts: proposed, capacity: sampled.capacity * scale };
+}

@@ -1,0 +1,51 @@
+// The full-scale strategy: sample plans within a token budget, and seeded resampling of per-group counts.
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/engine/index.ts';
+import type { GroupCounts } from '../../src/workloads/index.ts';
+import { planResampling, resampleGroupCounts } from '../../src/workloads/index.ts';
+
+describe('planResampling', () => {
+  it('routes everything within the budget', () => {
+    expect(planResampling(2048, 16, 65536)).toEqual({ sampledGroupSize: 2048, sampledGroups: 16 });
+  });
+
+  it('routes whole groups when the budget holds at least the minimum number of them', () => {
+    expect(planResampling(2048, 64, 32768)).toEqual({ sampledGroupSize: 2048, sampledGroups: 16 });
+  });
+
+  it('shrinks the sampled group size to keep 8 groups for diversity when groups are large', () => {
+    const plan = planResampling(32768, 64, 32768);
+    expect(plan.sampledGroups).toBe(8);
+    expect(plan.sampledGroupSize).toBe(4096);
+    expect(plan.sampledGroups * plan.sampledGroupSize).toBeLessThanOrEqual(32768);
+  });
+});
+
+describe('resampleGroupCounts', () => {
+  // Two sampled groups of 100 tokens, 2 experts: group 0 keeps [60, 30] of [70, 30]; group 1 keeps [10, 90].
+  const sampled: GroupCounts = {
+    layer: 0, microBatch: 0, groups: 2, numExperts: 2,
+    keptCounts: [60, 30, 10, 90], proposedCounts: [70, 30, 10, 90], capacity: 60, losses: {},
+  };
+
+  it('is the identity when nothing was sampled', () => {
+    expect(resampleGroupCounts(sampled, 100, 2, 100, new Rng(1))).toBe(sampled);
+  });
+
+  it('scales counts and capacity by targetGroupSize / sampledGroupSize, using each sample equally often', () => {
+    const r = resampleGroupCounts(sampled, 100, 6, 400, new Rng(2));
+    expect(r.groups).toBe(6);
+    expect(r.capacity).toBe(240);
+    const rows = Array.from({ length: 6 }, (_, g) => [r.keptCounts[2 * g], r.keptCounts[2 * g + 1]].join(','));
+    expect(rows.filter((x) => x === '240,120')).toHaveLength(3);
+    expect(rows.filter((x) => x === '40,360')).toHaveLength(3);
+    for (let i = 0; i < 12; i++) expect(r.proposedCounts[i]).toBeGreaterThanOrEqual(r.keptCounts[i] as number);
+  });
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    const pick = (seed: number): string => Array.from(resampleGroupCounts(sampled, 100, 8, 100, new Rng(seed)).keptCounts).join(',');
+    expect(pick(3)).toBe(pick(3));
+    const seeds = [3, 4, 5, 6, 7, 8].map(pick);
+    expect(new Set(seeds).size).toBeGreaterThan(1);
+  });
+});
