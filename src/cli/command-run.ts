@@ -12,6 +12,8 @@ export interface RunCommandOptions {
   trace: boolean;
   quiet: boolean;
   json: boolean;
+  /** Directory to write the routing trace to (docs/ROUTING-TRACES.md). */
+  recordRouting?: string;
 }
 
 const BACKENDS = ['wasm', 'cpu', 'node'] as const;
@@ -24,6 +26,10 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     scenario.backend = backend;
   }
   if (!options.trace) scenario.output.trace = false;
+  if (options.recordRouting !== undefined) {
+    if (scenario.routing?.replay !== undefined) throw new InputError('--record-routing: this scenario replays a routing trace (routing.replay); there is nothing new to record', 'routing.replay');
+    scenario.routing = { ...scenario.routing, record: options.recordRouting };
+  }
   const resolved = resolveScenario(scenario);
   const progress = createProgress('routing', progressEnabled(options.quiet || options.json));
   let result;

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './command-bench.ts';
 import { catalogCommand } from './command-catalog.ts';
+import { collectiveCommand } from './command-collective.ts';
 import { runCommand } from './command-run.ts';
 import { validateCommand } from './command-validate.ts';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.ts';
@@ -26,7 +27,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--no-trace', 'do not write trace.json')
     .option('-q, --quiet', 'no progress bar and no printed summary')
     .option('--json', 'print summary.json to stdout (human messages go to stderr)')
-    .action(async (file: string, opts: { out?: string; backend?: string; trace: boolean; quiet?: boolean; json?: boolean }) => {
+    .option('--record-routing <dir>', 'also write the routing decisions as a routing trace (manifest.json + .npy) to <dir>')
+    .action(async (file: string, opts: { out?: string; backend?: string; trace: boolean; quiet?: boolean; json?: boolean; recordRouting?: string }) => {
       setExit(await runCommand(file, { ...opts, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
     });
 
@@ -50,6 +52,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'print the figures as JSON')
     .option('--events <n>', 'events to simulate')
     .action((name: string, opts: { json?: boolean; events?: string }) => setExit(benchCommand(name, { json: opts.json ?? false, ...(opts.events ? { events: opts.events } : {}) }, io)));
+
+  program
+    .command('collective')
+    .description('time one collective over every device of a cluster and print algbw and busbw (nccl-tests definitions)')
+    .requiredOption('--cluster <preset>', 'system preset (see moesim catalog)')
+    .requiredOption('--nodes <n>', 'number of servers')
+    .requiredOption('--op <op>', 'allreduce | allgather | reducescatter | alltoall | broadcast | sendrecv')
+    .requiredOption('--size <bytes>', 'nccl-tests size, e.g. 256MiB, 1GB, 4096 (KB/MB/GB = 10^3, KiB/MiB/GiB = 2^10)')
+    .option('--algo <name>', 'algorithm (default: what HCCL or NCCL would pick for the topology)')
+    .option('--model <name>', 'network model: analytical | flow', 'analytical')
+    .option('--json', 'print one JSON line')
+    .action((opts: { cluster: string; nodes: string; op: string; size: string; algo?: string; model?: string; json?: boolean }) =>
+      setExit(collectiveCommand({ ...opts, json: opts.json ?? false }, io)),
+    );
 
   return program;
 }

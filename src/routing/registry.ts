@@ -4,6 +4,15 @@ import { InputError } from '../engine/index.ts';
 import type { Router, RouterContext } from './router.ts';
 import { createGShardRouter, gshardParamsSchema } from './routers/gshard-router.ts';
 import { createSwitchRouter, switchParamsSchema } from './routers/switch-router.ts';
+import { createLocMoeRouter, locmoeParamsSchema } from './routers/locmoe-router.ts';
+import { createLocMoePlusRouter, locmoePlusParamsSchema } from './routers/locmoe-plus-router.ts';
+import { createMeoRouter, meoParamsSchema } from './routers/meo-router.ts';
+import { createHashRouter, hashParamsSchema } from './routers/hash-router.ts';
+import { createExpertChoiceRouter, expertChoiceParamsSchema } from './routers/expert-choice-router.ts';
+import { baseParamsSchema, createBaseRouter } from './routers/base-router.ts';
+import { createDeepSeekAuxFreeRouter, deepseekAuxFreeParamsSchema } from './routers/deepseek-aux-free-router.ts';
+import { adamoeParamsSchema, createAdaMoeRouter } from './routers/adamoe-router.ts';
+import { createDenseRouter, denseParamsSchema } from './routers/dense-router.ts';
 
 interface RouterEntry<S extends z.ZodType> {
   schema: S;
@@ -18,6 +27,15 @@ function entry<S extends z.ZodType>(e: RouterEntry<S>): RouterEntry<z.ZodType> {
 const registry: Record<string, RouterEntry<z.ZodType>> = {
   switch: entry({ schema: switchParamsSchema, create: createSwitchRouter, summary: 'Switch Transformer: softmax top-1 with a capacity factor' }),
   gshard: entry({ schema: gshardParamsSchema, create: createGShardRouter, summary: 'GShard: softmax top-2, random second expert, capacity factor' }),
+  locmoe: entry({ schema: locmoeParamsSchema, create: createLocMoeRouter, summary: 'LocMoE: softmax(ReLU(GrAP·x)) top-1, locality preference, LocMoE capacity bound' }),
+  'locmoe-plus': entry({ schema: locmoePlusParamsSchema, create: createLocMoePlusRouter, summary: 'LocMoE+: cosine affinity, token-then-expert choice, locality, bound re-estimated every R steps' }),
+  meo: entry({ schema: meoParamsSchema, create: createMeoRouter, summary: 'MEO: sequence-level top-k merged into one expert, dropless' }),
+  hash: entry({ schema: hashParamsSchema, create: createHashRouter, summary: 'Hash layers: seeded hash of the token id mod n, no gate, dropless by default' }),
+  'expert-choice': entry({ schema: expertChoiceParamsSchema, create: createExpertChoiceRouter, summary: 'Expert Choice: each expert takes its top T·c/n tokens of softmax(X·W)' }),
+  base: entry({ schema: baseParamsSchema, create: createBaseRouter, summary: 'BASE layers: balanced top-1 assignment maximising affinity (auction)' }),
+  'deepseek-aux-free': entry({ schema: deepseekAuxFreeParamsSchema, create: createDeepSeekAuxFreeRouter, summary: 'DeepSeek-V3: sigmoid gate, bias-adjusted top-k, node-limited, dropless' }),
+  adamoe: entry({ schema: adamoeParamsSchema, create: createAdaMoeRouter, summary: 'AdaMoE: top-k over real plus null experts, a varying number of real experts per token' }),
+  dense: entry({ schema: denseParamsSchema, create: createDenseRouter, summary: 'Dense: no routing; every token runs a dense FFN of the active size on its own device' }),
 };
 
 export function routerNames(): string[] {

@@ -21,6 +21,8 @@ export interface RouterContext {
   rng: Rng;
   /** Token and expert locations; absent when the caller routes without a cluster (then locality is unknown). */
   placement?: RoutingPlacement;
+  /** Tokens per sequence (the model's seqLength), for sequence-level routers (MEO); absent when unknown. */
+  seqLength?: number;
 }
 
 export interface Router {

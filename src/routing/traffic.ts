@@ -17,12 +17,15 @@ export function dispatchTokenMatrix(decision: RoutingDecision, placement: Expert
   const n = placement.devices;
   const m = new Float64Array(n * n);
   const { pairToken, pairExpert, pairKept, groupSize } = decision;
+  // A sequence-level pair (MEO) names a sequence and carries its sequenceLength tokens.
+  const tokensPerUnit = decision.sequenceLength ?? 1;
+  const unitsPerGroup = groupSize / tokensPerUnit;
   for (let p = 0; p < pairKept.length; p++) {
     if (pairKept[p] === 0) continue;
-    const g = Math.floor((pairToken[p] as number) / groupSize);
+    const g = Math.floor((pairToken[p] as number) / unitsPerGroup);
     const src = placement.groupDevice(g);
     const dst = placement.expertDevice(g, pairExpert[p] as number);
-    m[src * n + dst] = (m[src * n + dst] as number) + 1;
+    m[src * n + dst] = (m[src * n + dst] as number) + tokensPerUnit;
   }
   return m;
 }

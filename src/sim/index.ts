@@ -7,7 +7,7 @@ export { kernelChipOf, resolveScenario } from './scenario/resolve-scenario.ts';
 export type { CommBytes, DeviceAccounting, ExecutionResult, Span } from './execute/execution-types.ts';
 export type { ExecuteOptions } from './execute/run-step-program.ts';
 export { runStepProgram } from './execute/run-step-program.ts';
-export type { ProgressCallback, StepRouting } from './route-step.ts';
+export type { ProgressCallback, StepRouting } from './route-step-shared.ts';
 export { routeStep } from './route-step.ts';
 export type { Summary } from './summary.ts';
 export { buildSummary } from './summary.ts';

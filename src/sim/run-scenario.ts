@@ -3,7 +3,7 @@
 import { expertDevice, buildStepProgram, estimateMemory } from '../workloads/index.ts';
 import type { Span } from './execute/execution-types.ts';
 import { runStepProgram } from './execute/run-step-program.ts';
-import type { ProgressCallback } from './route-step.ts';
+import type { ProgressCallback } from './route-step-shared.ts';
 import { routeStep } from './route-step.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 import type { Summary } from './summary.ts';

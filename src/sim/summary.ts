@@ -3,7 +3,7 @@ import { nsToSeconds } from '../engine/index.ts';
 import type { MemoryBreakdown } from '../workloads/index.ts';
 import { countParams, trainingFlopsPerToken } from '../workloads/index.ts';
 import type { CommBytes, ExecutionResult } from './execute/execution-types.ts';
-import type { StepRouting } from './route-step.ts';
+import type { StepRouting } from './route-step-shared.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 
 export interface Summary {
@@ -21,7 +21,7 @@ export interface Summary {
   // --- details ---
   scenario: string;
   routerParams: Record<string, unknown>;
-  cluster: { preset: string; servers: number; chip: string; network: string };
+  cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
   model: { name: string; totalParams: number; activeParamsPerToken: number; trainingFlopsPerToken: number };
   parallelism: { tp: number; pp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number };
   tokensPerStep: number;
@@ -33,9 +33,10 @@ export interface Summary {
   auxLoss: number;
   breakdown_s: { compute: Record<string, number>; exposedComm: Record<string, number>; imbalanceWait: number };
   commBytesByCategory: Record<string, CommBytes>;
+  collectiveAlgorithms: Record<string, string>;
   linkBytesByKind: Record<string, number>;
   memory: MemoryBreakdown & { device: number; hbmBytes: number; fits: boolean };
-  routing: { backend: string; tokenSource: string; decisionsComputed: number; decisionsResampled: number };
+  routing: { backend: string; tokenSource: string; decisionsComputed: number; decisionsResampled: number; sampledGroups: number; sampledGroupSize: number; warmupSteps: number };
   engine: { events: number };
 }
 
@@ -101,7 +102,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     seed: scenario.seed,
     scenario: scenario.name,
     routerParams: resolved.router.params,
-    cluster: { preset: scenario.cluster.preset, servers: scenario.cluster.servers, chip: cluster.chip.name, network: scenario.cluster.network },
+    cluster: { preset: scenario.cluster.preset, servers: scenario.cluster.servers, chip: cluster.chip.name, network: scenario.cluster.network, fabric: cluster.fabric.topology },
     model: { name: model.name, totalParams: params.total, activeParamsPerToken: params.activePerToken, trainingFlopsPerToken: flopsPerToken },
     parallelism: { tp: layout.tp, pp: layout.pp, dp: layout.dp, ep: layout.ep, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches },
     tokensPerStep,
@@ -117,9 +118,13 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
       imbalanceWait: nsToSeconds(exec.devices.reduce((s, d) => s + d.waitNs, 0) / exec.devices.length),
     },
     commBytesByCategory: Object.fromEntries(Object.entries(exec.commBytesByCategory).sort(([a], [b]) => a.localeCompare(b))),
+    collectiveAlgorithms: Object.fromEntries(Object.entries(exec.algorithms).sort(([a], [b]) => a.localeCompare(b))),
     linkBytesByKind: Object.fromEntries(Object.entries(linkBytesByKind).sort(([a], [b]) => a.localeCompare(b))),
     memory: { ...worstMemory, device: worst, hbmBytes, fits: worstMemory.total <= hbmBytes },
-    routing: { backend: routed.backend.active, tokenSource: routed.tokenSource, decisionsComputed: routed.decisionsComputed, decisionsResampled: routed.decisionsResampled },
+    routing: {
+      backend: routed.backend.active, tokenSource: routed.tokenSource, decisionsComputed: routed.decisionsComputed, decisionsResampled: routed.decisionsResampled,
+      sampledGroups: routed.sampledGroups, sampledGroupSize: routed.sampledGroupSize, warmupSteps: scenario.routing.warmupSteps,
+    },
     engine: { events: exec.eventsProcessed },
   };
 }

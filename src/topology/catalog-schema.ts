@@ -94,14 +94,73 @@ export type IntraServerKind = IntraServerSpec['kind'];
 const nicSchema = linkSpecSchema(nicKinds);
 export type NicSpec = z.infer<typeof nicSchema>;
 
-export const fabricSchema = z.strictObject({
-  /** Only one kind for now; fat-tree tiers will add kinds here. */
-  topology: z.literal('single-switch'),
+/** The fabric kinds between servers (see fabric-wiring.ts and fabric-clos.ts for how each is wired and routed). */
+export const fabricTopologies = ['single-switch', 'fat-tree-2', 'fat-tree-3', 'rail-optimised'] as const;
+export type FabricTopology = (typeof fabricTopologies)[number];
+
+/** A whole-number figure (switch and server counts that carry a source and may be `assumed`). */
+const countFigureSchema = figureWith(finite().int().positive());
+
+/**
+ * Switch-to-switch links of one tier. `portBandwidth` is the line rate of one uplink port: it sets the default
+ * number of switches above (one port to each). The capacity of a tier's trunks comes from the oversubscription.
+ */
+const uplinkSchema = z.strictObject({ portBandwidth: positiveFigureSchema, latency: nonNegativeFigureSchema });
+export type FabricUplinkSpec = z.infer<typeof uplinkSchema>;
+
+const fabricCommon = {
+  /** NIC ports per server; devices share them in contiguous blocks when fewer than devicesPerServer. */
   nicsPerServer: positiveInt(),
   /** One NIC port: bandwidth per direction; latency is charged once at each end of a path. */
   nic: nicSchema,
+  /** Traversal latency of every fabric switch. */
   switchLatency: nonNegativeFigureSchema,
-});
+};
+const leafTier = {
+  /** Servers under one leaf (rail-optimised: servers whose NIC i shares rail leaf i, a scalable unit). */
+  serversPerLeaf: countFigureSchema,
+  /** Leaf downlink capacity : uplink capacity (1 = non-blocking, 2 = 2:1). */
+  leafOversubscription: positiveFigureSchema,
+  leafUplink: uplinkSchema,
+};
+
+/** One strict object per fabric topology; fields absent from a kind are rejected. */
+export const fabricVariantSchemas = {
+  'single-switch': z.strictObject({ topology: z.literal('single-switch'), ...fabricCommon }),
+  'fat-tree-2': z.strictObject({
+    topology: z.literal('fat-tree-2'),
+    ...fabricCommon,
+    ...leafTier,
+    /** Spine switches; default: the leaf uplink capacity / leafUplink.portBandwidth, rounded up. */
+    spines: countFigureSchema.optional(),
+  }),
+  'fat-tree-3': z.strictObject({
+    topology: z.literal('fat-tree-3'),
+    ...fabricCommon,
+    ...leafTier,
+    leavesPerPod: countFigureSchema,
+    /** Aggregation switches per pod; default: leaf uplink capacity / leafUplink.portBandwidth, rounded up. */
+    aggregationsPerPod: countFigureSchema.optional(),
+    /** Aggregation downlink capacity : uplink capacity. */
+    aggregationOversubscription: positiveFigureSchema,
+    aggregationUplink: uplinkSchema,
+    /** Core switches per plane (aggregation j of every pod joins plane j); default from aggregationUplink.portBandwidth. */
+    coresPerPlane: countFigureSchema.optional(),
+  }),
+  'rail-optimised': z.strictObject({
+    topology: z.literal('rail-optimised'),
+    ...fabricCommon,
+    ...leafTier,
+    spines: countFigureSchema.optional(),
+  }),
+} as const;
+
+export const fabricSchema = z.discriminatedUnion('topology', [
+  fabricVariantSchemas['single-switch'],
+  fabricVariantSchemas['fat-tree-2'],
+  fabricVariantSchemas['fat-tree-3'],
+  fabricVariantSchemas['rail-optimised'],
+]);
 export type FabricSpec = z.infer<typeof fabricSchema>;
 
 export const systemSpecSchema = z
@@ -120,6 +179,13 @@ export const systemSpecSchema = z
   })
   .superRefine((system, ctx) => {
     const intra = system.intraServer;
+    if (system.fabric.nicsPerServer > system.devicesPerServer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fabric', 'nicsPerServer'],
+        message: `nicsPerServer ${system.fabric.nicsPerServer} must not exceed devicesPerServer ${system.devicesPerServer} (each device uses one NIC)`,
+      });
+    }
     if (intra.kind === 'mesh-groups-pcie' && system.devicesPerServer % intra.groupSize !== 0) {
       ctx.addIssue({
         code: 'custom',

@@ -1,13 +1,19 @@
-// Builds a Cluster from a catalog preset, a server count and scenario overrides: nodes, directed links,
-// and cached deterministic routes between devices (intra-server per the system kind, else via the fabric).
+// Builds a Cluster from a catalog preset, a server count, fabric settings, overrides and link faults: named
+// nodes and directed links, then lazily computed, cached routes between devices (intra-server per the system
+// kind, else through the fabric with deterministic ECMP). Faults are applied to the built links; when a link
+// is down the builder checks once that no pair of devices is cut off and fails naming a cut pair otherwise.
 import { InputError } from '../engine/index.ts';
 import type { TimeNs } from '../engine/index.ts';
 import { getChip, getDefaultCatalog, getSystem } from './catalog-loader.ts';
-import type { BuildClusterOptions, Cluster, NodeInfo } from './cluster-types.ts';
+import type { BuildClusterOptions, Cluster, Link, NodeInfo } from './cluster-types.ts';
+import { applyFabricSettings } from './fabric-settings.ts';
 import { wireFabric } from './fabric-wiring.ts';
-import { LinkGraph } from './link-graph.ts';
+import { LinkGraph, NodeLevel } from './link-graph.ts';
 import type { NodePathRouter } from './link-graph.ts';
+import { applyLinkFaults } from './link-faults.ts';
 import { applyChipOverrides, applyOverrides } from './overrides.ts';
+import { checkNoCut, cutError } from './route-cuts.ts';
+import type { CutContext } from './route-cuts.ts';
 import { wireServer } from './server-wiring.ts';
 
 /** Largest device count we build (keeps route-cache keys exact and memory bounded). */
@@ -20,7 +26,8 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
   if (!Number.isInteger(servers) || servers < 1) {
     throw new InputError(`servers: expected a positive integer, got ${String(servers)}`, 'servers');
   }
-  const system = options.overrides?.system ? applyOverrides(preset, options.overrides.system, 'overrides.system') : preset;
+  const withFabric = options.fabric ? applyFabricSettings(preset, options.fabric, 'cluster.fabric') : preset;
+  const system = options.overrides?.system ? applyOverrides(withFabric, options.overrides.system, 'overrides.system') : withFabric;
   const baseChip = getChip(system.chip, catalog);
   const chip = options.overrides?.chip ? applyChipOverrides(baseChip, options.overrides.chip, 'overrides.chip') : baseChip;
   const { devicesPerServer } = system;
@@ -30,14 +37,26 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
   }
 
   const graph = new LinkGraph();
-  for (let d = 0; d < devices; d++) graph.addNode('device', Math.floor(d / devicesPerServer), 0);
+  for (let d = 0; d < devices; d++) graph.addNode('device', Math.floor(d / devicesPerServer), 0, `d${d}`, NodeLevel.device);
   const serverRouters: NodePathRouter[] = [];
   for (let s = 0; s < servers; s++) {
     serverRouters.push(wireServer(graph, s, s * devicesPerServer, devicesPerServer, system.intraServer));
   }
-  const fabricRouter = wireFabric(graph, system, servers);
-  const links = Object.freeze(graph.links.slice());
+  const fabric = wireFabric(graph, system, servers);
+  const builtLinkByName = (name: string): Link | undefined => {
+    const id = graph.linkByName.get(name);
+    return id === undefined ? undefined : graph.links[id];
+  };
+  const faulted = applyLinkFaults({ links: graph.links, linkByName: builtLinkByName }, options.faults ?? []);
+  const links: readonly Link[] = Object.freeze(faulted.links.slice());
+  const linkByName = (name: string): Link | undefined => {
+    const id = graph.linkByName.get(name);
+    return id === undefined ? undefined : links[id];
+  };
+  const { down, anyDown } = faulted;
   const nodeInfos: readonly NodeInfo[] = Object.freeze(graph.nodes.slice());
+  const cutContext: CutContext = { links, nodes: nodeInfos, down, devicesPerServer, fabric };
+  if (anyDown) checkNoCut(cutContext, graph, serverRouters);
 
   const checkDevice = (device: number, role: string): void => {
     if (!Number.isInteger(device) || device < 0 || device >= devices) {
@@ -50,28 +69,54 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
   };
   const isIntraServer = (src: number, dst: number): boolean => serverOf(src) === serverOf(dst);
 
-  const routeCache = new Map<number, readonly number[]>();
-  const latencyCache = new Map<number, TimeNs>();
+  /** Link ids src → dst for a flow key; src and dst are valid devices. */
+  const computeRoute = (src: number, dst: number, flowKey: number): readonly number[] => {
+    if (src === dst) return Object.freeze([]);
+    const server = Math.floor(src / devicesPerServer);
+    let ids: number[] | undefined;
+    if (server === Math.floor(dst / devicesPerServer)) {
+      ids = graph.pathToLinks((serverRouters[server] as NodePathRouter)(src, dst));
+      if (anyDown && ids.some((id) => down[id] === 1)) ids = undefined;
+    } else {
+      ids = fabric.route(src, dst, flowKey, down);
+    }
+    if (ids === undefined) throw cutError(cutContext, src, dst);
+    return Object.freeze(ids);
+  };
+
+  // Lazily filled caches, one row per source device (allocated on its first route): no all-pairs precomputation.
+  const routeRows: (readonly number[])[][] = [];
+  const latencyRows: Float64Array[] = [];
   const route = (src: number, dst: number): readonly number[] => {
     checkDevice(src, 'route source');
     checkDevice(dst, 'route destination');
-    const key = src * devices + dst;
-    const cached = routeCache.get(key);
-    if (cached !== undefined) return cached;
-    let path: readonly number[] = [];
-    if (src !== dst) {
-      const server = Math.floor(src / devicesPerServer);
-      path = server === Math.floor(dst / devicesPerServer) ? (serverRouters[server] as NodePathRouter)(src, dst) : fabricRouter(src, dst);
+    let row = routeRows[src];
+    if (row === undefined) {
+      row = new Array<readonly number[]>(devices);
+      routeRows[src] = row;
     }
-    const ids = Object.freeze(graph.pathToLinks(path));
-    routeCache.set(key, ids);
+    let ids = row[dst];
+    if (ids === undefined) {
+      ids = computeRoute(src, dst, 0);
+      row[dst] = ids;
+    }
     return ids;
   };
+  const routeForFlow = (src: number, dst: number, flowKey: number): readonly number[] => {
+    if (!Number.isSafeInteger(flowKey)) throw new RangeError(`flowKey must be a safe integer, got ${String(flowKey)}`);
+    checkDevice(src, 'route source');
+    checkDevice(dst, 'route destination');
+    return computeRoute(src, dst, flowKey);
+  };
   const pathLatencyNs = (src: number, dst: number): TimeNs => {
-    const key = src * devices + dst;
-    const cached = latencyCache.get(key);
-    if (cached !== undefined) return cached;
     const ids = route(src, dst);
+    let row = latencyRows[src];
+    if (row === undefined) {
+      row = new Float64Array(devices).fill(-1);
+      latencyRows[src] = row;
+    }
+    const cached = row[dst] as number;
+    if (cached >= 0) return cached;
     let total = 0;
     for (let i = 0; i < ids.length; i++) {
       const link = links[ids[i] as number];
@@ -79,7 +124,7 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
       total += link.latencyNs;
       if (i > 0) total += (nodeInfos[link.from] as NodeInfo).traversalLatencyNs;
     }
-    latencyCache.set(key, total);
+    row[dst] = total;
     return total;
   };
   const nodeInfo = (node: number): NodeInfo => {
@@ -95,9 +140,20 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
     devices,
     nodes: nodeInfos.length,
     links,
+    linkByName,
+    fabric: fabric.layout,
+    nicOf: (device: number) => {
+      checkDevice(device, 'device');
+      return fabric.nicOf(device);
+    },
+    leafOf: (device: number) => {
+      checkDevice(device, 'device');
+      return fabric.leafOf(device);
+    },
     serverOf,
     nodeInfo,
     route,
+    routeForFlow,
     pathLatencyNs,
     isIntraServer,
   });

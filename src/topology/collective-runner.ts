@@ -1,7 +1,8 @@
 // Runs a collective plan on a network model: its phases one after another, each a concurrent transfer.
-// The returned Waitable completes when the last phase has finished (at once for a plan with no phases).
+// The returned Waitable completes when the last phase has finished (at once for a plan with no phases);
+// simulateCollective runs one plan to completion and returns its duration.
 import { Completion } from '../engine/index.ts';
-import type { Simulator, Waitable } from '../engine/index.ts';
+import type { Simulator, TimeNs, Waitable } from '../engine/index.ts';
 import type { CollectivePlan } from './collectives.ts';
 import type { NetworkModel } from './network-types.ts';
 
@@ -42,4 +43,19 @@ class CollectiveRun extends Completion<void> {
 /** Starts `plan` now on `network`; the Waitable fires when all its phases have run in sequence. */
 export function runCollective(sim: Simulator, network: NetworkModel, plan: CollectivePlan, label: string): Waitable<void> {
   return new CollectiveRun(sim, network, plan, label);
+}
+
+/**
+ * Starts `plan` now, runs the simulator until its queue is empty, and returns the plan's duration in ns.
+ * Meant for a simulator with nothing else scheduled (other events would run too).
+ */
+export function simulateCollective(sim: Simulator, network: NetworkModel, plan: CollectivePlan, label: string = plan.op): TimeNs {
+  const start = sim.now;
+  let finishedAt = -1;
+  runCollective(sim, network, plan, label).onDone(() => {
+    finishedAt = sim.now;
+  });
+  sim.run();
+  if (finishedAt < 0) throw new Error(`internal: collective "${label}" did not complete`);
+  return finishedAt - start;
 }

@@ -1,9 +1,13 @@
 // Collectives as plans: a sequence of phases, each a set of concurrent flows between the devices of a group.
+// This file holds the shared types and the group checks; the algorithms live in collective-*.ts.
 // Ranks are positions in the group (rank r is device group[r]). Byte sizes follow nccl-tests' "size".
 import { InputError } from '../engine/index.ts';
 import type { Flow } from './network-types.ts';
 
 export type CollectiveOp = 'allreduce' | 'allgather' | 'reducescatter' | 'alltoall' | 'broadcast' | 'sendrecv';
+
+/** Every algorithm name any op accepts (collectiveAlgorithms in collective-registry.ts says which op takes which). */
+export type CollectiveAlgorithm = 'direct' | 'pairwise' | 'hierarchical' | 'ring' | 'halving-doubling' | 'mesh' | 'tree';
 
 export interface CollectivePlan {
   readonly op: CollectiveOp;
@@ -11,6 +15,8 @@ export interface CollectivePlan {
   readonly group: readonly number[];
   /** Phases run one after another; the flows inside a phase run concurrently. */
   readonly phases: Flow[][];
+  /** The device that holds the data at the start (broadcast only). */
+  readonly root?: number;
 }
 
 export interface GroupOptions {
@@ -21,7 +27,8 @@ export interface GroupOptions {
 /** Bytes rank i sends to rank j: a function, or a row-major n×n matrix (entry i*n + j). */
 export type TrafficMatrix = ((i: number, j: number) => number) | Float64Array;
 
-function describeGroup(group: readonly number[]): string {
+/** "group [0, 1, 2, …]" for error messages (the first 16 devices, then the count). */
+export function describeGroup(group: readonly number[]): string {
   const shown = group.slice(0, 16).join(', ');
   return `group [${shown}${group.length > 16 ? `, … (${group.length} devices)` : ''}]`;
 }
@@ -41,7 +48,15 @@ export function validateGroup(group: readonly number[], options: GroupOptions = 
   }
 }
 
-function trafficReader(group: readonly number[], bytes: TrafficMatrix): (i: number, j: number) => number {
+/** Throws unless `bytes` (named `name` in the message) is a finite number ≥ 0. */
+export function checkSize(group: readonly number[], name: string, bytes: number): void {
+  if (!Number.isFinite(bytes) || bytes < 0) {
+    throw new InputError(`${describeGroup(group)}: ${name} is ${String(bytes)}; expected a finite number ≥ 0`);
+  }
+}
+
+/** A checked reader of a traffic matrix over `group`: throws on a wrong matrix size or a bad entry. */
+export function trafficReader(group: readonly number[], bytes: TrafficMatrix): (i: number, j: number) => number {
   const n = group.length;
   if (bytes instanceof Float64Array && bytes.length !== n * n) {
     throw new InputError(`${describeGroup(group)}: traffic matrix has ${bytes.length} entries, expected ${n}×${n} = ${n * n}`);
@@ -55,77 +70,31 @@ function trafficReader(group: readonly number[], bytes: TrafficMatrix): (i: numb
   };
 }
 
-const device = (group: readonly number[], rank: number): number => group[rank] as number;
+/** The device of rank `rank` (callers guarantee the rank is in range). */
+export const rankDevice = (group: readonly number[], rank: number): number => group[rank] as number;
 
-/** All-to-all-v, direct: every rank sends to every other rank at once (one phase). Diagonal and zero entries are skipped. */
-export function allToAllV(group: readonly number[], bytes: TrafficMatrix, options: GroupOptions = {}): CollectivePlan {
-  validateGroup(group, options);
-  const read = trafficReader(group, bytes);
-  const n = group.length;
-  const flows: Flow[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i === j) continue;
-      const b = read(i, j);
-      if (b > 0) flows.push({ src: device(group, i), dst: device(group, j), bytes: b });
-    }
-  }
-  return { op: 'alltoall', algo: 'direct', group: [...group], phases: n > 1 ? [flows] : [] };
-}
-
-/** All-to-all-v, pairwise exchange: n−1 rounds; in round r (1..n−1) rank i sends to rank (i + r) mod n. */
-export function allToAllPairwise(group: readonly number[], bytes: TrafficMatrix, options: GroupOptions = {}): CollectivePlan {
-  validateGroup(group, options);
-  const read = trafficReader(group, bytes);
-  const n = group.length;
+/** Phase-wise union of several phase lists (phase k of the result = phase k of every list, concatenated). */
+export function zipPhases(lists: readonly Flow[][][]): Flow[][] {
+  const length = lists.reduce((most, list) => Math.max(most, list.length), 0);
   const phases: Flow[][] = [];
-  for (let r = 1; r < n; r++) {
-    const flows: Flow[] = [];
-    for (let i = 0; i < n; i++) {
-      const j = (i + r) % n;
-      flows.push({ src: device(group, i), dst: device(group, j), bytes: read(i, j) });
-    }
-    phases.push(flows);
-  }
-  return { op: 'alltoall', algo: 'pairwise', group: [...group], phases };
-}
-
-/** `steps` phases in which every rank sends `chunk` bytes to the next rank around the ring. */
-function ringPhases(group: readonly number[], steps: number, chunk: number): Flow[][] {
-  const n = group.length;
-  const phases: Flow[][] = [];
-  for (let s = 0; s < steps; s++) {
-    phases.push(group.map((src, i) => ({ src, dst: device(group, (i + 1) % n), bytes: chunk })));
-  }
+  for (let k = 0; k < length; k++) phases.push(lists.flatMap((list) => list[k] ?? []));
   return phases;
 }
 
-function checkSize(group: readonly number[], name: string, bytes: number): void {
-  if (!Number.isFinite(bytes) || bytes < 0) {
-    throw new InputError(`${describeGroup(group)}: ${name} is ${String(bytes)}; expected a finite number ≥ 0`);
+/** One phase in which every member of `devices` sends `chunk` bytes to every other member. */
+export function meshPhase(devices: readonly number[], chunk: number): Flow[] {
+  const flows: Flow[] = [];
+  for (const src of devices) for (const dst of devices) if (src !== dst) flows.push({ src, dst, bytes: chunk });
+  return flows;
+}
+
+/** `steps` phases in which every member of `devices` sends `chunk` bytes to the next one around the ring. */
+export function ringPhases(devices: readonly number[], steps: number, chunk: number): Flow[][] {
+  const n = devices.length;
+  const phases: Flow[][] = [];
+  if (n < 2) return phases;
+  for (let s = 0; s < steps; s++) {
+    phases.push(devices.map((src, i) => ({ src, dst: rankDevice(devices, (i + 1) % n), bytes: chunk })));
   }
-}
-
-/** Ring allreduce of a `bufferBytes` buffer held by every rank: 2(n−1) phases of bufferBytes/n per rank. */
-export function ringAllReduce(group: readonly number[], bufferBytes: number, options: GroupOptions = {}): CollectivePlan {
-  validateGroup(group, options);
-  checkSize(group, 'bufferBytes', bufferBytes);
-  const n = group.length;
-  return { op: 'allreduce', algo: 'ring', group: [...group], phases: ringPhases(group, 2 * (n - 1), bufferBytes / n) };
-}
-
-/** Ring allgather producing a `totalBytes` buffer on every rank (each contributes totalBytes/n): n−1 phases. */
-export function ringAllGather(group: readonly number[], totalBytes: number, options: GroupOptions = {}): CollectivePlan {
-  validateGroup(group, options);
-  checkSize(group, 'totalBytes', totalBytes);
-  const n = group.length;
-  return { op: 'allgather', algo: 'ring', group: [...group], phases: ringPhases(group, n - 1, totalBytes / n) };
-}
-
-/** Ring reduce-scatter of a `totalBytes` input on every rank (each ends with totalBytes/n): n−1 phases. */
-export function ringReduceScatter(group: readonly number[], totalBytes: number, options: GroupOptions = {}): CollectivePlan {
-  validateGroup(group, options);
-  checkSize(group, 'totalBytes', totalBytes);
-  const n = group.length;
-  return { op: 'reducescatter', algo: 'ring', group: [...group], phases: ringPhases(group, n - 1, totalBytes / n) };
+  return phases;
 }

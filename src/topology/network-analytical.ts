@@ -1,16 +1,30 @@
 // The analytical network model: a phase costs message latency + the longest path latency among its flows
 // + the busiest link's serialisation time (bytes of the phase on that link / its bandwidth), rounded up to
 // whole ns. Contention is counted inside a phase only: phases running concurrently do not slow each other
-// here (the flow-level model, behind the same NetworkModel interface, will share bandwidth between them).
+// here (the flow-level model, behind the same NetworkModel interface, shares bandwidth between them).
+// Link activity: a phase spreads its bytes on each link evenly over the phase's duration (latency included),
+// so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now.
 import { secondsToNs } from '../engine/index.ts';
 import type { Simulator, TimeNs, Waitable } from '../engine/index.ts';
 import type { Cluster } from './cluster-types.ts';
 import { validateFlows } from './flow-validation.ts';
+import { LinkActivityRecorder, emptyLinkActivity } from './link-activity.ts';
+import type { LinkActivity } from './link-activity.ts';
 import type { Flow, NetworkModel } from './network-types.ts';
 
 export interface AnalyticalNetworkOptions {
   /** Latency charged once per non-empty phase; default: the system's messageLatency figure. */
   readonly messageLatencyNs?: TimeNs;
+  /** Record per-link rate intervals for linkActivity(); default true. */
+  readonly recordActivity?: boolean;
+}
+
+/** A phase still carrying bytes: its per-link loads, spread evenly over [startNs, endNs]. */
+interface PhaseInFlight {
+  readonly startNs: TimeNs;
+  readonly endNs: TimeNs;
+  readonly links: Int32Array;
+  readonly loads: Float64Array;
 }
 
 /**
@@ -32,7 +46,9 @@ export function createAnalyticalNetwork(
   }
   const linkCount = cluster.links.length;
   const bandwidth = Float64Array.from(cluster.links, (link) => link.bandwidth);
-  const carried = new Float64Array(linkCount);
+  const carried = new Float64Array(linkCount); // bytes of the phases that have finished
+  let inFlight: PhaseInFlight[] = [];
+  const recorder = options.recordActivity === false ? undefined : new LinkActivityRecorder(linkCount);
   const phaseLoad = new Float64Array(linkCount); // scratch, all zero between calls
   const touched: number[] = [];
 
@@ -65,18 +81,48 @@ export function createAnalyticalNetwork(
 
   const transfer = (flows: readonly Flow[], label: string): Waitable<void> => {
     const duration = phaseCost(flows, `transfer "${label}"`);
-    for (const flow of flows) {
-      if (!isActive(flow)) continue;
-      for (const id of cluster.route(flow.src, flow.dst)) carried[id] = (carried[id] as number) + flow.bytes;
+    if (duration > 0) {
+      const loads = new Map<number, number>();
+      for (const flow of flows) {
+        if (!isActive(flow)) continue;
+        for (const id of cluster.route(flow.src, flow.dst)) loads.set(id, (loads.get(id) ?? 0) + flow.bytes);
+      }
+      const phase = {
+        startNs: sim.now,
+        endNs: sim.now + duration,
+        links: Int32Array.from(loads.keys()),
+        loads: Float64Array.from(loads.values()),
+      };
+      inFlight.push(phase);
+      if (recorder !== undefined) {
+        phase.links.forEach((id, k) => recorder.addInterval(id, phase.startNs, phase.endNs, ((phase.loads[k] as number) / duration) * 1e9));
+      }
     }
     return sim.timeout(duration, label);
   };
+
+  const linkBytes = (): Float64Array => {
+    const now = sim.now;
+    const finished = inFlight.filter((phase) => phase.endNs <= now);
+    for (const phase of finished) phase.links.forEach((id, k) => (carried[id] = (carried[id] as number) + (phase.loads[k] as number)));
+    if (finished.length > 0) inFlight = inFlight.filter((phase) => phase.endNs > now);
+    const result = carried.slice();
+    for (const phase of inFlight) {
+      const fraction = (now - phase.startNs) / (phase.endNs - phase.startNs);
+      phase.links.forEach((id, k) => (result[id] = (result[id] as number) + (phase.loads[k] as number) * fraction));
+    }
+    return result;
+  };
+
+  const linkActivity = (): LinkActivity =>
+    recorder === undefined ? emptyLinkActivity(linkCount, sim.now) : recorder.snapshot(sim.now);
 
   return {
     kind: 'analytical',
     cluster,
     transfer,
     phaseDuration,
-    linkBytes: () => carried.slice(),
+    linkBytes,
+    linkActivity,
   };
 }

@@ -1,7 +1,8 @@
-// The network-model interface shared by every back end (analytical now, flow-level later): a phase is a set
+// The network-model interface shared by every back end (analytical and flow-level): a phase is a set
 // of concurrent flows between devices that starts now and completes when all of them have finished.
 import type { TimeNs, Waitable } from '../engine/index.ts';
 import type { Cluster } from './cluster-types.ts';
+import type { LinkActivity } from './link-activity.ts';
 
 /** `bytes` from device `src` to device `dst`. src === dst is a local copy and costs nothing on the network. */
 export interface Flow {
@@ -17,6 +18,12 @@ export interface NetworkModel {
   transfer(flows: readonly Flow[], label: string): Waitable<void>;
   /** The cost of the phase in this model, without running it (for planning and tests). */
   phaseDuration(flows: readonly Flow[]): TimeNs;
-  /** Bytes carried per link id so far (a copy). */
+  /**
+   * Bytes that have crossed each link (by id) up to the simulator's now, a copy: the integral of
+   * linkActivity() up to now. Every flow counts its bytes on every link of its route, so once all transfers
+   * have finished link l holds Σ over flows routed through l of their bytes, in both models.
+   */
   linkBytes(): Float64Array;
+  /** Per-link rate intervals from time 0 to now (see link-activity.ts for each model's shape). */
+  linkActivity(): LinkActivity;
 }

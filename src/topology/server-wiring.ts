@@ -1,8 +1,10 @@
 // Wires the inside of one server into the link graph, per the system's intra-server kind, and returns
 // the router for device pairs inside that server. Kinds: full-mesh, mesh-groups-pcie, switch, supernode.
+// Node names: PCIe bridges `s<server>.pcie<group>`, the intra-server switch `s<server>.switch` (`s<server>.ub`).
 import { secondsToNs } from '../engine/index.ts';
 import type { IntraServerLinkSpec, IntraServerSpec } from './catalog-schema.ts';
 import { effectiveBandwidth } from './catalog-schema.ts';
+import { NodeLevel } from './link-graph.ts';
 import type { LinkGraph, NodePathRouter } from './link-graph.ts';
 
 function addLink(graph: LinkGraph, a: number, b: number, link: IntraServerLinkSpec): void {
@@ -42,7 +44,7 @@ export function wireServer(
       for (let g = 0; g < groups; g++) {
         wireFullMesh(graph, devices.slice(g * spec.groupSize, (g + 1) * spec.groupSize), spec.link);
       }
-      for (let g = 0; g < groups; g++) bridges.push(graph.addNode('pcie-bridge', server, 0));
+      for (let g = 0; g < groups; g++) bridges.push(graph.addNode('pcie-bridge', server, 0, `s${server}.pcie${g}`, NodeLevel.attachment));
       for (let g = 0; g < groups; g++) {
         for (let k = 0; k < spec.groupSize; k++) {
           addLink(graph, devices[g * spec.groupSize + k] as number, bridges[g] as number, spec.pcieLink);
@@ -60,7 +62,8 @@ export function wireServer(
     }
     case 'switch':
     case 'supernode': {
-      const hub = graph.addNode('intra-switch', server, secondsToNs(spec.switchLatency.value));
+      const name = `s${server}.${spec.kind === 'supernode' ? 'ub' : 'switch'}`;
+      const hub = graph.addNode('intra-switch', server, secondsToNs(spec.switchLatency.value), name, NodeLevel.attachment);
       for (const device of devices) addLink(graph, device, hub, spec.link);
       return (src, dst) => [src, hub, dst];
     }

@@ -1,13 +1,13 @@
 // Public door of src/workloads: model zoo, parallelism and placement, token sources, memory and the step program.
 export type { ModelSpec } from './model-spec.ts';
-export { isMoeLayer, listModelPresets, loadModelPreset, modelFieldsSchema, modelSpecSchema } from './model-spec.ts';
+export { denseEquivalentModel, isMoeLayer, listModelPresets, loadModelPreset, modelFieldsSchema, modelSpecSchema } from './model-spec.ts';
 export type { ParamBreakdown } from './model-size.ts';
 export { countParams, ffnMatrices, moeLayerCount, trainingFlopsPerToken } from './model-size.ts';
 export type { Layout, ParallelismConfig } from './parallelism.ts';
 export { epGroupDevices, expertDevice, parallelismSchema, resolveLayout } from './parallelism.ts';
 export type { GroupCounts, LayerRouting } from './routing-summary.ts';
 export { groupCountsOf, summariseGroupCounts, summariseRouting } from './routing-summary.ts';
-export type { ResamplePlan } from './routing-resample.ts';
+export type { ResampleClasses, ResamplePlan } from './routing-resample.ts';
 export { planResampling, resampleGroupCounts } from './routing-resample.ts';
 export type { MemoryBreakdown } from './memory-model.ts';
 export { estimateMemory } from './memory-model.ts';
@@ -19,3 +19,12 @@ export { assertFiniteFeatures } from './tokens/token-batch.ts';
 export type { SyntheticTokensConfig } from './tokens/synthetic.ts';
 export { createSyntheticTokenSource, syntheticTokensSchema } from './tokens/synthetic.ts';
 export { ZipfSampler } from './tokens/zipf.ts';
+export type { CorpusName, CorpusTokens } from './tokens/text-corpus.ts';
+export { CL100K_VOCAB, loadCorpusTokens } from './tokens/text-corpus.ts';
+export { HashEmbedding } from './tokens/hash-embedding.ts';
+export type { TextShape, TextTokensConfig } from './tokens/real-text.ts';
+export { createTextTokenSource, textTokensSchema } from './tokens/real-text.ts';
+export type { NpyShape, NpyTokensConfig } from './tokens/npy-source.ts';
+export { createNpyTokenSource, npyTokensSchema } from './tokens/npy-source.ts';
+export type { TokenSourceConfig, TokenStepShape } from './tokens/token-sources.ts';
+export { createTokenSource, tokenSourceSchema } from './tokens/token-sources.ts';

@@ -61,3 +61,18 @@ export function loadModelPreset(name: string): ModelSpec {
 export function isMoeLayer(model: ModelSpec, layer: number): boolean {
   return (layer + 1) % model.moeLayerInterval === 0;
 }
+
+/**
+ * The dense model with the same active size: no MoE layers, every FFN (topK + sharedExperts) experts wide. The
+ * `dense` router's reference point. Exact when every layer is an MoE layer; with interleaved dense layers those
+ * layers widen too (an over-estimate, stated in DESIGN.md).
+ */
+export function denseEquivalentModel(model: ModelSpec): ModelSpec {
+  return {
+    ...model,
+    name: `${model.name}-dense-equivalent`,
+    moeLayerInterval: model.layers + 1,
+    ffnHidden: model.ffnHidden * (model.topK + model.sharedExperts),
+    sharedExperts: 0,
+  };
+}

@@ -1,7 +1,8 @@
 // The full-scale strategy: real routing decisions are computed for a sample of routing groups (possibly smaller
 // than a real group), then extended to every group of the step by seeded resampling. Each real group takes the
-// per-expert counts of one sampled group, scaled by realGroupSize / sampledGroupSize and rounded; sampled groups
-// are used in a seeded shuffled cycle, so each is used ⌊G/S⌋ or ⌈G/S⌉ times before any repeats more.
+// per-expert counts of one sampled group of the same placement class (for tp = pp = 1: the server position inside
+// its EP group, which fixes which experts are local), scaled by realGroupSize / sampledGroupSize and rounded.
+// Within a class, sampled groups are used in a seeded shuffled cycle, so each is used about equally often.
 import type { Rng } from '../engine/index.ts';
 import type { GroupCounts } from './routing-summary.ts';
 
@@ -24,16 +25,41 @@ export function planResampling(groupSize: number, groups: number, tokenBudget: n
   return { sampledGroupSize, sampledGroups: Math.max(1, Math.min(groups, Math.floor(tokenBudget / sampledGroupSize))) };
 }
 
+/** Placement classes: a real group may only take the counts of a sampled group of the same class. */
+export interface ResampleClasses {
+  ofTarget(group: number): number;
+  ofSample(sample: number): number;
+}
+
+const ONE_CLASS: ResampleClasses = { ofTarget: () => 0, ofSample: () => 0 };
+
 /** Extend counts of sampled groups to `targetGroups` real groups of `targetGroupSize` tokens. */
-export function resampleGroupCounts(sampled: GroupCounts, sampledGroupSize: number, targetGroups: number, targetGroupSize: number, rng: Rng): GroupCounts {
+export function resampleGroupCounts(
+  sampled: GroupCounts,
+  sampledGroupSize: number,
+  targetGroups: number,
+  targetGroupSize: number,
+  rng: Rng,
+  classes: ResampleClasses = ONE_CLASS,
+): GroupCounts {
   if (sampled.groups === targetGroups && sampledGroupSize === targetGroupSize) return sampled;
   const n = sampled.numExperts;
   const scale = targetGroupSize / sampledGroupSize;
   const kept = new Float64Array(targetGroups * n);
   const proposed = new Float64Array(targetGroups * n);
-  let cycle: number[] = [];
+  const members = new Map<number, number[]>();
+  for (let s = 0; s < sampled.groups; s++) {
+    const c = classes.ofSample(s);
+    members.set(c, [...(members.get(c) ?? []), s]);
+  }
+  const cycles = new Map<number, number[]>();
   for (let g = 0; g < targetGroups; g++) {
-    if (cycle.length === 0) cycle = rng.shuffle(Array.from({ length: sampled.groups }, (_, s) => s));
+    const c = classes.ofTarget(g);
+    const pool = members.get(c);
+    if (!pool) throw new Error(`resampling: no sampled routing group of placement class ${c} (for group ${g})`);
+    let cycle = cycles.get(c) ?? [];
+    if (cycle.length === 0) cycle = rng.shuffle([...pool]);
+    cycles.set(c, cycle);
     const s = cycle.pop() as number;
     for (let e = 0; e < n; e++) {
       kept[g * n + e] = Math.round(scale * (sampled.keptCounts[s * n + e] as number));

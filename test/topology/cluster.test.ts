@@ -1,21 +1,23 @@
 // Tests of the cluster builder: node and link counts per intra-server kind, link pairing, valid and
 // deterministic routes, the PCIe bottleneck between 910A groups, path latency, and loud input errors.
 import { describe, expect, it } from 'vitest';
-import { buildCluster, listPresets } from '../../src/topology/index.ts';
+import { buildCluster, effectiveBandwidth, listPresets } from '../../src/topology/index.ts';
 import type { Cluster } from '../../src/topology/index.ts';
 import { routeProblem } from './route-checks.ts';
 
 describe('link and node counts per system kind', () => {
-  // Directed links: each physical link counts twice. Fabric: one NIC up/down pair per device.
+  // Directed links: each physical link counts twice. Fabric: one NIC up/down pair per device, plus one trunk pair
+  // per (leaf, spine). A2: 8 servers per leaf, 32 spines; 910A: 4 per leaf, 32 spines; DGX: rail leaves, 16 spines.
   const cases = [
-    // full mesh: 8·7 directed HCCS links per server
-    { preset: 'atlas-800t-a2', servers: 2, nodes: 16 + 1, links: 2 * 56 + 2 * 16 },
-    // two meshes of 4 (2·4·3 directed), 8 device↔bridge PCIe pairs, 1 bridge↔bridge pair
-    { preset: 'atlas-800-910a', servers: 2, nodes: 16 + 2 * 2 + 1, links: 2 * (24 + 16 + 2) + 2 * 16 },
-    // NVSwitch: one up/down pair per GPU to the server's switch node
-    { preset: 'dgx-h100', servers: 2, nodes: 16 + 2 + 1, links: 2 * 16 + 2 * 16 },
-    { preset: 'hgx-h800', servers: 3, nodes: 24 + 3 + 1, links: 2 * 24 + 2 * 24 },
-    // UB supernode: like a switch with 384 ports
+    // full mesh: 8·7 directed HCCS links per server; 1 leaf, 32 spines
+    { preset: 'atlas-800t-a2', servers: 2, nodes: 16 + 1 + 32, links: 2 * 56 + 2 * 16 + 2 * 32 },
+    // two meshes of 4 (2·4·3 directed), 8 device↔bridge PCIe pairs, 1 bridge↔bridge pair; 1 leaf, 32 spines
+    { preset: 'atlas-800-910a', servers: 2, nodes: 16 + 2 * 2 + 1 + 32, links: 2 * (24 + 16 + 2) + 2 * 16 + 2 * 32 },
+    // NVSwitch: one up/down pair per GPU to the server's switch node; 8 rail leaves × 16 spines
+    { preset: 'dgx-h100', servers: 2, nodes: 16 + 2 + 8 + 16, links: 2 * 16 + 2 * 16 + 2 * 8 * 16 },
+    // 8 rail leaves × 32 spines
+    { preset: 'hgx-h800', servers: 3, nodes: 24 + 3 + 8 + 32, links: 2 * 24 + 2 * 24 + 2 * 8 * 32 },
+    // UB supernode: like a switch with 384 ports; one fabric switch
     { preset: 'cloudmatrix-384', servers: 1, nodes: 384 + 1 + 1, links: 2 * 384 + 2 * 384 },
   ];
   for (const c of cases) {
@@ -30,7 +32,7 @@ describe('link and node counts per system kind', () => {
     const cluster = buildCluster({ preset: 'atlas-800t-a2', servers: 2 });
     const byKind = new Map<string, number>();
     for (const link of cluster.links) byKind.set(link.kind, (byKind.get(link.kind) ?? 0) + 1);
-    expect(Object.fromEntries(byKind)).toEqual({ hccs: 112, roce: 32 });
+    expect(Object.fromEntries(byKind)).toEqual({ hccs: 112, roce: 32, 'switch-port': 64 });
   });
 });
 
@@ -86,15 +88,16 @@ describe('routes', () => {
     const cluster = buildCluster({ preset: 'atlas-800t-a2', servers: 1 });
     const ids = cluster.route(3, 6);
     expect(ids).toHaveLength(1);
-    expect(cluster.links[ids[0]!]).toMatchObject({ from: 3, to: 6, kind: 'hccs', bandwidth: 28e9 });
+    const hccs = effectiveBandwidth(cluster.system.intraServer.link);
+    expect(cluster.links[ids[0]!]).toMatchObject({ from: 3, to: 6, kind: 'hccs', bandwidth: hccs, name: 'd3→d6' });
   });
 
-  it('inter-server: NIC uplink → fabric switch → NIC downlink', () => {
+  it('inter-server under one leaf: NIC uplink → leaf switch → NIC downlink', () => {
     const cluster = buildCluster({ preset: 'atlas-800t-a2', servers: 2 });
     const [up, down] = cluster.route(2, 13).map((id) => cluster.links[id]!);
     expect(cluster.route(2, 13)).toHaveLength(2);
-    expect(up).toMatchObject({ from: 2, kind: 'roce', bandwidth: 25e9 });
-    expect(down).toMatchObject({ to: 13, kind: 'roce' });
+    expect(up).toMatchObject({ from: 2, kind: 'roce', bandwidth: effectiveBandwidth(cluster.system.fabric.nic), name: 's0.nic2↑leaf0' });
+    expect(down).toMatchObject({ to: 13, kind: 'roce', name: 'leaf0↓s1.nic5' });
     expect(cluster.nodeInfo(up!.to).kind).toBe('fabric-switch');
   });
 
@@ -131,9 +134,10 @@ describe('routes', () => {
   });
 
   it('path latency is link latencies plus the latency of the nodes passed through', () => {
-    const a2 = buildCluster({ preset: 'atlas-800t-a2', servers: 2 });
+    const a2 = buildCluster({ preset: 'atlas-800t-a2', servers: 9 });
     expect(a2.pathLatencyNs(0, 1)).toBe(1_000); // one HCCS link
-    expect(a2.pathLatencyNs(0, 8)).toBe(2_000 + 1_000 + 2_000); // NIC, switch, NIC
+    expect(a2.pathLatencyNs(0, 8)).toBe(2_000 + 1_000 + 2_000); // NIC, leaf, NIC
+    expect(a2.pathLatencyNs(0, 64)).toBe(2_000 + 1_000 + 100 + 1_000 + 100 + 1_000 + 2_000); // NIC, leaf, trunk, spine, trunk, leaf, NIC
     const dgx = buildCluster({ preset: 'dgx-h100', servers: 1 });
     expect(dgx.pathLatencyNs(0, 1)).toBe(250 + 500 + 250);
     expect(dgx.pathLatencyNs(4, 4)).toBe(0);
@@ -162,9 +166,9 @@ describe('devices and servers', () => {
     expect(() => buildCluster({ preset: 'nope', servers: 1 })).toThrow(/accepted presets: .*atlas-800t-a2/);
   });
 
-  it('refuses shared NICs for now, saying why', () => {
+  it('refuses more NICs than devices, saying why', () => {
     expect(() =>
-      buildCluster({ preset: 'atlas-800t-a2', servers: 2, overrides: { system: { fabric: { nicsPerServer: 4 } } } }),
-    ).toThrow(/fabric\.nicsPerServer \(4\) must equal devicesPerServer \(8\)/);
+      buildCluster({ preset: 'atlas-800t-a2', servers: 2, overrides: { system: { fabric: { nicsPerServer: 9 } } } }),
+    ).toThrow(/fabric\.nicsPerServer: nicsPerServer 9 must not exceed devicesPerServer 8/);
   });
 });

@@ -1,5 +1,6 @@
 // Tests of collectives: plan shapes (ring, pairwise, direct), the ring allreduce closed form, an all-to-all
 // bottlenecked on one device's incoming links, group validation, runCollective timing, and bus bandwidth.
+// Closed forms use the link bandwidth with efficiency 1 (an override), so they test the plan, not the catalog.
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../src/engine/index.ts';
 import {
@@ -8,6 +9,7 @@ import {
   allToAllV,
   buildCluster,
   busBandwidth,
+  ceilSecondsToNs,
   createAnalyticalNetwork,
   ringAllGather,
   ringAllReduce,
@@ -33,7 +35,7 @@ describe('ring allreduce on one Atlas 800T A2 server', () => {
   const cluster = buildCluster({
     preset: 'atlas-800t-a2',
     servers: 1,
-    overrides: { system: { intraServer: { link: { latency: 0 } } } },
+    overrides: { system: { intraServer: { link: { latency: 0, efficiency: 1 } } } },
   });
   const B = 28e9;
   const n = 8;
@@ -119,7 +121,8 @@ describe('all-to-all-v that sends everything to one device', () => {
     const group = [...Array(16).keys()];
     const plan = allToAllV(group, (_i, j) => (j === 0 ? X : 0));
     // 7 intra-server flows each have their own HCCS link into device 0; the 8 remote flows share its NIC downlink.
-    const expected = 5_000 + 5_000 + Math.ceil((8 * X * 1e9) / 25e9);
+    const nicBandwidth = cluster.links.find((l) => l.kind === 'roce')!.bandwidth; // 25 GB/s × the catalog's NIC efficiency
+    const expected = 5_000 + 5_000 + ceilSecondsToNs((8 * X) / nicBandwidth);
     expect(network.phaseDuration(plan.phases[0]!)).toBe(expected);
     expect(runTime(network, sim, plan)).toBe(expected);
     const bytes = network.linkBytes();

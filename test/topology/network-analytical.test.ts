@@ -7,7 +7,9 @@ import { Simulator } from '../../src/engine/index.ts';
 import { buildCluster, ceilSecondsToNs, createAnalyticalNetwork } from '../../src/topology/index.ts';
 import type { Flow } from '../../src/topology/index.ts';
 
-const a2 = buildCluster({ preset: 'atlas-800t-a2', servers: 2 });
+// Line-rate links (efficiency 1), so the closed forms below are in the catalog's line rates.
+const lineRate = { system: { intraServer: { link: { efficiency: 1 } }, fabric: { nic: { efficiency: 1 } } } };
+const a2 = buildCluster({ preset: 'atlas-800t-a2', servers: 2, overrides: lineRate });
 const MESSAGE_NS = 5_000; // the A2 preset's messageLatency
 
 describe('analytical phase cost', () => {

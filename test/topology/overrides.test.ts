@@ -64,8 +64,10 @@ describe('buildCluster with overrides', () => {
     });
     const hccs = cluster.links.filter((l) => l.kind === 'hccs');
     expect(hccs.length).toBeGreaterThan(0);
+    const efficiency = cluster.system.intraServer.link.efficiency?.value ?? 1;
+    expect(efficiency).toBeLessThan(1); // the A2 catalog calibrates HCCS efficiency; it stays under the override
     for (const link of hccs) {
-      expect(link.bandwidth).toBe(20e9);
+      expect(link.bandwidth).toBe(20e9 * efficiency);
       expect(link.latencyNs).toBe(0);
     }
     expect(cluster.chip.peakFlopsBf16.value).toBe(313e12);

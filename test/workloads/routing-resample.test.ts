@@ -49,3 +49,20 @@ describe('resampleGroupCounts', () => {
     expect(new Set(seeds).size).toBeGreaterThan(1);
   });
 });
+
+describe('resampleGroupCounts with placement classes', () => {
+  it('gives each real group counts from a sampled group of its own class only', () => {
+    // Sampled group s has class s % 2 and keeps 10·(s+1) tokens on expert 0.
+    const sampled: GroupCounts = {
+      layer: 0, microBatch: 0, groups: 4, numExperts: 1,
+      keptCounts: [10, 20, 30, 40], proposedCounts: [10, 20, 30, 40], capacity: 100, losses: {},
+    };
+    const r = resampleGroupCounts(sampled, 10, 8, 10, new Rng(1), { ofTarget: (g) => (g < 4 ? 0 : 1), ofSample: (s) => s % 2 });
+    for (let g = 0; g < 8; g++) expect(g < 4 ? [10, 30] : [20, 40]).toContain(r.keptCounts[g]);
+  });
+
+  it('fails loudly when a class has no sample', () => {
+    const sampled: GroupCounts = { layer: 0, microBatch: 0, groups: 1, numExperts: 1, keptCounts: [1], proposedCounts: [1], capacity: 1, losses: {} };
+    expect(() => resampleGroupCounts(sampled, 1, 2, 1, new Rng(1), { ofTarget: (g) => g, ofSample: () => 0 })).toThrow(/no sampled routing group of placement class 1/);
+  });
+});

@@ -1,23 +1,28 @@
-// Turn the step program's collective specs into topology collective plans, and count the bytes they move.
+// Turn the step program's collective specs into topology collective plans with the algorithm the vendor library
+// would pick for that group (topology's defaultCollectiveAlgorithm), and count the bytes they move.
 import type { Cluster, CollectivePlan } from '../../topology/index.ts';
-import { allToAllV, ringAllReduce } from '../../topology/index.ts';
+import { allToAllV, defaultCollectiveAlgorithm, hierarchicalAllToAllV, planCollective as planTopologyCollective } from '../../topology/index.ts';
 import type { CollectiveSpec } from '../../workloads/index.ts';
 import type { CommBytes } from './execution-types.ts';
 
-export function planCollective(spec: CollectiveSpec): CollectivePlan {
+export function planCollective(spec: CollectiveSpec, cluster: Cluster): CollectivePlan {
   if (spec.op === 'all-to-all-v') {
     if (!spec.bytesMatrix) throw new Error(`collective "${spec.name}" has no traffic matrix`);
-    return allToAllV(spec.group, spec.bytesMatrix);
+    const algo = defaultCollectiveAlgorithm('alltoall', spec.group, cluster);
+    return algo === 'hierarchical' ? hierarchicalAllToAllV(spec.group, spec.bytesMatrix, cluster) : allToAllV(spec.group, spec.bytesMatrix);
   }
   if (spec.bytesPerRank === undefined) throw new Error(`collective "${spec.name}" has no size`);
-  return ringAllReduce(spec.group, spec.bytesPerRank);
+  return planTopologyCollective('allreduce', defaultCollectiveAlgorithm('allreduce', spec.group, cluster), spec.group, spec.bytesPerRank, cluster);
 }
 
 export function emptyCommBytes(): CommBytes {
   return { total: 0, intraServer: 0, interServer: 0 };
 }
 
-/** Add the bytes of every flow of a plan that leaves its device to `into`, split by whether it stays in its server. */
+/**
+ * Add the bytes a collective's plan moves to `into`: every transfer of the algorithm, staging hops of a hierarchical
+ * algorithm included (what the collective really puts on the network), split by whether each transfer stays in its server.
+ */
 export function addPlanBytes(cluster: Cluster, plan: CollectivePlan, ...into: CommBytes[]): void {
   for (const phase of plan.phases) {
     for (const flow of phase) {

@@ -33,6 +33,8 @@ export interface ExecutionResult {
   spans: Span[];
   commBytes: CommBytes;
   commBytesByCategory: Record<string, CommBytes>;
+  /** Collective algorithm used for each kind of collective (e.g. ep-dispatch: hierarchical). */
+  algorithms: Record<string, string>;
   /** Bytes carried per link id (an inter-server flow counts on every link of its path). */
   linkBytes: Float64Array;
   eventsProcessed: number;

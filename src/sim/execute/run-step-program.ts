@@ -27,13 +27,15 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   const spans: Span[] = [];
   const commBytes = emptyCommBytes();
   const commBytesByCategory: Record<string, CommBytes> = {};
+  const algorithms: Record<string, string> = {};
   const rendezvous: Rendezvous[] = program.collectives.map((spec) => ({
     spec, arrived: 0, startNs: -1, done: new Signal<void>(sim, `collective "${spec.name}" complete`),
   }));
 
   const startCollective = (r: Rendezvous): void => {
     r.startNs = sim.now;
-    const plan = planCollective(r.spec);
+    const plan = planCollective(r.spec, cluster);
+    algorithms[r.spec.category] = plan.algo;
     const byCategory = (commBytesByCategory[r.spec.category] ??= emptyCommBytes());
     addPlanBytes(cluster, plan, commBytes, byCategory);
     const finished: Waitable<void> = runCollective(sim, network, plan, r.spec.name);
@@ -71,5 +73,5 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
 
   for (let d = 0; d < program.devices; d++) sim.process(`device ${d}`, device(d));
   const stepTimeNs = sim.run();
-  return { stepTimeNs, devices: accounting, spans, commBytes, commBytesByCategory, linkBytes: network.linkBytes(), eventsProcessed: sim.eventsProcessed };
+  return { stepTimeNs, devices: accounting, spans, commBytes, commBytesByCategory, algorithms, linkBytes: network.linkBytes(), eventsProcessed: sim.eventsProcessed };
 }

@@ -7,7 +7,7 @@ import { routerParamsSchema } from '../../routing/index.ts';
 import type { Cluster, ClusterOverrides } from '../../topology/index.ts';
 import { buildCluster } from '../../topology/index.ts';
 import type { Layout, ModelSpec } from '../../workloads/index.ts';
-import { loadModelPreset, modelSpecSchema, resolveLayout } from '../../workloads/index.ts';
+import { denseEquivalentModel, loadModelPreset, modelSpecSchema, resolveLayout } from '../../workloads/index.ts';
 import { formatIssue } from './format-issues.ts';
 import type { Scenario } from './scenario-schema.ts';
 
@@ -58,14 +58,17 @@ export function kernelChipOf(cluster: Cluster): KernelChip {
 }
 
 export function resolveScenario(scenario: Scenario): ResolvedScenario {
-  const model = resolveModel(scenario);
   const router = resolveRouter(scenario);
+  // The dense router is the reference "same active size, no MoE": the step runs the dense-equivalent model.
+  const model = router.name === 'dense' ? denseEquivalentModel(resolveModel(scenario)) : resolveModel(scenario);
   let cluster: Cluster;
   try {
     cluster = buildCluster({
       preset: scenario.cluster.preset,
       servers: scenario.cluster.servers,
       overrides: scenario.cluster.overrides as ClusterOverrides | undefined,
+      fabric: scenario.cluster.fabric,
+      faults: scenario.cluster.faults,
     });
   } catch (err) {
     if (err instanceof InputError) throw err;

@@ -1,6 +1,7 @@
 // Scenario file schema, version 1: cluster, model, parallelism, router, token source, seed, backend and output.
 import { z } from 'zod';
-import { modelFieldsSchema, parallelismSchema, syntheticTokensSchema } from '../../workloads/index.ts';
+import { fabricSettingsSchema, linkFaultSchema } from '../../topology/index.ts';
+import { modelFieldsSchema, parallelismSchema, tokenSourceSchema } from '../../workloads/index.ts';
 
 const nameRegex = /^[a-z0-9][a-z0-9._-]*$/;
 
@@ -13,6 +14,15 @@ export const clusterSchema = z.strictObject({
   network: z.enum(['analytical']).default('analytical'),
   /** Override any catalog figure of the system or its chip (validated by the catalog). */
   overrides: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Fabric between servers, laid over the preset's (plain numbers): topology (single-switch, fat-tree-2,
+   * fat-tree-3, rail-optimised), serversPerLeaf, leafOversubscription, spines, leafUplink { portBandwidth,
+   * latency }, leavesPerPod, aggregationsPerPod, aggregationOversubscription, aggregationUplink, coresPerPlane,
+   * nicsPerServer, nic { bandwidth, latency, efficiency }, switchLatency. Applied before `overrides`.
+   */
+  fabric: fabricSettingsSchema.optional(),
+  /** Links to take down or degrade: [{ link: <name or glob>, state: down | { bandwidthFactor }, bothDirections? }]. */
+  faults: z.array(linkFaultSchema).optional(),
 });
 
 export const modelRefSchema = z.strictObject({
@@ -32,6 +42,21 @@ export const outputSchema = z.strictObject({
   trace: z.boolean().default(true),
 });
 
+/** How routing runs: sampling budget, warm-up steps, and traces (docs/ROUTING-TRACES.md). */
+export const routingSchema = z.strictObject({
+  /**
+   * Tokens routed for real per (layer, micro-batch). A step with more tokens is routed on a sample of routing
+   * groups and extended to every group by seeded resampling (DESIGN.md, "Full-scale routing").
+   */
+  sampleTokensPerLayer: z.number().int().positive().default(65536),
+  /** Routing-only training steps run first so stateful routers (deepseek-aux-free, locmoe-plus) reach their state. */
+  warmupSteps: z.number().int().nonnegative().default(0),
+  /** A trace directory to replay: no tfjs, no token source; the trace must match the model and parallelism. */
+  replay: z.string().min(1).optional(),
+  /** A directory to record this run's decisions into (what `moesim run --record-routing DIR` sets). */
+  record: z.string().min(1).optional(),
+});
+
 export const scenarioSchema = z.strictObject({
   version: z.literal(1),
   name: z.string().regex(nameRegex, 'use lower-case letters, digits, ".", "_" and "-" (it names the output directory)'),
@@ -41,7 +66,9 @@ export const scenarioSchema = z.strictObject({
   model: modelRefSchema,
   parallelism: parallelismSchema,
   router: routerRefSchema,
-  tokens: z.discriminatedUnion('source', [syntheticTokensSchema]),
+  /** Router inputs: synthetic clusters, real text (Moby-Dick, cl100k) or the user's own .npy hidden states. */
+  tokens: tokenSourceSchema,
+  routing: routingSchema.default({ sampleTokensPerLayer: 65536, warmupSteps: 0 }),
   /** tfjs backend for routing: wasm (default), cpu (slow, pure JS) or node (needs @tensorflow/tfjs-node installed). */
   backend: z.enum(['wasm', 'cpu', 'node']).default('wasm'),
   output: outputSchema.default({ trace: true }),

@@ -1,0 +1,143 @@
+// `moesim collective`: run one collective over every device of a cluster on the engine, with the analytical
+// or the flow-level network, and print its time, algorithm bandwidth and bus bandwidth (nccl-tests
+// definitions, HARDWARE.md). Sizes are nccl-tests "size" (see planCollective); GB/s means 10^9 bytes/s.
+import { InputError, Simulator, nsToSeconds } from '../engine/index.ts';
+import { formatBytes, formatCount, formatSeconds, toJsonText } from '../report/index.ts';
+import * as topology from '../topology/index.ts';
+import type { Cluster, CollectiveOp, NetworkModel } from '../topology/index.ts';
+import type { CliIo } from './io.ts';
+
+export interface CollectiveCommandOptions {
+  cluster: string;
+  nodes: string;
+  op: string;
+  size: string;
+  algo?: string;
+  model?: string;
+  json: boolean;
+}
+
+export interface CollectiveResult {
+  op: CollectiveOp;
+  algo: string;
+  devices: number;
+  bytes: number;
+  time_s: number;
+  algbw_GBps: number;
+  busbw_GBps: number;
+  cluster: string;
+  nodes: number;
+  model: 'analytical' | 'flow';
+  phases: number;
+}
+
+export const NETWORK_MODELS = ['analytical', 'flow'] as const;
+
+const UNIT_BYTES: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** "256MiB", "1GB", "4096", "1.5 GiB" → bytes. KB/MB/GB/TB are powers of 10, KiB/MiB/GiB/TiB powers of 2; case is ignored. */
+export function parseByteSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match?.[2]?.toLowerCase() || 'b';
+  const factor = UNIT_BYTES[unit];
+  if (match === null || factor === undefined) {
+    throw new InputError(`--size: cannot read "${text}" as a size; use a number of bytes with an optional unit: B, KB, MB, GB, TB (10^3) or KiB, MiB, GiB, TiB (2^10), e.g. 256MiB`, 'size');
+  }
+  const bytes = Number(match[1]) * factor;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new InputError(`--size: "${text}" is ${bytes} bytes; expected a whole number of bytes > 0 (and below 2^53)`, 'size');
+  }
+  return bytes;
+}
+
+function parseNodes(text: string): number {
+  const nodes = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(nodes) || nodes < 1) throw new InputError(`--nodes: must be a positive integer number of servers (got "${text}")`, 'nodes');
+  return nodes;
+}
+
+type NetworkFactory = (sim: Simulator, cluster: Cluster) => NetworkModel;
+
+/** createFlowNetwork when this build has it (the flow-level model lands separately), else a clear input error. */
+function flowNetworkFactory(): NetworkFactory {
+  const candidate: unknown = (topology as unknown as Record<string, unknown>)['createFlowNetwork'];
+  if (typeof candidate !== 'function') {
+    throw new InputError('--model flow: the flow model is not available in this build (no createFlowNetwork in src/topology); use --model analytical', 'model');
+  }
+  return candidate as NetworkFactory;
+}
+
+/** Plans and simulates the collective; every user mistake is an InputError naming its flag. */
+export function runCollectiveCommand(options: CollectiveCommandOptions): CollectiveResult {
+  const op = (() => {
+    try {
+      return topology.parseCollectiveOp(options.op);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(`--op: ${err.message}`, 'op');
+      throw err;
+    }
+  })();
+  const presets = topology.listPresets();
+  if (!presets.includes(options.cluster)) {
+    throw new InputError(`--cluster: unknown preset "${options.cluster}"; accepted: ${presets.join(', ')}`, 'cluster');
+  }
+  const nodes = parseNodes(options.nodes);
+  const bytes = parseByteSize(options.size);
+  const model = NETWORK_MODELS.find((m) => m === (options.model ?? 'analytical'));
+  if (model === undefined) throw new InputError(`--model: got "${options.model}"; accepted: ${NETWORK_MODELS.join(', ')}`, 'model');
+  const factory: NetworkFactory = model === 'flow' ? flowNetworkFactory() : (sim, cluster) => topology.createAnalyticalNetwork(sim, cluster);
+
+  const cluster = topology.buildCluster({ preset: options.cluster, servers: nodes });
+  const group = Array.from({ length: cluster.devices }, (_, d) => d);
+  const algo = options.algo ?? topology.defaultCollectiveAlgorithm(op, group, cluster);
+  if (!topology.collectiveAlgorithms[op].some((name) => name === algo)) {
+    throw new InputError(`--algo: unknown ${op} algorithm "${algo}"; accepted for ${op}: ${topology.collectiveAlgorithms[op].join(', ')}`, 'algo');
+  }
+  const plan = topology.planCollective(op, algo, group, bytes, cluster);
+  const sim = new Simulator();
+  const durationNs = topology.simulateCollective(sim, factory(sim, cluster), plan, `${op}/${algo}`);
+  if (durationNs <= 0) throw new InputError(`${op}/${algo} on ${group.length} device(s) moves nothing over the network; use more devices`);
+  const seconds = nsToSeconds(durationNs);
+  const significant = (x: number): number => Number(x.toPrecision(6));
+  return {
+    op,
+    algo,
+    devices: group.length,
+    bytes,
+    time_s: seconds,
+    algbw_GBps: significant(topology.algBandwidth(bytes, seconds) / 1e9),
+    busbw_GBps: significant(topology.busBandwidth(op, group.length, bytes, seconds) / 1e9),
+    cluster: options.cluster,
+    nodes,
+    model,
+    phases: plan.phases.length,
+  };
+}
+
+export function collectiveCommand(options: CollectiveCommandOptions, io: CliIo): number {
+  const r = runCollectiveCommand(options);
+  if (options.json) {
+    io.stdout(toJsonText(r, false));
+    return 0;
+  }
+  const servers = `${r.nodes} × ${r.cluster}`;
+  io.stdout(
+    `  collective  ${r.op}, ${r.algo} (${formatCount(r.phases)} phases)\n` +
+      `  cluster     ${servers} (${formatCount(r.devices)} devices), ${r.model} network\n` +
+      `  size        ${formatBytes(r.bytes)} (${formatCount(r.bytes)} B)\n` +
+      `  time        ${formatSeconds(r.time_s)}\n` +
+      `  algbw       ${r.algbw_GBps.toFixed(2)} GB/s\n` +
+      `  busbw       ${r.busbw_GBps.toFixed(2)} GB/s\n`,
+  );
+  return 0;
+}

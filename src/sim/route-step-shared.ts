@@ -1,0 +1,66 @@
+// Pieces shared by live routing and trace replay: the MoE layer list, the sampled shape, and turning one decision
+// into the step model's LayerRouting (resampled to every routing group when only a sample was routed).
+import type { Rng } from '../engine/index.ts';
+import type { BackendInfo, RoutingDecision } from '../routing/index.ts';
+import type { LayerRouting, ModelSpec, TokenStepShape } from '../workloads/index.ts';
+import { groupCountsOf, isMoeLayer, resampleGroupCounts, summariseGroupCounts } from '../workloads/index.ts';
+import type { SamplingLayout } from './route-sampling.ts';
+import { samplingLayout } from './route-sampling.ts';
+import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
+
+export interface StepRouting {
+  /** routing[microBatch][layer]; undefined for dense layers. */
+  routing: (LayerRouting | undefined)[][];
+  backend: BackendInfo;
+  tokenSource: string;
+  /** Token-to-expert assignments the router computed (when replaying: the recorded ones replayed). */
+  decisionsComputed: number;
+  /** Assignments extended to the full batch by resampling (0 when every token was routed for real). */
+  decisionsResampled: number;
+  /** Routing groups routed for real per (layer, micro-batch), and their size in tokens. */
+  sampledGroups: number;
+  sampledGroupSize: number;
+}
+
+export type ProgressCallback = (done: number, total: number) => void;
+
+export function moeLayersOf(model: ModelSpec): number[] {
+  return Array.from({ length: model.layers }, (_, l) => l).filter((l) => isMoeLayer(model, l));
+}
+
+export function samplingFor(resolved: ResolvedScenario): SamplingLayout {
+  return samplingLayout(resolved.model, resolved.layout, resolved.cluster, resolved.scenario.routing.sampleTokensPerLayer);
+}
+
+/** The shape of what is routed for real (and recorded in traces): the sampled groups. */
+export function traceShape(resolved: ResolvedScenario, sampling: SamplingLayout): TokenStepShape {
+  const { model, layout } = resolved;
+  return {
+    groups: sampling.plan.sampledGroups, groupSize: sampling.plan.sampledGroupSize, hidden: model.hidden, vocab: model.vocab,
+    seqLength: model.seqLength, layers: model.layers, moeLayers: moeLayersOf(model), microBatches: layout.microBatches,
+  };
+}
+
+/** Summarise a decision for the step model, resampling it to every device when only a sample was routed. */
+export function condenseDecision(
+  decision: RoutingDecision,
+  resolved: ResolvedScenario,
+  sampling: SamplingLayout,
+  rng: Rng,
+  counted: { computed: number; resampled: number },
+): LayerRouting {
+  const { layout } = resolved;
+  const counts = groupCountsOf(decision);
+  const proposedOf = (c: { proposedCounts: ArrayLike<number> }): number => {
+    let sum = 0;
+    for (let i = 0; i < c.proposedCounts.length; i++) sum += c.proposedCounts[i] as number;
+    return sum;
+  };
+  const computed = proposedOf(counts);
+  counted.computed += computed;
+  if (!sampling.sampled) return summariseGroupCounts(counts, layout);
+  const stream = rng.derive(`resample/layer${decision.layer}/mb${decision.microBatch}`);
+  const full = resampleGroupCounts(counts, sampling.plan.sampledGroupSize, layout.devices, sampling.groupSize, stream, sampling.classes);
+  counted.resampled += Math.max(0, proposedOf(full) - computed);
+  return summariseGroupCounts(full, layout);
+}

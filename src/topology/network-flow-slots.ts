@@ -1,0 +1,135 @@
+// Storage for the flow model's active flows, as growable typed arrays indexed by entity id (slots are
+// recycled through a free list), plus routes interned once per (src, dst) pair into one Int32Array pool, so
+// the solver reads every path from typed memory. A dense `active` list supports swap-removal in O(1).
+import type { Cluster } from './cluster-types.ts';
+import type { FlowPathTable } from './network-flow-solver.ts';
+
+function grownFloat(array: Float64Array, size: number): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(size);
+  grown.set(array);
+  return grown;
+}
+
+function grownInt(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(size);
+  grown.set(array);
+  return grown;
+}
+
+export class FlowSlots {
+  /** Per entity: bytes left (each of its `weight` flows), size, current per-flow rate, weight. */
+  remaining = new Float64Array(64);
+  bytes = new Float64Array(64);
+  rate = new Float64Array(64);
+  weight = new Float64Array(64);
+  /** A number unique to each flow entity ever added (ids are recycled, serials are not). */
+  serial = new Float64Array(64);
+  pathStart = new Int32Array(64);
+  pathLength = new Int32Array(64);
+  /** Ids of the active entities, dense; activeIndex[e] is e's position in it. */
+  active = new Int32Array(64);
+  activeCount = 0;
+  routePool = new Int32Array(256);
+  private activeIndex = new Int32Array(64);
+  private free = new Int32Array(64);
+  private freeCount = 0;
+  private allocated = 0;
+  private routeUsed = 0;
+  private routeStart = new Int32Array(64);
+  private routeLength = new Int32Array(64);
+  private routeCount = 0;
+  private readonly routeIds = new Map<number, number>();
+  private nextSerial = 0;
+
+  /** The id of route(src, dst) in the pool, adding it on first use. */
+  internRoute(cluster: Cluster, src: number, dst: number): number {
+    const key = src * cluster.devices + dst;
+    const known = this.routeIds.get(key);
+    if (known !== undefined) return known;
+    const links = cluster.route(src, dst);
+    if (this.routeUsed + links.length > this.routePool.length) {
+      this.routePool = grownInt(this.routePool, Math.max(this.routePool.length * 2, this.routeUsed + links.length));
+    }
+    if (this.routeCount === this.routeStart.length) {
+      this.routeStart = grownInt(this.routeStart, this.routeCount * 2);
+      this.routeLength = grownInt(this.routeLength, this.routeCount * 2);
+    }
+    const id = this.routeCount++;
+    this.routeStart[id] = this.routeUsed;
+    this.routeLength[id] = links.length;
+    this.routePool.set(links, this.routeUsed);
+    this.routeUsed += links.length;
+    this.routeIds.set(key, id);
+    return id;
+  }
+
+  routeLinks(routeId: number): Int32Array {
+    const start = this.routeStart[routeId] as number;
+    return this.routePool.subarray(start, start + (this.routeLength[routeId] as number));
+  }
+
+  /** Activates a new entity on route `routeId`; returns its id. */
+  add(routeId: number, bytes: number, weight: number): number {
+    let entity: number;
+    if (this.freeCount > 0) entity = this.free[--this.freeCount] as number;
+    else {
+      if (this.allocated === this.bytes.length) this.grow(this.allocated * 2);
+      entity = this.allocated++;
+    }
+    this.remaining[entity] = bytes;
+    this.bytes[entity] = bytes;
+    this.rate[entity] = 0;
+    this.weight[entity] = weight;
+    this.serial[entity] = this.nextSerial++;
+    this.pathStart[entity] = this.routeStart[routeId] as number;
+    this.pathLength[entity] = this.routeLength[routeId] as number;
+    this.activeIndex[entity] = this.activeCount;
+    this.active[this.activeCount++] = entity;
+    return entity;
+  }
+
+  /** Deactivates an entity and recycles its id. */
+  remove(entity: number): void {
+    const at = this.activeIndex[entity] as number;
+    const last = this.active[--this.activeCount] as number;
+    this.active[at] = last;
+    this.activeIndex[last] = at;
+    this.activeIndex[entity] = -1;
+    if (this.freeCount === this.free.length) this.free = grownInt(this.free, this.free.length * 2);
+    this.free[this.freeCount++] = entity;
+  }
+
+  pathTable(): FlowPathTable {
+    return { pathStart: this.pathStart, pathLength: this.pathLength, pathPool: this.routePool };
+  }
+
+  /** Plain objects for the active entities (diagnostics only: allocates). */
+  describeActive(): { serial: number; path: number[]; weight: number; bytes: number; bytesPerSecond: number; remainingBytes: number }[] {
+    const result = [];
+    for (let i = 0; i < this.activeCount; i++) {
+      const f = this.active[i] as number;
+      const start = this.pathStart[f] as number;
+      result.push({
+        serial: this.serial[f] as number,
+        path: Array.from(this.routePool.subarray(start, start + (this.pathLength[f] as number))),
+        weight: this.weight[f] as number,
+        bytes: this.bytes[f] as number,
+        bytesPerSecond: this.rate[f] as number,
+        remainingBytes: this.remaining[f] as number,
+      });
+    }
+    return result;
+  }
+
+  private grow(size: number): void {
+    this.remaining = grownFloat(this.remaining, size);
+    this.bytes = grownFloat(this.bytes, size);
+    this.rate = grownFloat(this.rate, size);
+    this.weight = grownFloat(this.weight, size);
+    this.serial = grownFloat(this.serial, size);
+    this.pathStart = grownInt(this.pathStart, size);
+    this.pathLength = grownInt(this.pathLength, size);
+    this.active = grownInt(this.active, size);
+    this.activeIndex = grownInt(this.activeIndex, size);
+  }
+}

@@ -1,0 +1,186 @@
+// The flow-level network model: every flow of every concurrent transfer shares link bandwidth max-min
+// fairly (progressive filling, network-flow-solver.ts), recomputed whenever a flow starts or finishes;
+// between those instants rates are constant (fluid state: network-flow-fluid.ts).
+//
+// Timing choices (kept simple on purpose):
+// - A flow occupies bandwidth on every link of cluster.route(src, dst) from its start until its last byte
+//   has been sent. A transfer (phase) completes at: the time its last byte is sent (rounded up to whole ns)
+//   + the largest path latency among its flows + the message latency, charged once per non-empty phase.
+//   This is the analytical model's formula term for term, with the busiest link's serialisation time
+//   replaced by the max-min makespan (never shorter), so a lone flow costs exactly the same in both models.
+//   Charging the phase's worst path latency rather than each flow's own (finish + own latency) slightly
+//   overestimates a phase whose last flow has a short path, and keeps phaseDuration monotone wherever
+//   the makespan is (per-flow latencies would let a capacity cut reorder finishes and shorten the phase).
+// - Zero-byte and src === dst flows finish at once; a phase with only those completes at once (no latency).
+// - One engine event is pending at a time, at the next finish rounded up to a whole ns; a generation
+//   counter makes superseded wake-ups no-ops. Transfers started at the same ns share one recomputation.
+// - Aggregation: inside one transfer, flows with the same (src, dst) and exactly the same size become one
+//   entity of weight k. Exact: they have the same path and start together, max-min gives them the same
+//   rate at every instant, so they finish together. Flows of different sizes are not merged (they would
+//   part when the smaller one finishes), nor are flows of different transfers (different start times).
+// - linkBytes() is the bytes that have crossed each link up to the simulator's now (∫ linkActivity).
+import { Completion, secondsToNs } from '../engine/index.ts';
+import type { Simulator, TimeNs, Waitable } from '../engine/index.ts';
+import type { Cluster } from './cluster-types.ts';
+import { validateFlows } from './flow-validation.ts';
+import { LinkActivityRecorder, emptyLinkActivity } from './link-activity.ts';
+import type { LinkActivity } from './link-activity.ts';
+import { FluidFlowState } from './network-flow-fluid.ts';
+import type { FlowAllocation } from './network-flow-fluid.ts';
+import { MaxMinSolver } from './network-flow-solver.ts';
+import type { Flow, NetworkModel } from './network-types.ts';
+
+export interface FlowNetworkOptions {
+  /** Latency charged once per non-empty phase; default: the system's messageLatency figure. */
+  readonly messageLatencyNs?: TimeNs;
+  /** Record per-link rate intervals for linkActivity(); default true. */
+  readonly recordActivity?: boolean;
+  /** Coalesce link rate changes closer than this into mean-rate intervals (bounds memory); default 0 (exact). */
+  readonly activityMinIntervalNs?: number;
+  /** Merge equal parallel flows of a transfer (exact, see above); default true. */
+  readonly aggregateFlows?: boolean;
+  /** Called after every rate recomputation (tests and diagnostics; slow: it copies every active flow). */
+  readonly onAllocation?: (allocation: FlowAllocation) => void;
+}
+
+class FlowTransfer extends Completion<void> {
+  readonly label: string;
+  pending = 0;
+  flows = 0;
+  latestSentNs = 0;
+  longestPathNs = 0;
+
+  constructor(sim: Simulator, label: string) {
+    super(sim);
+    this.label = label;
+  }
+
+  describe(): string {
+    return `flow transfer "${this.label}": ${this.pending} of ${this.flows} flows in flight`;
+  }
+
+  static fire(transfer: FlowTransfer): void {
+    transfer.completeFromOwnEvent(undefined);
+  }
+}
+
+interface StartedFlows {
+  readonly entities: number[];
+  /** The largest path latency among the started flows (ns). */
+  readonly longestPathNs: TimeNs;
+}
+
+/** Starts `flows` in `state`, merging equal (src, dst, bytes) flows when `aggregate`. */
+function startFlows(state: FluidFlowState, cluster: Cluster, flows: readonly Flow[], aggregate: boolean, where: string): StartedFlows {
+  const entities: number[] = [];
+  const firstByPair = aggregate ? new Map<number, number>() : undefined;
+  let longestPathNs = 0;
+  for (const flow of flows) {
+    if (flow.bytes === 0 || flow.src === flow.dst) continue;
+    longestPathNs = Math.max(longestPathNs, cluster.pathLatencyNs(flow.src, flow.dst));
+    const key = flow.src * cluster.devices + flow.dst;
+    const previous = firstByPair?.get(key);
+    if (previous !== undefined && state.bytesOf(previous) === flow.bytes) {
+      state.addWeight(previous);
+      continue;
+    }
+    const entity = state.addFlow(flow.src, flow.dst, flow.bytes, 1, where);
+    if (previous === undefined) firstByPair?.set(key, entity); // merges with the pair's first size only
+    entities.push(entity);
+  }
+  return { entities, longestPathNs };
+}
+
+export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: FlowNetworkOptions = {}): NetworkModel {
+  const messageLatencyNs = options.messageLatencyNs ?? secondsToNs(cluster.system.messageLatency.value);
+  if (!Number.isInteger(messageLatencyNs) || messageLatencyNs < 0) {
+    throw new RangeError(`messageLatencyNs must be a non-negative integer, got ${messageLatencyNs}`);
+  }
+  const aggregate = options.aggregateFlows ?? true;
+  const linkCount = cluster.links.length;
+  const bandwidth = Float64Array.from(cluster.links, (link) => link.bandwidth);
+  const solver = new MaxMinSolver(bandwidth);
+  const recorder =
+    options.recordActivity === false
+      ? undefined
+      : new LinkActivityRecorder(linkCount, { minIntervalNs: options.activityMinIntervalNs ?? 0 });
+  const state = new FluidFlowState(cluster, solver, bandwidth, sim.now, recorder, options.onAllocation);
+  const owners: (FlowTransfer | undefined)[] = [];
+
+  const onFinish = (entity: number, sentNs: TimeNs): void => {
+    const transfer = owners[entity];
+    if (transfer === undefined) throw new Error(`internal: flow entity ${entity} finished without a transfer`);
+    owners[entity] = undefined;
+    if (sentNs > transfer.latestSentNs) transfer.latestSentNs = sentNs;
+    if (--transfer.pending === 0) {
+      const at = Math.max(sim.now, transfer.latestSentNs + transfer.longestPathNs + messageLatencyNs);
+      sim.scheduleCall(at - sim.now, FlowTransfer.fire, transfer);
+    }
+  };
+
+  let wakeGeneration = 0;
+  let wakeAt = -1; // time of the live wake-up event, or -1 when none is pending
+  const requestWake = (at: TimeNs): void => {
+    if (wakeAt >= 0 && wakeAt <= at) return; // the pending one comes first and will re-plan
+    const generation = ++wakeGeneration;
+    wakeAt = at;
+    sim.scheduleAt(at, () => {
+      if (generation !== wakeGeneration) return;
+      wakeAt = -1;
+      state.settle(sim.now, onFinish);
+      const next = state.nextWakeNs();
+      if (next !== undefined) requestWake(next);
+    });
+  };
+
+  /** After a settle outside the wake-up handler: finishes may have moved the next finish earlier. */
+  const replan = (): void => {
+    const next = state.nextWakeNs();
+    if (next !== undefined) requestWake(next);
+  };
+
+  const transfer = (flows: readonly Flow[], label: string): Waitable<void> => {
+    const where = `transfer "${label}"`;
+    validateFlows(flows, cluster.devices, where);
+    state.settle(sim.now, onFinish);
+    const result = new FlowTransfer(sim, label);
+    const { entities, longestPathNs } = startFlows(state, cluster, flows, aggregate, where);
+    for (const entity of entities) owners[entity] = result;
+    result.longestPathNs = longestPathNs;
+    result.pending = entities.length;
+    result.flows = entities.length;
+    if (entities.length > 0) requestWake(sim.now);
+    else {
+      sim.scheduleCall(0, FlowTransfer.fire, result);
+      replan();
+    }
+    return result;
+  };
+
+  const phaseDuration = (flows: readonly Flow[]): TimeNs => {
+    validateFlows(flows, cluster.devices, 'phase');
+    const offline = new FluidFlowState(cluster, solver, bandwidth, 0);
+    const { entities, longestPathNs } = startFlows(offline, cluster, flows, aggregate, 'phase');
+    if (entities.length === 0) return 0;
+    let latest = 0;
+    const track = (_entity: number, sentNs: TimeNs): void => {
+      if (sentNs > latest) latest = sentNs;
+    };
+    for (let next = offline.nextWakeNs(); next !== undefined; next = offline.nextWakeNs()) offline.settle(next, track);
+    return latest + longestPathNs + messageLatencyNs;
+  };
+
+  const linkBytes = (): Float64Array => {
+    state.settle(sim.now, onFinish);
+    replan();
+    return state.carried.slice();
+  };
+
+  const linkActivity = (): LinkActivity => {
+    state.settle(sim.now, onFinish);
+    replan();
+    return recorder === undefined ? emptyLinkActivity(linkCount, sim.now) : recorder.snapshot(sim.now);
+  };
+
+  return { kind: 'flow', cluster, transfer, phaseDuration, linkBytes, linkActivity };
+}
