@@ -4,7 +4,7 @@ export { scenarioSchema } from './scenario/scenario-schema.ts';
 export { loadScenarioFile, parseScenarioYaml, validateScenarioObject } from './scenario/load-scenario.ts';
 export type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 export { kernelChipOf, resolveScenario } from './scenario/resolve-scenario.ts';
-export type { CommBytes, DeviceAccounting, ExecutionResult, Span } from './execute/execution-types.ts';
+export type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execute/execution-types.ts';
 export type { ExecuteOptions } from './execute/run-step-program.ts';
 export { runStepProgram } from './execute/run-step-program.ts';
 export type { ProgressCallback, StepRouting } from './route-step-shared.ts';

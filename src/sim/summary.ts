@@ -2,7 +2,7 @@
 import { nsToSeconds } from '../engine/index.ts';
 import type { MemoryBreakdown } from '../workloads/index.ts';
 import { countParams, trainingFlopsPerToken } from '../workloads/index.ts';
-import type { CommBytes, ExecutionResult } from './execute/execution-types.ts';
+import type { CommBytes, ExecutionResult, LinkStats } from './execute/execution-types.ts';
 import type { StepRouting } from './route-step-shared.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 
@@ -35,6 +35,8 @@ export interface Summary {
   commBytesByCategory: Record<string, CommBytes>;
   collectiveAlgorithms: Record<string, string>;
   linkBytesByKind: Record<string, number>;
+  /** The five links that carried the most bytes (links.csv lists them all). */
+  busiestLinks: LinkStats[];
   memory: MemoryBreakdown & { device: number; hbmBytes: number; fits: boolean };
   routing: { backend: string; tokenSource: string; decisionsComputed: number; decisionsResampled: number; sampledGroups: number; sampledGroupSize: number; warmupSteps: number };
   engine: { events: number };
@@ -120,6 +122,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     commBytesByCategory: Object.fromEntries(Object.entries(exec.commBytesByCategory).sort(([a], [b]) => a.localeCompare(b))),
     collectiveAlgorithms: Object.fromEntries(Object.entries(exec.algorithms).sort(([a], [b]) => a.localeCompare(b))),
     linkBytesByKind: Object.fromEntries(Object.entries(linkBytesByKind).sort(([a], [b]) => a.localeCompare(b))),
+    busiestLinks: exec.links.slice(0, 5),
     memory: { ...worstMemory, device: worst, hbmBytes, fits: worstMemory.total <= hbmBytes },
     routing: {
       backend: routed.backend.active, tokenSource: routed.tokenSource, decisionsComputed: routed.decisionsComputed, decisionsResampled: routed.decisionsResampled,

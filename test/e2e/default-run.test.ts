@@ -22,7 +22,7 @@ describe('moesim run scenarios/default.yaml', () => {
       expect(o.stderr).toBe('');
       expect(o.code).toBe(0);
       expect(o.stdout).toMatch(/step time\s+\d+\.\d+ ms/);
-      expect(o.stdout).toMatch(/wrote .*summary\.json, .*experts\.csv, .*trace\.json/);
+      expect(o.stdout).toMatch(/wrote .*summary\.json, .*experts\.csv, .*links\.csv, .*trace\.json/);
     }
   });
 
@@ -35,7 +35,7 @@ describe('moesim run scenarios/default.yaml', () => {
   });
 
   it('writes byte-identical summary.json, experts.csv and trace.json on a second run', () => {
-    for (const name of ['summary.json', 'experts.csv', 'trace.json']) expect(read(1, name)).toBe(read(0, name));
+    for (const name of ['summary.json', 'experts.csv', 'links.csv', 'trace.json']) expect(read(1, name)).toBe(read(0, name));
   });
 
   it('keeps the summary.json contract, with values that hang together', () => {
@@ -72,6 +72,17 @@ describe('moesim run scenarios/default.yaml', () => {
     expect(rows).toHaveLength(1 + 4 * 16);
     const third = rows[1 + 16 + 3]?.split(',');
     expect(Number(third?.[3])).toBe(s.tokensPerExpert[1]?.[3]);
+  });
+
+  it('writes links.csv whose bytes add up to linkBytesByKind, busiest first', () => {
+    const s = JSON.parse(read(0, 'summary.json')) as { linkBytesByKind: Record<string, number>; busiestLinks: { name: string; bytes: number }[] };
+    const rows = read(0, 'links.csv').trim().split('\n').slice(1).map((r) => r.split(','));
+    const byKind: Record<string, number> = {};
+    for (const r of rows) byKind[r[1] as string] = (byKind[r[1] as string] ?? 0) + Number(r[3]);
+    for (const [kind, bytes] of Object.entries(s.linkBytesByKind)) expect(Math.abs((byKind[kind] ?? 0) - bytes) / bytes).toBeLessThan(1e-9);
+    const bytes = rows.map((r) => Number(r[3]));
+    for (let i = 1; i < bytes.length; i++) expect(bytes[i]).toBeLessThanOrEqual(bytes[i - 1] as number);
+    expect(s.busiestLinks[0]?.name).toBe(rows[0]?.[0]);
   });
 
   it('writes a Chrome trace whose spans fit inside the step on every device track', () => {

@@ -37,6 +37,18 @@ describe('runStepProgram', () => {
     expect(r.spans.filter((s) => s.kind === 'wait')).toHaveLength(1);
   });
 
+  it('gives the same step on the flow network for non-contending flows, and lists the links it used', () => {
+    const analytical = runStepProgram(program, cluster, { network: 'analytical', recordSpans: false });
+    const flow = runStepProgram(program, cluster, { network: 'flow', recordSpans: false });
+    expect(flow.stepTimeNs).toBe(analytical.stepTimeNs);
+    expect(flow.links.map((l) => l.name)).toEqual(analytical.links.map((l) => l.name));
+    for (const l of flow.links) {
+      expect(l.bytes).toBeCloseTo(1e6, 3);
+      expect(l.peakUtilisation).toBeLessThanOrEqual(1 + 1e-9);
+    }
+    expect(flow.links.length).toBeGreaterThan(0);
+  });
+
   it('raises a stall error naming the device whose collective partner never arrives', () => {
     const broken: StepProgram = { ...program, tasks: program.tasks.map((t, d) => (d === 8 ? [] : t)) };
     expect(() => runStepProgram(broken, cluster, { network: 'analytical', recordSpans: false })).toThrow(SimulationStalledError);

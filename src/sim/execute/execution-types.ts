@@ -27,6 +27,19 @@ export interface CommBytes {
   interServer: number;
 }
 
+/** What one link carried over the step. */
+export interface LinkStats {
+  name: string;
+  kind: string;
+  /** Effective bandwidth (line rate × efficiency × fault factor), bytes/s per direction. */
+  bandwidth: number;
+  bytes: number;
+  /** bytes / (bandwidth × step time). */
+  meanUtilisation: number;
+  /** Highest instantaneous rate / bandwidth (the analytical model can exceed 1 where phases overlap). */
+  peakUtilisation: number;
+}
+
 export interface ExecutionResult {
   stepTimeNs: TimeNs;
   devices: DeviceAccounting[];
@@ -37,5 +50,7 @@ export interface ExecutionResult {
   algorithms: Record<string, string>;
   /** Bytes carried per link id (an inter-server flow counts on every link of its path). */
   linkBytes: Float64Array;
+  /** Every link that carried bytes, most bytes first (ties: lower link id). */
+  links: LinkStats[];
   eventsProcessed: number;
 }

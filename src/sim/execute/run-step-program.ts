@@ -3,10 +3,10 @@
 import type { Waitable } from '../../engine/index.ts';
 import { Signal, Simulator } from '../../engine/index.ts';
 import type { Cluster, NetworkModel } from '../../topology/index.ts';
-import { createAnalyticalNetwork, runCollective } from '../../topology/index.ts';
+import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, runCollective } from '../../topology/index.ts';
 import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
 import { addPlanBytes, emptyCommBytes, planCollective } from './collective-plans.ts';
-import type { CommBytes, DeviceAccounting, ExecutionResult, Span } from './execution-types.ts';
+import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execution-types.ts';
 
 interface Rendezvous {
   spec: CollectiveSpec;
@@ -16,14 +16,15 @@ interface Rendezvous {
 }
 
 export interface ExecuteOptions {
-  network: 'analytical';
+  /** analytical: per-phase bottleneck costs; flow: max-min fair sharing among all concurrent flows. */
+  network: 'analytical' | 'flow';
   /** Record spans for the trace (off for sweeps). */
   recordSpans: boolean;
 }
 
 export function runStepProgram(program: StepProgram, cluster: Cluster, options: ExecuteOptions): ExecutionResult {
   const sim = new Simulator();
-  const network: NetworkModel = createAnalyticalNetwork(sim, cluster);
+  const network: NetworkModel = options.network === 'flow' ? createFlowNetwork(sim, cluster) : createAnalyticalNetwork(sim, cluster);
   const spans: Span[] = [];
   const commBytes = emptyCommBytes();
   const commBytesByCategory: Record<string, CommBytes> = {};
@@ -73,5 +74,13 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
 
   for (let d = 0; d < program.devices; d++) sim.process(`device ${d}`, device(d));
   const stepTimeNs = sim.run();
-  return { stepTimeNs, devices: accounting, spans, commBytes, commBytesByCategory, algorithms, linkBytes: network.linkBytes(), eventsProcessed: sim.eventsProcessed };
+  const activity = network.linkActivity();
+  const links: LinkStats[] = busiestLinks(activity, cluster, activity.linkIds.length).map((b) => {
+    const link = cluster.links[b.linkId];
+    return {
+      name: link?.name ?? `link ${b.linkId}`, kind: b.kind, bandwidth: link?.bandwidth ?? 0,
+      bytes: b.bytes, meanUtilisation: b.meanUtilisation, peakUtilisation: b.peakUtilisation,
+    };
+  });
+  return { stepTimeNs, devices: accounting, spans, commBytes, commBytesByCategory, algorithms, linkBytes: network.linkBytes(), links, eventsProcessed: sim.eventsProcessed };
 }

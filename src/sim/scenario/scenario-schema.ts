@@ -11,7 +11,8 @@ export const clusterSchema = z.strictObject({
   /** Number of servers (or supernodes) of that preset. */
   servers: z.number().int().positive(),
   /** Network model. */
-  network: z.enum(['analytical']).default('analytical'),
+  /** analytical: fast, contention inside a collective phase; flow: max-min fair sharing among all concurrent flows. */
+  network: z.enum(['analytical', 'flow']).default('analytical'),
   /** Override any catalog figure of the system or its chip (validated by the catalog). */
   overrides: z.record(z.string(), z.unknown()).optional(),
   /**
