@@ -1,7 +1,7 @@
 // Public door of src/report: report files and printed tables made from a run's results.
 export { chromeTrace } from './chrome-trace.ts';
 export { expertsCsv } from './experts-csv.ts';
-export { linksCsv } from './links-csv.ts';
+export { linkUtilisationCsv, linksCsv } from './links-csv.ts';
 export { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
 export { toJsonText } from './json-text.ts';
 export { summaryTable } from './summary-table.ts';

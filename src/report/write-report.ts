@@ -1,10 +1,10 @@
-// Write a run's report files: summary.json, experts.csv, links.csv and (optionally) trace.json.
+// Write a run's report files: summary.json, experts.csv, links.csv, link-utilisation.csv and (optionally) trace.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../sim/index.ts';
 import { chromeTrace } from './chrome-trace.ts';
 import { expertsCsv } from './experts-csv.ts';
-import { linksCsv } from './links-csv.ts';
+import { linkUtilisationCsv, linksCsv } from './links-csv.ts';
 import { toJsonText } from './json-text.ts';
 
 export interface WrittenReport {
@@ -23,6 +23,7 @@ export function writeRunReport(result: RunResult, dir: string, options: { trace:
   write('summary.json', toJsonText(result.summary));
   write('experts.csv', expertsCsv(result));
   write('links.csv', linksCsv(result));
+  write('link-utilisation.csv', linkUtilisationCsv(result));
   if (options.trace) write('trace.json', toJsonText(chromeTrace(result), false));
   return { dir, files };
 }

@@ -1,7 +1,7 @@
 // The whole pipeline for one scenario: route with tfjs → build the step program → run it on the engine →
 // memory model → summary. Pure composition: no file output (src/report writes the files).
 import { expertDevice, buildStepProgram, estimateMemory } from '../workloads/index.ts';
-import type { LinkStats, Span } from './execute/execution-types.ts';
+import type { ExecutionResult, LinkStats, Span } from './execute/execution-types.ts';
 import { runStepProgram } from './execute/run-step-program.ts';
 import type { ProgressCallback } from './route-step-shared.ts';
 import { routeStep } from './route-step.ts';
@@ -14,6 +14,8 @@ export interface RunResult {
   spans: Span[];
   /** Every link that carried bytes in the step, most bytes first. */
   links: LinkStats[];
+  /** Utilisation over time of the busiest links (link-utilisation.csv). */
+  utilisationOverTime: ExecutionResult['utilisationOverTime'];
   /** Server of each device (trace process grouping). */
   serverOfDevice: number[];
   /** Device that holds each expert in EP group 0 (the experts table). */
@@ -37,6 +39,7 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
     summary,
     spans: exec.spans,
     links: exec.links,
+    utilisationOverTime: exec.utilisationOverTime,
     serverOfDevice: Array.from({ length: cluster.devices }, (_, d) => cluster.serverOf(d)),
     expertDevices: Array.from({ length: model.experts }, (_, e) => expertDevice(layout, 0, e)),
     notes: routed.backend.note ? [routed.backend.note] : [],

@@ -22,7 +22,7 @@ describe('moesim run scenarios/default.yaml', () => {
       expect(o.stderr).toBe('');
       expect(o.code).toBe(0);
       expect(o.stdout).toMatch(/step time\s+\d+\.\d+ ms/);
-      expect(o.stdout).toMatch(/wrote .*summary\.json, .*experts\.csv, .*links\.csv, .*trace\.json/);
+      expect(o.stdout).toMatch(/wrote .*summary\.json, .*experts\.csv, .*links\.csv, .*link-utilisation\.csv, .*trace\.json/);
     }
   });
 
@@ -35,7 +35,7 @@ describe('moesim run scenarios/default.yaml', () => {
   });
 
   it('writes byte-identical summary.json, experts.csv and trace.json on a second run', () => {
-    for (const name of ['summary.json', 'experts.csv', 'links.csv', 'trace.json']) expect(read(1, name)).toBe(read(0, name));
+    for (const name of ['summary.json', 'experts.csv', 'links.csv', 'link-utilisation.csv', 'trace.json']) expect(read(1, name)).toBe(read(0, name));
   });
 
   it('keeps the summary.json contract, with values that hang together', () => {
@@ -83,6 +83,20 @@ describe('moesim run scenarios/default.yaml', () => {
     const bytes = rows.map((r) => Number(r[3]));
     for (let i = 1; i < bytes.length; i++) expect(bytes[i]).toBeLessThanOrEqual(bytes[i - 1] as number);
     expect(s.busiestLinks[0]?.name).toBe(rows[0]?.[0]);
+  });
+
+  it('writes link-utilisation.csv: 50 buckets of the 16 busiest links, whose mean matches links.csv', () => {
+    const rows = read(0, 'link-utilisation.csv').trim().split('\n').map((r) => r.split(','));
+    const header = rows[0] as string[];
+    expect(header[0]).toBe('time_s');
+    expect(header).toHaveLength(17);
+    expect(rows).toHaveLength(51);
+    const links = read(0, 'links.csv').trim().split('\n').slice(1).map((r) => r.split(','));
+    expect(header[1]).toBe(links[0]?.[0]);
+    // Mean over the buckets ≈ mean_utilisation (the last bucket may run past the step's end; tolerance 5%).
+    const series = rows.slice(1).map((r) => Number(r[1]));
+    const mean = series.reduce((a, b) => a + b, 0) / series.length;
+    expect(Math.abs(mean - Number(links[0]?.[4])) / Number(links[0]?.[4])).toBeLessThan(0.05);
   });
 
   it('writes a Chrome trace whose spans fit inside the step on every device track', () => {

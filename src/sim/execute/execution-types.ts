@@ -52,5 +52,7 @@ export interface ExecutionResult {
   linkBytes: Float64Array;
   /** Every link that carried bytes, most bytes first (ties: lower link id). */
   links: LinkStats[];
+  /** Utilisation over time of the busiest links: `bucketNs`-wide buckets from 0 to the step's end. */
+  utilisationOverTime: { bucketNs: number; links: { name: string; utilisation: number[] }[] };
   eventsProcessed: number;
 }

@@ -3,7 +3,7 @@
 import type { Waitable } from '../../engine/index.ts';
 import { Signal, Simulator } from '../../engine/index.ts';
 import type { Cluster, NetworkModel } from '../../topology/index.ts';
-import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, runCollective } from '../../topology/index.ts';
+import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, linkUtilisation, runCollective } from '../../topology/index.ts';
 import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
 import { addPlanBytes, emptyCommBytes, planCollective } from './collective-plans.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execution-types.ts';
@@ -14,6 +14,10 @@ interface Rendezvous {
   startNs: number;
   done: Signal<void>;
 }
+
+/** Links and buckets in the utilisation-over-time series. */
+const SERIES_LINKS = 16;
+const SERIES_BUCKETS = 50;
 
 export interface ExecuteOptions {
   /** analytical: per-phase bottleneck costs; flow: max-min fair sharing among all concurrent flows. */
@@ -75,12 +79,21 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   for (let d = 0; d < program.devices; d++) sim.process(`device ${d}`, device(d));
   const stepTimeNs = sim.run();
   const activity = network.linkActivity();
-  const links: LinkStats[] = busiestLinks(activity, cluster, activity.linkIds.length).map((b) => {
+  const ranked = busiestLinks(activity, cluster, activity.linkIds.length);
+  const bucketNs = Math.max(1, Math.ceil(stepTimeNs / SERIES_BUCKETS));
+  const utilisationOverTime = {
+    bucketNs,
+    links: ranked.slice(0, SERIES_LINKS).map((b) => ({
+      name: cluster.links[b.linkId]?.name ?? `link ${b.linkId}`,
+      utilisation: Array.from(linkUtilisation(activity, b.linkId, cluster.links[b.linkId]?.bandwidth ?? 1, bucketNs)),
+    })),
+  };
+  const links: LinkStats[] = ranked.map((b) => {
     const link = cluster.links[b.linkId];
     return {
       name: link?.name ?? `link ${b.linkId}`, kind: b.kind, bandwidth: link?.bandwidth ?? 0,
       bytes: b.bytes, meanUtilisation: b.meanUtilisation, peakUtilisation: b.peakUtilisation,
     };
   });
-  return { stepTimeNs, devices: accounting, spans, commBytes, commBytesByCategory, algorithms, linkBytes: network.linkBytes(), links, eventsProcessed: sim.eventsProcessed };
+  return { stepTimeNs, devices: accounting, spans, commBytes, commBytesByCategory, algorithms, linkBytes: network.linkBytes(), links, utilisationOverTime, eventsProcessed: sim.eventsProcessed };
 }
