@@ -19,3 +19,4 @@ export { Store } from './store.ts';
 export { Rng } from './rng.ts';
 export { Counter, Tally, TimeWeighted } from './statistics.ts';
 export { InputError } from './input-error.ts';
+export { fmix32 } from './hash.ts';

@@ -3,6 +3,8 @@
 // fmix32 so the low bits that `mod` uses are well mixed. Integer maths only (Math.imul, >>>): the same choice
 // on every run and machine. `stage` salts each switch tier separately, as real switches use distinct seeds.
 
+import { fmix32 } from '../engine/index.ts';
+
 const FNV_OFFSET_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const TWO_TO_32 = 2 ** 32;
@@ -14,17 +16,6 @@ function fnvWord(hash: number, word: number): number {
     h = Math.imul(h, FNV_PRIME);
   }
   return h;
-}
-
-/** murmur3 32-bit finaliser. */
-function fmix32(hash: number): number {
-  let h = hash;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** Unsigned 32-bit hash of a flow at one ECMP stage. `flowKey` must be a safe integer (negative allowed). */

@@ -2,6 +2,7 @@
 // 32-bit integer hash, and a partial top-k over one row of scores with a documented tie-break.
 import type { RoutingDecision } from '../router-input.ts';
 import type { DecisionMeta } from './top-k-assignment.ts';
+import { fmix32 } from '../../engine/index.ts';
 
 export interface PairLists {
   token: Int32Array;
@@ -41,10 +42,7 @@ export function decisionFromPairs(meta: DecisionMeta, pairs: PairLists, rank: Fl
 
 /** A seeded 32-bit mix (murmur3's finaliser over id ⊕ seed); the same (id, seed) always gives the same value. */
 export function hash32(id: number, seed: number): number {
-  let h = (id ^ seed) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= h >>> 16;
+  let h = fmix32(id ^ seed);
   h = Math.imul(h ^ 0x9e3779b9, 0x27d4eb2d); // a second round so nearby ids and seeds decorrelate
   return (h ^ (h >>> 15)) >>> 0;
 }

@@ -11,15 +11,8 @@ export interface TopKProposals {
   k: number;
 }
 
-export interface DecisionMeta {
-  router: string;
-  layer: number;
-  microBatch: number;
-  groups: number;
-  groupSize: number;
-  numExperts: number;
-  losses: Record<string, number>;
-}
+/** The descriptive fields of a decision, before its pairs and counts are built. */
+export type DecisionMeta = Pick<RoutingDecision, 'router' | 'layer' | 'microBatch' | 'groups' | 'groupSize' | 'numExperts' | 'losses'>;
 
 /**
  * Apply capacity group by group. Slots are admitted first-choice-first: all tokens' slot 0 in token order,

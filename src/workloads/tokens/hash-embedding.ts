@@ -6,17 +6,7 @@
 // probability ≈ 1/(B²/2) per pair). The salt selects a different "table" for free: salt 0 is the token
 // embedding, other salts give layer-specific embeddings (see real-text.ts).
 import type { Rng } from '../../engine/index.ts';
-
-/** murmur3's 32-bit finaliser: a bijective avalanche mix of a 32-bit word. */
-function fmix32(x: number): number {
-  let h = x | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { fmix32 } from '../../engine/index.ts';
 
 /** out[o + i] += w · table[base + i] for i < d (a free function, so the loop stays monomorphic). */
 function axpy(out: Float32Array, o: number, w: number, table: Float32Array, base: number, d: number): void {
