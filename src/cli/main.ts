@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { benchCommand } from './command-bench.ts';
 import { catalogCommand } from './command-catalog.ts';
 import { collectiveCommand } from './command-collective.ts';
+import { ROUTE_HELP, routeCommand } from './command-route.ts';
+import type { RouteCommandOptions } from './command-route.ts';
 import { runCommand } from './command-run.ts';
 import { validateCommand } from './command-validate.ts';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.ts';
@@ -47,11 +49,30 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('bench')
-    .description('run a benchmark and print its figures (engine: hold model with 1,000 pending events)')
-    .argument('<name>', 'benchmark: engine')
+    .description('run a benchmark and print its figures (engine: hold model with 1,000 pending events; routing: GShard top-2 over 1M tokens, d 1024, 64 experts, routing time only)')
+    .argument('<name>', 'benchmark: engine | routing')
     .option('--json', 'print the figures as JSON')
-    .option('--events <n>', 'events to simulate')
-    .action((name: string, opts: { json?: boolean; events?: string }) => setExit(benchCommand(name, { json: opts.json ?? false, ...(opts.events ? { events: opts.events } : {}) }, io)));
+    .option('--events <n>', 'events to simulate (engine)')
+    .option('--tokens <n>', 'tokens to route (routing; a multiple of 4096, default 1048576)')
+    .action(async (name: string, opts: { json?: boolean; events?: string; tokens?: string }) =>
+      setExit(await benchCommand(name, { json: opts.json ?? false, ...(opts.events ? { events: opts.events } : {}), ...(opts.tokens ? { tokens: opts.tokens } : {}) }, io)),
+    );
+
+  program
+    .command('route')
+    .description('route N tokens through one MoE layer with a router (default parameters) on tfjs and print the expert load')
+    .requiredOption('--router <name>', 'router name (see README: switch, gshard, hash, expert-choice, base, deepseek-aux-free, adamoe, locmoe, locmoe-plus, meo, dense)')
+    .requiredOption('--tokens <n>', 'tokens to route')
+    .requiredOption('--experts <n>', 'number of experts E')
+    .requiredOption('--hidden <n>', 'hidden size d of the router input')
+    .option('--top-k <k>', "the model's experts per token (routers with their own k ignore it)", '2')
+    .option('--source <source>', 'token features: synthetic | mobydick | npy:PATH', 'synthetic')
+    .option('--group-size <t>', 'tokens per routing group (capacity is per group; default min(N, 4096); must divide N)')
+    .option('--seed <s>', 'seed of features and router', '1')
+    .option('--backend <name>', 'tfjs backend: wasm | cpu | node', 'wasm')
+    .option('--json', 'print one JSON line')
+    .addHelpText('after', ROUTE_HELP)
+    .action(async (opts: Omit<RouteCommandOptions, 'json'> & { json?: boolean }) => setExit(await routeCommand({ ...opts, json: opts.json ?? false }, io)));
 
   program
     .command('collective')

@@ -14,3 +14,7 @@ export { buildSummary } from './summary.ts';
 export type { RunOptions, RunResult } from './run-scenario.ts';
 export { runScenario } from './run-scenario.ts';
 export { runEngineHoldBenchmark } from './bench/engine-hold.ts';
+export type { RouteTokensOptions, RouteTokensResult } from './bench/route-tokens.ts';
+export { EXPERTS_PER_NODE, routeTokens } from './bench/route-tokens.ts';
+export type { RoutingBenchOptions, RoutingBenchResult } from './bench/routing-bench.ts';
+export { ROUTING_BENCH, runRoutingBenchmark } from './bench/routing-bench.ts';
