@@ -33,6 +33,10 @@ export interface CollectiveResult {
 
 export const NETWORK_MODELS = ['analytical', 'flow'] as const;
 
+/** Largest collective the command simulates, and the largest flat (n² flows) all-to-all: beyond, memory runs out. */
+const MAX_DEVICES = 16_384;
+const MAX_FLAT_ALLTOALL_DEVICES = 4_096;
+
 const UNIT_BYTES: Readonly<Record<string, number>> = {
   b: 1,
   kb: 1e3,
@@ -45,9 +49,15 @@ const UNIT_BYTES: Readonly<Record<string, number>> = {
   tib: 2 ** 40,
 };
 
-/** "256MiB", "1GB", "4096", "1.5 GiB" → bytes. KB/MB/GB/TB are powers of 10, KiB/MiB/GiB/TiB powers of 2; case is ignored. */
+/**
+ * "256MiB", "1GB", "4096", "1.5 GiB" → bytes. KB/MB/GB/TB are powers of 10, KiB/MiB/GiB/TiB powers of 2; the
+ * prefix's case is ignored, but a unit ending in a lower-case "b" after a prefix (1Gb) means bits and is refused.
+ */
 export function parseByteSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i.exec(text);
+  if (match?.[2] && match[2].length > 1 && match[2].endsWith('b')) {
+    throw new InputError(`--size: "${text}" reads as bits (lower-case b); give bytes with an upper-case B, e.g. ${match[1]}${match[2].slice(0, -1).toUpperCase()}B or ${match[1]}${match[2].slice(0, -1).toUpperCase()}iB`, 'size');
+  }
   const unit = match?.[2]?.toLowerCase() || 'b';
   const factor = UNIT_BYTES[unit];
   if (match === null || factor === undefined) {
@@ -97,11 +107,16 @@ export function runCollectiveCommand(options: CollectiveCommandOptions): Collect
   if (model === undefined) throw new InputError(`--model: got "${options.model}"; accepted: ${NETWORK_MODELS.join(', ')}`, 'model');
   const factory: NetworkFactory = model === 'flow' ? flowNetworkFactory() : (sim, cluster) => topology.createAnalyticalNetwork(sim, cluster);
 
+  const devices = nodes * topology.getSystem(options.cluster).devicesPerServer;
+  if (devices > MAX_DEVICES) throw new InputError(`--nodes: ${nodes} servers are ${devices} devices; moesim collective simulates at most ${MAX_DEVICES}`, 'nodes');
   const cluster = topology.buildCluster({ preset: options.cluster, servers: nodes });
   const group = Array.from({ length: cluster.devices }, (_, d) => d);
   const algo = options.algo ?? topology.defaultCollectiveAlgorithm(op, group, cluster);
   if (!topology.collectiveAlgorithms[op].some((name) => name === algo)) {
     throw new InputError(`--algo: unknown ${op} algorithm "${algo}"; accepted for ${op}: ${topology.collectiveAlgorithms[op].join(', ')}`, 'algo');
+  }
+  if (op === 'alltoall' && (algo === 'direct' || algo === 'pairwise') && devices > MAX_FLAT_ALLTOALL_DEVICES) {
+    throw new InputError(`--algo: a ${algo} all-to-all over ${devices} devices has ${devices * (devices - 1)} flows; use --algo hierarchical above ${MAX_FLAT_ALLTOALL_DEVICES} devices`, 'algo');
   }
   const plan = topology.planCollective(op, algo, group, bytes, cluster);
   const sim = new Simulator();

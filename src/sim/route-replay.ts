@@ -30,5 +30,6 @@ export function replayStep(resolved: ResolvedScenario, dir: string, onProgress?:
   return {
     routing, backend: { active: 'none (replay)' }, tokenSource: `routing trace replay (recorded from ${recorded})`,
     decisionsComputed: counted.computed, decisionsResampled: counted.resampled, sampledGroups: sampling.plan.sampledGroups, sampledGroupSize: sampling.plan.sampledGroupSize,
+    warmupStepsRun: 0, notes: [],
   };
 }

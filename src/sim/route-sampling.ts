@@ -14,6 +14,8 @@ export interface SamplingLayout {
   sampleDevice: (sample: number) => number;
   classes: ResampleClasses;
   sampled: boolean;
+  /** Sampled groups are smaller than real ones (the budget could not hold one whole group per class). */
+  shrunk: boolean;
 }
 
 export function samplingLayout(model: ModelSpec, layout: Layout, cluster: Cluster, tokenBudget: number): SamplingLayout {
@@ -21,7 +23,7 @@ export function samplingLayout(model: ModelSpec, layout: Layout, cluster: Cluste
   const perServer = cluster.system.devicesPerServer;
   const classCount = layout.ep > perServer ? Math.ceil(layout.ep / perServer) : 1;
   const classOfDevice = (d: number): number => (layout.ep > perServer ? Math.floor((d % layout.ep) / perServer) : 0);
-  let plan = planResampling(groupSize, layout.devices, tokenBudget, Math.max(8, classCount));
+  let plan = planResampling(groupSize, layout.devices, tokenBudget, classCount);
   // Sequence-level routers need whole sequences in a sampled group.
   if (plan.sampledGroupSize < groupSize && plan.sampledGroupSize >= model.seqLength) {
     plan = { ...plan, sampledGroupSize: Math.floor(plan.sampledGroupSize / model.seqLength) * model.seqLength };
@@ -39,6 +41,7 @@ export function samplingLayout(model: ModelSpec, layout: Layout, cluster: Cluste
     sampleDevice,
     classes: { ofTarget: classOfDevice, ofSample: (s) => classOfDevice(sampleDevice(s)) },
     sampled,
+    shrunk: plan.sampledGroupSize < groupSize,
   };
 }
 

@@ -20,6 +20,10 @@ export interface StepRouting {
   /** Routing groups routed for real per (layer, micro-batch), and their size in tokens. */
   sampledGroups: number;
   sampledGroupSize: number;
+  /** Routing-only warm-up steps actually run (0 for routers without state, and for replays). */
+  warmupStepsRun: number;
+  /** Things the user should know about how routing ran (e.g. shrunk sample groups). */
+  notes: string[];
 }
 
 export type ProgressCallback = (done: number, total: number) => void;

@@ -14,32 +14,43 @@ import { condenseDecision, moeLayersOf, samplingFor, traceShape } from './route-
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 
 
-/** Routing-only training steps that let stateful routers (DeepSeek-V3's bias, LocMoE+'s bound) reach their state. */
-function warmUp(router: Router, source: TokenSource, moeLayers: number[], steps: number, firstMicroBatch: number, tick: () => void): void {
-  if (!router.endStep) return;
+/**
+ * Routing-only training steps that let stateful routers (DeepSeek-V3's bias, LocMoE+'s bound) reach their state.
+ * Step w routes micro-batch w mod microBatches of the step's own data (every source holds those tokens; an npy
+ * file may hold no more). Returns the number of steps run: 0 for routers without state.
+ */
+function warmUp(router: Router, source: TokenSource, moeLayers: number[], steps: number, microBatches: number, tick: () => void): number {
+  if (!router.endStep) return 0;
   for (let w = 0; w < steps; w++) {
+    const mb = w % microBatches;
     const decisions: RoutingDecision[] = [];
     for (const l of moeLayers) {
-      decisions.push(router.route(source.batch(l, firstMicroBatch + w), l, firstMicroBatch + w));
+      const batch = source.batch(l, mb);
+      assertFiniteFeatures(batch, `tokens (warm-up step ${w}, layer ${l}, micro-batch ${mb})`);
+      decisions.push(router.route(batch, l, mb));
       tick();
     }
     router.endStep(decisions);
   }
+  return steps;
 }
 
 export async function routeStep(resolved: ResolvedScenario, onProgress?: ProgressCallback): Promise<StepRouting> {
   const { scenario, model, layout, cluster } = resolved;
   const moeLayers = moeLayersOf(model);
   const sampling = samplingFor(resolved);
-  const none = { sampledGroups: sampling.plan.sampledGroups, sampledGroupSize: sampling.plan.sampledGroupSize };
+  const notes = sampling.shrunk
+    ? [`routing.sampleTokensPerLayer (${scenario.routing.sampleTokensPerLayer}) cannot hold one whole routing group of ${sampling.groupSize} tokens per placement class, so sampled groups have ${sampling.plan.sampledGroupSize} tokens: capacity binds differently in them (expect more drops); raise the budget for fidelity`]
+    : [];
+  const none = { sampledGroups: sampling.plan.sampledGroups, sampledGroupSize: sampling.plan.sampledGroupSize, notes };
   if (moeLayers.length === 0) {
     const routing = Array.from({ length: layout.microBatches }, () => new Array<LayerRouting | undefined>(model.layers).fill(undefined));
-    return { routing, backend: { active: 'none (no MoE layers)' }, tokenSource: 'none', decisionsComputed: 0, decisionsResampled: 0, ...none };
+    return { routing, backend: { active: 'none (no MoE layers)' }, tokenSource: 'none', decisionsComputed: 0, decisionsResampled: 0, warmupStepsRun: 0, ...none };
   }
   const { replay, record, warmupSteps } = scenario.routing;
   if (replay !== undefined) {
     if (record !== undefined) throw new InputError('routing: replay and record cannot be combined (the replayed trace is already on disk)', 'routing.record');
-    return replayStep(resolved, replay, onProgress);
+    return { ...replayStep(resolved, replay, onProgress), notes };
   }
   const backend = await initTfBackend(scenario.backend);
   const rng = new Rng(scenario.seed);
@@ -54,8 +65,7 @@ export async function routeStep(resolved: ResolvedScenario, onProgress?: Progres
   const total = warmTicks + layout.microBatches * moeLayers.length;
   let done = 0;
   const tick = (): void => onProgress?.(++done, total);
-  // Warm-up steps read micro-batches past the measured step's, so they never see its tokens.
-  warmUp(router, source, moeLayers, warmupSteps, layout.microBatches, tick);
+  const warmupStepsRun = warmUp(router, source, moeLayers, warmupSteps, layout.microBatches, tick);
 
   const routing: (LayerRouting | undefined)[][] = [];
   const counted = { computed: 0, resampled: 0 };
@@ -75,5 +85,5 @@ export async function routeStep(resolved: ResolvedScenario, onProgress?: Progres
     router: resolved.router.name, params: { ...router.params }, numExperts: model.experts, groups: shape.groups, groupSize: shape.groupSize,
     layers: model.layers, moeLayers: [...moeLayers], microBatches: layout.microBatches, tokenSource: source.description, scenario: scenario.name, seed: scenario.seed,
   });
-  return { routing, backend, tokenSource: source.description, decisionsComputed: counted.computed, decisionsResampled: counted.resampled, ...none };
+  return { routing, backend, tokenSource: source.description, decisionsComputed: counted.computed, decisionsResampled: counted.resampled, warmupStepsRun, ...none };
 }

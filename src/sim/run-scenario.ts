@@ -42,6 +42,6 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
     utilisationOverTime: exec.utilisationOverTime,
     serverOfDevice: Array.from({ length: cluster.devices }, (_, d) => cluster.serverOf(d)),
     expertDevices: Array.from({ length: model.experts }, (_, e) => expertDevice(layout, 0, e)),
-    notes: routed.backend.note ? [routed.backend.note] : [],
+    notes: [...(routed.backend.note ? [routed.backend.note] : []), ...routed.notes],
   };
 }

@@ -22,7 +22,7 @@ export interface Summary {
   scenario: string;
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
-  model: { name: string; totalParams: number; activeParamsPerToken: number; trainingFlopsPerToken: number };
+  model: { name: string; totalParams: number; activeParamsPerToken: number; expertsPerToken: number; trainingFlopsPerToken: number };
   parallelism: { tp: number; pp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number };
   tokensPerStep: number;
   moeLayers: number[];
@@ -52,7 +52,6 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
   const { scenario, model, layout, cluster } = resolved;
   const stepTime = nsToSeconds(exec.stepTimeNs);
   const tokensPerStep = layout.globalBatch * model.seqLength;
-  const flopsPerToken = trainingFlopsPerToken(model);
   const peak = cluster.chip.peakFlopsBf16.value;
 
   const moeLayers: number[] = [];
@@ -75,6 +74,9 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     }
     tokensPerExpert.push(counts);
   }
+  // Experts a token really uses, from the routing (proposed assignments per token per MoE layer).
+  const expertsPerToken = moeLayers.length > 0 ? proposed / (tokensPerStep * moeLayers.length) : model.topK;
+  const flopsPerToken = trainingFlopsPerToken(model, expertsPerToken);
   const loads = tokensPerExpert.flat();
   const meanLoad = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);
   const maxLoad = Math.max(0, ...tokensPerExpert.map((row) => Math.max(...row)));
@@ -105,7 +107,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     scenario: scenario.name,
     routerParams: resolved.router.params,
     cluster: { preset: scenario.cluster.preset, servers: scenario.cluster.servers, chip: cluster.chip.name, network: scenario.cluster.network, fabric: cluster.fabric.topology },
-    model: { name: model.name, totalParams: params.total, activeParamsPerToken: params.activePerToken, trainingFlopsPerToken: flopsPerToken },
+    model: { name: model.name, totalParams: params.total, activeParamsPerToken: params.activePerToken, expertsPerToken, trainingFlopsPerToken: flopsPerToken },
     parallelism: { tp: layout.tp, pp: layout.pp, dp: layout.dp, ep: layout.ep, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches },
     tokensPerStep,
     moeLayers,
@@ -126,7 +128,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     memory: { ...worstMemory, device: worst, hbmBytes, fits: worstMemory.total <= hbmBytes },
     routing: {
       backend: routed.backend.active, tokenSource: routed.tokenSource, decisionsComputed: routed.decisionsComputed, decisionsResampled: routed.decisionsResampled,
-      sampledGroups: routed.sampledGroups, sampledGroupSize: routed.sampledGroupSize, warmupSteps: scenario.routing.warmupSteps,
+      sampledGroups: routed.sampledGroups, sampledGroupSize: routed.sampledGroupSize, warmupSteps: routed.warmupStepsRun,
     },
     engine: { events: exec.eventsProcessed },
   };

@@ -45,7 +45,8 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
         const per = layout.expertsPerDevice;
         let received = 0;
         for (let i = d * per; i < (d + 1) * per; i++) received += r.tokensPerDeviceExpert[i] as number;
-        mbActivations += received * perTokenExpertBytes + 4 * tokens * model.experts;
+        // Routed experts (tokens this device's experts received), shared experts (every local token), fp32 router scores.
+        mbActivations += (received + model.sharedExperts * tokens) * perTokenExpertBytes + 4 * tokens * model.experts;
         let sent = 0;
         for (let j = 0; j < layout.devices; j++) sent += r.dispatchTokens[d * layout.devices + j] as number;
         const slots = Number.isFinite(r.capacity) ? r.capacity * model.experts : Math.max(sent, received);

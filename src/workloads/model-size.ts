@@ -55,7 +55,10 @@ export function moeLayerCount(model: ModelSpec): number {
 /**
  * Model FLOPs of training on one token (forward + backward = 3 × forward): 6 × active matmul parameters
  * plus causal attention scores, 6 · seqLength · hidden per layer (half of the non-causal 12·s·h).
+ * `expertsPerToken` is the routed experts a token really uses (a router's k may differ from the model's
+ * topK: Switch uses 1, Expert Choice a variable number); it defaults to the model's topK.
  */
-export function trainingFlopsPerToken(model: ModelSpec): number {
-  return 6 * countParams(model).activePerToken + 6 * model.layers * model.seqLength * model.hidden;
+export function trainingFlopsPerToken(model: ModelSpec, expertsPerToken: number = model.topK): number {
+  const routedCorrection = moeLayerCount(model) * (expertsPerToken - model.topK) * ffnParams(model);
+  return 6 * (countParams(model).activePerToken + routedCorrection) + 6 * model.layers * model.seqLength * model.hidden;
 }

@@ -15,14 +15,17 @@ export interface ResamplePlan {
 
 /**
  * How many groups of how many tokens to route for real, given the real group size, the number of real groups
- * and a token budget per (layer, micro-batch). Within budget: route everything. Otherwise route at least
- * `minGroups` sampled groups (for diversity in per-device load), each as large as the budget allows.
+ * and a token budget per (layer, micro-batch). Within budget: route everything. Otherwise route as many
+ * whole real-size groups as the budget holds (at least `minGroups`, one per placement class). Only when the
+ * budget cannot hold `minGroups` whole groups are sampled groups made smaller than real ones; capacity then binds
+ * differently than in a real group, so callers should say so (a shrunk group drops more than a real one).
  */
-export function planResampling(groupSize: number, groups: number, tokenBudget: number, minGroups = 8): ResamplePlan {
+export function planResampling(groupSize: number, groups: number, tokenBudget: number, minGroups = 1): ResamplePlan {
   if (groupSize * groups <= tokenBudget) return { sampledGroupSize: groupSize, sampledGroups: groups };
-  const wanted = Math.min(groups, Math.max(minGroups, Math.floor(tokenBudget / groupSize)));
-  const sampledGroupSize = Math.max(1, Math.min(groupSize, Math.floor(tokenBudget / wanted)));
-  return { sampledGroupSize, sampledGroups: Math.max(1, Math.min(groups, Math.floor(tokenBudget / sampledGroupSize))) };
+  const wholeGroups = Math.floor(tokenBudget / groupSize);
+  if (wholeGroups >= minGroups) return { sampledGroupSize: groupSize, sampledGroups: Math.min(groups, wholeGroups) };
+  const sampledGroups = Math.min(groups, minGroups);
+  return { sampledGroupSize: Math.max(1, Math.floor(tokenBudget / sampledGroups)), sampledGroups };
 }
 
 /** Placement classes: a real group may only take the counts of a sampled group of the same class. */
@@ -50,8 +53,12 @@ export function resampleGroupCounts(
   const members = new Map<number, number[]>();
   for (let s = 0; s < sampled.groups; s++) {
     const c = classes.ofSample(s);
-    members.set(c, [...(members.get(c) ?? []), s]);
+    const list = members.get(c);
+    if (list) list.push(s);
+    else members.set(c, [s]);
   }
+  // The real group's capacity in whole tokens; kept counts that scaling pushes past it are dropped.
+  const capacity = Number.isFinite(sampled.capacity) ? Math.floor(sampled.capacity * scale) : Infinity;
   const cycles = new Map<number, number[]>();
   for (let g = 0; g < targetGroups; g++) {
     const c = classes.ofTarget(g);
@@ -62,9 +69,9 @@ export function resampleGroupCounts(
     cycles.set(c, cycle);
     const s = cycle.pop() as number;
     for (let e = 0; e < n; e++) {
-      kept[g * n + e] = Math.round(scale * (sampled.keptCounts[s * n + e] as number));
+      kept[g * n + e] = Math.min(capacity, Math.round(scale * (sampled.keptCounts[s * n + e] as number)));
       proposed[g * n + e] = Math.max(kept[g * n + e] as number, Math.round(scale * (sampled.proposedCounts[s * n + e] as number)));
     }
   }
-  return { ...sampled, groups: targetGroups, keptCounts: kept, proposedCounts: proposed, capacity: sampled.capacity * scale };
+  return { ...sampled, groups: targetGroups, keptCounts: kept, proposedCounts: proposed, capacity };
 }

@@ -85,12 +85,26 @@ describe('parseByteSize', () => {
     expect(parseByteSize('4096')).toBe(4096);
     expect(parseByteSize('4096B')).toBe(4096);
     expect(parseByteSize('1GB')).toBe(1e9);
-    expect(parseByteSize('2kb')).toBe(2000);
+    expect(parseByteSize('2kB')).toBe(2000); // SI kilobyte
+    expect(() => parseByteSize('2kb')).toThrow(/reads as bits/); // lower-case b is bits
     expect(parseByteSize('256MiB')).toBe(268_435_456);
     expect(parseByteSize('1.5 GiB')).toBe(1_610_612_736);
     expect(parseByteSize('1TiB')).toBe(2 ** 40);
   });
   it('rejects anything else, naming --size', () => {
     for (const bad of ['', 'MiB', '-5', '1e3', '1.5B', '12 XB', '1GiB2']) expect(() => parseByteSize(bad)).toThrow(/^--size: /);
+  });
+});
+
+describe('moesim collective guards', () => {
+  it('refuses sizes in bits and collectives too big to simulate, with one line and exit 2', async () => {
+    expect(() => parseByteSize('1Gb')).toThrow(/reads as bits/);
+    expect(parseByteSize('1GB')).toBe(1e9);
+    const huge = await runCli('collective', '--cluster', 'atlas-800t-a2', '--nodes', '100000', '--op', 'allreduce', '--size', '1GiB');
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toBe('moesim: error: --nodes: 100000 servers are 800000 devices; moesim collective simulates at most 16384\n');
+    const flat = await runCli('collective', '--cluster', 'atlas-800t-a2', '--nodes', '513', '--op', 'alltoall', '--algo', 'direct', '--size', '1MiB');
+    expect(flat.code).toBe(2);
+    expect(flat.stderr).toMatch(/use --algo hierarchical above 4096 devices/);
   });
 });

@@ -23,6 +23,14 @@ describe('model zoo arithmetic', () => {
     expect(p.experts).toBe(p.perExpert * m.experts);
   });
 
+  it('counts the routed experts a token really uses: a top-1 router on a top-2 model has one expert FFN less per MoE layer', () => {
+    const m = loadModelPreset('tiny-moe');
+    const perExpertFfn = 3 * m.hidden * m.ffnHidden;
+    expect(trainingFlopsPerToken(m, 2)).toBe(trainingFlopsPerToken(m));
+    expect(trainingFlopsPerToken(m) - trainingFlopsPerToken(m, 1)).toBe(6 * m.layers * perExpertFfn);
+    expect(trainingFlopsPerToken(m, 1.5)).toBeCloseTo((trainingFlopsPerToken(m, 1) + trainingFlopsPerToken(m, 2)) / 2, 0);
+  });
+
   it('an unknown model preset lists the presets', () => {
     expect(() => loadModelPreset('gpt-5')).toThrow(/unknown model preset "gpt-5"; accepted: .*mixtral-8x7b.*tiny-moe/);
   });

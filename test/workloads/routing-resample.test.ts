@@ -9,15 +9,15 @@ describe('planResampling', () => {
     expect(planResampling(2048, 16, 65536)).toEqual({ sampledGroupSize: 2048, sampledGroups: 16 });
   });
 
-  it('routes whole groups when the budget holds at least the minimum number of them', () => {
+  it('routes as many whole real-size groups as the budget holds', () => {
     expect(planResampling(2048, 64, 32768)).toEqual({ sampledGroupSize: 2048, sampledGroups: 16 });
+    expect(planResampling(32768, 64, 40000)).toEqual({ sampledGroupSize: 32768, sampledGroups: 1 });
   });
 
-  it('shrinks the sampled group size to keep 8 groups for diversity when groups are large', () => {
-    const plan = planResampling(32768, 64, 32768);
-    expect(plan.sampledGroups).toBe(8);
-    expect(plan.sampledGroupSize).toBe(4096);
-    expect(plan.sampledGroups * plan.sampledGroupSize).toBeLessThanOrEqual(32768);
+  it('shrinks groups only when the budget cannot hold one whole group per placement class', () => {
+    expect(planResampling(32768, 64, 65536, 2)).toEqual({ sampledGroupSize: 32768, sampledGroups: 2 });
+    const plan = planResampling(32768, 64, 32768, 4);
+    expect(plan).toEqual({ sampledGroupSize: 8192, sampledGroups: 4 });
   });
 });
 
@@ -32,14 +32,20 @@ describe('resampleGroupCounts', () => {
     expect(resampleGroupCounts(sampled, 100, 2, 100, new Rng(1))).toBe(sampled);
   });
 
-  it('scales counts and capacity by targetGroupSize / sampledGroupSize, using each sample equally often', () => {
+  it('scales counts and capacity by targetGroupSize / sampledGroupSize, capping kept tokens at the scaled capacity', () => {
     const r = resampleGroupCounts(sampled, 100, 6, 400, new Rng(2));
     expect(r.groups).toBe(6);
     expect(r.capacity).toBe(240);
     const rows = Array.from({ length: 6 }, (_, g) => [r.keptCounts[2 * g], r.keptCounts[2 * g + 1]].join(','));
     expect(rows.filter((x) => x === '240,120')).toHaveLength(3);
-    expect(rows.filter((x) => x === '40,360')).toHaveLength(3);
+    expect(rows.filter((x) => x === '40,240')).toHaveLength(3); // 90 × 4 = 360 kept, capped at capacity 240
     for (let i = 0; i < 12; i++) expect(r.proposedCounts[i]).toBeGreaterThanOrEqual(r.keptCounts[i] as number);
+  });
+
+  it('keeps capacity a whole number of tokens', () => {
+    const r = resampleGroupCounts({ ...sampled, capacity: 20 }, 125, 4, 2048, new Rng(9));
+    expect(r.capacity).toBe(327); // floor(20 × 16.384)
+    for (let i = 0; i < 8; i++) expect(r.keptCounts[i]).toBeLessThanOrEqual(327);
   });
 
   it('is deterministic for a seed and differs across seeds', () => {

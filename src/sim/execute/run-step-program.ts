@@ -92,7 +92,8 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     const link = cluster.links[b.linkId];
     return {
       name: link?.name ?? `link ${b.linkId}`, kind: b.kind, bandwidth: link?.bandwidth ?? 0,
-      bytes: b.bytes, meanUtilisation: b.meanUtilisation, peakUtilisation: b.peakUtilisation,
+      // Bytes are integrated from rate × time; round away the floating-point residue.
+      bytes: Math.round(b.bytes), meanUtilisation: b.meanUtilisation, peakUtilisation: b.peakUtilisation,
     };
   });
   return { stepTimeNs, devices: accounting, spans, commBytes, commBytesByCategory, algorithms, linkBytes: network.linkBytes(), links, utilisationOverTime, eventsProcessed: sim.eventsProcessed };
