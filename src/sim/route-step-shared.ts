@@ -68,3 +68,29 @@ export function condenseDecision(
   counted.resampled += Math.max(0, proposedOf(full) - computed);
   return summariseGroupCounts(full, layout);
 }
+
+/**
+ * Every (micro-batch, MoE layer) of the step in order: `decide` gives the decision (live routing or a trace), which
+ * is condensed (and resampled when only a sample was routed). `tick` is called after each one for progress.
+ */
+export function condenseStep(
+  resolved: ResolvedScenario,
+  sampling: SamplingLayout,
+  rng: Rng,
+  decide: (microBatch: number, layer: number) => RoutingDecision,
+  tick: () => void,
+): { routing: (LayerRouting | undefined)[][]; computed: number; resampled: number } {
+  const { model, layout } = resolved;
+  const moeLayers = moeLayersOf(model);
+  const counted = { computed: 0, resampled: 0 };
+  const routing: (LayerRouting | undefined)[][] = [];
+  for (let mb = 0; mb < layout.microBatches; mb++) {
+    const perLayer = new Array<LayerRouting | undefined>(model.layers).fill(undefined);
+    for (const l of moeLayers) {
+      perLayer[l] = condenseDecision(decide(mb, l), resolved, sampling, rng, counted);
+      tick();
+    }
+    routing.push(perLayer);
+  }
+  return { routing, ...counted };
+}

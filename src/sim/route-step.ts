@@ -10,7 +10,7 @@ import { assertFiniteFeatures, createTokenSource } from '../workloads/index.ts';
 import { replayStep } from './route-replay.ts';
 import { routingPlacement } from './route-sampling.ts';
 import type { ProgressCallback, StepRouting } from './route-step-shared.ts';
-import { condenseDecision, moeLayersOf, samplingFor, traceShape } from './route-step-shared.ts';
+import { condenseStep, moeLayersOf, samplingFor, traceShape } from './route-step-shared.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 
 
@@ -67,23 +67,16 @@ export async function routeStep(resolved: ResolvedScenario, onProgress?: Progres
   const tick = (): void => onProgress?.(++done, total);
   const warmupStepsRun = warmUp(router, source, moeLayers, warmupSteps, layout.microBatches, tick);
 
-  const routing: (LayerRouting | undefined)[][] = [];
-  const counted = { computed: 0, resampled: 0 };
-  for (let mb = 0; mb < layout.microBatches; mb++) {
-    const perLayer = new Array<LayerRouting | undefined>(model.layers).fill(undefined);
-    for (const l of moeLayers) {
-      const batch = source.batch(l, mb);
-      assertFiniteFeatures(batch, `tokens (layer ${l}, micro-batch ${mb})`);
-      const decision = router.route(batch, l, mb);
-      recorder?.add(decision);
-      perLayer[l] = condenseDecision(decision, resolved, sampling, rng, counted);
-      tick();
-    }
-    routing.push(perLayer);
-  }
+  const { routing, computed, resampled } = condenseStep(resolved, sampling, rng, (mb, l) => {
+    const batch = source.batch(l, mb);
+    assertFiniteFeatures(batch, `tokens (layer ${l}, micro-batch ${mb})`);
+    const decision = router.route(batch, l, mb);
+    recorder?.add(decision);
+    return decision;
+  }, tick);
   recorder?.finish({
     router: resolved.router.name, params: { ...router.params }, numExperts: model.experts, groups: shape.groups, groupSize: shape.groupSize,
     layers: model.layers, moeLayers: [...moeLayers], microBatches: layout.microBatches, tokenSource: source.description, scenario: scenario.name, seed: scenario.seed,
   });
-  return { routing, backend, tokenSource: source.description, decisionsComputed: counted.computed, decisionsResampled: counted.resampled, warmupStepsRun, ...none };
+  return { routing, backend, tokenSource: source.description, decisionsComputed: computed, decisionsResampled: resampled, warmupStepsRun, ...none };
 }
