@@ -3,9 +3,8 @@
 // generation is timed separately). Every user mistake is an InputError naming its flag (exit 2).
 import { InputError } from '../engine/index.ts';
 import { formatCount, formatPercent, formatSeconds, toJsonText } from '../report/index.ts';
-import type { BackendName } from '../routing/index.ts';
 import { routerNames } from '../routing/index.ts';
-import type { RouteTokensResult } from '../sim/index.ts';
+import type { RouteTokensOptions, RouteTokensResult } from '../sim/index.ts';
 import { EXPERTS_PER_NODE, routeTokens } from '../sim/index.ts';
 import type { TokenSourceConfig } from '../workloads/index.ts';
 import type { CliIo } from './io.ts';
@@ -56,17 +55,8 @@ export function parseRouteSource(text: string): TokenSourceConfig {
   throw new InputError(`--source: unknown token source "${text}"; accepted: synthetic, mobydick, npy:PATH`, 'source');
 }
 
-export interface ParsedRouteOptions {
-  router: string;
-  tokens: number;
-  experts: number;
-  hidden: number;
-  topK: number;
-  groupSize: number;
-  seed: number;
-  source: TokenSourceConfig;
-  backend: BackendName;
-}
+/** What the flags parse into: the routing options with the router's default parameters and chunking. */
+export type ParsedRouteOptions = Omit<RouteTokensOptions, 'params' | 'chunkTokens'>;
 
 export function parseRouteOptions(o: RouteCommandOptions): ParsedRouteOptions {
   const names = routerNames();
