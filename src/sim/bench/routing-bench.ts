@@ -95,10 +95,10 @@ export async function runRoutingBenchmark(options: RoutingBenchOptions = {}): Pr
     hidden,
     experts,
     topK,
-    routingTime_s: Number(routingTime.toFixed(4)),
+    routingTime_s: Number(routingTime.toPrecision(6)), // six significant digits: tokensPerSecond and gflops agree with it
     tokensPerSecond: Math.round(tokens / routingTime),
     gflops: Number(((2 * tokens * hidden * experts) / routingTime / 1e9).toFixed(2)),
-    featureTime_s: Number(featureTime.toFixed(4)),
+    featureTime_s: Number(featureTime.toPrecision(6)),
     router: 'gshard (secondExpert: always, capacityFactor 1.25)',
     groupSize,
     poolTokens: poolSize,
