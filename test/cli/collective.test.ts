@@ -3,18 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseByteSize } from '../../src/cli/command-collective.ts';
 import * as topology from '../../src/topology/index.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { expectOneLineError, runCli } from '../helpers/run-cli.ts';
 
 const hasFlowModel = typeof (topology as unknown as Record<string, unknown>)['createFlowNetwork'] === 'function';
 
 async function expectUsageError(args: string[], message: RegExp): Promise<void> {
-  const out = await runCli('collective', ...args);
-  expect(out.code).toBe(2);
-  expect(out.stdout).toBe('');
-  const lines = out.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^moesim: error: /);
-  expect(lines[0]).toMatch(message);
+  expectOneLineError(await runCli('collective', ...args), message);
 }
 
 const base = ['--cluster', 'atlas-800t-a2', '--nodes', '1', '--op', 'allreduce', '--size', '1GiB'];

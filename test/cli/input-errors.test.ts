@@ -1,18 +1,10 @@
 // Bad input gets one line naming the field, exit code 2 and no stack trace: malformed YAML, unknown values,
 // negative counts, impossible parallelism, unknown fields, missing files.
 import { describe, expect, it } from 'vitest';
-import { defaultScenarioText, defaultScenarioWith, runCli, writeScenario } from '../helpers/run-cli.ts';
+import { defaultScenarioText, defaultScenarioWith, expectOneLineError, runCli, writeScenario } from '../helpers/run-cli.ts';
 
 async function expectInputError(text: string, field: RegExp): Promise<string> {
-  const out = await runCli('validate', writeScenario(text));
-  expect(out.code).toBe(2);
-  expect(out.stdout).toBe('');
-  const lines = out.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^moesim: error: /);
-  expect(lines[0]).toMatch(field);
-  expect(out.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  return lines[0] as string;
+  return expectOneLineError(await runCli('validate', writeScenario(text)), field);
 }
 
 describe('scenario input errors', () => {

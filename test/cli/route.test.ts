@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/index.ts';
 import { writeNpyFile } from '../../src/routing/index.ts';
 import { largestDivisorAtMost, maxOverMean, simplePlacement } from '../../src/sim/bench/route-tokens.ts';
-import { runCli, tempDir } from '../helpers/run-cli.ts';
+import { expectOneLineError, runCli, tempDir } from '../helpers/run-cli.ts';
 
 type RouteJson = {
   router: string; tokens: number; experts: number; tokensPerExpert: number[]; maxOverMean: number; dropped: number; computed: number;
@@ -26,13 +26,7 @@ async function route(...args: string[]): Promise<RouteJson> {
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 async function expectUsageError(args: string[], message: RegExp): Promise<void> {
-  const out = await runCli('route', ...args);
-  expect(out.code).toBe(2);
-  expect(out.stdout).toBe('');
-  const lines = out.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^moesim: error: /);
-  expect(lines[0]).toMatch(message);
+  expectOneLineError(await runCli('route', ...args), message);
 }
 
 describe('moesim route', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 
 export interface CliOutcome {
@@ -36,4 +37,19 @@ export function writeScenario(text: string, name = 'scenario.yaml'): string {
 export function defaultScenarioWith(from: string, to: string): string {
   if (!defaultScenarioText.includes(from)) throw new Error(`default.yaml does not contain ${JSON.stringify(from)}`);
   return defaultScenarioText.replace(from, to);
+}
+
+/**
+ * Assert the CLI's bad-input contract: exit code 2, nothing on stdout, exactly one stderr line starting
+ * "moesim: error: " that matches `message`, and no stack trace. Returns that line.
+ */
+export function expectOneLineError(out: CliOutcome, message: RegExp): string {
+  expect(out.code).toBe(2);
+  expect(out.stdout).toBe('');
+  const lines = out.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^moesim: error: /);
+  expect(lines[0]).toMatch(message);
+  expect(out.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  return lines[0] as string;
 }
