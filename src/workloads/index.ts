@@ -1,8 +1,10 @@
 // Public door of src/workloads: model zoo, parallelism and placement, token sources, memory and the step program.
 export type { ModelSpec } from './model-spec.ts';
-export { denseEquivalentModel, isMoeLayer, listModelPresets, loadModelPreset, modelFieldsSchema, modelSpecSchema } from './model-spec.ts';
+export type { AttentionConfig } from './model-spec.ts';
+export { denseEquivalentModel, denseFfnWidth, isMoeLayer, listModelPresets, loadModelPreset, modelFieldsSchema, modelSpecSchema } from './model-spec.ts';
 export type { ParamBreakdown } from './model-size.ts';
-export { countParams, ffnMatrices, moeLayerCount, trainingFlopsPerToken } from './model-size.ts';
+export type { ProjectionShape } from './model-size.ts';
+export { attentionCoreDims, attentionCoreFlopsPerToken, attentionParams, attentionProjections, countParams, ffnMatrices, ffnParams, moeLayerCount, trainingFlopsPerToken } from './model-size.ts';
 export type { Layout, ParallelismConfig } from './parallelism.ts';
 export { epGroupDevices, expertDevice, parallelismSchema, resolveLayout } from './parallelism.ts';
 export type { GroupCounts, LayerRouting } from './routing-summary.ts';

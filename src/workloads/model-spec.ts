@@ -7,15 +7,34 @@ import { InputError } from '../engine/index.ts';
 
 const positiveInt = z.number().int().positive();
 
+/** Multi-head latent attention (DeepSeek-V2/V3): low-rank Q and KV projections; heads use qk = nope + rope dims. */
+export const mlaAttentionSchema = z.strictObject({
+  kind: z.literal('mla'),
+  qLoraRank: positiveInt,
+  kvLoraRank: positiveInt,
+  qkNopeHeadDim: positiveInt,
+  qkRopeHeadDim: positiveInt,
+  vHeadDim: positiveInt,
+});
+/** Standard multi-head / grouped-query attention: head dim hidden/heads, kvHeads K/V heads. */
+export const gqaAttentionSchema = z.strictObject({ kind: z.literal('gqa') });
+export const attentionSchema = z.discriminatedUnion('kind', [gqaAttentionSchema, mlaAttentionSchema]);
+export type AttentionConfig = z.output<typeof attentionSchema>;
+
 /** Every field of a model; a scenario may give a preset name plus overrides of any of these. */
 export const modelFieldsSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   layers: positiveInt,
-  /** Every n-th layer has an MoE FFN (1 = all layers); the others have a dense FFN of width ffnHidden. */
+  /** Every n-th layer has an MoE FFN (1 = all layers); the others have a dense FFN of width denseFfnHidden. */
   moeLayerInterval: positiveInt.default(1),
+  /** The first k layers are dense whatever the interval (DeepSeek-V3: 3). */
+  firstDenseLayers: z.number().int().nonnegative().default(0),
   hidden: positiveInt,
+  /** FFN width of one routed (and one shared) expert. */
   ffnHidden: positiveInt,
+  /** FFN width of a dense layer; defaults to ffnHidden. */
+  denseFfnHidden: positiveInt.optional(),
   activation: z.enum(['swiglu', 'gelu']),
   heads: positiveInt,
   kvHeads: positiveInt,
@@ -24,6 +43,10 @@ export const modelFieldsSchema = z.strictObject({
   sharedExperts: z.number().int().nonnegative().default(0),
   vocab: positiveInt,
   seqLength: positiveInt,
+  /** gqa (default) or DeepSeek's multi-head latent attention. */
+  attention: attentionSchema.default({ kind: 'gqa' }),
+  /** Input embedding and LM head share one matrix (Switch/T5). */
+  tiedEmbeddings: z.boolean().default(false),
 });
 
 /** The model fields plus the cross-field checks (divisibility, topK ≤ experts). */
@@ -31,6 +54,7 @@ export const modelSpecSchema = modelFieldsSchema.superRefine((m, ctx) => {
   if (m.hidden % m.heads !== 0) ctx.addIssue({ code: 'custom', path: ['hidden'], message: `hidden (${m.hidden}) must be divisible by heads (${m.heads})` });
   if (m.heads % m.kvHeads !== 0) ctx.addIssue({ code: 'custom', path: ['kvHeads'], message: `heads (${m.heads}) must be divisible by kvHeads (${m.kvHeads})` });
   if (m.topK > m.experts) ctx.addIssue({ code: 'custom', path: ['topK'], message: `topK (${m.topK}) cannot exceed experts (${m.experts})` });
+  if (m.firstDenseLayers > m.layers) ctx.addIssue({ code: 'custom', path: ['firstDenseLayers'], message: `firstDenseLayers (${m.firstDenseLayers}) cannot exceed layers (${m.layers})` });
 });
 
 export type ModelSpec = z.output<typeof modelSpecSchema>;
@@ -59,7 +83,12 @@ export function loadModelPreset(name: string): ModelSpec {
 
 /** Is layer `layer` (0-based) an MoE layer? */
 export function isMoeLayer(model: ModelSpec, layer: number): boolean {
-  return (layer + 1) % model.moeLayerInterval === 0;
+  return layer >= model.firstDenseLayers && (layer + 1) % model.moeLayerInterval === 0;
+}
+
+/** FFN width of a dense layer. */
+export function denseFfnWidth(model: ModelSpec): number {
+  return model.denseFfnHidden ?? model.ffnHidden;
 }
 
 /**
@@ -72,7 +101,9 @@ export function denseEquivalentModel(model: ModelSpec): ModelSpec {
     ...model,
     name: `${model.name}-dense-equivalent`,
     moeLayerInterval: model.layers + 1,
+    firstDenseLayers: model.layers,
     ffnHidden: model.ffnHidden * (model.topK + model.sharedExperts),
+    denseFfnHidden: model.ffnHidden * (model.topK + model.sharedExperts),
     sharedExperts: 0,
   };
 }
