@@ -8,17 +8,18 @@ export function summaryTable(s: Summary): string {
     ['scenario', s.scenario],
     ['cluster', `${s.cluster.servers} × ${s.cluster.preset} (${s.devices} × ${s.cluster.chip}), ${s.cluster.network} network`],
     ['model', `${s.model.name}, ${(s.model.totalParams / 1e9).toFixed(2)}B params (${(s.model.activeParamsPerToken / 1e9).toFixed(2)}B active)`],
-    ['parallelism', `tp ${s.parallelism.tp} · pp ${s.parallelism.pp} · dp ${s.parallelism.dp} · ep ${s.parallelism.ep}, ${s.parallelism.microBatches} micro-batches`],
+    ['parallelism', `tp ${s.parallelism.tp} · pp ${s.parallelism.pp}${s.parallelism.vpp > 1 ? ` (vpp ${s.parallelism.vpp})` : ''} · dp ${s.parallelism.dp} · ep ${s.parallelism.ep}, ${s.parallelism.microBatches} micro-batches`],
     ['router', `${s.router} (${s.routing.backend}), ${formatCount(s.routing.decisionsComputed)} decisions computed`],
     ['step time', formatSeconds(s.stepTime_s)],
     ['tokens/s', formatCount(s.tokensPerSecond)],
     ['MFU', formatPercent(s.mfu)],
     ['dropped', `${formatCount(s.droppedTokens)} of ${formatCount(s.proposedAssignments)} assignments (${formatPercent(s.droppedFraction, 2)})`],
     ['expert load', `max/mean ${s.maxOverMeanExpertLoad.toFixed(3)}`],
-    ['all-to-all + allreduce', `${formatBytes(s.commBytes.total)} (intra-server ${formatBytes(s.commBytes.intraServer)}, inter-server ${formatBytes(s.commBytes.interServer)})`],
+    ['communication', `${formatBytes(s.commBytes.total)} (intra-server ${formatBytes(s.commBytes.intraServer)}, inter-server ${formatBytes(s.commBytes.interServer)})`],
     ['exposed comm', formatSeconds(Object.values(s.breakdown_s.exposedComm).reduce((a, b) => a + b, 0))],
     ['imbalance wait', formatSeconds(s.breakdown_s.imbalanceWait)],
-    ['peak memory', `${formatBytes(s.peakMemoryBytes)} of ${formatBytes(mem.hbmBytes)} on device ${mem.device}${mem.fits ? '' : `: does not fit, needs ${formatBytes(s.peakMemoryBytes - mem.hbmBytes)} more`}`],
+    ...(s.parallelism.pp > 1 ? [['pipeline bubble', formatSeconds(s.breakdown_s.pipelineBubble)] as [string, string]] : []),
+    ['peak memory', `${formatBytes(s.peakMemoryBytes)} of ${formatBytes(mem.hbmBytes)} on device ${mem.device}${mem.verdict ? `: ${mem.verdict}` : ''}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');

@@ -32,6 +32,11 @@ export function moeLayersOf(model: ModelSpec): number[] {
   return Array.from({ length: model.layers }, (_, l) => l).filter((l) => isMoeLayer(model, l));
 }
 
+/** Micro-batches routed for real (routing.sampledMicroBatches, at most the step's); later ones reuse them. */
+export function sampledMicroBatchesOf(resolved: ResolvedScenario): number {
+  return Math.min(resolved.scenario.routing.sampledMicroBatches ?? resolved.layout.microBatches, resolved.layout.microBatches);
+}
+
 export function samplingFor(resolved: ResolvedScenario): SamplingLayout {
   return samplingLayout(resolved.model, resolved.layout, resolved.cluster, resolved.scenario.routing.sampleTokensPerLayer);
 }
@@ -41,17 +46,19 @@ export function traceShape(resolved: ResolvedScenario, sampling: SamplingLayout)
   const { model, layout } = resolved;
   return {
     groups: sampling.plan.sampledGroups, groupSize: sampling.plan.sampledGroupSize, hidden: model.hidden, vocab: model.vocab,
-    seqLength: model.seqLength, layers: model.layers, moeLayers: moeLayersOf(model), microBatches: layout.microBatches,
+    seqLength: model.seqLength, layers: model.layers, moeLayers: moeLayersOf(model), microBatches: sampledMicroBatchesOf(resolved),
   };
 }
 
-/** Summarise a decision for the step model, resampling it to every device when only a sample was routed. */
+/** Summarise a decision for the step model, resampling it to every DP rank when only a sample was routed. */
 export function condenseDecision(
   decision: RoutingDecision,
   resolved: ResolvedScenario,
   sampling: SamplingLayout,
   rng: Rng,
   counted: { computed: number; resampled: number },
+  /** The decision was computed for another micro-batch and is reused here: everything counts as resampled. */
+  reused = false,
 ): LayerRouting {
   const { layout } = resolved;
   const counts = groupCountsOf(decision);
@@ -60,18 +67,23 @@ export function condenseDecision(
     for (let i = 0; i < c.proposedCounts.length; i++) sum += c.proposedCounts[i] as number;
     return sum;
   };
-  const computed = proposedOf(counts);
+  const computed = reused ? 0 : proposedOf(counts);
   counted.computed += computed;
-  if (!sampling.sampled) return summariseGroupCounts(counts, layout);
+  if (!sampling.sampled) {
+    if (reused) counted.resampled += proposedOf(counts);
+    return summariseGroupCounts(counts, layout);
+  }
   const stream = rng.derive(`resample/layer${decision.layer}/mb${decision.microBatch}`);
-  const full = resampleGroupCounts(counts, sampling.plan.sampledGroupSize, layout.devices, sampling.groupSize, stream, sampling.classes);
+  const full = resampleGroupCounts(counts, sampling.plan.sampledGroupSize, layout.dp, sampling.groupSize, stream, sampling.classes);
   counted.resampled += Math.max(0, proposedOf(full) - computed);
   return summariseGroupCounts(full, layout);
 }
 
 /**
  * Every (micro-batch, MoE layer) of the step in order: `decide` gives the decision (live routing or a trace), which
- * is condensed (and resampled when only a sample was routed). `tick` is called after each one for progress.
+ * is condensed (and resampled when only a sample was routed). Micro-batches from routing.sampledMicroBatches on
+ * reuse the decision of micro-batch mb mod that count, resampled with their own seeded stream (so their routing
+ * groups draw different sampled groups). `tick` is called after each one for progress.
  */
 export function condenseStep(
   resolved: ResolvedScenario,
@@ -84,10 +96,19 @@ export function condenseStep(
   const moeLayers = moeLayersOf(model);
   const counted = { computed: 0, resampled: 0 };
   const routing: (LayerRouting | undefined)[][] = [];
+  const sampledMbs = sampledMicroBatchesOf(resolved);
+  const kept = new Map<string, RoutingDecision>();
   for (let mb = 0; mb < layout.microBatches; mb++) {
     const perLayer = new Array<LayerRouting | undefined>(model.layers).fill(undefined);
     for (const l of moeLayers) {
-      perLayer[l] = condenseDecision(decide(mb, l), resolved, sampling, rng, counted);
+      if (mb < sampledMbs) {
+        const decision = decide(mb, l);
+        if (sampledMbs < layout.microBatches) kept.set(`${mb}:${l}`, decision);
+        perLayer[l] = condenseDecision(decision, resolved, sampling, rng, counted);
+      } else {
+        const source = kept.get(`${mb % sampledMbs}:${l}`) as RoutingDecision;
+        perLayer[l] = condenseDecision({ ...source, microBatch: mb }, resolved, sampling, rng, counted, true);
+      }
       tick();
     }
     routing.push(perLayer);

@@ -59,7 +59,7 @@ export async function routeStep(resolved: ResolvedScenario, onProgress?: Progres
   const recorder = record !== undefined ? new RoutingTraceRecorder(record) : undefined;
   const router = createRouter(resolved.router.name, resolved.router.params, {
     numExperts: model.experts, topK: model.topK, hidden: model.hidden, seqLength: model.seqLength,
-    rng: rng.derive(`router/${resolved.router.name}`), placement: routingPlacement(layout, cluster, sampling.sampleDevice),
+    rng: rng.derive(`router/${resolved.router.name}`), placement: routingPlacement(layout, cluster, sampling.sampleRank),
   });
   const warmTicks = router.endStep ? warmupSteps * moeLayers.length : 0;
   const total = warmTicks + layout.microBatches * moeLayers.length;

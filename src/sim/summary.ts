@@ -1,8 +1,8 @@
 // The run summary (summary.json): the contract fields documented in METRICS.md, then the details behind them.
 import { nsToSeconds } from '../engine/index.ts';
 import type { MemoryBreakdown } from '../workloads/index.ts';
-import { countParams, trainingFlopsPerToken } from '../workloads/index.ts';
-import type { CommBytes, ExecutionResult, LinkStats } from './execute/execution-types.ts';
+import { countParams, memoryVerdict, trainingFlopsPerToken } from '../workloads/index.ts';
+import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats } from './execute/execution-types.ts';
 import type { StepRouting } from './route-step-shared.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 
@@ -23,7 +23,7 @@ export interface Summary {
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
   model: { name: string; totalParams: number; activeParamsPerToken: number; expertsPerToken: number; trainingFlopsPerToken: number };
-  parallelism: { tp: number; pp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number };
+  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; recompute: string; overlapGradReduce: boolean; expertPlacement: string };
   tokensPerStep: number;
   moeLayers: number[];
   proposedAssignments: number;
@@ -31,15 +31,37 @@ export interface Summary {
   expertCapacity: number;
   maxOverMeanExpertLoad: number;
   auxLoss: number;
-  breakdown_s: { compute: Record<string, number>; exposedComm: Record<string, number>; imbalanceWait: number };
+  /** Mean over devices; compute + exposedComm + imbalanceWait + pipelineBubble + idleAtEnd = stepTime_s. */
+  breakdown_s: Breakdown;
+  /** The same breakdown for the device that finishes last (it sets the step time). */
+  criticalDevice: Breakdown & { device: number };
   commBytesByCategory: Record<string, CommBytes>;
   collectiveAlgorithms: Record<string, string>;
   linkBytesByKind: Record<string, number>;
   /** The five links that carried the most bytes (links.csv lists them all). */
   busiestLinks: LinkStats[];
-  memory: MemoryBreakdown & { device: number; hbmBytes: number; fits: boolean };
+  memory: MemoryBreakdown & { device: number; hbmBytes: number; fits: boolean; verdict?: string };
   routing: { backend: string; tokenSource: string; decisionsComputed: number; decisionsResampled: number; sampledGroups: number; sampledGroupSize: number; warmupSteps: number };
   engine: { events: number };
+}
+
+export interface Breakdown {
+  compute: Record<string, number>;
+  exposedComm: Record<string, number>;
+  imbalanceWait: number;
+  pipelineBubble: number;
+  idleAtEnd: number;
+}
+
+function breakdownOf(devices: DeviceAccounting[], stepTimeNs: number): Breakdown {
+  const mean = (f: (d: DeviceAccounting) => number): number => nsToSeconds(devices.reduce((s, d) => s + f(d), 0) / devices.length);
+  return {
+    compute: meanSeconds(devices.map((d) => d.computeNs)),
+    exposedComm: meanSeconds(devices.map((d) => d.commNs)),
+    imbalanceWait: mean((d) => d.waitNs),
+    pipelineBubble: mean((d) => d.bubbleNs),
+    idleAtEnd: mean((d) => stepTimeNs - d.finishNs),
+  };
 }
 
 /** Mean over devices of a per-device record of durations, in seconds, keys sorted. */
@@ -85,6 +107,9 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
   memory.forEach((m, d) => { if (m.total > (memory[worst] as MemoryBreakdown).total) worst = d; });
   const worstMemory = memory[worst] as MemoryBreakdown;
   const hbmBytes = cluster.chip.hbmBytes.value;
+  const verdict = memoryVerdict(worstMemory, hbmBytes);
+  let critical = 0;
+  exec.devices.forEach((d, i) => { if (d.finishNs > (exec.devices[critical] as DeviceAccounting).finishNs) critical = i; });
 
   const linkBytesByKind: Record<string, number> = {};
   exec.linkBytes.forEach((bytes, id) => {
@@ -108,7 +133,10 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     routerParams: resolved.router.params,
     cluster: { preset: scenario.cluster.preset, servers: scenario.cluster.servers, chip: cluster.chip.name, network: scenario.cluster.network, fabric: cluster.fabric.topology },
     model: { name: model.name, totalParams: params.total, activeParamsPerToken: params.activePerToken, expertsPerToken, trainingFlopsPerToken: flopsPerToken },
-    parallelism: { tp: layout.tp, pp: layout.pp, dp: layout.dp, ep: layout.ep, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches },
+    parallelism: {
+      tp: layout.tp, pp: layout.pp, vpp: layout.vpp, dp: layout.dp, ep: layout.ep, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches,
+      sequenceParallel: layout.sequenceParallel, zero: layout.zero, recompute: layout.recompute, overlapGradReduce: layout.overlapGradReduce, expertPlacement: layout.expertPlacement,
+    },
     tokensPerStep,
     moeLayers,
     proposedAssignments: proposed,
@@ -116,16 +144,13 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     expertCapacity: capacity,
     maxOverMeanExpertLoad: meanLoad > 0 ? maxLoad / meanLoad : 0,
     auxLoss: moeLayers.length > 0 ? auxLoss / (moeLayers.length * layout.microBatches) : 0,
-    breakdown_s: {
-      compute: meanSeconds(exec.devices.map((d) => d.computeNs)),
-      exposedComm: meanSeconds(exec.devices.map((d) => d.commNs)),
-      imbalanceWait: nsToSeconds(exec.devices.reduce((s, d) => s + d.waitNs, 0) / exec.devices.length),
-    },
+    breakdown_s: breakdownOf(exec.devices, exec.stepTimeNs),
+    criticalDevice: { device: critical, ...breakdownOf([exec.devices[critical] as DeviceAccounting], exec.stepTimeNs) },
     commBytesByCategory: Object.fromEntries(Object.entries(exec.commBytesByCategory).sort(([a], [b]) => a.localeCompare(b))),
     collectiveAlgorithms: Object.fromEntries(Object.entries(exec.algorithms).sort(([a], [b]) => a.localeCompare(b))),
     linkBytesByKind: Object.fromEntries(Object.entries(linkBytesByKind).sort(([a], [b]) => a.localeCompare(b))),
     busiestLinks: exec.links.slice(0, 5),
-    memory: { ...worstMemory, device: worst, hbmBytes, fits: worstMemory.total <= hbmBytes },
+    memory: { ...worstMemory, device: worst, hbmBytes, fits: worstMemory.total <= hbmBytes, ...(verdict ? { verdict } : {}) },
     routing: {
       backend: routed.backend.active, tokenSource: routed.tokenSource, decisionsComputed: routed.decisionsComputed, decisionsResampled: routed.decisionsResampled,
       sampledGroups: routed.sampledGroups, sampledGroupSize: routed.sampledGroupSize, warmupSteps: routed.warmupStepsRun,

@@ -1,9 +1,15 @@
-// Device memory: weights, gradients and Adam states (mixed precision), activations of one micro-batch in flight
-// (Korthikanti et al. 2022 byte counts, flash attention), and the all-to-all buffers of an MoE layer.
+// Device memory at its peak: weights, gradients and Adam states (mixed precision, fp32 master weights; ZeRO-1
+// shards the optimizer states and ZeRO-2 also the gradients over the DP group), the activations the pipeline keeps
+// in flight (Korthikanti et al. 2022 byte counts with flash attention, divided by TP where Megatron shards them, by
+// sequence parallelism where it applies, and reduced to the layer inputs under full recomputation), and the
+// all-to-all capacity buffers of an MoE layer.
 import type { ModelSpec } from './model-spec.ts';
-import { isMoeLayer } from './model-spec.ts';
-import { countParams, ffnMatrices } from './model-size.ts';
+import { denseFfnWidth, isMoeLayer } from './model-spec.ts';
+import { ffnMatrices } from './model-size.ts';
+import { stageParams } from './param-sharding.ts';
 import type { Layout } from './parallelism.ts';
+import { chunkLayers } from './parallelism.ts';
+import { pipelineSchedule } from './pipeline-schedule.ts';
 import type { LayerRouting } from './routing-summary.ts';
 
 export interface MemoryBreakdown {
@@ -19,45 +25,86 @@ export interface MemoryBreakdown {
 const WEIGHT_BYTES = 2;
 const GRADIENT_BYTES = 2;
 const OPTIMIZER_BYTES = 12;
+const MEMORY_TERMS = ['weights', 'gradients', 'optimizerStates', 'activations', 'expertBuffers'] as const;
 
-/** Per-device memory at its peak (the end of a micro-batch's forward pass), for every device. */
+/** Chunk-units (a micro-batch's pass through one model chunk) whose activations a stage holds at its peak. */
+export function inFlightUnits(layout: Layout, stage: number): number {
+  const units = pipelineSchedule(stage, layout.pp, layout.vpp, layout.microBatches);
+  let live = 0;
+  let peak = 0;
+  for (const u of units) {
+    live += u.pass === 'forward' ? 1 : -1;
+    peak = Math.max(peak, live);
+  }
+  return peak;
+}
+
+/** Per-device memory at its peak, for every device (TP ranks of a (stage, DP rank) are identical). */
 export function estimateMemory(model: ModelSpec, layout: Layout, routing: (LayerRouting | undefined)[][]): MemoryBreakdown[] {
-  const params = countParams(model);
-  const localParams = params.dense + params.perExpert * layout.expertsPerDevice;
+  const { tp, dp } = layout;
   const tokens = layout.microBatchSize * model.seqLength;
   const h = model.hidden;
-  const f = model.ffnHidden;
-  // FFN activations per token: input 2h, dropout mask h, and 2 bytes per intermediate (2f GELU, 3f SwiGLU).
-  const perTokenExpertBytes = 3 * h + (ffnMatrices(model) === 3 ? 6 : 4) * f;
-  const result: MemoryBreakdown[] = [];
-  for (let d = 0; d < layout.devices; d++) {
-    let activations = 0;
-    let expertBuffers = 0;
-    for (const perLayer of routing) {
-      let mbActivations = 4 * tokens * model.vocab; // fp32 logits of the LM head
-      for (let l = 0; l < model.layers; l++) {
-        mbActivations += 15 * tokens * h; // attention block 11·s·b·h + two norms 4·s·b·h (bytes)
-        const r = perLayer[l];
-        if (!isMoeLayer(model, l) || !r) {
-          mbActivations += tokens * perTokenExpertBytes; // dense FFN: 19·s·b·h when f = 4h (GELU)
-          continue;
+  const sp = layout.sequenceParallel ? tp : 1;
+  const c = ffnMatrices(model) === 3 ? 6 : 4; // bytes per token per FFN width unit kept for backward (SwiGLU 3f, GELU 2f)
+  // Per-token bytes of one layer. Attention block (Korthikanti: 11h + two norm inputs 4h): the QKV input 2h,
+  // dropout mask h and norm inputs 4h are replicated over TP unless SP; Q, K, V and the projection input 8h are
+  // sharded. An FFN of width f: input and dropout mask 3h, intermediates c·f sharded over TP.
+  const attentionPerToken = h * (7 / sp + 8 / tp);
+  const ffnPerToken = (f: number): number => (3 * h) / sp + (c * f) / tp;
+  const layerInput = (2 * tokens * h) / sp;
+  const result: MemoryBreakdown[] = new Array(layout.devices);
+  for (let s = 0; s < layout.pp; s++) {
+    const params = stageParams(model, layout, s);
+    const denseShard = layout.zero > 0 ? params.dense / dp : params.dense;
+    const expertShard = layout.zero > 0 ? params.expert / layout.epGroups : params.expert;
+    const weights = (params.dense + params.expert) * WEIGHT_BYTES;
+    const gradients = (layout.zero >= 2 ? denseShard + expertShard : params.dense + params.expert) * GRADIENT_BYTES;
+    const optimizerStates = (denseShard + expertShard) * OPTIMIZER_BYTES;
+    const layers = Array.from({ length: layout.vpp }, (_, v) => chunkLayers(layout, s, v)).flat();
+    const units = inFlightUnits(layout, s);
+    const lastStage = s === (layout.pp * layout.vpp - 1) % layout.pp;
+    for (let d = 0; d < dp; d++) {
+      // The heaviest micro-batch (MoE layers' received tokens vary) stands for every micro-batch in flight.
+      let worstUnit = 0;
+      let biggestLayer = 0;
+      let expertBuffers = 0;
+      for (const perLayer of routing.length > 0 ? routing : [[]]) {
+        let unit = 0;
+        for (const l of layers) {
+          let bytes = tokens * attentionPerToken;
+          const r = perLayer[l];
+          if (isMoeLayer(model, l) && r) {
+            let received = 0;
+            for (let i = d * layout.expertsPerDevice; i < (d + 1) * layout.expertsPerDevice; i++) received += r.tokensPerRankExpert[i] as number;
+            bytes += received * ffnPerToken(model.ffnHidden) + tokens * model.sharedExperts * ffnPerToken(model.ffnHidden) + 4 * tokens * model.experts;
+            let sent = 0;
+            for (let j = 0; j < dp; j++) sent += r.dispatchTokens[d * dp + j] as number;
+            const slots = Number.isFinite(r.capacity) ? r.capacity * model.experts : Math.max(sent, received);
+            expertBuffers = Math.max(expertBuffers, (2 * slots * h * WEIGHT_BYTES) / sp);
+          } else if (!isMoeLayer(model, l)) {
+            bytes += tokens * ffnPerToken(denseFfnWidth(model));
+          }
+          biggestLayer = Math.max(biggestLayer, bytes);
+          unit += layout.recompute === 'full' ? layerInput : bytes;
         }
-        const per = layout.expertsPerDevice;
-        let received = 0;
-        for (let i = d * per; i < (d + 1) * per; i++) received += r.tokensPerDeviceExpert[i] as number;
-        // Routed experts (tokens this device's experts received), shared experts (every local token), fp32 router scores.
-        mbActivations += (received + model.sharedExperts * tokens) * perTokenExpertBytes + 4 * tokens * model.experts;
-        let sent = 0;
-        for (let j = 0; j < layout.devices; j++) sent += r.dispatchTokens[d * layout.devices + j] as number;
-        const slots = Number.isFinite(r.capacity) ? r.capacity * model.experts : Math.max(sent, received);
-        expertBuffers = Math.max(expertBuffers, 2 * slots * h * WEIGHT_BYTES);
+        worstUnit = Math.max(worstUnit, unit / layout.vpp); // a unit is one chunk: the stage's layers / vpp
       }
-      activations = Math.max(activations, mbActivations);
+      let activations = units * worstUnit + (layout.recompute === 'full' ? biggestLayer : 0);
+      if (lastStage) activations += (4 * tokens * model.vocab) / tp; // fp32 logits of the LM head
+      const total = weights + gradients + optimizerStates + activations + expertBuffers;
+      const m: MemoryBreakdown = { weights, gradients, optimizerStates, activations, expertBuffers, total };
+      for (let t = 0; t < tp; t++) result[(s * dp + d) * tp + t] = m;
     }
-    const weights = localParams * WEIGHT_BYTES;
-    const gradients = localParams * GRADIENT_BYTES;
-    const optimizerStates = localParams * OPTIMIZER_BYTES;
-    result.push({ weights, gradients, optimizerStates, activations, expertBuffers, total: weights + gradients + optimizerStates + activations + expertBuffers });
   }
   return result;
+}
+
+const GIB = 2 ** 30;
+
+/** "needs X GiB, has Y GiB" with the biggest terms named, or undefined when it fits. */
+export function memoryVerdict(m: MemoryBreakdown, hbmBytes: number): string | undefined {
+  if (m.total <= hbmBytes) return undefined;
+  const terms = MEMORY_TERMS.map((k) => [k, m[k]] as const).sort((a, b) => b[1] - a[1]).slice(0, 3)
+    .map(([k, v]) => `${k} ${(v / GIB).toFixed(1)} GiB`).join(', ');
+  return `does not fit: needs ${(m.total / GIB).toFixed(1)} GiB, has ${(hbmBytes / GIB).toFixed(1)} GiB (short by ${((m.total - hbmBytes) / GIB).toFixed(1)} GiB); biggest terms: ${terms}`;
 }

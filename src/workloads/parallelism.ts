@@ -1,15 +1,36 @@
-// Parallelism (TP, PP, DP, EP and batch sizes): its schema, the divisibility checks, and the device layout.
+// Parallelism (TP, PP with virtual stages, DP with ZeRO, EP, sequence parallel, recompute, expert placement): its
+// schema, the divisibility checks, and the device layout.
+//
+// Device order is Megatron's: tensor-parallel ranks fastest, then data-parallel ranks, then pipeline stages:
+//   device = stage · (dp · tp) + dpRank · tp + tpRank
+// so a TP group sits inside a server and a stage's DP ranks fill servers in order. EP groups are carved out of the
+// DP ranks of one (stage, tpRank): EP group g holds DP ranks g·ep … g·ep + ep − 1, and every EP rank holds
+// experts/ep whole experts, each sharded over the TP group (expert tensor parallelism = tp). A routing group is one
+// DP rank's micro-batch; its TP ranks hold the same tokens.
 import { z } from 'zod';
 import { InputError } from '../engine/index.ts';
 import type { ModelSpec } from './model-spec.ts';
+import { denseFfnWidth } from './model-spec.ts';
 
 const positiveInt = z.number().int().positive();
 
 export const parallelismSchema = z.strictObject({
   tp: positiveInt.default(1),
   pp: positiveInt.default(1),
+  /** Virtual pipeline stages (model chunks) per device: > 1 selects the interleaved 1F1B schedule. */
+  vpp: positiveInt.default(1),
   dp: positiveInt,
   ep: positiveInt.default(1),
+  /** Sequence parallelism: norms and dropout run on 1/tp of the tokens; TP allreduce becomes reduce-scatter + allgather. */
+  sequenceParallel: z.boolean().default(false),
+  /** ZeRO stage over the data-parallel group: 0 none, 1 optimizer states sharded, 2 also gradients sharded. */
+  zero: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+  /** Activation recomputation: none, or full (each layer keeps only its input and reruns its forward in backward). */
+  recompute: z.enum(['none', 'full']).default('none'),
+  /** Start each chunk's gradient reduction as soon as its last backward finishes (overlapping later backward work). */
+  overlapGradReduce: z.boolean().default(true),
+  /** Which EP rank holds expert e: contiguous blocks (e / perRank), or round-robin (e mod ep). */
+  expertPlacement: z.enum(['contiguous', 'round-robin']).default('contiguous'),
   /** Sequences per device per micro-batch. */
   microBatchSize: positiveInt.default(1),
   /** Sequences per optimizer step over the whole cluster. */
@@ -17,47 +38,98 @@ export const parallelismSchema = z.strictObject({
 });
 
 export type ParallelismConfig = z.output<typeof parallelismSchema>;
+export type ParallelismInput = z.input<typeof parallelismSchema>;
 
 export interface Layout extends ParallelismConfig {
   devices: number;
   /** Micro-batches each data-parallel rank runs per step (gradient accumulation steps). */
   microBatches: number;
-  /** Experts held by each device of an EP group. */
+  /** Experts held by each EP rank. */
   expertsPerDevice: number;
-  /** Number of EP groups (each holds a full copy of the experts). */
+  /** EP groups per (stage, TP rank): dp / ep. */
   epGroups: number;
+  /** Layers in one model chunk (a stage holds vpp chunks). */
+  layersPerChunk: number;
 }
 
 /** Check that the parallelism fits the cluster and the model; every failure names the product that does not divide. */
-export function resolveLayout(p: ParallelismConfig, devices: number, model: ModelSpec): Layout {
+export function resolveLayout(input: ParallelismInput, devices: number, model: ModelSpec): Layout {
+  const p = parallelismSchema.parse(input);
   const fail = (field: string, msg: string): never => {
     throw new InputError(`parallelism.${field}: ${msg}`, `parallelism.${field}`);
   };
-  if (p.tp !== 1) fail('tp', `tp = ${p.tp} is not supported by the current step model (tp = 1 only); tensor parallelism comes with the full step model`);
-  if (p.pp !== 1) fail('pp', `pp = ${p.pp} is not supported by the current step model (pp = 1 only); pipeline parallelism comes with the full step model`);
   const product = p.tp * p.pp * p.dp;
   if (product !== devices) fail('dp', `tp·pp·dp = ${p.tp}·${p.pp}·${p.dp} = ${product} must equal the cluster's ${devices} devices`);
   if (p.dp % p.ep !== 0) fail('ep', `ep = ${p.ep} must divide dp = ${p.dp} (expert-parallel groups are carved out of data-parallel ranks)`);
   if (model.experts % p.ep !== 0) fail('ep', `ep = ${p.ep} must divide the model's ${model.experts} experts`);
+  if (model.heads % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the model's ${model.heads} attention heads`);
+  if (model.attention.kind === 'gqa' && model.kvHeads % p.tp !== 0 && p.tp % model.kvHeads !== 0) {
+    fail('tp', `tp = ${p.tp} and the model's ${model.kvHeads} KV heads must divide one another`);
+  }
+  if (model.ffnHidden % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the expert FFN width ${model.ffnHidden}`);
+  if (denseFfnWidth(model) % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the dense FFN width ${denseFfnWidth(model)}`);
+  const chunks = p.pp * p.vpp;
+  if (model.layers % chunks !== 0) fail(p.vpp > 1 ? 'vpp' : 'pp', `pp·vpp = ${p.pp}·${p.vpp} = ${chunks} must divide the model's ${model.layers} layers`);
+  if (p.sequenceParallel && model.seqLength % p.tp !== 0) fail('sequenceParallel', `tp = ${p.tp} must divide the sequence length ${model.seqLength}`);
   const perStep = p.dp * p.microBatchSize;
   if (p.globalBatch % perStep !== 0) {
     fail('globalBatch', `globalBatch = ${p.globalBatch} must be a multiple of dp·microBatchSize = ${p.dp}·${p.microBatchSize} = ${perStep}`);
   }
+  const microBatches = p.globalBatch / perStep;
+  if (p.vpp > 1 && microBatches % p.pp !== 0) {
+    fail('vpp', `the interleaved schedule (vpp = ${p.vpp}) needs micro-batches per DP rank (${microBatches}) to be a multiple of pp = ${p.pp}`);
+  }
   return {
     ...p,
     devices,
-    microBatches: p.globalBatch / perStep,
+    microBatches,
     expertsPerDevice: model.experts / p.ep,
     epGroups: p.dp / p.ep,
+    layersPerChunk: model.layers / chunks,
   };
 }
 
-/** The devices of EP group `g` (consecutive data-parallel ranks, so an EP group fills servers in order). */
-export function epGroupDevices(layout: Layout, g: number): number[] {
-  return Array.from({ length: layout.ep }, (_, r) => g * layout.ep + r);
+/** The device at (pipeline stage, DP rank, TP rank). */
+export function deviceOf(layout: Layout, stage: number, dpRank: number, tpRank: number): number {
+  return (stage * layout.dp + dpRank) * layout.tp + tpRank;
 }
 
-/** The device that runs expert `e` inside EP group `g` (contiguous placement: rank r holds a block of experts). */
-export function expertDevice(layout: Layout, g: number, e: number): number {
-  return g * layout.ep + Math.floor(e / layout.expertsPerDevice);
+/** The coordinates of a device. */
+export function coordsOf(layout: Layout, device: number): { stage: number; dpRank: number; tpRank: number } {
+  return { stage: Math.floor(device / (layout.dp * layout.tp)), dpRank: Math.floor(device / layout.tp) % layout.dp, tpRank: device % layout.tp };
+}
+
+/**
+ * Where layer `layer` runs: its model chunk index c (0 … pp·vpp − 1), stage c mod pp and virtual stage c div pp.
+ * With vpp = 1 this is plain contiguous stages; with vpp > 1 it is Megatron's interleaved assignment.
+ */
+export function layerPlacement(layout: Layout, layer: number): { chunk: number; stage: number; virtualStage: number } {
+  const chunk = Math.floor(layer / layout.layersPerChunk);
+  return { chunk, stage: chunk % layout.pp, virtualStage: Math.floor(chunk / layout.pp) };
+}
+
+/** The layers of virtual stage v on stage s, in order. */
+export function chunkLayers(layout: Layout, stage: number, virtualStage: number): number[] {
+  const first = (virtualStage * layout.pp + stage) * layout.layersPerChunk;
+  return Array.from({ length: layout.layersPerChunk }, (_, i) => first + i);
+}
+
+/** The EP rank (position inside its EP group) that holds expert e. */
+export function expertRank(layout: Layout, e: number): number {
+  return layout.expertPlacement === 'round-robin' ? e % layout.ep : Math.floor(e / layout.expertsPerDevice);
+}
+
+/** Expert e's index among its EP rank's local experts. */
+export function expertLocalIndex(layout: Layout, e: number): number {
+  return layout.expertPlacement === 'round-robin' ? Math.floor(e / layout.ep) : e % layout.expertsPerDevice;
+}
+
+/** The DP rank that holds expert e inside EP group g. */
+export function expertDpRank(layout: Layout, g: number, e: number): number {
+  return g * layout.ep + expertRank(layout, e);
+}
+
+/** The DP ranks of EP group g. */
+export function epGroupDpRanks(layout: Layout, g: number): number[] {
+  return Array.from({ length: layout.ep }, (_, r) => g * layout.ep + r);
 }

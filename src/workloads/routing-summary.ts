@@ -2,7 +2,7 @@
 // condensed into expert loads, per-device expert work and the device-to-device dispatch matrix.
 import type { RoutingDecision } from '../routing/index.ts';
 import type { Layout } from './parallelism.ts';
-import { expertDevice } from './parallelism.ts';
+import { expertDpRank, expertLocalIndex } from './parallelism.ts';
 
 /** Kept and proposed tokens per (routing group, expert): everything the cluster model charges. */
 export interface GroupCounts {
@@ -25,9 +25,9 @@ export interface LayerRouting {
   keptPerExpert: Float64Array;
   proposedPairs: number;
   droppedPairs: number;
-  /** Tokens each device's local experts receive: [device · expertsPerDevice + local expert]. */
-  tokensPerDeviceExpert: Float64Array;
-  /** Dispatch tokens, row-major devices × devices (combine is the transpose). */
+  /** Tokens each DP rank's local experts receive: [dpRank · expertsPerDevice + local expert] (same on every stage's TP rank). */
+  tokensPerRankExpert: Float64Array;
+  /** Dispatch tokens between DP ranks, row-major dp × dp (combine is the transpose). */
   dispatchTokens: Float64Array;
   capacity: number;
   losses: Record<string, number>;
@@ -49,14 +49,14 @@ export function groupCountsOf(decision: RoutingDecision): GroupCounts {
   };
 }
 
-/** Routing groups are data-parallel ranks: group g's tokens live on device g (tp = pp = 1). */
+/** Routing groups are data-parallel ranks: group g is DP rank g's micro-batch (held by each of its TP ranks). */
 export function summariseGroupCounts(counts: GroupCounts, layout: Layout): LayerRouting {
   const n = counts.numExperts;
-  const devices = layout.devices;
-  if (counts.groups !== devices) throw new Error(`routing has ${counts.groups} groups but the layout has ${devices} data-parallel ranks`);
+  const ranks = layout.dp;
+  if (counts.groups !== ranks) throw new Error(`routing has ${counts.groups} groups but the layout has ${ranks} data-parallel ranks`);
   const keptPerExpert = new Float64Array(n);
-  const tokensPerDeviceExpert = new Float64Array(devices * layout.expertsPerDevice);
-  const dispatchTokens = new Float64Array(devices * devices);
+  const tokensPerRankExpert = new Float64Array(ranks * layout.expertsPerDevice);
+  const dispatchTokens = new Float64Array(ranks * ranks);
   let proposedPairs = 0;
   let keptPairs = 0;
   for (let g = 0; g < counts.groups; g++) {
@@ -66,10 +66,10 @@ export function summariseGroupCounts(counts: GroupCounts, layout: Layout): Layer
       proposedPairs += counts.proposedCounts[g * n + e] as number;
       keptPairs += kept;
       keptPerExpert[e] = (keptPerExpert[e] as number) + kept;
-      const dev = expertDevice(layout, epGroup, e);
-      const slot = dev * layout.expertsPerDevice + (e % layout.expertsPerDevice);
-      tokensPerDeviceExpert[slot] = (tokensPerDeviceExpert[slot] as number) + kept;
-      dispatchTokens[g * devices + dev] = (dispatchTokens[g * devices + dev] as number) + kept;
+      const rank = expertDpRank(layout, epGroup, e);
+      const slot = rank * layout.expertsPerDevice + expertLocalIndex(layout, e);
+      tokensPerRankExpert[slot] = (tokensPerRankExpert[slot] as number) + kept;
+      dispatchTokens[g * ranks + rank] = (dispatchTokens[g * ranks + rank] as number) + kept;
     }
   }
   return {
@@ -78,7 +78,7 @@ export function summariseGroupCounts(counts: GroupCounts, layout: Layout): Layer
     keptPerExpert,
     proposedPairs,
     droppedPairs: proposedPairs - keptPairs,
-    tokensPerDeviceExpert,
+    tokensPerRankExpert,
     dispatchTokens,
     capacity: counts.capacity,
     losses: counts.losses,

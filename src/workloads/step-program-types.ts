@@ -1,8 +1,11 @@
 // The step program: for each device, the ordered tasks of one training step, plus the collectives they join.
+// Task objects are immutable and shared between devices that run identical work (every device of a stage runs the
+// same attention kernel), so a 4,096-device program holds one object per distinct task, not per device.
 import type { TimeNs } from '../engine/index.ts';
+import type { LayerRouting } from './routing-summary.ts';
 
-export type ComputeCategory = 'embedding' | 'attention' | 'gate' | 'expert' | 'dense-ffn' | 'lm-head' | 'optimizer';
-export type CommCategory = 'ep-dispatch' | 'ep-combine' | 'dp-allreduce' | 'expert-grad-allreduce';
+export type ComputeCategory = 'embedding' | 'attention' | 'gate' | 'expert' | 'shared-expert' | 'dense-ffn' | 'lm-head' | 'optimizer' | 'recompute';
+export type CommCategory = 'ep-dispatch' | 'ep-combine' | 'tp' | 'pp' | 'dp-grad' | 'expert-grad' | 'param-allgather';
 
 export interface ComputeTask {
   kind: 'compute';
@@ -12,25 +15,59 @@ export interface ComputeTask {
   flops: number;
 }
 
+/** Join a collective. Blocking: wait for it to finish. Async: go on at once (finish it later with a WaitTask). */
 export interface CollectiveTask {
   kind: 'collective';
   /** Index into StepProgram.collectives; every member of the collective's group has a task naming it. */
   collective: number;
+  async: boolean;
 }
 
-export type Task = ComputeTask | CollectiveTask;
+/** Wait until every listed (async) collective has finished. */
+export interface WaitTask {
+  kind: 'wait';
+  name: string;
+  collectives: number[];
+}
+
+/** Start a point-to-point transfer (eager: the sender does not wait for the receiver). */
+export interface SendTask {
+  kind: 'send';
+  collective: number;
+}
+
+/** Wait for a point-to-point transfer to have arrived. */
+export interface RecvTask {
+  kind: 'recv';
+  collective: number;
+}
+
+export type Task = ComputeTask | CollectiveTask | WaitTask | SendTask | RecvTask;
+
+/** An all-to-all-v whose matrix is built from a layer's routing when it starts (nothing stored per collective). */
+export interface RoutedTraffic {
+  routing: LayerRouting;
+  /** DP ranks of the EP group, in group order (row i of the matrix is ranks[i]). */
+  ranks: number[];
+  /** Combine sends the transpose of dispatch. */
+  transpose: boolean;
+  bytesPerToken: number;
+}
+
+export type CollectiveOpKind = 'all-to-all-v' | 'allreduce' | 'allgather' | 'reducescatter' | 'send';
 
 export interface CollectiveSpec {
   id: number;
   name: string;
   category: CommCategory;
-  /** Devices taking part, in rank order. */
+  /** Devices taking part, in rank order (send: [source, destination]). */
   group: number[];
-  op: 'all-to-all-v' | 'allreduce';
-  /** all-to-all-v: bytes from group rank i to rank j, row-major group × group. */
+  op: CollectiveOpKind;
+  /** all-to-all-v: bytes from group rank i to rank j, row-major group × group (or `traffic`, built on demand). */
   bytesMatrix?: Float64Array;
-  /** allreduce: bytes each rank contributes. */
-  bytesPerRank?: number;
+  traffic?: RoutedTraffic;
+  /** The nccl-tests size of the op: the allreduce buffer, allgather output, reduce-scatter input, the message. */
+  bytes?: number;
 }
 
 export interface StepProgram {
@@ -38,4 +75,21 @@ export interface StepProgram {
   /** tasks[device] in execution order. */
   tasks: Task[][];
   collectives: CollectiveSpec[];
+}
+
+/** The all-to-all-v matrix of a collective, in bytes (group rank × group rank). */
+export function allToAllBytesMatrix(spec: CollectiveSpec): Float64Array {
+  if (spec.bytesMatrix) return spec.bytesMatrix;
+  const t = spec.traffic;
+  if (!t) throw new Error(`collective "${spec.name}" has no traffic matrix`);
+  const n = t.ranks.length;
+  const dp = Math.round(Math.sqrt(t.routing.dispatchTokens.length));
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const [src, dst] = t.transpose ? [t.ranks[j] as number, t.ranks[i] as number] : [t.ranks[i] as number, t.ranks[j] as number];
+      m[i * n + j] = (t.routing.dispatchTokens[src * dp + dst] as number) * t.bytesPerToken;
+    }
+  }
+  return m;
 }

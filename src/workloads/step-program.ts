@@ -1,17 +1,23 @@
-// Build one training step as per-device task lists: forward and backward of every layer for every micro-batch,
-// the EP dispatch/combine all-to-all-v carrying the routing traffic, and the gradient allreduces. (tp = pp = 1.)
+// Build one training step as per-device task lists. Every device of a pipeline stage follows the same schedule
+// (pipeline-schedule.ts), so the builder walks each stage's schedule once and appends to all of its devices in
+// lockstep: per layer the attention block, its TP collective, then either a dense FFN or the MoE block (gate and
+// shared experts, EP dispatch as an all-to-all-v carrying the routing matrix, the local experts' grouped GEMM from
+// their real token counts, combine), and its TP collective. Stages exchange activations and gradients with eager
+// point-to-point sends. Gradients are reduced per model chunk over the DP group (experts over the ranks holding the
+// same experts) as soon as the chunk's last backward is done (overlapGradReduce) or after the whole backward; ZeRO
+// turns the reduction into a reduce-scatter and adds a parameter all-gather after the optimizer step.
 import type { KernelChip, KernelCost } from '../kernels/index.ts';
-import { addCosts, adamOptimizerCost, flashAttentionCost, gemmCost, groupedExpertFfnCost, memoryBoundCost, scaleCost } from '../kernels/index.ts';
+import { addCosts } from '../kernels/index.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { isMoeLayer } from './model-spec.ts';
-import { countParams, ffnMatrices } from './model-size.ts';
+import { chunkParams, stageParams } from './param-sharding.ts';
 import type { Layout } from './parallelism.ts';
-import { epGroupDevices } from './parallelism.ts';
+import { chunkLayers, deviceOf, epGroupDpRanks } from './parallelism.ts';
+import { pipelineSchedule } from './pipeline-schedule.ts';
 import type { LayerRouting } from './routing-summary.ts';
-import type { CollectiveSpec, CommCategory, ComputeCategory, StepProgram, Task } from './step-program-types.ts';
-
-const BYTES_PER_ELEMENT = 2; // bf16 activations and gradients
-const BACKWARD_FACTOR = 2; // input gradient + weight gradient
+import { BYTES_PER_ELEMENT, layerCosts } from './step-costs.ts';
+import type { PassCost } from './step-costs.ts';
+import type { CollectiveOpKind, CollectiveSpec, CommCategory, ComputeCategory, ComputeTask, StepProgram, Task } from './step-program-types.ts';
 
 export interface StepProgramInput {
   model: ModelSpec;
@@ -21,104 +27,204 @@ export interface StepProgramInput {
   routing: (LayerRouting | undefined)[][];
 }
 
+type Pass = 'forward' | 'backward';
+
 export function buildStepProgram(input: StepProgramInput): StepProgram {
   const { model, layout, chip, routing } = input;
-  const devices = layout.devices;
-  const tokens = layout.microBatchSize * model.seqLength; // tokens per device per micro-batch
-  const h = model.hidden;
-  const tasks: Task[][] = Array.from({ length: devices }, () => []);
+  const { pp, dp, tp, vpp, ep } = layout;
+  const costs = layerCosts(model, layout, chip);
+  const tasks: Task[][] = Array.from({ length: layout.devices }, () => []);
   const collectives: CollectiveSpec[] = [];
+  const asyncOf: number[][] = Array.from({ length: layout.devices }, () => []);
+  const lastChunk = pp * vpp - 1;
+  const activationBytes = (layout.sequenceParallel ? costs.tokens / tp : costs.tokens) * model.hidden * BYTES_PER_ELEMENT;
+  const tokenBytes = model.hidden * BYTES_PER_ELEMENT / (layout.sequenceParallel ? tp : 1);
 
-  const compute = (d: number, name: string, category: ComputeCategory, cost: KernelCost): void => {
-    tasks[d]?.push({ kind: 'compute', name, category, durationNs: cost.timeNs, flops: cost.flops });
+  const addSpec = (spec: Omit<CollectiveSpec, 'id'>): number => {
+    collectives.push({ ...spec, id: collectives.length });
+    return collectives.length - 1;
   };
-  const collective = (spec: Omit<CollectiveSpec, 'id'>): void => {
-    const id = collectives.length;
-    collectives.push({ ...spec, id });
-    for (const d of spec.group) tasks[d]?.push({ kind: 'collective', collective: id });
-  };
-  const allToAll = (name: string, category: CommCategory, r: LayerRouting, transpose: boolean): void => {
-    for (let g = 0; g < layout.epGroups; g++) {
-      const group = epGroupDevices(layout, g);
-      const n = group.length;
-      const m = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const [src, dst] = transpose ? [group[j] as number, group[i] as number] : [group[i] as number, group[j] as number];
-          m[i * n + j] = (r.dispatchTokens[src * devices + dst] as number) * h * BYTES_PER_ELEMENT;
-        }
-      }
-      collective({ name: `${name} ep${g}`, category, group, op: 'all-to-all-v', bytesMatrix: m });
-    }
-  };
-
-  const kvDim = (h / model.heads) * model.kvHeads;
-  const attentionFwd = addCosts(
-    memoryBoundCost(chip, 2 * tokens * h * BYTES_PER_ELEMENT), // input norm
-    gemmCost(chip, tokens, h + 2 * kvDim, h), // Q, K, V projections
-    flashAttentionCost(chip, { sequences: layout.microBatchSize, seqLength: model.seqLength, heads: model.heads, kvHeads: model.kvHeads, headDim: h / model.heads, causal: true }),
-    gemmCost(chip, tokens, h, h), // output projection
-    memoryBoundCost(chip, 3 * tokens * h * BYTES_PER_ELEMENT), // residual add
-  );
-  const mats = ffnMatrices(model);
-  const denseFfnFwd = addCosts(gemmCost(chip, tokens, model.ffnHidden * (mats - 1), h), gemmCost(chip, tokens, h, model.ffnHidden));
-  const gateFwd = addCosts(memoryBoundCost(chip, 2 * tokens * h * BYTES_PER_ELEMENT), gemmCost(chip, tokens, model.experts, h));
-  const sharedFwd = scaleCost(denseFfnFwd, model.sharedExperts);
-  const lmHeadFwd = addCosts(gemmCost(chip, tokens, model.vocab, h), memoryBoundCost(chip, 2 * tokens * model.vocab * BYTES_PER_ELEMENT));
-  const embeddingFwd = memoryBoundCost(chip, 2 * tokens * h * BYTES_PER_ELEMENT);
-  const expertCost = (d: number, r: LayerRouting): KernelCost => {
-    const per = layout.expertsPerDevice;
-    return groupedExpertFfnCost(chip, r.tokensPerDeviceExpert.subarray(d * per, (d + 1) * per), h, model.ffnHidden, mats);
-  };
-  const layerRouting = (mb: number, l: number): LayerRouting => {
+  const compute = (name: string, category: ComputeCategory, cost: KernelCost): ComputeTask =>
+    ({ kind: 'compute', name, category, durationNs: cost.timeNs, flops: cost.flops });
+  const routingOf = (mb: number, l: number): LayerRouting => {
     const r = routing[mb]?.[l];
     if (!r) throw new Error(`no routing for micro-batch ${mb}, layer ${l}`);
     return r;
   };
 
-  for (let mb = 0; mb < layout.microBatches; mb++) {
-    // Forward.
-    for (let d = 0; d < devices; d++) compute(d, `embedding mb${mb}`, 'embedding', embeddingFwd);
-    for (let l = 0; l < model.layers; l++) {
-      for (let d = 0; d < devices; d++) compute(d, `attention L${l} mb${mb}`, 'attention', attentionFwd);
-      if (!isMoeLayer(model, l)) {
-        for (let d = 0; d < devices; d++) compute(d, `ffn L${l} mb${mb}`, 'dense-ffn', denseFfnFwd);
-        continue;
+  // Point-to-point transfers between chunks, created by whichever side is built first: key → ids per (dp, tp).
+  const p2p = new Map<string, Int32Array>();
+  const transfer = (dir: Pass, mb: number, from: number, to: number): Int32Array => {
+    const key = `${dir}:${mb}:${from}:${to}`;
+    let ids = p2p.get(key);
+    if (!ids) {
+      ids = new Int32Array(dp * tp);
+      for (let d = 0; d < dp; d++) {
+        for (let t = 0; t < tp; t++) {
+          const src = deviceOf(layout, from % pp, d, t);
+          const dst = deviceOf(layout, to % pp, d, t);
+          const what = dir === 'forward' ? 'activations' : 'gradients';
+          ids[d * tp + t] = addSpec({ name: `pp ${what} mb${mb} chunk${from}→${to} dp${d} tp${t}`, category: 'pp', group: [src, dst], op: 'send', bytes: activationBytes });
+        }
       }
-      const r = layerRouting(mb, l);
-      for (let d = 0; d < devices; d++) compute(d, `gate L${l} mb${mb}`, 'gate', addCosts(gateFwd, sharedFwd));
-      allToAll(`dispatch L${l} mb${mb}`, 'ep-dispatch', r, false);
-      for (let d = 0; d < devices; d++) compute(d, `experts L${l} mb${mb}`, 'expert', expertCost(d, r));
-      allToAll(`combine L${l} mb${mb}`, 'ep-combine', r, true);
+      p2p.set(key, ids);
     }
-    for (let d = 0; d < devices; d++) compute(d, `lm-head mb${mb}`, 'lm-head', lmHeadFwd);
-    // Backward, layers in reverse.
-    for (let d = 0; d < devices; d++) compute(d, `lm-head bwd mb${mb}`, 'lm-head', scaleCost(lmHeadFwd, BACKWARD_FACTOR));
-    for (let l = model.layers - 1; l >= 0; l--) {
-      if (isMoeLayer(model, l)) {
-        const r = layerRouting(mb, l);
-        allToAll(`combine bwd L${l} mb${mb}`, 'ep-combine', r, false);
-        for (let d = 0; d < devices; d++) compute(d, `experts bwd L${l} mb${mb}`, 'expert', scaleCost(expertCost(d, r), BACKWARD_FACTOR));
-        allToAll(`dispatch bwd L${l} mb${mb}`, 'ep-dispatch', r, true);
-        for (let d = 0; d < devices; d++) compute(d, `gate bwd L${l} mb${mb}`, 'gate', scaleCost(addCosts(gateFwd, sharedFwd), BACKWARD_FACTOR));
-      } else {
-        for (let d = 0; d < devices; d++) compute(d, `ffn bwd L${l} mb${mb}`, 'dense-ffn', scaleCost(denseFfnFwd, BACKWARD_FACTOR));
-      }
-      for (let d = 0; d < devices; d++) compute(d, `attention bwd L${l} mb${mb}`, 'attention', scaleCost(attentionFwd, BACKWARD_FACTOR));
-    }
-  }
+    return ids;
+  };
 
-  // Gradient reduction: dense parameters over all data-parallel ranks; each expert over the EP groups holding a copy.
-  const params = countParams(model);
-  const allDevices = Array.from({ length: devices }, (_, d) => d);
-  if (devices > 1) collective({ name: 'dp allreduce (dense grads)', category: 'dp-allreduce', group: allDevices, op: 'allreduce', bytesPerRank: params.dense * BYTES_PER_ELEMENT });
-  if (layout.epGroups > 1) {
-    for (let r = 0; r < layout.ep; r++) {
-      const group = Array.from({ length: layout.epGroups }, (_, g) => g * layout.ep + r);
-      collective({ name: `expert grad allreduce rank${r}`, category: 'expert-grad-allreduce', group, op: 'allreduce', bytesPerRank: params.perExpert * layout.expertsPerDevice * BYTES_PER_ELEMENT });
+  for (let s = 0; s < pp; s++) {
+    const stageDevices = Array.from({ length: dp * tp }, (_, i) => deviceOf(layout, s, Math.floor(i / tp), i % tp));
+    const all = (task: Task): void => {
+      for (const d of stageDevices) tasks[d]?.push(task);
+    };
+    const perDevice = (make: (dpRank: number, tpRank: number) => Task): void => {
+      for (let d = 0; d < dp; d++) for (let t = 0; t < tp; t++) tasks[deviceOf(layout, s, d, t)]?.push(make(d, t));
+    };
+    const joinGroups = (name: string, category: CommCategory, op: CollectiveOpKind, groups: { group: number[]; bytes: number }[], async = false): void => {
+      for (const g of groups) {
+        if (g.group.length < 2) continue;
+        const id = addSpec({ name: groups.length > 1 ? `${name} [${g.group[0]}…]` : name, category, group: g.group, op, bytes: g.bytes });
+        for (const d of g.group) {
+          tasks[d]?.push({ kind: 'collective', collective: id, async });
+          if (async) asyncOf[d]?.push(id);
+        }
+      }
+    };
+    const tpGroups = (bytes: (dpRank: number) => number) =>
+      Array.from({ length: dp }, (_, d) => ({ group: Array.from({ length: tp }, (__, t) => deviceOf(layout, s, d, t)), bytes: bytes(d) }));
+    /** The TP collective closing a block (allreduce, or reduce-scatter + all-gather with sequence parallelism). */
+    const tpCollective = (name: string): void => {
+      if (tp < 2) return;
+      const bytes = costs.tokens * model.hidden * BYTES_PER_ELEMENT;
+      if (layout.sequenceParallel) {
+        joinGroups(`${name} reduce-scatter`, 'tp', 'reducescatter', tpGroups(() => bytes));
+        joinGroups(`${name} all-gather`, 'tp', 'allgather', tpGroups(() => bytes));
+      } else {
+        joinGroups(`${name} allreduce`, 'tp', 'allreduce', tpGroups(() => bytes));
+      }
+    };
+    const allToAll = (name: string, category: CommCategory, r: LayerRouting, transpose: boolean): void => {
+      for (let t = 0; t < tp; t++) {
+        for (let g = 0; g < layout.epGroups; g++) {
+          const ranks = epGroupDpRanks(layout, g);
+          if (ranks.length < 2) continue;
+          const group = ranks.map((d) => deviceOf(layout, s, d, t));
+          const id = addSpec({ name: `${name} ep${g} tp${t}`, category, group, op: 'all-to-all-v', traffic: { routing: r, ranks, transpose, bytesPerToken: tokenBytes } });
+          for (const d of group) tasks[d]?.push({ kind: 'collective', collective: id, async: false });
+        }
+      }
+    };
+    const receivedBytes = (r: LayerRouting, dpRank: number): number => {
+      let sum = 0;
+      for (let i = dpRank * layout.expertsPerDevice; i < (dpRank + 1) * layout.expertsPerDevice; i++) sum += r.tokensPerRankExpert[i] as number;
+      return sum * model.hidden * BYTES_PER_ELEMENT;
+    };
+    const pick = (c: PassCost, pass: Pass): KernelCost => (pass === 'forward' ? c.forward : c.backward);
+
+    const moeBlock = (l: number, mb: number, pass: Pass, category: (c: ComputeCategory) => ComputeCategory, tag: string): void => {
+      const r = routingOf(mb, l);
+      const gate = compute(`gate${tag} L${l} mb${mb}`, category('gate'), pick(costs.gate, pass));
+      const shared = model.sharedExperts > 0 ? compute(`shared experts${tag} L${l} mb${mb}`, category('shared-expert'), pick(costs.sharedExperts, pass)) : undefined;
+      const experts = Array.from({ length: dp }, (_, d) => compute(`experts${tag} L${l} mb${mb}`, category('expert'),
+        pick(costs.experts(r.tokensPerRankExpert.subarray(d * layout.expertsPerDevice, (d + 1) * layout.expertsPerDevice)), pass)));
+      const sp = layout.sequenceParallel && tp > 1;
+      if (pass === 'forward') {
+        all(gate);
+        if (shared) all(shared);
+        allToAll(`dispatch${tag} L${l} mb${mb}`, 'ep-dispatch', r, false);
+        if (sp) joinGroups(`experts in all-gather${tag} L${l} mb${mb}`, 'tp', 'allgather', tpGroups((d) => receivedBytes(r, d)));
+        perDevice((d) => experts[d] as Task);
+        if (sp) joinGroups(`experts out reduce-scatter${tag} L${l} mb${mb}`, 'tp', 'reducescatter', tpGroups((d) => receivedBytes(r, d)));
+        allToAll(`combine${tag} L${l} mb${mb}`, 'ep-combine', r, true);
+      } else {
+        allToAll(`combine bwd L${l} mb${mb}`, 'ep-combine', r, false);
+        if (sp) joinGroups(`experts out all-gather bwd L${l} mb${mb}`, 'tp', 'allgather', tpGroups((d) => receivedBytes(r, d)));
+        perDevice((d) => experts[d] as Task);
+        if (sp) joinGroups(`experts in reduce-scatter bwd L${l} mb${mb}`, 'tp', 'reducescatter', tpGroups((d) => receivedBytes(r, d)));
+        allToAll(`dispatch bwd L${l} mb${mb}`, 'ep-dispatch', r, true);
+        if (shared) all(shared);
+        all(gate);
+      }
+    };
+
+    const layerForward = (l: number, mb: number, recompute: boolean): void => {
+      const tag = recompute ? ' recompute' : '';
+      const category = (c: ComputeCategory): ComputeCategory => (recompute ? 'recompute' : c);
+      all(compute(`attention${tag} L${l} mb${mb}`, category('attention'), costs.attention.forward));
+      tpCollective(`tp attention${tag} L${l} mb${mb}`);
+      if (isMoeLayer(model, l)) moeBlock(l, mb, 'forward', category, tag);
+      else all(compute(`ffn${tag} L${l} mb${mb}`, category('dense-ffn'), costs.denseFfn.forward));
+      tpCollective(`tp ffn${tag} L${l} mb${mb}`);
+    };
+    const layerBackward = (l: number, mb: number): void => {
+      if (layout.recompute === 'full') layerForward(l, mb, true);
+      tpCollective(`tp ffn bwd L${l} mb${mb}`);
+      if (isMoeLayer(model, l)) moeBlock(l, mb, 'backward', (c) => c, ' bwd');
+      else all(compute(`ffn bwd L${l} mb${mb}`, 'dense-ffn', costs.denseFfn.backward));
+      tpCollective(`tp attention bwd L${l} mb${mb}`);
+      all(compute(`attention bwd L${l} mb${mb}`, 'attention', costs.attention.backward));
+    };
+    const sendTo = (ids: Int32Array): void => perDevice((d, t) => ({ kind: 'send', collective: ids[d * tp + t] as number }));
+    const recvFrom = (ids: Int32Array): void => perDevice((d, t) => ({ kind: 'recv', collective: ids[d * tp + t] as number }));
+
+    const gradReduce = (v: number, async: boolean): void => {
+      const params = chunkParams(model, layout, s, v);
+      const op: CollectiveOpKind = layout.zero > 0 ? 'reducescatter' : 'allreduce';
+      const denseGroups = Array.from({ length: tp }, (_, t) => ({ group: Array.from({ length: dp }, (__, d) => deviceOf(layout, s, d, t)), bytes: params.dense * BYTES_PER_ELEMENT }));
+      joinGroups(`dp grads stage${s} chunk${v}`, 'dp-grad', op, denseGroups, async);
+      if (params.expert > 0 && layout.epGroups > 1) {
+        const expertGroups = Array.from({ length: tp * ep }, (_, i) => ({
+          group: Array.from({ length: layout.epGroups }, (__, g) => deviceOf(layout, s, g * ep + (i % ep), Math.floor(i / ep))),
+          bytes: params.expert * BYTES_PER_ELEMENT,
+        }));
+        joinGroups(`expert grads stage${s} chunk${v}`, 'expert-grad', op, expertGroups, async);
+      }
+    };
+
+    const units = pipelineSchedule(s, pp, vpp, layout.microBatches);
+    const lastBackward = new Map<number, number>();
+    units.forEach((u, i) => { if (u.pass === 'backward') lastBackward.set(u.virtualStage, i); });
+    units.forEach((u, i) => {
+      const chunk = u.virtualStage * pp + s;
+      const layers = chunkLayers(layout, s, u.virtualStage);
+      const mb = u.microBatch;
+      if (u.pass === 'forward') {
+        if (chunk > 0) recvFrom(transfer('forward', mb, chunk - 1, chunk));
+        else all(compute(`embedding mb${mb}`, 'embedding', costs.embedding.forward));
+        for (const l of layers) layerForward(l, mb, false);
+        if (chunk === lastChunk) all(compute(`lm-head mb${mb}`, 'lm-head', costs.lmHead.forward));
+        else sendTo(transfer('forward', mb, chunk, chunk + 1));
+        return;
+      }
+      if (chunk === lastChunk) all(compute(`lm-head bwd mb${mb}`, 'lm-head', costs.lmHead.backward));
+      else recvFrom(transfer('backward', mb, chunk + 1, chunk));
+      for (let k = layers.length - 1; k >= 0; k--) layerBackward(layers[k] as number, mb);
+      if (chunk > 0) sendTo(transfer('backward', mb, chunk, chunk - 1));
+      else all(compute(`embedding bwd mb${mb}`, 'embedding', costs.embedding.backward));
+      if (layout.overlapGradReduce && lastBackward.get(u.virtualStage) === i) gradReduce(u.virtualStage, true);
+    });
+    if (!layout.overlapGradReduce) for (let v = vpp - 1; v >= 0; v--) gradReduce(v, false);
+    for (const d of stageDevices) {
+      const ids = asyncOf[d] ?? [];
+      if (ids.length > 0) tasks[d]?.push({ kind: 'wait', name: 'wait for gradient reduction', collectives: ids });
+    }
+    // Optimizer: ZeRO ≥ 1 updates only this rank's shard of the states, then all-gathers the updated bf16 weights.
+    const params = stageParams(model, layout, s);
+    const shard = layout.zero > 0 ? params.dense / dp + params.expert / layout.epGroups : params.dense + params.expert;
+    all(compute(`optimizer stage${s}`, 'optimizer', addCosts(costs.optimizer(shard))));
+    if (layout.zero > 0) {
+      for (let v = 0; v < vpp; v++) {
+        const p = chunkParams(model, layout, s, v);
+        joinGroups(`param all-gather stage${s} chunk${v}`, 'param-allgather', 'allgather',
+          Array.from({ length: tp }, (_, t) => ({ group: Array.from({ length: dp }, (__, d) => deviceOf(layout, s, d, t)), bytes: p.dense * BYTES_PER_ELEMENT })));
+        if (p.expert > 0 && layout.epGroups > 1) {
+          joinGroups(`expert param all-gather stage${s} chunk${v}`, 'param-allgather', 'allgather', Array.from({ length: tp * ep }, (_, i) => ({
+            group: Array.from({ length: layout.epGroups }, (__, g) => deviceOf(layout, s, g * ep + (i % ep), Math.floor(i / ep))),
+            bytes: p.expert * BYTES_PER_ELEMENT,
+          })));
+        }
+      }
     }
   }
-  const localParams = params.dense + params.perExpert * layout.expertsPerDevice;
-  for (let d = 0; d < devices; d++) compute(d, 'optimizer', 'optimizer', adamOptimizerCost(chip, localParams));
-  return { devices, tasks, collectives };
+  return { devices: layout.devices, tasks, collectives };
 }

@@ -15,8 +15,8 @@ describe('runStepProgram', () => {
   const program: StepProgram = {
     devices: 16,
     tasks: Array.from({ length: 16 }, (_, d) => {
-      if (d === 0) return [{ kind: 'compute', name: 'a', category: 'attention', durationNs: 100_000, flops: 1 }, { kind: 'collective', collective: 0 }];
-      if (d === 8) return [{ kind: 'compute', name: 'b', category: 'expert', durationNs: 300_000, flops: 1 }, { kind: 'collective', collective: 0 }];
+      if (d === 0) return [{ kind: 'compute', name: 'a', category: 'attention', durationNs: 100_000, flops: 1 }, { kind: 'collective', collective: 0, async: false }];
+      if (d === 8) return [{ kind: 'compute', name: 'b', category: 'expert', durationNs: 300_000, flops: 1 }, { kind: 'collective', collective: 0, async: false }];
       return [];
     }),
     collectives: [{ id: 0, name: 'x', category: 'ep-dispatch', group: [0, 8], op: 'all-to-all-v', bytesMatrix: matrix }],

@@ -1,6 +1,6 @@
 // Model arithmetic against published parameter counts, parallelism layout and expert placement.
 import { describe, expect, it } from 'vitest';
-import { countParams, expertDevice, epGroupDevices, loadModelPreset, resolveLayout, trainingFlopsPerToken } from '../../src/workloads/index.ts';
+import { countParams, deviceOf, epGroupDpRanks, expertDpRank, loadModelPreset, resolveLayout, trainingFlopsPerToken } from '../../src/workloads/index.ts';
 
 describe('model zoo arithmetic', () => {
   it('Mixtral 8x7B has 46.7B parameters and 12.9B active per token (Mistral AI, arXiv 2401.04088); tolerance 1%', () => {
@@ -45,11 +45,16 @@ describe('parallelism layout', () => {
     expect(l.microBatches).toBe(2);
     expect(l.epGroups).toBe(2);
     expect(l.expertsPerDevice).toBe(2);
-    expect(epGroupDevices(l, 1)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(epGroupDpRanks(l, 1)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
     // Contiguous placement: experts 0,1 on rank 0; 14,15 on rank 7 of each EP group.
-    expect(expertDevice(l, 0, 1)).toBe(0);
-    expect(expertDevice(l, 1, 15)).toBe(15);
-    expect(expertDevice(l, 1, 2)).toBe(9);
+    expect(expertDpRank(l, 0, 1)).toBe(0);
+    expect(expertDpRank(l, 1, 15)).toBe(15);
+    expect(expertDpRank(l, 1, 2)).toBe(9);
+    // Round-robin placement: expert e on rank e mod ep.
+    const rr = resolveLayout({ ...base, expertPlacement: 'round-robin' }, 16, model);
+    expect(expertDpRank(rr, 0, 1)).toBe(1);
+    expect(expertDpRank(rr, 1, 9)).toBe(9);
+    expect(expertDpRank(rr, 0, 15)).toBe(7);
   });
 
   it('rejects products that do not divide, naming them', () => {
@@ -57,6 +62,16 @@ describe('parallelism layout', () => {
     expect(() => resolveLayout({ ...base, ep: 5 }, 16, model)).toThrow(/ep = 5 must divide dp = 16/);
     expect(() => resolveLayout({ ...base, globalBatch: 40 }, 16, model)).toThrow(/globalBatch = 40 must be a multiple of dp·microBatchSize = 16·2 = 32/);
     expect(() => resolveLayout({ ...base, dp: 32, ep: 32 }, 32, model)).toThrow(/ep = 32 must divide the model's 16 experts/);
-    expect(() => resolveLayout({ ...base, tp: 2, dp: 8 }, 16, model)).toThrow(/parallelism\.tp/);
+    expect(() => resolveLayout({ ...base, tp: 3, dp: 8 }, 24, model)).toThrow(/parallelism\.tp: tp = 3 must divide the model's 16 attention heads/);
+    expect(() => resolveLayout({ ...base, pp: 3, dp: 8, ep: 8, globalBatch: 16 }, 24, model)).toThrow(/pp·vpp = 3·1 = 3 must divide the model's 4 layers/);
+    expect(() => resolveLayout({ ...base, pp: 2, vpp: 2, dp: 8, ep: 8, globalBatch: 16 }, 16, model)).toThrow(/needs micro-batches per DP rank \(1\) to be a multiple of pp = 2/);
+  });
+
+  it('orders devices TP fastest, then DP, then PP, and places interleaved chunks round the stages', () => {
+    const l = resolveLayout({ tp: 2, pp: 2, vpp: 2, dp: 4, ep: 2, microBatchSize: 1, globalBatch: 8 }, 16, model);
+    expect(deviceOf(l, 1, 3, 1)).toBe(15);
+    expect(deviceOf(l, 0, 1, 0)).toBe(2);
+    expect(l.layersPerChunk).toBe(1);
+    expect(l.microBatches).toBe(2);
   });
 });

@@ -26,7 +26,7 @@ describe('summariseRouting', () => {
     expect(r.proposedPairs).toBe(6);
     expect(r.droppedPairs).toBe(1);
     // Group 0,1 (EP group 0: devices 0,1); groups 2,3 (EP group 1: devices 2,3). Device d holds experts 2(d%2), 2(d%2)+1.
-    expect([...r.tokensPerDeviceExpert]).toEqual([1, 0, 1, 1, 0, 1, 0, 1]);
+    expect([...r.tokensPerRankExpert]).toEqual([1, 0, 1, 1, 0, 1, 0, 1]);
   });
 
   it('builds the dispatch matrix from token device to expert device, within each EP group', () => {

@@ -1,18 +1,20 @@
 // Turn the step program's collective specs into topology collective plans with the algorithm the vendor library
 // would pick for that group (topology's defaultCollectiveAlgorithm), and count the bytes they move.
 import type { Cluster, CollectivePlan } from '../../topology/index.ts';
-import { allToAllV, defaultCollectiveAlgorithm, hierarchicalAllToAllV, planCollective as planTopologyCollective } from '../../topology/index.ts';
+import { allToAllV, defaultCollectiveAlgorithm, hierarchicalAllToAllV, planCollective as planTopologyCollective, sendRecv } from '../../topology/index.ts';
 import type { CollectiveSpec } from '../../workloads/index.ts';
+import { allToAllBytesMatrix } from '../../workloads/index.ts';
 import type { CommBytes } from './execution-types.ts';
 
 export function planCollective(spec: CollectiveSpec, cluster: Cluster): CollectivePlan {
   if (spec.op === 'all-to-all-v') {
-    if (!spec.bytesMatrix) throw new Error(`collective "${spec.name}" has no traffic matrix`);
+    const matrix = allToAllBytesMatrix(spec);
     const algo = defaultCollectiveAlgorithm('alltoall', spec.group, cluster);
-    return algo === 'hierarchical' ? hierarchicalAllToAllV(spec.group, spec.bytesMatrix, cluster) : allToAllV(spec.group, spec.bytesMatrix);
+    return algo === 'hierarchical' ? hierarchicalAllToAllV(spec.group, matrix, cluster) : allToAllV(spec.group, matrix);
   }
-  if (spec.bytesPerRank === undefined) throw new Error(`collective "${spec.name}" has no size`);
-  return planTopologyCollective('allreduce', defaultCollectiveAlgorithm('allreduce', spec.group, cluster), spec.group, spec.bytesPerRank, cluster);
+  if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);
+  if (spec.op === 'send') return sendRecv(spec.group[0] as number, spec.group[1] as number, spec.bytes, cluster);
+  return planTopologyCollective(spec.op, defaultCollectiveAlgorithm(spec.op, spec.group, cluster), spec.group, spec.bytes, cluster);
 }
 
 export function emptyCommBytes(): CommBytes {

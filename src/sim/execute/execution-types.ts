@@ -18,6 +18,8 @@ export interface DeviceAccounting {
   commNs: Record<string, TimeNs>;
   /** Time spent at a collective waiting for slower members to arrive (load imbalance, stragglers). */
   waitNs: TimeNs;
+  /** Time waiting to receive activations or gradients from a pipeline neighbour (the pipeline bubble). */
+  bubbleNs: TimeNs;
   finishNs: TimeNs;
 }
 

@@ -12,7 +12,9 @@ interface Rendezvous {
   spec: CollectiveSpec;
   arrived: number;
   startNs: number;
+  /** Members that asked to be told when it finishes (blocking members, or a wait task). */
   done: Signal<void>;
+  finished: boolean;
 }
 
 /** Links and buckets in the utilisation-over-time series. */
@@ -33,45 +35,87 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   const commBytes = emptyCommBytes();
   const commBytesByCategory: Record<string, CommBytes> = {};
   const algorithms: Record<string, string> = {};
-  const rendezvous: Rendezvous[] = program.collectives.map((spec) => ({
-    spec, arrived: 0, startNs: -1, done: new Signal<void>(sim, `collective "${spec.name}" complete`),
-  }));
+  const rendezvous: (Rendezvous | undefined)[] = new Array(program.collectives.length);
+  /** Finished collectives (their rendezvous is dropped to free the plan). */
+  const finishedIds = new Uint8Array(program.collectives.length);
+  const rendezvousOf = (id: number): Rendezvous => {
+    let r = rendezvous[id];
+    if (!r) {
+      const spec = program.collectives[id] as CollectiveSpec;
+      r = { spec, arrived: 0, startNs: -1, done: new Signal<void>(sim, `collective "${spec.name}" complete`), finished: false };
+      rendezvous[id] = r;
+    }
+    return r;
+  };
 
   const startCollective = (r: Rendezvous): void => {
     r.startNs = sim.now;
     const plan = planCollective(r.spec, cluster);
-    algorithms[r.spec.category] = plan.algo;
+    algorithms[r.spec.category] ??= plan.algo;
     const byCategory = (commBytesByCategory[r.spec.category] ??= emptyCommBytes());
     addPlanBytes(cluster, plan, commBytes, byCategory);
     const finished: Waitable<void> = runCollective(sim, network, plan, r.spec.name);
-    finished.onDone(() => r.done.trigger());
+    finished.onDone(() => {
+      r.finished = true;
+      finishedIds[r.spec.id] = 1;
+      r.done.trigger();
+      rendezvous[r.spec.id] = undefined; // free the plan's memory; later readers check finishedIds
+    });
   };
 
-  const accounting: DeviceAccounting[] = program.tasks.map(() => ({ computeNs: {}, commNs: {}, waitNs: 0, finishNs: 0 }));
+  const accounting: DeviceAccounting[] = program.tasks.map(() => ({ computeNs: {}, commNs: {}, waitNs: 0, bubbleNs: 0, finishNs: 0 }));
   const record = (span: Span): void => {
     if (options.recordSpans && span.endNs > span.startNs) spans.push(span);
+  };
+  const add = (into: Record<string, number>, key: string, ns: number): void => {
+    into[key] = (into[key] ?? 0) + ns;
   };
 
   function* device(d: number) {
     const acc = accounting[d] as DeviceAccounting;
     for (const task of program.tasks[d] ?? []) {
-      if (task.kind === 'compute') {
-        const start = sim.now;
-        yield sim.timeout(task.durationNs, task.name);
-        acc.computeNs[task.category] = (acc.computeNs[task.category] ?? 0) + task.durationNs;
-        record({ device: d, name: task.name, kind: 'compute', category: task.category, startNs: start, endNs: sim.now });
-        continue;
+      switch (task.kind) {
+        case 'compute': {
+          const start = sim.now;
+          yield sim.timeout(task.durationNs, task.name);
+          add(acc.computeNs, task.category, task.durationNs);
+          record({ device: d, name: task.name, kind: 'compute', category: task.category, startNs: start, endNs: sim.now });
+          break;
+        }
+        case 'send': {
+          const r = rendezvousOf(task.collective);
+          if (r.startNs < 0) startCollective(r);
+          break;
+        }
+        case 'recv': {
+          const start = sim.now;
+          if (finishedIds[task.collective] === 0) yield rendezvousOf(task.collective).done;
+          acc.bubbleNs += sim.now - start;
+          record({ device: d, name: `recv: ${(program.collectives[task.collective] as CollectiveSpec).name}`, kind: 'wait', category: 'pp', startNs: start, endNs: sim.now });
+          break;
+        }
+        case 'wait': {
+          const start = sim.now;
+          for (const id of task.collectives) if (finishedIds[id] === 0) yield rendezvousOf(id).done;
+          add(acc.commNs, 'dp-grad', sim.now - start);
+          record({ device: d, name: task.name, kind: 'comm', category: 'dp-grad', startNs: start, endNs: sim.now });
+          break;
+        }
+        case 'collective': {
+          const r = rendezvousOf(task.collective);
+          const arrivedAt = sim.now;
+          r.arrived++;
+          if (r.arrived === r.spec.group.length) startCollective(r);
+          if (task.async) break;
+          if (!r.finished) yield r.done;
+          const { category, name } = r.spec;
+          acc.waitNs += r.startNs - arrivedAt;
+          add(acc.commNs, category, sim.now - r.startNs);
+          record({ device: d, name: `wait: ${name}`, kind: 'wait', category, startNs: arrivedAt, endNs: r.startNs });
+          record({ device: d, name, kind: 'comm', category, startNs: r.startNs, endNs: sim.now });
+          break;
+        }
       }
-      const r = rendezvous[task.collective] as Rendezvous;
-      const arrivedAt = sim.now;
-      r.arrived++;
-      if (r.arrived === r.spec.group.length) startCollective(r);
-      yield r.done;
-      const { category, name } = r.spec;
-      acc.waitNs += r.startNs - arrivedAt;
-      acc.commNs[category] = (acc.commNs[category] ?? 0) + (sim.now - r.startNs);
-      record({ device: d, name: `wait: ${name}`, kind: 'wait', category, startNs: arrivedAt, endNs: r.startNs });
-      record({ device: d, name, kind: 'comm', category, startNs: r.startNs, endNs: sim.now });
     }
     acc.finishNs = sim.now;
   }

@@ -50,6 +50,11 @@ export const routingSchema = z.strictObject({
    * groups and extended to every group by seeded resampling (DESIGN.md, "Full-scale routing").
    */
   sampleTokensPerLayer: z.number().int().positive().default(65536),
+  /**
+   * Micro-batches routed for real (default: all). Micro-batch mb ≥ this reuses the decisions of mb mod this,
+   * resampled to the routing groups with its own seed; the report counts them as resampled.
+   */
+  sampledMicroBatches: z.number().int().positive().optional(),
   /** Routing-only training steps run first so stateful routers (deepseek-aux-free, locmoe-plus) reach their state. */
   warmupSteps: z.number().int().nonnegative().default(0),
   /** A trace directory to replay: no tfjs, no token source; the trace must match the model and parallelism. */
