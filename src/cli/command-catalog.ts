@@ -3,7 +3,7 @@ import { stringify as toYaml } from 'yaml';
 import { InputError } from '../engine/index.ts';
 import { toJsonText } from '../report/index.ts';
 import { getChip, getSystem, listChips, listPresets } from '../topology/index.ts';
-import { listModelPresets } from '../workloads/index.ts';
+import { listModelPresets, loadModelPreset, modelPresetSource } from '../workloads/index.ts';
 import type { CliIo } from './io.ts';
 
 export function catalogCommand(name: string | undefined, options: { json: boolean }, io: CliIo): number {
@@ -20,10 +20,16 @@ export function catalogCommand(name: string | undefined, options: { json: boolea
     }
     return 0;
   }
+  const models = listModelPresets();
+  if (models.includes(name)) {
+    // A model preset's sources are its YAML header comment, so the text view prints the file as it is.
+    io.stdout(options.json ? toJsonText(loadModelPreset(name)) : modelPresetSource(name));
+    return 0;
+  }
   let entry: unknown;
   if (systems.includes(name)) entry = getSystem(name);
   else if (chips.includes(name)) entry = getChip(name);
-  else throw new InputError(`catalog: unknown preset "${name}"; systems: ${systems.join(', ')}; chips: ${chips.join(', ')}`);
+  else throw new InputError(`catalog: unknown preset "${name}"; systems: ${systems.join(', ')}; chips: ${chips.join(', ')}; models: ${models.join(', ')}`);
   io.stdout(options.json ? toJsonText(entry) : toYaml(entry));
   return 0;
 }

@@ -2,7 +2,7 @@
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth, isMoeLayer } from './model-spec.ts';
 
-/** Weight matrices in one FFN (expert or dense): SwiGLU has gate, up and down; GELU has up and down. */
+/** Weight matrices in one FFN (expert or dense): SwiGLU has gate, up and down; GELU and ReLU have up and down. */
 export function ffnMatrices(model: ModelSpec): number {
   return model.activation === 'swiglu' ? 3 : 2;
 }

@@ -35,7 +35,8 @@ export const modelFieldsSchema = z.strictObject({
   ffnHidden: positiveInt,
   /** FFN width of a dense layer; defaults to ffnHidden. */
   denseFfnHidden: positiveInt.optional(),
-  activation: z.enum(['swiglu', 'gelu']),
+  /** swiglu: gate, up and down matrices; gelu and relu (Switch/T5): up and down. */
+  activation: z.enum(['swiglu', 'gelu', 'relu']),
   heads: positiveInt,
   kvHeads: positiveInt,
   experts: positiveInt,
@@ -66,13 +67,18 @@ export function listModelPresets(): string[] {
   return readdirSync(modelDir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
 }
 
-/** Load and validate one model preset; an unknown name is an InputError listing the accepted names. */
-export function loadModelPreset(name: string): ModelSpec {
+/** The preset's YAML text, header comment (the source of every figure) included; unknown names are an InputError. */
+export function modelPresetSource(name: string): string {
   const names = listModelPresets();
   if (!names.includes(name)) {
     throw new InputError(`unknown model preset "${name}"; accepted: ${names.join(', ')}`, 'model.preset');
   }
-  const raw: unknown = parseYaml(readFileSync(`${modelDir}${name}.yaml`, 'utf8'));
+  return readFileSync(`${modelDir}${name}.yaml`, 'utf8');
+}
+
+/** Load and validate one model preset; an unknown name is an InputError listing the accepted names. */
+export function loadModelPreset(name: string): ModelSpec {
+  const raw: unknown = parseYaml(modelPresetSource(name));
   const parsed = modelSpecSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
