@@ -1,7 +1,17 @@
 // Public door of src/kernels: compute cost of operations on a chip.
 export type { KernelChip, KernelCost } from './kernel-chip.ts';
 export { ZERO_COST, addCosts, rooflineNs, scaleCost } from './kernel-chip.ts';
+export type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
+export {
+  GEMM_TABLE_CORNER, MAX_RELATIVE_EFFICIENCY, formatGemmEfficiencyCsv, lookupRelativeEfficiency, makeGemmEfficiencyTable, parseGemmEfficiencyCsv,
+  relativeGemmEfficiency,
+} from './gemm-efficiency-table.ts';
+export { defaultKernelProfileDirectory, kernelProfileTable, listKernelProfiles, loadGemmEfficiencyTable } from './kernel-profiles.ts';
+export type { DerivedKernelProfile, TileModel } from './gemm-tile-model.ts';
+export { DERIVED_KERNEL_PROFILES, TABLE_M, TABLE_NK, derivedProfileCsv, tileModelEfficiency, tileModelTable } from './gemm-tile-model.ts';
 export { gemmCost, groupedExpertFfnCost } from './gemm.ts';
 export type { AttentionShape } from './attention.ts';
-export { flashAttentionCost } from './attention.ts';
+export { FLASH_BACKWARD_FLOP_FACTOR, flashAttentionBackwardCost, flashAttentionCost } from './attention.ts';
+export type { MeoShape } from './meo.ts';
+export { meoMergeCost, meoMergedExpertCost } from './meo.ts';
 export { adamOptimizerCost, memoryBoundCost } from './memory-bound.ts';

@@ -1,5 +1,6 @@
 // The chip figures kernel costs depend on. The composition layer fills it from the hardware catalog.
 import type { TimeNs } from '../engine/index.ts';
+import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
 
 export interface KernelChip {
   name: string;
@@ -13,6 +14,11 @@ export interface KernelChip {
   gemmEfficiency: number;
   /** Fraction of HBM bandwidth a streaming (memory-bound) kernel reaches. */
   memoryEfficiency: number;
+  /**
+   * GEMM efficiency by shape relative to `gemmEfficiency` (the chip's kernel profile, catalog/kernels/*.csv).
+   * Absent: every GEMM runs at `gemmEfficiency` (the flat model, handy for hand-built chips in tests).
+   */
+  gemmShapeEfficiency?: GemmEfficiencyTable;
 }
 
 /** What one kernel (or a fused group of kernels) costs. */
@@ -25,9 +31,12 @@ export interface KernelCost {
 
 export const ZERO_COST: KernelCost = { flops: 0, bytes: 0, timeNs: 0 };
 
-/** Roofline time of `flops` and `bytes` at the chip's achievable rates, plus `launches` kernel launches. */
-export function rooflineNs(chip: KernelChip, flops: number, bytes: number, launches: number): TimeNs {
-  const computeS = flops / (chip.peakFlops * chip.gemmEfficiency);
+/**
+ * Roofline time of `flops` and `bytes` at the chip's achievable rates, plus `launches` kernel launches.
+ * `relativeEfficiency` scales `gemmEfficiency` for the kernel's shape (the fraction of peak is capped at 1).
+ */
+export function rooflineNs(chip: KernelChip, flops: number, bytes: number, launches: number, relativeEfficiency = 1): TimeNs {
+  const computeS = flops / (chip.peakFlops * Math.min(1, chip.gemmEfficiency * relativeEfficiency));
   const memoryS = bytes / (chip.hbmBandwidth * chip.memoryEfficiency);
   return Math.ceil(Math.max(computeS, memoryS) * 1e9) + launches * chip.launchOverheadNs;
 }

@@ -43,6 +43,11 @@ export const chipSpecSchema = z.strictObject({
   kernelLaunchOverhead: nonNegativeFigureSchema,
   gemmEfficiency: fractionFigureSchema,
   memoryBoundEfficiency: fractionFigureSchema,
+  /**
+   * The kernel profile: catalog/kernels/<kernelProfile>.csv, the GEMM efficiency by shape relative to
+   * gemmEfficiency (one table per hardware generation; DESIGN.md, "Kernel cost model").
+   */
+  kernelProfile: catalogName,
   powerWatts: positiveFigureSchema,
   price: moneySchema.optional(),
 });

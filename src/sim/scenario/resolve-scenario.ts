@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { InputError, secondsToNs } from '../../engine/index.ts';
 import type { KernelChip } from '../../kernels/index.ts';
+import { kernelProfileTable } from '../../kernels/index.ts';
 import { routerParamsSchema } from '../../routing/index.ts';
 import type { Cluster, ClusterOverrides } from '../../topology/index.ts';
 import { buildCluster } from '../../topology/index.ts';
@@ -44,7 +45,10 @@ function resolveRouter(scenario: Scenario): { name: string; params: Record<strin
   return { name, params: parsed.data as Record<string, unknown> };
 }
 
-/** The chip figures the kernel models use, taken from the (overridden) catalog entry. */
+/**
+ * The chip figures the kernel models use, taken from the (overridden) catalog entry, with the GEMM efficiency table
+ * of the chip's kernel profile (catalog/kernels/<kernelProfile>.csv, read once per process).
+ */
 export function kernelChipOf(cluster: Cluster): KernelChip {
   const c = cluster.chip;
   return {
@@ -54,6 +58,7 @@ export function kernelChipOf(cluster: Cluster): KernelChip {
     launchOverheadNs: secondsToNs(c.kernelLaunchOverhead.value),
     gemmEfficiency: c.gemmEfficiency.value,
     memoryEfficiency: c.memoryBoundEfficiency.value,
+    gemmShapeEfficiency: kernelProfileTable(c.kernelProfile),
   };
 }
 

@@ -1,0 +1,54 @@
+// Kernel profiles: a chip's catalog entry names one (`kernelProfile: ascend-910b`), which is the GEMM efficiency
+// table catalog/kernels/<name>.csv. Each file is read and parsed once per process (cached by resolved path).
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../engine/index.ts';
+import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
+import { parseGemmEfficiencyCsv } from './gemm-efficiency-table.ts';
+
+/** <repo>/catalog/kernels, located from this file so it works from any working directory. */
+export function defaultKernelProfileDirectory(): string {
+  return fileURLToPath(new URL('../../catalog/kernels/', import.meta.url));
+}
+
+const cache = new Map<string, GemmEfficiencyTable>();
+
+/** Reads and parses one GEMM efficiency CSV (cached: a file is read once per process). */
+export function loadGemmEfficiencyTable(path: string): GemmEfficiencyTable {
+  const absolute = resolve(path);
+  const cached = cache.get(absolute);
+  if (cached !== undefined) return cached;
+  const shown = relative(process.cwd(), absolute) || absolute;
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new InputError(`${shown}: cannot read the GEMM efficiency table: ${(error as Error).message}`);
+  }
+  const table = parseGemmEfficiencyCsv(text, shown);
+  cache.set(absolute, table);
+  return table;
+}
+
+/** Names of the kernel profiles in a directory (its .csv files), sorted. */
+export function listKernelProfiles(directory: string = defaultKernelProfileDirectory()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => n.endsWith('.csv')).map((n) => n.slice(0, -'.csv'.length)).sort();
+}
+
+/** The GEMM efficiency table of a named kernel profile; an unknown name throws listing the known ones. */
+export function kernelProfileTable(name: string, directory: string = defaultKernelProfileDirectory()): GemmEfficiencyTable {
+  const path = join(directory, `${name}.csv`);
+  if (cache.has(resolve(path))) return loadGemmEfficiencyTable(path);
+  const known = listKernelProfiles(directory);
+  if (!known.includes(name)) {
+    throw new InputError(`unknown kernel profile "${name}" (no ${join(directory, `${name}.csv`)}); known profiles: ${known.join(', ')}`, 'kernelProfile');
+  }
+  return loadGemmEfficiencyTable(path);
+}
