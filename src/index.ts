@@ -7,3 +7,5 @@ export * as workloads from './workloads/index.ts';
 export * as sim from './sim/index.ts';
 export * as report from './report/index.ts';
 export { main as runCli } from './cli/index.ts';
+export { compareRouters } from './sim/index.ts';
+export type { CompareOptions, CompareResult, CompareRow, RouterChoice } from './sim/index.ts';

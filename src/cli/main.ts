@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { benchCommand } from './command-bench.ts';
 import { catalogCommand } from './command-catalog.ts';
 import { collectiveCommand } from './command-collective.ts';
+import { COMPARE_HELP, compareCommand } from './command-compare.ts';
 import { ROUTE_HELP, routeCommand } from './command-route.ts';
 import type { RouteCommandOptions } from './command-route.ts';
 import { runCommand } from './command-run.ts';
@@ -32,6 +33,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--record-routing <dir>', 'also write the routing decisions as a routing trace (manifest.json + .npy) to <dir>')
     .action(async (file: string, opts: { out?: string; backend?: string; trace: boolean; quiet?: boolean; json?: boolean; recordRouting?: string }) => {
       setExit(await runCommand(file, { ...opts, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
+    });
+
+  program
+    .command('compare')
+    .description('run a scenario under several routers (same tokens, same seed) and compare step time, load, drops, all-to-all and memory')
+    .argument('<scenario>', 'scenario YAML file')
+    .requiredOption('--routers <list>', 'comma-separated routers, e.g. gshard,switch,hash (the first is the speed-up baseline)')
+    .option('-o, --out <dir>', 'directory for compare.csv and compare.json (default: output/<scenario name>/compare)')
+    .option('--backend <name>', 'tfjs backend for routing: wasm | cpu | node')
+    .option('-q, --quiet', 'no progress bar and no printed table')
+    .option('--json', 'print compare.json to stdout (human messages go to stderr)')
+    .addHelpText('after', COMPARE_HELP)
+    .action(async (file: string, opts: { routers: string; out?: string; backend?: string; quiet?: boolean; json?: boolean }) => {
+      setExit(await compareCommand(file, { ...opts, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
     });
 
   program

@@ -7,3 +7,4 @@ export { toJsonText } from './json-text.ts';
 export { summaryTable } from './summary-table.ts';
 export type { WrittenReport } from './write-report.ts';
 export { writeRunReport } from './write-report.ts';
+export { COMPARE_CSV_COLUMNS, compareCsv, compareJson, compareTable, writeCompareReport } from './compare-report.ts';

@@ -18,3 +18,7 @@ export type { RouteTokensOptions, RouteTokensResult } from './bench/route-tokens
 export { EXPERTS_PER_NODE, routeTokens } from './bench/route-tokens.ts';
 export type { RoutingBenchOptions, RoutingBenchResult } from './bench/routing-bench.ts';
 export { ROUTING_BENCH, runRoutingBenchmark } from './bench/routing-bench.ts';
+export type { RouterChoice, ResolvedRouterChoice } from './router-choices.ts';
+export { parseOverrideValue, parseRouterList, resolveRouterChoices } from './router-choices.ts';
+export type { CompareOptions, CompareResult, CompareRow } from './compare-routers.ts';
+export { ALL_TO_ALL_CATEGORIES, compareRouters, compareRow, scenariosForRouters } from './compare-routers.ts';

@@ -1,0 +1,60 @@
+// `moesim compare <scenario> --routers a,b,c`: run the scenario under each router (same tokens, same seed), print
+// the comparison table (or compare.json with --json) and write compare.csv and compare.json.
+import { join } from 'node:path';
+import { InputError } from '../engine/index.ts';
+import { compareJson, compareTable, writeCompareReport } from '../report/index.ts';
+import { compareRouters, loadScenarioFile, parseRouterList } from '../sim/index.ts';
+import type { CliIo } from './io.ts';
+import type { Progress } from './progress.ts';
+import { createProgress, progressEnabled } from './progress.ts';
+
+export interface CompareCommandOptions {
+  routers: string;
+  out?: string;
+  backend?: string;
+  quiet: boolean;
+  json: boolean;
+}
+
+const BACKENDS = ['wasm', 'cpu', 'node'] as const;
+
+export const COMPARE_HELP = `
+Routers: a comma-separated list; the first is the baseline of the speed-up column. A router with the scenario's
+router name keeps the scenario's parameters, any other starts from its defaults. Override parameters inline:
+  --routers gshard,switch:capacityFactor=1.1,gshard:capacityFactor=2:secondExpert=always,hash:capacityFactor=null
+Values read as numbers, true/false, null, or else strings; dotted keys set nested fields (capacity.kind=...).
+Writes compare.csv and compare.json to output/<scenario name>/compare/ (or --out).`;
+
+export async function compareCommand(file: string, options: CompareCommandOptions, io: CliIo): Promise<number> {
+  const choices = parseRouterList(options.routers);
+  const scenario = loadScenarioFile(file);
+  if (options.backend !== undefined) {
+    const backend = BACKENDS.find((b) => b === options.backend);
+    if (!backend) throw new InputError(`--backend: got "${options.backend}"; accepted: ${BACKENDS.join(', ')}`, 'backend');
+    scenario.backend = backend;
+  }
+  const showProgress = progressEnabled(options.quiet || options.json);
+  let progress: Progress | undefined;
+  let result;
+  try {
+    result = await compareRouters(scenario, choices, {
+      onRouterStart: (i, count, router) => {
+        progress?.stop();
+        progress = createProgress(`routing ${router.label} (${i + 1}/${count})`, showProgress);
+      },
+      onRoutingProgress: (done, total) => progress?.update(done, total),
+    });
+  } finally {
+    progress?.stop();
+  }
+  for (const note of result.notes) io.stderr(`moesim: note: ${note}\n`);
+  const dir = options.out ?? join(scenario.output.dir ?? join('output', scenario.name), 'compare');
+  const written = writeCompareReport(result, dir);
+  if (options.json) {
+    io.stdout(compareJson(result));
+    if (!options.quiet) io.stderr(`wrote ${written.files.join(', ')}\n`);
+  } else if (!options.quiet) {
+    io.stdout(`${compareTable(result)}\n\nwrote ${written.files.join(', ')}\n`);
+  }
+  return 0;
+}
