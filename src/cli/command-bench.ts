@@ -1,12 +1,18 @@
 // `moesim bench <name>`: benchmarks that print figures (never part of the timed test suite).
 // engine: the event queue's hold model. routing: GShard top-2 over 1M tokens on tfjs (see routing-bench.ts for
 // exactly what is timed: routing only, features generated once as a 65,536-token pool routed with 16 layers' gates).
+// step: one training step of a DeepSeek-V3-like model at N devices (step-bench.ts); without --devices, a ladder of
+// device counts shows how the wall time grows.
 import { InputError } from '../engine/index.ts';
 import { toJsonText } from '../report/index.ts';
-import { ROUTING_BENCH, runEngineHoldBenchmark, runRoutingBenchmark } from '../sim/index.ts';
+import type { StepBenchResult } from '../sim/index.ts';
+import { ROUTING_BENCH, runEngineHoldBenchmark, runRoutingBenchmark, runStepBenchmark } from '../sim/index.ts';
 import type { CliIo } from './io.ts';
 
-export const BENCHMARKS = ['engine', 'routing'] as const;
+export const BENCHMARKS = ['engine', 'routing', 'step'] as const;
+
+/** Device counts of `moesim bench step` without --devices. */
+export const STEP_BENCH_LADDER = [256, 1024, 4096] as const;
 
 function positiveInteger(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -15,8 +21,17 @@ function positiveInteger(flag: string, text: string | undefined): number | undef
   return value;
 }
 
-export async function benchCommand(name: string, options: { json: boolean; events?: string; tokens?: string }, io: CliIo): Promise<number> {
+export interface BenchOptions {
+  json: boolean;
+  events?: string;
+  tokens?: string;
+  devices?: string;
+  network?: string;
+}
+
+export async function benchCommand(name: string, options: BenchOptions, io: CliIo): Promise<number> {
   if (name === 'routing') return routingBench(options, io);
+  if (name === 'step') return stepBench(options, io);
   if (name !== 'engine') throw new InputError(`bench: unknown benchmark "${name}"; accepted: ${BENCHMARKS.join(', ')}`);
   const events = positiveInteger('events', options.events);
   const r = runEngineHoldBenchmark(events === undefined ? {} : { events });
@@ -53,5 +68,31 @@ async function routingBench(options: { json: boolean; tokens?: string }, io: Cli
       `  gate GFLOPS   ${r.gflops.toFixed(2)} (2·N·d·E / routing time)\n` +
       `  dropped       ${n(r.dropped)} of ${n(r.computed)} assignments; max/mean load ${r.maxOverMean.toFixed(3)}\n`,
   );
+  return 0;
+}
+
+async function stepBench(options: BenchOptions, io: CliIo): Promise<number> {
+  const devices = positiveInteger('devices', options.devices);
+  if (devices !== undefined && (devices < 16 || devices % 8 !== 0)) throw new InputError(`--devices: must be a multiple of 8, at least 16 (got ${devices})`, 'devices');
+  const network = options.network ?? 'analytical';
+  if (network !== 'analytical' && network !== 'flow') throw new InputError(`--network: got "${network}"; accepted: "analytical", "flow"`, 'network');
+  const ladder = devices === undefined ? [...STEP_BENCH_LADDER] : [devices];
+  const results: StepBenchResult[] = [];
+  for (const n of ladder) {
+    const r = await runStepBenchmark({ devices: n, network });
+    results.push(r);
+    if (options.json) {
+      io.stdout(toJsonText({ devices: r.devices, network: r.network, wall_s: r.wall_s, simulatedStepTime_s: r.simulatedStepTime_s, routing_s: r.routing_s, layout: r.layout, tasks: r.tasks, collectives: r.collectives, events: r.events }, false));
+    } else {
+      const l = r.layout;
+      io.stdout(`step bench, ${network}: ${n} devices (tp ${l.tp} pp ${l.pp} dp ${l.dp} ep ${l.ep}, ${l.microBatches} micro-batches): wall ${r.wall_s.toFixed(3)} s for a simulated step of ${r.simulatedStepTime_s.toFixed(3)} s (${r.tasks.toLocaleString('en-US')} tasks, ${r.collectives.toLocaleString('en-US')} collectives, ${r.events.toLocaleString('en-US')} events; routing ${r.routing_s.toFixed(1)} s apart)\n`);
+    }
+  }
+  if (!options.json && results.length > 1) {
+    const first = results[0] as StepBenchResult;
+    const last = results[results.length - 1] as StepBenchResult;
+    const exponent = Math.log(last.wall_s / first.wall_s) / Math.log(last.devices / first.devices);
+    io.stdout(`  wall time grows as devices^${exponent.toFixed(2)} from ${first.devices} to ${last.devices} devices\n`);
+  }
   return 0;
 }

@@ -64,13 +64,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('bench')
-    .description('run a benchmark and print its figures (engine: hold model with 1,000 pending events; routing: GShard top-2 over 1M tokens, d 1024, 64 experts, routing time only)')
-    .argument('<name>', 'benchmark: engine | routing')
-    .option('--json', 'print the figures as JSON')
+    .description('run a benchmark and print its figures (engine: hold model with 1,000 pending events; routing: GShard top-2 over 1M tokens, d 1024, 64 experts, routing time only; step: one DeepSeek-V3-like training step at N devices)')
+    .argument('<name>', 'benchmark: engine | routing | step')
+    .option('--json', 'print the figures as JSON (one object per line for step)')
     .option('--events <n>', 'events to simulate (engine)')
     .option('--tokens <n>', 'tokens to route (routing; a multiple of 4096, default 1048576)')
-    .action(async (name: string, opts: { json?: boolean; events?: string; tokens?: string }) =>
-      setExit(await benchCommand(name, { json: opts.json ?? false, ...(opts.events ? { events: opts.events } : {}), ...(opts.tokens ? { tokens: opts.tokens } : {}) }, io)),
+    .option('--devices <n>', 'devices (step; a multiple of 8; default: 256, 1024 and 4096 in turn)')
+    .option('--network <model>', 'network model (step): analytical | flow', 'analytical')
+    .action(async (name: string, opts: { json?: boolean; events?: string; tokens?: string; devices?: string; network?: string }) =>
+      setExit(await benchCommand(name, {
+        json: opts.json ?? false, ...(opts.events ? { events: opts.events } : {}), ...(opts.tokens ? { tokens: opts.tokens } : {}),
+        ...(opts.devices ? { devices: opts.devices } : {}), ...(opts.network ? { network: opts.network } : {}),
+      }, io)),
     );
 
   program

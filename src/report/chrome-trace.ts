@@ -1,5 +1,6 @@
-// trace.json in the Chrome/Perfetto trace-event format: a process per server, and per device one track for
-// compute and one for communication (waiting for slower peers is shown on the communication track).
+// trace.json in the Chrome/Perfetto trace-event format: a process per server, and per device three tracks:
+// compute, communication the device waits in (waiting for slower peers and pipeline neighbours is shown there too),
+// and background communication (gradient reduction overlapped with backward).
 import type { RunResult } from '../sim/index.ts';
 
 interface TraceEvent {
@@ -13,6 +14,9 @@ interface TraceEvent {
   args?: Record<string, unknown>;
 }
 
+/** Tracks per device: compute, comm, background comm. */
+const TRACKS = 3;
+
 /** Trace timestamps are microseconds; engine time is integer nanoseconds. */
 const nsToUs = (ns: number): number => ns / 1000;
 
@@ -25,17 +29,18 @@ export function chromeTrace(result: RunResult): { traceEvents: TraceEvent[]; dis
   }
   result.serverOfDevice.forEach((server, d) => {
     const label = result.summary.cluster.chip;
-    events.push({ name: 'thread_name', ph: 'M', pid: server, tid: 2 * d, args: { name: `device ${d} (${label}) compute` } });
-    events.push({ name: 'thread_name', ph: 'M', pid: server, tid: 2 * d + 1, args: { name: `device ${d} comm` } });
-    events.push({ name: 'thread_sort_index', ph: 'M', pid: server, tid: 2 * d, args: { sort_index: 2 * d } });
-    events.push({ name: 'thread_sort_index', ph: 'M', pid: server, tid: 2 * d + 1, args: { sort_index: 2 * d + 1 } });
+    const tracks = [`device ${d} (${label}) compute`, `device ${d} comm`, `device ${d} background comm`];
+    tracks.forEach((name, k) => {
+      events.push({ name: 'thread_name', ph: 'M', pid: server, tid: TRACKS * d + k, args: { name } });
+      events.push({ name: 'thread_sort_index', ph: 'M', pid: server, tid: TRACKS * d + k, args: { sort_index: TRACKS * d + k } });
+    });
   });
   for (const span of result.spans) {
     events.push({
       name: span.name,
       ph: 'X',
       pid: result.serverOfDevice[span.device] ?? 0,
-      tid: 2 * span.device + (span.kind === 'compute' ? 0 : 1),
+      tid: TRACKS * span.device + (span.kind === 'compute' ? 0 : span.kind === 'async-comm' ? 2 : 1),
       ts: nsToUs(span.startNs),
       dur: nsToUs(span.endNs - span.startNs),
       cat: `${span.kind},${span.category}`,

@@ -22,3 +22,5 @@ export type { RouterChoice, ResolvedRouterChoice } from './router-choices.ts';
 export { parseOverrideValue, parseRouterList, resolveRouterChoices } from './router-choices.ts';
 export type { CompareOptions, CompareResult, CompareRow } from './compare-routers.ts';
 export { ALL_TO_ALL_CATEGORIES, compareRouters, compareRow, scenariosForRouters } from './compare-routers.ts';
+export type { StepBenchOptions, StepBenchResult } from './bench/step-bench.ts';
+export { runStepBenchmark, stepBenchScenario } from './bench/step-bench.ts';

@@ -43,7 +43,7 @@ export function samplingFor(resolved: ResolvedScenario): SamplingLayout {
 
 /** The shape of what is routed for real (and recorded in traces): the sampled groups. */
 export function traceShape(resolved: ResolvedScenario, sampling: SamplingLayout): TokenStepShape {
-  const { model, layout } = resolved;
+  const { model } = resolved;
   return {
     groups: sampling.plan.sampledGroups, groupSize: sampling.plan.sampledGroupSize, hidden: model.hidden, vocab: model.vocab,
     seqLength: model.seqLength, layers: model.layers, moeLayers: moeLayersOf(model), microBatches: sampledMicroBatchesOf(resolved),

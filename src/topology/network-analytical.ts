@@ -54,24 +54,31 @@ export function createAnalyticalNetwork(
 
   const isActive = (flow: Flow): boolean => flow.bytes > 0 && flow.src !== flow.dst;
 
-  const phaseCost = (flows: readonly Flow[], where: string): TimeNs => {
+  /**
+   * Cost of a phase. With `keep`, the touched links and their loads are handed to `keep` before the scratch is
+   * cleared (one pass over the flows serves both the duration and the link activity).
+   */
+  const phaseCost = (flows: readonly Flow[], where: string, keep?: (links: Int32Array, loads: Float64Array) => void): TimeNs => {
     validateFlows(flows, cluster.devices, where);
     let active = false;
     let longestPathNs = 0;
-    for (const flow of flows) {
+    for (let f = 0; f < flows.length; f++) {
+      const flow = flows[f] as Flow;
       if (!isActive(flow)) continue;
       active = true;
-      longestPathNs = Math.max(longestPathNs, cluster.pathLatencyNs(flow.src, flow.dst));
-      for (const id of cluster.route(flow.src, flow.dst)) {
+      const latency = cluster.pathLatencyNs(flow.src, flow.dst);
+      if (latency > longestPathNs) longestPathNs = latency;
+      const ids = cluster.route(flow.src, flow.dst);
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k] as number;
         if (phaseLoad[id] === 0) touched.push(id);
         phaseLoad[id] = (phaseLoad[id] as number) + flow.bytes;
       }
     }
     let busiestSeconds = 0;
-    for (const id of touched) {
-      busiestSeconds = Math.max(busiestSeconds, (phaseLoad[id] as number) / (bandwidth[id] as number));
-      phaseLoad[id] = 0;
-    }
+    for (const id of touched) busiestSeconds = Math.max(busiestSeconds, (phaseLoad[id] as number) / (bandwidth[id] as number));
+    if (keep !== undefined && active) keep(Int32Array.from(touched), Float64Array.from(touched, (id) => phaseLoad[id] as number));
+    for (const id of touched) phaseLoad[id] = 0;
     touched.length = 0;
     if (!active) return 0;
     return messageLatencyNs + longestPathNs + ceilSecondsToNs(busiestSeconds);
@@ -80,22 +87,17 @@ export function createAnalyticalNetwork(
   const phaseDuration = (flows: readonly Flow[]): TimeNs => phaseCost(flows, 'phase');
 
   const transfer = (flows: readonly Flow[], label: string): Waitable<void> => {
-    const duration = phaseCost(flows, `transfer "${label}"`);
-    if (duration > 0) {
-      const loads = new Map<number, number>();
-      for (const flow of flows) {
-        if (!isActive(flow)) continue;
-        for (const id of cluster.route(flow.src, flow.dst)) loads.set(id, (loads.get(id) ?? 0) + flow.bytes);
-      }
-      const phase = {
-        startNs: sim.now,
-        endNs: sim.now + duration,
-        links: Int32Array.from(loads.keys()),
-        loads: Float64Array.from(loads.values()),
-      };
+    let links: Int32Array | undefined;
+    let loads: Float64Array | undefined;
+    const duration = phaseCost(flows, `transfer "${label}"`, (l, b) => {
+      links = l;
+      loads = b;
+    });
+    if (duration > 0 && links !== undefined && loads !== undefined) {
+      const phase = { startNs: sim.now, endNs: sim.now + duration, links, loads };
       inFlight.push(phase);
       if (recorder !== undefined) {
-        phase.links.forEach((id, k) => recorder.addInterval(id, phase.startNs, phase.endNs, ((phase.loads[k] as number) / duration) * 1e9));
+        for (let k = 0; k < links.length; k++) recorder.addInterval(links[k] as number, phase.startNs, phase.endNs, ((loads[k] as number) / duration) * 1e9);
       }
     }
     return sim.timeout(duration, label);

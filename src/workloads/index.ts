@@ -19,7 +19,7 @@ export { allToAllBytesMatrix } from './step-program-types.ts';
 export type { PipelineUnit } from './pipeline-schedule.ts';
 export { pipelineSchedule } from './pipeline-schedule.ts';
 export type { DeviceParams } from './param-sharding.ts';
-export { chunkParams, stageParams } from './param-sharding.ts';
+export { chunkExtraParams, chunkParams, layerParams, stageParams } from './param-sharding.ts';
 export type { LayerCosts, PassCost } from './step-costs.ts';
 export { layerCosts } from './step-costs.ts';
 export type { StepProgramInput } from './step-program.ts';

@@ -14,26 +14,36 @@ export interface DeviceParams {
   expert: number;
 }
 
-/** Parameters of chunk (stage, virtualStage) held by one of its devices. */
-export function chunkParams(model: ModelSpec, layout: Layout, stage: number, virtualStage: number): DeviceParams {
+/** Parameters of layer l held by one device of its stage. */
+export function layerParams(model: ModelSpec, layout: Layout, l: number): DeviceParams {
   const tp = layout.tp;
   const h = model.hidden;
-  const chunk = virtualStage * layout.pp + stage;
+  const common = attentionParams(model) / tp + 2 * h; // projections sharded, two norms replicated
+  if (!isMoeLayer(model, l)) return { dense: common + (ffnMatrices(model) * h * denseFfnWidth(model)) / tp, expert: 0 };
+  return {
+    dense: common + h * model.experts + (model.sharedExperts * ffnParams(model)) / tp,
+    expert: (layout.expertsPerDevice * ffnParams(model)) / tp,
+  };
+}
+
+/** Parameters outside the layers held with chunk c: the input embedding (first chunk), LM head and final norm (last). */
+export function chunkExtraParams(model: ModelSpec, layout: Layout, chunk: number): number {
   const lastChunk = layout.pp * layout.vpp - 1;
   let dense = 0;
-  let expert = 0;
+  if (chunk === 0) dense += (model.vocab * model.hidden) / layout.tp; // vocab-parallel input embedding
+  if (chunk === lastChunk) dense += (model.tiedEmbeddings && lastChunk === 0 ? 0 : (model.vocab * model.hidden) / layout.tp) + model.hidden;
+  return dense;
+}
+
+/** Parameters of chunk (stage, virtualStage) held by one of its devices. */
+export function chunkParams(model: ModelSpec, layout: Layout, stage: number, virtualStage: number): DeviceParams {
+  const total: DeviceParams = { dense: chunkExtraParams(model, layout, virtualStage * layout.pp + stage), expert: 0 };
   for (const l of chunkLayers(layout, stage, virtualStage)) {
-    dense += attentionParams(model) / tp + 2 * h; // projections sharded, two norms replicated
-    if (isMoeLayer(model, l)) {
-      dense += h * model.experts + (model.sharedExperts * ffnParams(model)) / tp;
-      expert += (layout.expertsPerDevice * ffnParams(model)) / tp;
-    } else {
-      dense += (ffnMatrices(model) * h * denseFfnWidth(model)) / tp;
-    }
+    const p = layerParams(model, layout, l);
+    total.dense += p.dense;
+    total.expert += p.expert;
   }
-  if (chunk === 0) dense += (model.vocab * h) / tp; // input embedding (vocab-parallel)
-  if (chunk === lastChunk) dense += (model.tiedEmbeddings && lastChunk === 0 ? 0 : (model.vocab * h) / tp) + h; // LM head, final norm
-  return { dense, expert };
+  return total;
 }
 
 /** Parameters of every chunk a device of `stage` holds, summed. */

@@ -2,10 +2,10 @@
 // dense FFN, the router gate, shared experts, routed experts (from their real token counts), embedding, LM head
 // and the optimizer. Megatron's sharding: column-parallel projections split their outputs over tp, row-parallel ones
 // (attention O, FFN down) their inputs; the gate and norms are replicated (norms run on 1/tp of the tokens with
-// sequence parallelism). Backward is 2 × forward for GEMMs and memory-bound ops (input and weight gradients) and
-// 2.5 × for the flash-attention core (it recomputes the scores).
+// sequence parallelism). Backward is 2 × forward for GEMMs and memory-bound ops (input and weight gradients); the
+// flash-attention core has its own backward cost (kernels: it recomputes the scores, about 2.5 × the forward).
 import type { KernelChip, KernelCost } from '../kernels/index.ts';
-import { addCosts, adamOptimizerCost, flashAttentionCost, gemmCost, groupedExpertFfnCost, memoryBoundCost, scaleCost } from '../kernels/index.ts';
+import { addCosts, adamOptimizerCost, flashAttentionBackwardCost, flashAttentionCost, gemmCost, groupedExpertFfnCost, memoryBoundCost, scaleCost } from '../kernels/index.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth } from './model-spec.ts';
 import { attentionCoreDims, attentionProjections, ffnMatrices } from './model-size.ts';
@@ -13,7 +13,6 @@ import type { Layout } from './parallelism.ts';
 
 export const BYTES_PER_ELEMENT = 2; // bf16 activations and gradients
 const GEMM_BACKWARD = 2;
-const FLASH_BACKWARD = 2.5;
 
 export interface PassCost {
   forward: KernelCost;
@@ -58,13 +57,14 @@ export function layerCosts(model: ModelSpec, layout: Layout, chip: KernelChip): 
   const core = attentionCoreDims(model);
   const projections = attentionProjections(model).map((p) =>
     p.name === 'o' ? gemmCost(chip, tokens, p.n, p.k / tp) : gemmCost(chip, tokens, Math.ceil(p.n / tp), p.k));
+  const attentionShape = {
+    sequences: layout.microBatchSize, seqLength: model.seqLength, heads: core.heads / tp, kvHeads: Math.max(1, core.kvHeads / tp),
+    headDim: core.qkHeadDim, qkHeadDim: core.qkHeadDim, vHeadDim: core.vHeadDim, causal: true,
+  };
   const attention = joinPasses(
     pass(memoryBoundCost(chip, 2 * normTokens * h * BYTES_PER_ELEMENT)), // input norm
     pass(addCosts(...projections)),
-    pass(flashAttentionCost(chip, {
-      sequences: layout.microBatchSize, seqLength: model.seqLength, heads: core.heads / tp,
-      kvHeads: Math.max(1, core.kvHeads / tp), headDim: (core.qkHeadDim + core.vHeadDim) / 2, causal: true,
-    }), FLASH_BACKWARD),
+    { forward: flashAttentionCost(chip, attentionShape), backward: flashAttentionBackwardCost(chip, attentionShape) },
     pass(memoryBoundCost(chip, 3 * normTokens * h * BYTES_PER_ELEMENT)), // residual add
   );
   const ffnNorm = pass(memoryBoundCost(chip, 5 * normTokens * h * BYTES_PER_ELEMENT)); // norm + residual

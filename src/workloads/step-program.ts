@@ -3,14 +3,16 @@
 // lockstep: per layer the attention block, its TP collective, then either a dense FFN or the MoE block (gate and
 // shared experts, EP dispatch as an all-to-all-v carrying the routing matrix, the local experts' grouped GEMM from
 // their real token counts, combine), and its TP collective. Stages exchange activations and gradients with eager
-// point-to-point sends. Gradients are reduced per model chunk over the DP group (experts over the ranks holding the
-// same experts) as soon as the chunk's last backward is done (overlapGradReduce) or after the whole backward; ZeRO
-// turns the reduction into a reduce-scatter and adds a parameter all-gather after the optimizer step.
+// point-to-point sends. Gradients are reduced over the DP group (experts over the ranks holding the same experts):
+// with overlapGradReduce, layer by layer during each chunk's last backward, as asynchronous collectives the device
+// waits for before the optimizer (one bucket per layer); without it, per chunk after the whole backward. ZeRO turns
+// the reduction into a reduce-scatter and adds a parameter all-gather after the optimizer step.
 import type { KernelChip, KernelCost } from '../kernels/index.ts';
 import { addCosts } from '../kernels/index.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { isMoeLayer } from './model-spec.ts';
-import { chunkParams, stageParams } from './param-sharding.ts';
+import type { DeviceParams } from './param-sharding.ts';
+import { chunkExtraParams, chunkParams, layerParams, stageParams } from './param-sharding.ts';
 import type { Layout } from './parallelism.ts';
 import { chunkLayers, deviceOf, epGroupDpRanks } from './parallelism.ts';
 import { pipelineSchedule } from './pipeline-schedule.ts';
@@ -167,17 +169,17 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
     const sendTo = (ids: Int32Array): void => perDevice((d, t) => ({ kind: 'send', collective: ids[d * tp + t] as number }));
     const recvFrom = (ids: Int32Array): void => perDevice((d, t) => ({ kind: 'recv', collective: ids[d * tp + t] as number }));
 
-    const gradReduce = (v: number, async: boolean): void => {
-      const params = chunkParams(model, layout, s, v);
+    /** Reduce the gradients of `params` over the DP group (experts: over the ranks holding the same experts). */
+    const gradReduce = (what: string, params: DeviceParams, async: boolean): void => {
       const op: CollectiveOpKind = layout.zero > 0 ? 'reducescatter' : 'allreduce';
       const denseGroups = Array.from({ length: tp }, (_, t) => ({ group: Array.from({ length: dp }, (__, d) => deviceOf(layout, s, d, t)), bytes: params.dense * BYTES_PER_ELEMENT }));
-      joinGroups(`dp grads stage${s} chunk${v}`, 'dp-grad', op, denseGroups, async);
+      if (params.dense > 0) joinGroups(`dp grads ${what}`, 'dp-grad', op, denseGroups, async);
       if (params.expert > 0 && layout.epGroups > 1) {
         const expertGroups = Array.from({ length: tp * ep }, (_, i) => ({
           group: Array.from({ length: layout.epGroups }, (__, g) => deviceOf(layout, s, g * ep + (i % ep), Math.floor(i / ep))),
           bytes: params.expert * BYTES_PER_ELEMENT,
         }));
-        joinGroups(`expert grads stage${s} chunk${v}`, 'expert-grad', op, expertGroups, async);
+        joinGroups(`expert grads ${what}`, 'expert-grad', op, expertGroups, async);
       }
     };
 
@@ -196,14 +198,20 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
         else sendTo(transfer('forward', mb, chunk, chunk + 1));
         return;
       }
+      // The chunk's last backward completes each layer's gradients in turn: with overlap, reduce them right away.
+      const overlap = layout.overlapGradReduce && lastBackward.get(u.virtualStage) === i;
       if (chunk === lastChunk) all(compute(`lm-head bwd mb${mb}`, 'lm-head', costs.lmHead.backward));
       else recvFrom(transfer('backward', mb, chunk + 1, chunk));
-      for (let k = layers.length - 1; k >= 0; k--) layerBackward(layers[k] as number, mb);
+      for (let k = layers.length - 1; k >= 0; k--) {
+        const l = layers[k] as number;
+        layerBackward(l, mb);
+        if (overlap) gradReduce(`L${l}`, layerParams(model, layout, l), true);
+      }
       if (chunk > 0) sendTo(transfer('backward', mb, chunk, chunk - 1));
       else all(compute(`embedding bwd mb${mb}`, 'embedding', costs.embedding.backward));
-      if (layout.overlapGradReduce && lastBackward.get(u.virtualStage) === i) gradReduce(u.virtualStage, true);
+      if (overlap) gradReduce(`chunk${chunk} embedding/head`, { dense: chunkExtraParams(model, layout, chunk), expert: 0 }, true);
     });
-    if (!layout.overlapGradReduce) for (let v = vpp - 1; v >= 0; v--) gradReduce(v, false);
+    if (!layout.overlapGradReduce) for (let v = vpp - 1; v >= 0; v--) gradReduce(`stage${s} chunk${v}`, chunkParams(model, layout, s, v), false);
     for (const d of stageDevices) {
       const ids = asyncOf[d] ?? [];
       if (ids.length > 0) tasks[d]?.push({ kind: 'wait', name: 'wait for gradient reduction', collectives: ids });

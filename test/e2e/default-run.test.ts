@@ -109,6 +109,6 @@ describe('moesim run scenarios/default.yaml', () => {
       expect(e.ts).toBeGreaterThanOrEqual(0);
       expect((e.ts ?? 0) + (e.dur ?? 0)).toBeLessThanOrEqual(stepUs + 1e-6);
     }
-    expect(new Set(spans.map((e) => e.tid)).size).toBe(32); // compute and comm tracks for 16 devices
+    expect(new Set(spans.map((e) => e.tid)).size).toBe(48); // compute, comm and background-comm tracks for 16 devices
   });
 });

@@ -97,9 +97,9 @@ describe('compareRow', () => {
     stepTime_s, tokensPerSecond: 1000 / stepTime_s, mfu: 0.25, maxOverMeanExpertLoad: 1.5, droppedTokens: 10, proposedAssignments: 200, droppedFraction: 0.05,
     peakMemoryBytes: 123, routerParams: { capacityFactor: 1 },
     commBytesByCategory: {
-      'ep-dispatch': { total: 30, intraServer: 20, interServer: 10 }, 'ep-combine': { total: 7, intraServer: 4, interServer: 3 }, 'dp-allreduce': { total: 1000, intraServer: 900, interServer: 100 },
+      'ep-dispatch': { total: 30, intraServer: 20, interServer: 10 }, 'ep-combine': { total: 7, intraServer: 4, interServer: 3 }, 'dp-grad': { total: 1000, intraServer: 900, interServer: 100 },
     },
-    breakdown_s: { compute: { expert: 9 }, exposedComm: { 'ep-dispatch': 0.25, 'ep-combine': 0.5, 'dp-allreduce': 4 }, imbalanceWait: 0 },
+    breakdown_s: { compute: { expert: 9 }, exposedComm: { 'ep-dispatch': 0.25, 'ep-combine': 0.5, 'dp-grad': 4 }, imbalanceWait: 0 },
   }) as unknown as Summary;
 
   it('sums dispatch and combine only, and divides the baseline step time by this one', () => {

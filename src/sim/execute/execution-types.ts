@@ -2,11 +2,15 @@
 import type { TimeNs } from '../../engine/index.ts';
 import type { CommCategory, ComputeCategory } from '../../workloads/index.ts';
 
-/** One interval on a device's timeline (a kernel, a collective, or waiting for the collective's other members). */
+/**
+ * One interval on a device's timeline: a kernel, a collective the device waits in, waiting for the collective's
+ * other members (or a pipeline neighbour), or a collective running in the background (async-comm: gradient
+ * reduction overlapped with backward).
+ */
 export interface Span {
   device: number;
   name: string;
-  kind: 'compute' | 'comm' | 'wait';
+  kind: 'compute' | 'comm' | 'wait' | 'async-comm';
   category: ComputeCategory | CommCategory;
   startNs: TimeNs;
   endNs: TimeNs;

@@ -15,6 +15,8 @@ interface Rendezvous {
   /** Members that asked to be told when it finishes (blocking members, or a wait task). */
   done: Signal<void>;
   finished: boolean;
+  /** Members joined without waiting (gradient reduction overlapped with backward): drawn on their own track. */
+  async: boolean;
 }
 
 /** Links and buckets in the utilisation-over-time series. */
@@ -26,11 +28,14 @@ export interface ExecuteOptions {
   network: 'analytical' | 'flow';
   /** Record spans for the trace (off for sweeps). */
   recordSpans: boolean;
+  /** Record per-link rate intervals for link utilisation over time (default true; benchmarks turn it off). */
+  recordLinkActivity?: boolean;
 }
 
 export function runStepProgram(program: StepProgram, cluster: Cluster, options: ExecuteOptions): ExecutionResult {
   const sim = new Simulator();
-  const network: NetworkModel = options.network === 'flow' ? createFlowNetwork(sim, cluster) : createAnalyticalNetwork(sim, cluster);
+  const netOptions = { recordActivity: options.recordLinkActivity ?? true };
+  const network: NetworkModel = options.network === 'flow' ? createFlowNetwork(sim, cluster, netOptions) : createAnalyticalNetwork(sim, cluster, netOptions);
   const spans: Span[] = [];
   const commBytes = emptyCommBytes();
   const commBytesByCategory: Record<string, CommBytes> = {};
@@ -42,7 +47,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     let r = rendezvous[id];
     if (!r) {
       const spec = program.collectives[id] as CollectiveSpec;
-      r = { spec, arrived: 0, startNs: -1, done: new Signal<void>(sim, `collective "${spec.name}" complete`), finished: false };
+      r = { spec, arrived: 0, startNs: -1, done: new Signal<void>(sim, `collective "${spec.name}" complete`), finished: false, async: false };
       rendezvous[id] = r;
     }
     return r;
@@ -56,6 +61,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     addPlanBytes(cluster, plan, commBytes, byCategory);
     const finished: Waitable<void> = runCollective(sim, network, plan, r.spec.name);
     finished.onDone(() => {
+      if (r.async) for (const d of r.spec.group) record({ device: d, name: r.spec.name, kind: 'async-comm', category: r.spec.category, startNs: r.startNs, endNs: sim.now });
       r.finished = true;
       finishedIds[r.spec.id] = 1;
       r.done.trigger();
@@ -105,6 +111,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           const r = rendezvousOf(task.collective);
           const arrivedAt = sim.now;
           r.arrived++;
+          if (task.async) r.async = true;
           if (r.arrived === r.spec.group.length) startCollective(r);
           if (task.async) break;
           if (!r.finished) yield r.done;
