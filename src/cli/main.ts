@@ -69,7 +69,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'print the figures as JSON (one object per line for step)')
     .option('--events <n>', 'events to simulate (engine)')
     .option('--tokens <n>', 'tokens to route (routing; a multiple of 4096, default 1048576)')
-    .option('--devices <n>', 'devices (step; a multiple of 8; default: 256, 1024 and 4096 in turn)')
+    .option('--devices <n>', 'devices (step; a power of two from 16; default: 256, 1024 and 4096 in turn)')
     .option('--network <model>', 'network model (step): analytical | flow', 'analytical')
     .action(async (name: string, opts: { json?: boolean; events?: string; tokens?: string; devices?: string; network?: string }) =>
       setExit(await benchCommand(name, {

@@ -48,7 +48,7 @@ export function checkTraceMatches(trace: RoutingTrace, expected: TraceExpectatio
   if (m.groupSize !== expected.groupSize) throw mismatch('groupSize', m.groupSize, expected.groupSize, 'tokens per group = microBatchSize × seqLength');
   if (m.layers !== expected.layers) throw mismatch('layers', m.layers, expected.layers, "the model's layers");
   if (m.moeLayers.join(',') !== expected.moeLayers.join(',')) throw mismatch('moeLayers', m.moeLayers, expected.moeLayers, "the model's MoE layers");
-  if (m.microBatches !== expected.microBatches) throw mismatch('microBatches', m.microBatches, expected.microBatches, 'globalBatch / (dp × microBatchSize)');
+  if (m.microBatches !== expected.microBatches) throw mismatch('microBatches', m.microBatches, expected.microBatches, 'globalBatch / (dp × microBatchSize), or routing.sampledMicroBatches when set');
   for (let mb = 0; mb < expected.microBatches; mb++) {
     for (const l of expected.moeLayers) {
       if (!m.entries.some((e) => e.microBatch === mb && e.layer === l)) {

@@ -23,4 +23,4 @@ export { parseOverrideValue, parseRouterList, resolveRouterChoices } from './rou
 export type { CompareOptions, CompareResult, CompareRow } from './compare-routers.ts';
 export { ALL_TO_ALL_CATEGORIES, compareRouters, compareRow, scenariosForRouters } from './compare-routers.ts';
 export type { StepBenchOptions, StepBenchResult } from './bench/step-bench.ts';
-export { runStepBenchmark, stepBenchScenario } from './bench/step-bench.ts';
+export { isStepBenchDeviceCount, runStepBenchmark, stepBenchScenario } from './bench/step-bench.ts';

@@ -65,7 +65,7 @@ export async function routeStep(resolved: ResolvedScenario, onProgress?: Progres
   const total = warmTicks + layout.microBatches * moeLayers.length;
   let done = 0;
   const tick = (): void => onProgress?.(++done, total);
-  const warmupStepsRun = warmUp(router, source, moeLayers, warmupSteps, layout.microBatches, tick);
+  const warmupStepsRun = warmUp(router, source, moeLayers, warmupSteps, shape.microBatches, tick);
 
   const { routing, computed, resampled } = condenseStep(resolved, sampling, rng, (mb, l) => {
     const batch = source.batch(l, mb);
@@ -76,7 +76,7 @@ export async function routeStep(resolved: ResolvedScenario, onProgress?: Progres
   }, tick);
   recorder?.finish({
     router: resolved.router.name, params: { ...router.params }, numExperts: model.experts, groups: shape.groups, groupSize: shape.groupSize,
-    layers: model.layers, moeLayers: [...moeLayers], microBatches: layout.microBatches, tokenSource: source.description, scenario: scenario.name, seed: scenario.seed,
+    layers: model.layers, moeLayers: [...moeLayers], microBatches: shape.microBatches, tokenSource: source.description, scenario: scenario.name, seed: scenario.seed,
   });
   return { routing, backend, tokenSource: source.description, decisionsComputed: computed, decisionsResampled: resampled, warmupStepsRun, ...none };
 }

@@ -27,11 +27,11 @@ export const parallelismSchema = z.strictObject({
   zero: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
   /** Activation recomputation: none, or full (each layer keeps only its input and reruns its forward in backward). */
   recompute: z.enum(['none', 'full']).default('none'),
-  /** Start each chunk's gradient reduction as soon as its last backward finishes (overlapping later backward work). */
+  /** Reduce each layer's gradients as soon as its last backward finishes, in the background (overlapping the rest of the backward). */
   overlapGradReduce: z.boolean().default(true),
   /** Which EP rank holds expert e: contiguous blocks (e / perRank), or round-robin (e mod ep). */
   expertPlacement: z.enum(['contiguous', 'round-robin']).default('contiguous'),
-  /** Sequences per device per micro-batch. */
+  /** Sequences per DP rank per micro-batch. */
   microBatchSize: positiveInt.default(1),
   /** Sequences per optimizer step over the whole cluster. */
   globalBatch: positiveInt,
@@ -68,6 +68,7 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   }
   if (model.ffnHidden % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the expert FFN width ${model.ffnHidden}`);
   if (denseFfnWidth(model) % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the dense FFN width ${denseFfnWidth(model)}`);
+  if (p.vpp > 1 && p.pp < 2) fail('vpp', `vpp = ${p.vpp} needs pipeline stages to interleave over (pp ≥ 2, got pp = ${p.pp})`);
   const chunks = p.pp * p.vpp;
   if (model.layers % chunks !== 0) fail(p.vpp > 1 ? 'vpp' : 'pp', `pp·vpp = ${p.pp}·${p.vpp} = ${chunks} must divide the model's ${model.layers} layers`);
   if (p.sequenceParallel && model.seqLength % p.tp !== 0) fail('sequenceParallel', `tp = ${p.tp} must divide the sequence length ${model.seqLength}`);

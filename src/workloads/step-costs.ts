@@ -73,7 +73,7 @@ export function layerCosts(model: ModelSpec, layout: Layout, chip: KernelChip): 
     tokens,
     attention,
     denseFfn: joinPasses(ffnNorm, pass(ffnCost(chip, model, tokens, denseFfnWidth(model), tp))),
-    gate: joinPasses(ffnNorm, pass(addCosts(gemmCost(chip, tokens, model.experts, h), memoryBoundCost(chip, 3 * tokens * model.experts * 4)))),
+    gate: joinPasses(ffnNorm, pass(addCosts(gemmCost(chip, normTokens, model.experts, h), memoryBoundCost(chip, 3 * normTokens * model.experts * 4)))),
     sharedExperts: pass(ffnCost(chip, model, tokens, model.sharedExperts * model.ffnHidden, tp)),
     embedding: pass(memoryBoundCost(chip, 2 * normTokens * h * BYTES_PER_ELEMENT)),
     lmHead: pass(addCosts(gemmCost(chip, tokens, Math.ceil(model.vocab / tp), h), memoryBoundCost(chip, 3 * tokens * Math.ceil(model.vocab / tp) * 4))),

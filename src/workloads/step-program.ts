@@ -94,16 +94,21 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
     };
     const tpGroups = (bytes: (dpRank: number) => number) =>
       Array.from({ length: dp }, (_, d) => ({ group: Array.from({ length: tp }, (__, t) => deviceOf(layout, s, d, t)), bytes: bytes(d) }));
-    /** The TP collective closing a block (allreduce, or reduce-scatter + all-gather with sequence parallelism). */
-    const tpCollective = (name: string): void => {
+    /**
+     * The TP collective closing a block: allreduce without sequence parallelism; with it, reduce-scatter + all-gather
+     * (`parts` both), except around an MoE block, which takes and returns 1/tp of the tokens (its dispatcher gathers
+     * over TP itself): the attention block before it ends with the reduce-scatter only, the MoE block with the
+     * all-gather that feeds the next attention.
+     */
+    const tpCollective = (name: string, parts: 'both' | 'reduce-scatter' | 'all-gather' = 'both'): void => {
       if (tp < 2) return;
       const bytes = costs.tokens * model.hidden * BYTES_PER_ELEMENT;
-      if (layout.sequenceParallel) {
-        joinGroups(`${name} reduce-scatter`, 'tp', 'reducescatter', tpGroups(() => bytes));
-        joinGroups(`${name} all-gather`, 'tp', 'allgather', tpGroups(() => bytes));
-      } else {
+      if (!layout.sequenceParallel) {
         joinGroups(`${name} allreduce`, 'tp', 'allreduce', tpGroups(() => bytes));
+        return;
       }
+      if (parts !== 'all-gather') joinGroups(`${name} reduce-scatter`, 'tp', 'reducescatter', tpGroups(() => bytes));
+      if (parts !== 'reduce-scatter') joinGroups(`${name} all-gather`, 'tp', 'allgather', tpGroups(() => bytes));
     };
     const allToAll = (name: string, category: CommCategory, r: LayerRouting, transpose: boolean): void => {
       for (let t = 0; t < tp; t++) {
@@ -152,18 +157,21 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
     const layerForward = (l: number, mb: number, recompute: boolean): void => {
       const tag = recompute ? ' recompute' : '';
       const category = (c: ComputeCategory): ComputeCategory => (recompute ? 'recompute' : c);
+      const moe = isMoeLayer(model, l);
       all(compute(`attention${tag} L${l} mb${mb}`, category('attention'), costs.attention.forward));
-      tpCollective(`tp attention${tag} L${l} mb${mb}`);
-      if (isMoeLayer(model, l)) moeBlock(l, mb, 'forward', category, tag);
+      tpCollective(`tp attention${tag} L${l} mb${mb}`, moe ? 'reduce-scatter' : 'both');
+      if (moe) moeBlock(l, mb, 'forward', category, tag);
       else all(compute(`ffn${tag} L${l} mb${mb}`, category('dense-ffn'), costs.denseFfn.forward));
-      tpCollective(`tp ffn${tag} L${l} mb${mb}`);
+      tpCollective(`tp ffn${tag} L${l} mb${mb}`, moe ? 'all-gather' : 'both');
     };
     const layerBackward = (l: number, mb: number): void => {
       if (layout.recompute === 'full') layerForward(l, mb, true);
-      tpCollective(`tp ffn bwd L${l} mb${mb}`);
-      if (isMoeLayer(model, l)) moeBlock(l, mb, 'backward', (c) => c, ' bwd');
+      const moe = isMoeLayer(model, l);
+      // Backward of an all-gather is a reduce-scatter and vice versa.
+      tpCollective(`tp ffn bwd L${l} mb${mb}`, moe ? 'reduce-scatter' : 'both');
+      if (moe) moeBlock(l, mb, 'backward', (c) => c, ' bwd');
       else all(compute(`ffn bwd L${l} mb${mb}`, 'dense-ffn', costs.denseFfn.backward));
-      tpCollective(`tp attention bwd L${l} mb${mb}`);
+      tpCollective(`tp attention bwd L${l} mb${mb}`, moe ? 'all-gather' : 'both');
       all(compute(`attention bwd L${l} mb${mb}`, 'attention', costs.attention.backward));
     };
     const sendTo = (ids: Int32Array): void => perDevice((d, t) => ({ kind: 'send', collective: ids[d * tp + t] as number }));

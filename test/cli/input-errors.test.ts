@@ -82,8 +82,9 @@ describe('scenario input errors', () => {
     expect((await runCli('bench', 'nothing')).code).toBe(2);
   });
 
-  it('bench step refuses a device count that is not a multiple of 8 and an unknown network model, in one line', async () => {
-    expectOneLineError(await runCli('bench', 'step', '--devices', '12'), /--devices: must be a multiple of 8, at least 16 \(got 12\)/);
+  it('bench step refuses a device count its layout cannot divide and an unknown network model, in one line', async () => {
+    expectOneLineError(await runCli('bench', 'step', '--devices', '12'), /--devices: must be a power of two, at least 16 \(got 12\)/);
+    expectOneLineError(await runCli('bench', 'step', '--devices', '1536'), /--devices: must be a power of two, at least 16 \(got 1536\)/);
     expectOneLineError(await runCli('bench', 'step', '--devices', '64', '--network', 'packet'), /--network: got "packet"; accepted: "analytical", "flow"/);
   });
 });

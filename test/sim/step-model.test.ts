@@ -78,6 +78,18 @@ describe('training step model', () => {
     }
   });
 
+  it('with sequence parallelism an MoE layer has one reduce-scatter and one all-gather around it, plus the dispatcher\'s own', () => {
+    const base: ParallelismInput = { tp: 2, pp: 1, dp: 8, ep: 8, microBatchSize: 1, globalBatch: 8 };
+    const tpOps = (p: ParallelismInput): string[] => {
+      const s = stepSetup(p);
+      const program = buildStepProgram({ model: s.model, layout: s.layout, chip: s.chip, routing: uniformRouting(s) });
+      return program.collectives.filter((c) => c.category === 'tp' && c.group.includes(0) && / L1 mb0/.test(c.name) && !/bwd/.test(c.name)).map((c) => c.op);
+    };
+    expect(tpOps(base)).toEqual(['allreduce', 'allreduce']);
+    // Attention's reduce-scatter, experts-in all-gather, experts-out reduce-scatter, the all-gather feeding the next layer.
+    expect(tpOps({ ...base, sequenceParallel: true })).toEqual(['reducescatter', 'allgather', 'reducescatter', 'allgather']);
+  });
+
   it('interleaving shrinks the pipeline bubble at the same micro-batch count', () => {
     const p: ParallelismInput = { tp: 1, pp: 4, dp: 4, ep: 4, microBatchSize: 1, globalBatch: 16 };
     const plain = run(stepSetup(p, 2, 512, { layers: 8 }));

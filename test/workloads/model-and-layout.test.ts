@@ -1,6 +1,6 @@
 // Model arithmetic against published parameter counts, parallelism layout and expert placement.
 import { describe, expect, it } from 'vitest';
-import { countParams, deviceOf, epGroupDpRanks, expertDpRank, loadModelPreset, resolveLayout, trainingFlopsPerToken } from '../../src/workloads/index.ts';
+import { chunkLayers, coordsOf, countParams, deviceOf, epGroupDpRanks, expertDpRank, layerPlacement, loadModelPreset, resolveLayout, trainingFlopsPerToken } from '../../src/workloads/index.ts';
 
 describe('model zoo arithmetic', () => {
   it('Mixtral 8x7B has 46.7B parameters and 12.9B active per token (Mistral AI, arXiv 2401.04088); tolerance 1%', () => {
@@ -71,6 +71,16 @@ describe('parallelism layout', () => {
     const l = resolveLayout({ tp: 2, pp: 2, vpp: 2, dp: 4, ep: 2, microBatchSize: 1, globalBatch: 8 }, 16, model);
     expect(deviceOf(l, 1, 3, 1)).toBe(15);
     expect(deviceOf(l, 0, 1, 0)).toBe(2);
+    for (let d = 0; d < 16; d++) {
+      const c = coordsOf(l, d);
+      expect(deviceOf(l, c.stage, c.dpRank, c.tpRank)).toBe(d);
+    }
+    // Interleaved: 4 layers in 4 chunks; chunk c sits on stage c mod 2.
+    expect([0, 1, 2, 3].map((layer) => layerPlacement(l, layer))).toEqual([
+      { chunk: 0, stage: 0, virtualStage: 0 }, { chunk: 1, stage: 1, virtualStage: 0 }, { chunk: 2, stage: 0, virtualStage: 1 }, { chunk: 3, stage: 1, virtualStage: 1 },
+    ]);
+    expect(chunkLayers(l, 0, 1)).toEqual([2]);
+    expect(() => resolveLayout({ tp: 2, pp: 1, vpp: 2, dp: 8, ep: 2, microBatchSize: 1, globalBatch: 8 }, 16, model)).toThrow(/parallelism\.vpp: vpp = 2 needs pipeline stages to interleave over/);
     expect(l.layersPerChunk).toBe(1);
     expect(l.microBatches).toBe(2);
   });

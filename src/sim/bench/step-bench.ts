@@ -32,9 +32,14 @@ export interface StepBenchResult {
   events: number;
 }
 
-/** The benchmark's scenario for N devices (a multiple of 8). */
+/** Device counts the benchmark's layout divides evenly: powers of two from 16 (PP divides 64 layers, EP divides DP and 256 experts). */
+export function isStepBenchDeviceCount(devices: number): boolean {
+  return Number.isSafeInteger(devices) && devices >= 16 && (devices & (devices - 1)) === 0;
+}
+
+/** The benchmark's scenario for N devices (a power of two, at least 16). */
 export function stepBenchScenario(devices: number, network: 'analytical' | 'flow'): unknown {
-  if (!Number.isInteger(devices) || devices < 16 || devices % 8 !== 0) throw new RangeError(`bench step: devices must be a multiple of 8, at least 16 (got ${devices})`);
+  if (!isStepBenchDeviceCount(devices)) throw new RangeError(`bench step: devices must be a power of two, at least 16 (got ${devices})`);
   const pp = Math.min(16, devices / 8);
   const dp = devices / pp;
   const ep = Math.min(64, dp);

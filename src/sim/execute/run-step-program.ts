@@ -101,10 +101,15 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           break;
         }
         case 'wait': {
-          const start = sim.now;
-          for (const id of task.collectives) if (finishedIds[id] === 0) yield rendezvousOf(id).done;
-          add(acc.commNs, 'dp-grad', sim.now - start);
-          record({ device: d, name: task.name, kind: 'comm', category: 'dp-grad', startNs: start, endNs: sim.now });
+          // Each background collective's remaining time is charged to its own kind (dp-grad, expert-grad).
+          for (const id of task.collectives) {
+            if (finishedIds[id] !== 0) continue;
+            const start = sim.now;
+            const category = (program.collectives[id] as CollectiveSpec).category;
+            yield rendezvousOf(id).done;
+            add(acc.commNs, category, sim.now - start);
+            record({ device: d, name: `${task.name}: ${(program.collectives[id] as CollectiveSpec).name}`, kind: 'comm', category, startNs: start, endNs: sim.now });
+          }
           break;
         }
         case 'collective': {

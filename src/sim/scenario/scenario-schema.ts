@@ -51,8 +51,9 @@ export const routingSchema = z.strictObject({
    */
   sampleTokensPerLayer: z.number().int().positive().default(65536),
   /**
-   * Micro-batches routed for real (default: all). Micro-batch mb ≥ this reuses the decisions of mb mod this,
-   * resampled to the routing groups with its own seed; the report counts them as resampled.
+   * Micro-batches routed for real (default: all). Micro-batch mb ≥ this reuses the decisions of mb mod this: when
+   * the step is routed on a sample they are resampled to the routing groups with mb's own seed, otherwise copied
+   * as they are. The report counts them as resampled.
    */
   sampledMicroBatches: z.number().int().positive().optional(),
   /** Routing-only training steps run first so stateful routers (deepseek-aux-free, locmoe-plus) reach their state. */
