@@ -11,7 +11,7 @@ export function expertsCsv(result: RunResult): string {
     row.forEach((tokens, e) => {
       const share = total > 0 ? tokens / total : 0;
       const overMean = mean > 0 ? tokens / mean : 0;
-      lines.push(`${layer},${e},${expertDevices[e] ?? ''},${tokens},${share.toFixed(6)},${overMean.toFixed(4)}`);
+      lines.push(`${layer},${e},${expertDevices[i]?.[e] ?? ''},${tokens},${share.toFixed(6)},${overMean.toFixed(4)}`);
     });
   });
   return `${lines.join('\n')}\n`;

@@ -3,7 +3,8 @@
 import type { Rng } from '../engine/index.ts';
 import type { BackendInfo, RoutingDecision } from '../routing/index.ts';
 import type { LayerRouting, ModelSpec, TokenStepShape } from '../workloads/index.ts';
-import { groupCountsOf, isMoeLayer, resampleGroupCounts, summariseGroupCounts } from '../workloads/index.ts';
+import type { ExpertPlacementMap } from '../workloads/index.ts';
+import { deviceOf, groupCountsOf, isMoeLayer, localityAwarePlacement, resampleGroupCounts, summariseGroupCounts } from '../workloads/index.ts';
 import type { SamplingLayout } from './route-sampling.ts';
 import { samplingLayout } from './route-sampling.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
@@ -59,6 +60,8 @@ export function condenseDecision(
   counted: { computed: number; resampled: number },
   /** The decision was computed for another micro-batch and is reused here: everything counts as resampled. */
   reused = false,
+  /** Per-layer placements of a locality-aware layout (filled from each layer's first micro-batch). */
+  placements: Map<number, ExpertPlacementMap> = new Map(),
 ): LayerRouting {
   const { layout } = resolved;
   const counts = groupCountsOf(decision);
@@ -69,14 +72,23 @@ export function condenseDecision(
   };
   const computed = reused ? 0 : proposedOf(counts);
   counted.computed += computed;
+  let full = counts;
   if (!sampling.sampled) {
     if (reused) counted.resampled += proposedOf(counts);
-    return summariseGroupCounts(counts, layout);
+  } else {
+    const stream = rng.derive(`resample/layer${decision.layer}/mb${decision.microBatch}`);
+    full = resampleGroupCounts(counts, sampling.plan.sampledGroupSize, layout.dp, sampling.groupSize, stream, sampling.classes);
+    counted.resampled += Math.max(0, proposedOf(full) - computed);
   }
-  const stream = rng.derive(`resample/layer${decision.layer}/mb${decision.microBatch}`);
-  const full = resampleGroupCounts(counts, sampling.plan.sampledGroupSize, layout.dp, sampling.groupSize, stream, sampling.classes);
-  counted.resampled += Math.max(0, proposedOf(full) - computed);
-  return summariseGroupCounts(full, layout);
+  if (layout.expertPlacement !== 'locality-aware') return summariseGroupCounts(full, layout);
+  let placement = placements.get(decision.layer);
+  if (!placement) {
+    const { cluster } = resolved;
+    const first = cluster.serverOf(deviceOf(layout, 0, 0, 0));
+    placement = localityAwarePlacement(full, layout, (r) => cluster.serverOf(deviceOf(layout, 0, r, 0)) - first);
+    placements.set(decision.layer, placement);
+  }
+  return summariseGroupCounts(full, layout, placement);
 }
 
 /**
@@ -98,16 +110,17 @@ export function condenseStep(
   const routing: (LayerRouting | undefined)[][] = [];
   const sampledMbs = sampledMicroBatchesOf(resolved);
   const kept = new Map<string, RoutingDecision>();
+  const placements = new Map<number, ExpertPlacementMap>();
   for (let mb = 0; mb < layout.microBatches; mb++) {
     const perLayer = new Array<LayerRouting | undefined>(model.layers).fill(undefined);
     for (const l of moeLayers) {
       if (mb < sampledMbs) {
         const decision = decide(mb, l);
         if (sampledMbs < layout.microBatches) kept.set(`${mb}:${l}`, decision);
-        perLayer[l] = condenseDecision(decision, resolved, sampling, rng, counted);
+        perLayer[l] = condenseDecision(decision, resolved, sampling, rng, counted, false, placements);
       } else {
         const source = kept.get(`${mb % sampledMbs}:${l}`) as RoutingDecision;
-        perLayer[l] = condenseDecision({ ...source, microBatch: mb }, resolved, sampling, rng, counted, true);
+        perLayer[l] = condenseDecision({ ...source, microBatch: mb }, resolved, sampling, rng, counted, true, placements);
       }
       tick();
     }

@@ -1,6 +1,6 @@
 // The whole pipeline for one scenario: route with tfjs → build the step program → run it on the engine →
 // memory model → summary. Pure composition: no file output (src/report writes the files).
-import { buildStepProgram, deviceOf, estimateMemory, expertDpRank } from '../workloads/index.ts';
+import { buildStepProgram, deviceOf, estimateMemory, expertDpRank, layerPlacement } from '../workloads/index.ts';
 import type { ExecutionResult, LinkStats, Span } from './execute/execution-types.ts';
 import { runStepProgram } from './execute/run-step-program.ts';
 import type { ProgressCallback } from './route-step-shared.ts';
@@ -18,8 +18,8 @@ export interface RunResult {
   utilisationOverTime: ExecutionResult['utilisationOverTime'];
   /** Server of each device (trace process grouping). */
   serverOfDevice: number[];
-  /** Device that holds each expert in EP group 0 of the first stage, TP rank 0 (the experts table). */
-  expertDevices: number[];
+  /** Per MoE layer (rows of summary.tokensPerExpert): the device holding each expert in EP group 0, TP rank 0 of the layer's stage. */
+  expertDevices: number[][];
   /** Informational notes for the user (e.g. a backend fallback). */
   notes: string[];
 }
@@ -41,7 +41,11 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
     links: exec.links,
     utilisationOverTime: exec.utilisationOverTime,
     serverOfDevice: Array.from({ length: cluster.devices }, (_, d) => cluster.serverOf(d)),
-    expertDevices: Array.from({ length: model.experts }, (_, e) => deviceOf(layout, 0, expertDpRank(layout, 0, e), 0)),
+    expertDevices: summary.moeLayers.map((l) => {
+      const placement = routed.routing[0]?.[l]?.placement;
+      const stage = layerPlacement(layout, l).stage;
+      return Array.from({ length: model.experts }, (_, e) => deviceOf(layout, stage, placement ? (placement.rankOf[e] as number) : expertDpRank(layout, 0, e), 0));
+    }),
     notes: [...(routed.backend.note ? [routed.backend.note] : []), ...routed.notes],
   };
 }

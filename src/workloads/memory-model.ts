@@ -50,7 +50,7 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
   // dropout mask h and norm inputs 4h are replicated over TP unless SP; Q, K, V and the projection input 8h are
   // sharded. An FFN of width f: input and dropout mask 3h, intermediates c·f sharded over TP.
   const attentionPerToken = h * (7 / sp + 8 / tp);
-  const ffnPerToken = (f: number): number => (3 * h) / sp + (c * f) / tp;
+  const ffnPerToken = (f: number, inputSplit = sp): number => (3 * h) / inputSplit + (c * f) / tp;
   const layerInput = (2 * tokens * h) / sp;
   const result: MemoryBreakdown[] = new Array(layout.devices);
   for (let s = 0; s < layout.pp; s++) {
@@ -76,7 +76,9 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
           if (isMoeLayer(model, l) && r) {
             let received = 0;
             for (let i = d * layout.expertsPerDevice; i < (d + 1) * layout.expertsPerDevice; i++) received += r.tokensPerRankExpert[i] as number;
-            bytes += received * ffnPerToken(model.ffnHidden) + tokens * model.sharedExperts * ffnPerToken(model.ffnHidden) + 4 * tokens * model.experts;
+            // Routed experts keep their received tokens whole (SP all-gathers them over TP before the experts);
+            // shared experts keep the layer's input once and S·f intermediates per token.
+            bytes += received * ffnPerToken(model.ffnHidden, 1) + (model.sharedExperts > 0 ? tokens * ffnPerToken(model.sharedExperts * model.ffnHidden) : 0) + 4 * tokens * model.experts;
             let sent = 0;
             for (let j = 0; j < dp; j++) sent += r.dispatchTokens[d * dp + j] as number;
             const slots = Number.isFinite(r.capacity) ? r.capacity * model.experts : Math.max(sent, received);

@@ -29,8 +29,11 @@ export const parallelismSchema = z.strictObject({
   recompute: z.enum(['none', 'full']).default('none'),
   /** Reduce each layer's gradients as soon as its last backward finishes, in the background (overlapping the rest of the backward). */
   overlapGradReduce: z.boolean().default(true),
-  /** Which EP rank holds expert e: contiguous blocks (e / perRank), or round-robin (e mod ep). */
-  expertPlacement: z.enum(['contiguous', 'round-robin']).default('contiguous'),
+  /**
+   * Which EP rank holds expert e: contiguous blocks (e / perRank), round-robin (e mod ep), or locality-aware (per
+   * MoE layer, from its routing: experts move to the servers that send them most tokens; expert-placement.ts).
+   */
+  expertPlacement: z.enum(['contiguous', 'round-robin', 'locality-aware']).default('contiguous'),
   /** Sequences per DP rank per micro-batch. */
   microBatchSize: positiveInt.default(1),
   /** Sequences per optimizer step over the whole cluster. */
@@ -115,7 +118,7 @@ export function chunkLayers(layout: Layout, stage: number, virtualStage: number)
   return Array.from({ length: layout.layersPerChunk }, (_, i) => first + i);
 }
 
-/** The EP rank (position inside its EP group) that holds expert e. */
+/** The EP rank (position inside its EP group) that holds expert e (locality-aware starts from contiguous before routing). */
 export function expertRank(layout: Layout, e: number): number {
   return layout.expertPlacement === 'round-robin' ? e % layout.ep : Math.floor(e / layout.expertsPerDevice);
 }

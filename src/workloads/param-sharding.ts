@@ -3,7 +3,7 @@
 // DP ranks that hold the same experts: one per EP group). TP shards everything except norms and the router gate.
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth, isMoeLayer } from './model-spec.ts';
-import { attentionParams, ffnMatrices, ffnParams } from './model-size.ts';
+import { attentionProjections, ffnMatrices, ffnParams } from './model-size.ts';
 import type { Layout } from './parallelism.ts';
 import { chunkLayers } from './parallelism.ts';
 
@@ -14,11 +14,26 @@ export interface DeviceParams {
   expert: number;
 }
 
+/**
+ * Over how many TP ranks an attention projection is split: tp, except GQA's K and V when tp exceeds the KV heads
+ * (Megatron then replicates each KV head over tp / kvHeads ranks).
+ */
+export function projectionShards(model: ModelSpec, name: string, tp: number): number {
+  return model.attention.kind === 'gqa' && (name === 'k' || name === 'v') ? Math.min(tp, model.kvHeads) : tp;
+}
+
+/** Attention parameters one TP rank holds: its share of each projection, plus MLA's low-rank norms (replicated). */
+export function attentionParamsPerRank(model: ModelSpec, tp: number): number {
+  const a = model.attention;
+  const norms = a.kind === 'mla' ? a.qLoraRank + a.kvLoraRank : 0;
+  return attentionProjections(model).reduce((sum, p) => sum + (p.n * p.k) / projectionShards(model, p.name, tp), 0) + norms;
+}
+
 /** Parameters of layer l held by one device of its stage. */
 export function layerParams(model: ModelSpec, layout: Layout, l: number): DeviceParams {
   const tp = layout.tp;
   const h = model.hidden;
-  const common = attentionParams(model) / tp + 2 * h; // projections sharded, two norms replicated
+  const common = attentionParamsPerRank(model, tp) + 2 * h; // projections sharded, two norms replicated
   if (!isMoeLayer(model, l)) return { dense: common + (ffnMatrices(model) * h * denseFfnWidth(model)) / tp, expert: 0 };
   return {
     dense: common + h * model.experts + (model.sharedExperts * ffnParams(model)) / tp,

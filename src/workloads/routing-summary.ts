@@ -2,7 +2,8 @@
 // condensed into expert loads, per-device expert work and the device-to-device dispatch matrix.
 import type { RoutingDecision } from '../routing/index.ts';
 import type { Layout } from './parallelism.ts';
-import { expertDpRank, expertLocalIndex } from './parallelism.ts';
+import type { ExpertPlacementMap } from './expert-placement.ts';
+import { layoutPlacement } from './expert-placement.ts';
 
 /** Kept and proposed tokens per (routing group, expert): everything the cluster model charges. */
 export interface GroupCounts {
@@ -31,6 +32,8 @@ export interface LayerRouting {
   dispatchTokens: Float64Array;
   capacity: number;
   losses: Record<string, number>;
+  /** Where this layer's experts sit (EP rank and local index of each expert). */
+  placement: ExpertPlacementMap;
 }
 
 /** Per-group counts of a decision, in tokens (a sequence-level pair counts its sequence's tokens). */
@@ -50,7 +53,7 @@ export function groupCountsOf(decision: RoutingDecision): GroupCounts {
 }
 
 /** Routing groups are data-parallel ranks: group g is DP rank g's micro-batch (held by each of its TP ranks). */
-export function summariseGroupCounts(counts: GroupCounts, layout: Layout): LayerRouting {
+export function summariseGroupCounts(counts: GroupCounts, layout: Layout, placement: ExpertPlacementMap = layoutPlacement(layout, counts.numExperts)): LayerRouting {
   const n = counts.numExperts;
   const ranks = layout.dp;
   if (counts.groups !== ranks) throw new Error(`routing has ${counts.groups} groups but the layout has ${ranks} data-parallel ranks`);
@@ -66,8 +69,8 @@ export function summariseGroupCounts(counts: GroupCounts, layout: Layout): Layer
       proposedPairs += counts.proposedCounts[g * n + e] as number;
       keptPairs += kept;
       keptPerExpert[e] = (keptPerExpert[e] as number) + kept;
-      const rank = expertDpRank(layout, epGroup, e);
-      const slot = rank * layout.expertsPerDevice + expertLocalIndex(layout, e);
+      const rank = epGroup * layout.ep + (placement.rankOf[e] as number);
+      const slot = rank * layout.expertsPerDevice + (placement.localOf[e] as number);
       tokensPerRankExpert[slot] = (tokensPerRankExpert[slot] as number) + kept;
       dispatchTokens[g * ranks + rank] = (dispatchTokens[g * ranks + rank] as number) + kept;
     }
@@ -82,6 +85,7 @@ export function summariseGroupCounts(counts: GroupCounts, layout: Layout): Layer
     dispatchTokens,
     capacity: counts.capacity,
     losses: counts.losses,
+    placement,
   };
 }
 

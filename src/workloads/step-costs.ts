@@ -9,6 +9,7 @@ import { addCosts, adamOptimizerCost, flashAttentionBackwardCost, flashAttention
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth } from './model-spec.ts';
 import { attentionCoreDims, attentionProjections, ffnMatrices } from './model-size.ts';
+import { projectionShards } from './param-sharding.ts';
 import type { Layout } from './parallelism.ts';
 
 export const BYTES_PER_ELEMENT = 2; // bf16 activations and gradients
@@ -56,7 +57,7 @@ export function layerCosts(model: ModelSpec, layout: Layout, chip: KernelChip): 
   const normTokens = layout.sequenceParallel ? tokens / tp : tokens;
   const core = attentionCoreDims(model);
   const projections = attentionProjections(model).map((p) =>
-    p.name === 'o' ? gemmCost(chip, tokens, p.n, p.k / tp) : gemmCost(chip, tokens, Math.ceil(p.n / tp), p.k));
+    p.name === 'o' ? gemmCost(chip, tokens, p.n, p.k / tp) : gemmCost(chip, tokens, Math.ceil(p.n / projectionShards(model, p.name, tp)), p.k));
   const attentionShape = {
     sequences: layout.microBatchSize, seqLength: model.seqLength, heads: core.heads / tp, kvHeads: Math.max(1, core.kvHeads / tp),
     headDim: core.qkHeadDim, qkHeadDim: core.qkHeadDim, vHeadDim: core.vHeadDim, causal: true,

@@ -100,11 +100,11 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
      * over TP itself): the attention block before it ends with the reduce-scatter only, the MoE block with the
      * all-gather that feeds the next attention.
      */
-    const tpCollective = (name: string, parts: 'both' | 'reduce-scatter' | 'all-gather' = 'both'): void => {
+    const tpCollective = (name: string, parts: 'both' | 'reduce-scatter' | 'all-gather' = 'both', allreduceWithoutSp = true): void => {
       if (tp < 2) return;
       const bytes = costs.tokens * model.hidden * BYTES_PER_ELEMENT;
       if (!layout.sequenceParallel) {
-        joinGroups(`${name} allreduce`, 'tp', 'allreduce', tpGroups(() => bytes));
+        if (allreduceWithoutSp) joinGroups(`${name} allreduce`, 'tp', 'allreduce', tpGroups(() => bytes));
         return;
       }
       if (parts !== 'all-gather') joinGroups(`${name} reduce-scatter`, 'tp', 'reducescatter', tpGroups(() => bytes));
@@ -200,23 +200,34 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
       const mb = u.microBatch;
       if (u.pass === 'forward') {
         if (chunk > 0) recvFrom(transfer('forward', mb, chunk - 1, chunk));
-        else all(compute(`embedding mb${mb}`, 'embedding', costs.embedding.forward));
+        else {
+          // Vocab-parallel embedding: each TP rank looks up its slice; the partial rows are summed over TP.
+          all(compute(`embedding mb${mb}`, 'embedding', costs.embedding.forward));
+          tpCollective(`tp embedding mb${mb}`, 'reduce-scatter');
+        }
         for (const l of layers) layerForward(l, mb, false);
-        if (chunk === lastChunk) all(compute(`lm-head mb${mb}`, 'lm-head', costs.lmHead.forward));
-        else sendTo(transfer('forward', mb, chunk, chunk + 1));
+        if (chunk === lastChunk) {
+          tpCollective(`tp lm-head input mb${mb}`, 'all-gather', false); // SP shards → whole sequence for the column-parallel head
+          all(compute(`lm-head mb${mb}`, 'lm-head', costs.lmHead.forward));
+        } else sendTo(transfer('forward', mb, chunk, chunk + 1));
         return;
       }
       // The chunk's last backward completes each layer's gradients in turn: with overlap, reduce them right away.
       const overlap = layout.overlapGradReduce && lastBackward.get(u.virtualStage) === i;
-      if (chunk === lastChunk) all(compute(`lm-head bwd mb${mb}`, 'lm-head', costs.lmHead.backward));
-      else recvFrom(transfer('backward', mb, chunk + 1, chunk));
+      if (chunk === lastChunk) {
+        all(compute(`lm-head bwd mb${mb}`, 'lm-head', costs.lmHead.backward));
+        tpCollective(`tp lm-head input grad mb${mb}`, 'reduce-scatter');
+      } else recvFrom(transfer('backward', mb, chunk + 1, chunk));
       for (let k = layers.length - 1; k >= 0; k--) {
         const l = layers[k] as number;
         layerBackward(l, mb);
         if (overlap) gradReduce(`L${l}`, layerParams(model, layout, l), true);
       }
       if (chunk > 0) sendTo(transfer('backward', mb, chunk, chunk - 1));
-      else all(compute(`embedding bwd mb${mb}`, 'embedding', costs.embedding.backward));
+      else {
+        tpCollective(`tp embedding grad mb${mb}`, 'all-gather', false);
+        all(compute(`embedding bwd mb${mb}`, 'embedding', costs.embedding.backward));
+      }
       if (overlap) gradReduce(`chunk${chunk} embedding/head`, { dense: chunkExtraParams(model, layout, chunk), expert: 0 }, true);
     });
     if (!layout.overlapGradReduce) for (let v = vpp - 1; v >= 0; v--) gradReduce(`stage${s} chunk${v}`, chunkParams(model, layout, s, v), false);
