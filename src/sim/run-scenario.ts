@@ -28,10 +28,17 @@ export interface RunOptions {
   onRoutingProgress?: ProgressCallback;
 }
 
+/** MEO runs merged experts (k from its parameters, else the model's top-k); other routers dispatch tokens. */
+export function mergedExpertsOf(resolved: ResolvedScenario): { mergedExperts?: { k: number } } {
+  if (resolved.router.name !== 'meo') return {};
+  const k = resolved.router.params.k;
+  return { mergedExperts: { k: typeof k === 'number' ? k : resolved.model.topK } };
+}
+
 export async function runScenario(resolved: ResolvedScenario, options: RunOptions = {}): Promise<RunResult> {
   const { scenario, model, layout, cluster, kernelChip } = resolved;
   const routed = await routeStep(resolved, options.onRoutingProgress);
-  const program = buildStepProgram({ model, layout, chip: kernelChip, routing: routed.routing });
+  const program = buildStepProgram({ model, layout, chip: kernelChip, routing: routed.routing, ...mergedExpertsOf(resolved) });
   const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace });
   const memory = estimateMemory(model, layout, routed.routing);
   const summary = buildSummary(resolved, routed, exec, memory);

@@ -97,7 +97,8 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     tokensPerExpert.push(counts);
   }
   // Experts a token really uses, from the routing (proposed assignments per token per MoE layer).
-  const expertsPerToken = moeLayers.length > 0 ? proposed / (tokensPerStep * moeLayers.length) : model.topK;
+  // MEO runs one merged expert per token whatever k it merged (the merge is memory-bound overhead, not model FLOPs).
+  const expertsPerToken = resolved.router.name === 'meo' ? 1 : moeLayers.length > 0 ? proposed / (tokensPerStep * moeLayers.length) : model.topK;
   const flopsPerToken = trainingFlopsPerToken(model, expertsPerToken);
   const loads = tokensPerExpert.flat();
   const meanLoad = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);

@@ -5,7 +5,7 @@
 // sequence parallelism). Backward is 2 × forward for GEMMs and memory-bound ops (input and weight gradients); the
 // flash-attention core has its own backward cost (kernels: it recomputes the scores, about 2.5 × the forward).
 import type { KernelChip, KernelCost } from '../kernels/index.ts';
-import { addCosts, adamOptimizerCost, flashAttentionBackwardCost, flashAttentionCost, gemmCost, groupedExpertFfnCost, memoryBoundCost, scaleCost } from '../kernels/index.ts';
+import { addCosts, adamOptimizerCost, flashAttentionBackwardCost, flashAttentionCost, gemmCost, groupedExpertFfnCost, memoryBoundCost, meoMergedExpertCost, scaleCost } from '../kernels/index.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth } from './model-spec.ts';
 import { attentionCoreDims, attentionProjections, ffnMatrices } from './model-size.ts';
@@ -31,6 +31,8 @@ export interface LayerCosts {
   lmHead: PassCost;
   /** Routed experts of one EP rank from the tokens each local expert received. */
   experts(tokensPerLocalExpert: ArrayLike<number>): PassCost;
+  /** MEO: each sequence merges its k experts into one and runs it over its tokens (weights TP-sharded). */
+  mergedExperts(k: number): PassCost;
   optimizer(params: number): KernelCost;
 }
 
@@ -79,6 +81,7 @@ export function layerCosts(model: ModelSpec, layout: Layout, chip: KernelChip): 
     embedding: pass(memoryBoundCost(chip, 2 * normTokens * h * BYTES_PER_ELEMENT)),
     lmHead: pass(addCosts(gemmCost(chip, tokens, Math.ceil(model.vocab / tp), h), memoryBoundCost(chip, 3 * tokens * Math.ceil(model.vocab / tp) * 4))),
     experts: (counts) => pass(groupedExpertFfnCost(chip, counts, h, model.ffnHidden / tp, mats)),
+    mergedExperts: (k) => pass(meoMergedExpertCost(chip, { sequences: layout.microBatchSize, seqLength: model.seqLength, k, hidden: h, ffnHidden: model.ffnHidden / tp, matrices: mats })),
     optimizer: (params) => adamOptimizerCost(chip, params),
   };
 }

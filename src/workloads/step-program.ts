@@ -27,6 +27,11 @@ export interface StepProgramInput {
   chip: KernelChip;
   /** routing[microBatch][layer] for MoE layers (undefined for dense layers). */
   routing: (LayerRouting | undefined)[][];
+  /**
+   * MEO: sequences merge their k experts into one and run it where they are (every device holds every expert,
+   * ep = 1), so an MoE block is the gate and the merged expert, with no all-to-all.
+   */
+  mergedExperts?: { k: number };
 }
 
 type Pass = 'forward' | 'backward';
@@ -129,6 +134,14 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
     const pick = (c: PassCost, pass: Pass): KernelCost => (pass === 'forward' ? c.forward : c.backward);
 
     const moeBlock = (l: number, mb: number, pass: Pass, category: (c: ComputeCategory) => ComputeCategory, tag: string): void => {
+      if (input.mergedExperts) {
+        const gate = compute(`gate${tag} L${l} mb${mb}`, category('gate'), pick(costs.gate, pass));
+        const merged = compute(`merged expert${tag} L${l} mb${mb}`, category('expert'), pick(costs.mergedExperts(input.mergedExperts.k), pass));
+        if (pass === 'forward') all(gate);
+        all(merged);
+        if (pass === 'backward') all(gate);
+        return;
+      }
       const r = routingOf(mb, l);
       const gate = compute(`gate${tag} L${l} mb${mb}`, category('gate'), pick(costs.gate, pass));
       const shared = model.sharedExperts > 0 ? compute(`shared experts${tag} L${l} mb${mb}`, category('shared-expert'), pick(costs.sharedExperts, pass)) : undefined;

@@ -82,6 +82,11 @@ describe('scenario input errors', () => {
     expect((await runCli('bench', 'nothing')).code).toBe(2);
   });
 
+  it('the meo router with ep > 1 is refused in one line naming parallelism.ep', async () => {
+    const file = writeScenario(defaultScenarioWith('  name: gshard\n  capacityFactor: 1.25\n  secondExpert: random', '  name: meo'), 'meo-ep16.yaml');
+    expectOneLineError(await runCli('validate', file), /parallelism\.ep: the meo router merges each sequence's experts into one on the sequence's own device, so every device holds every expert: set ep = 1 \(got 16\)/);
+  });
+
   it('bench step refuses a device count its layout cannot divide and an unknown network model, in one line', async () => {
     expectOneLineError(await runCli('bench', 'step', '--devices', '12'), /--devices: must be a power of two, at least 16 \(got 12\)/);
     expectOneLineError(await runCli('bench', 'step', '--devices', '1536'), /--devices: must be a power of two, at least 16 \(got 1536\)/);

@@ -90,6 +90,19 @@ describe('training step model', () => {
     expect(tpOps({ ...base, sequenceParallel: true })).toEqual(['reducescatter', 'allgather', 'reducescatter', 'allgather']);
   });
 
+  it('MEO merges each sequence\'s experts instead of dispatching tokens: no all-to-all, and expert time stays near one expert as k grows', () => {
+    const s = stepSetup({ tp: 1, pp: 1, dp: 16, ep: 1, microBatchSize: 1, globalBatch: 16 }, 2, 2048);
+    const merged = (k: number) => runStepProgram(buildStepProgram({ model: s.model, layout: s.layout, chip: s.chip, routing: uniformRouting(s), mergedExperts: { k } }), s.cluster, { network: 'analytical', recordSpans: false });
+    const dispatched = run(s);
+    const [k2, k8] = [merged(2), merged(8)];
+    const expert = (r: typeof k2): number => (r.devices[0]?.computeNs.expert ?? 0) / 1e6;
+    console.log(`expert time per device: top-2 dispatch ${expert(dispatched).toFixed(3)} ms, MEO k=2 ${expert(k2).toFixed(3)} ms, MEO k=8 ${expert(k8).toFixed(3)} ms`);
+    expect(k2.commBytesByCategory['ep-dispatch']).toBeUndefined();
+    expect(expert(k2)).toBeLessThan(expert(dispatched));
+    expect(expert(k8)).toBeGreaterThan(expert(k2)); // the merge reads more weights
+    expect(expert(k8)).toBeLessThan(2 * expert(k2)); // but stays far from 4× (eight experts' FLOPs)
+  });
+
   it('interleaving shrinks the pipeline bubble at the same micro-batch count', () => {
     const p: ParallelismInput = { tp: 1, pp: 4, dp: 4, ep: 4, microBatchSize: 1, globalBatch: 16 };
     const plain = run(stepSetup(p, 2, 512, { layers: 8 }));

@@ -80,5 +80,8 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
     throw new InputError(`cluster: ${(err as Error).message}`, 'cluster');
   }
   const layout = resolveLayout(scenario.parallelism, cluster.devices, model);
+  if (router.name === 'meo' && layout.ep !== 1) {
+    throw new InputError(`parallelism.ep: the meo router merges each sequence's experts into one on the sequence's own device, so every device holds every expert: set ep = 1 (got ${layout.ep})`, 'parallelism.ep');
+  }
   return { scenario, model, cluster, kernelChip: kernelChipOf(cluster), layout, router };
 }
