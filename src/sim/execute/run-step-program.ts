@@ -3,7 +3,7 @@
 import type { Waitable } from '../../engine/index.ts';
 import { Signal, Simulator } from '../../engine/index.ts';
 import type { Cluster, NetworkModel } from '../../topology/index.ts';
-import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, linkUtilisation, runCollective } from '../../topology/index.ts';
+import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, linkUtilisation, runCollective, runPackedCollective } from '../../topology/index.ts';
 import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
 import { addPlanBytes, emptyCommBytes, planCollective } from './collective-plans.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execution-types.ts';
@@ -53,13 +53,14 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     return r;
   };
 
+  const matrixScratch = new Float64Array(64 * 64); // all-to-all matrices up to 64 ranks are built here
   const startCollective = (r: Rendezvous): void => {
     r.startNs = sim.now;
-    const plan = planCollective(r.spec, cluster);
+    const plan = planCollective(r.spec, cluster, matrixScratch);
     algorithms[r.spec.category] ??= plan.algo;
     const byCategory = (commBytesByCategory[r.spec.category] ??= emptyCommBytes());
     addPlanBytes(cluster, plan, commBytes, byCategory);
-    const finished: Waitable<void> = runCollective(sim, network, plan, r.spec.name);
+    const finished: Waitable<void> = 'phases' in plan ? runCollective(sim, network, plan, r.spec.name) : runPackedCollective(sim, network, plan, r.spec.name);
     finished.onDone(() => {
       if (r.async) for (const d of r.spec.group) record({ device: d, name: r.spec.name, kind: 'async-comm', category: r.spec.category, startNs: r.startNs, endNs: sim.now });
       r.finished = true;
