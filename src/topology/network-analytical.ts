@@ -60,15 +60,51 @@ export function createAnalyticalNetwork(
   let keptLinks: Int32Array | undefined;
   let keptLoads: Float64Array | undefined;
 
+  // Routes and path latencies of the pairs seen so far, packed: the cluster's per-source rows span every device
+  // (hundreds of MB at 4,096 devices, a cache miss per lookup); a step uses a few thousand pairs over and over.
+  const pairSlot = new Map<number, number>();
+  let slotStart = new Int32Array(1024);
+  let slotLatency = new Float64Array(1024);
+  let slotLinks = new Int32Array(8192);
+  let slots = 0;
+  let linksUsed = 0;
+  const slotOf = (src: number, dst: number): number => {
+    const key = src * cluster.devices + dst;
+    const known = pairSlot.get(key);
+    if (known !== undefined) return known;
+    const ids = cluster.route(src, dst);
+    if (slots + 1 >= slotStart.length) {
+      const grown = new Int32Array(slotStart.length * 2);
+      grown.set(slotStart);
+      slotStart = grown;
+      const lat = new Float64Array(slotLatency.length * 2);
+      lat.set(slotLatency);
+      slotLatency = lat;
+    }
+    while (linksUsed + ids.length > slotLinks.length) {
+      const grown = new Int32Array(slotLinks.length * 2);
+      grown.set(slotLinks);
+      slotLinks = grown;
+    }
+    for (let k = 0; k < ids.length; k++) slotLinks[linksUsed + k] = ids[k] as number;
+    slotStart[slots] = linksUsed;
+    linksUsed += ids.length;
+    slotStart[slots + 1] = linksUsed;
+    slotLatency[slots] = cluster.pathLatencyNs(src, dst);
+    pairSlot.set(key, slots);
+    return slots++;
+  };
+
   /** Adds one active flow's bytes to its route's links; returns its path latency. */
   const addFlow = (src: number, dst: number, bytes: number): TimeNs => {
-    const ids = cluster.route(src, dst);
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k] as number;
+    const slot = slotOf(src, dst);
+    const end = slotStart[slot + 1] as number;
+    for (let k = slotStart[slot] as number; k < end; k++) {
+      const id = slotLinks[k] as number;
       if (phaseLoad[id] === 0) touched.push(id);
       phaseLoad[id] = (phaseLoad[id] as number) + bytes;
     }
-    return cluster.pathLatencyNs(src, dst);
+    return slotLatency[slot] as number;
   };
 
   /**
@@ -82,9 +118,12 @@ export function createAnalyticalNetwork(
       busiestSeconds = Math.max(busiestSeconds, (phaseLoad[id] as number) / (bandwidth[id] as number));
     }
     if (keep && active) {
-      keptLinks = Int32Array.from(touched);
+      keptLinks = new Int32Array(touched.length);
       keptLoads = new Float64Array(touched.length);
-      for (let k = 0; k < touched.length; k++) keptLoads[k] = phaseLoad[touched[k] as number] as number;
+      for (let k = 0; k < touched.length; k++) {
+        keptLinks[k] = touched[k] as number;
+        keptLoads[k] = phaseLoad[touched[k] as number] as number;
+      }
     }
     for (let k = 0; k < touched.length; k++) phaseLoad[touched[k] as number] = 0;
     touched.length = 0;

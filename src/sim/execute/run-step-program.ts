@@ -62,7 +62,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     addPlanBytes(cluster, plan, commBytes, byCategory);
     const finished: Waitable<void> = 'phases' in plan ? runCollective(sim, network, plan, r.spec.name) : runPackedCollective(sim, network, plan, r.spec.name);
     finished.onDone(() => {
-      if (r.async) for (const d of r.spec.group) record({ device: d, name: r.spec.name, kind: 'async-comm', category: r.spec.category, startNs: r.startNs, endNs: sim.now });
+      if (r.async && recordSpans) for (const d of r.spec.group) record({ device: d, name: r.spec.name, kind: 'async-comm', category: r.spec.category, startNs: r.startNs, endNs: sim.now });
       r.finished = true;
       finishedIds[r.spec.id] = 1;
       r.done.trigger();
@@ -71,8 +71,9 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   };
 
   const accounting: DeviceAccounting[] = program.tasks.map(() => ({ computeNs: {}, commNs: {}, waitNs: 0, bubbleNs: 0, finishNs: 0 }));
+  const recordSpans = options.recordSpans;
   const record = (span: Span): void => {
-    if (options.recordSpans && span.endNs > span.startNs) spans.push(span);
+    if (span.endNs > span.startNs) spans.push(span);
   };
   const add = (into: Record<string, number>, key: string, ns: number): void => {
     into[key] = (into[key] ?? 0) + ns;
@@ -86,7 +87,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           const start = sim.now;
           yield sim.timeout(task.durationNs, task.name);
           add(acc.computeNs, task.category, task.durationNs);
-          record({ device: d, name: task.name, kind: 'compute', category: task.category, startNs: start, endNs: sim.now });
+          if (recordSpans) record({ device: d, name: task.name, kind: 'compute', category: task.category, startNs: start, endNs: sim.now });
           break;
         }
         case 'send': {
@@ -98,14 +99,14 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           const start = sim.now;
           if (finishedIds[task.collective] === 0) yield rendezvousOf(task.collective).done;
           acc.bubbleNs += sim.now - start;
-          record({ device: d, name: `recv: ${(program.collectives[task.collective] as CollectiveSpec).name}`, kind: 'wait', category: 'pp', startNs: start, endNs: sim.now });
+          if (recordSpans) record({ device: d, name: `recv: ${(program.collectives[task.collective] as CollectiveSpec).name}`, kind: 'wait', category: 'pp', startNs: start, endNs: sim.now });
           break;
         }
         case 'wait': {
           const start = sim.now;
           for (const id of task.collectives) if (finishedIds[id] === 0) yield rendezvousOf(id).done;
           add(acc.commNs, 'dp-grad', sim.now - start);
-          record({ device: d, name: task.name, kind: 'comm', category: 'dp-grad', startNs: start, endNs: sim.now });
+          if (recordSpans) record({ device: d, name: task.name, kind: 'comm', category: 'dp-grad', startNs: start, endNs: sim.now });
           break;
         }
         case 'collective': {
@@ -119,8 +120,10 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           const { category, name } = r.spec;
           acc.waitNs += r.startNs - arrivedAt;
           add(acc.commNs, category, sim.now - r.startNs);
-          record({ device: d, name: `wait: ${name}`, kind: 'wait', category, startNs: arrivedAt, endNs: r.startNs });
-          record({ device: d, name, kind: 'comm', category, startNs: r.startNs, endNs: sim.now });
+          if (recordSpans) {
+            record({ device: d, name: `wait: ${name}`, kind: 'wait', category, startNs: arrivedAt, endNs: r.startNs });
+            record({ device: d, name, kind: 'comm', category, startNs: r.startNs, endNs: sim.now });
+          }
           break;
         }
       }
