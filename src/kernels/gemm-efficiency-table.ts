@@ -97,32 +97,59 @@ export function parseGemmEfficiencyCsv(text: string, file: string): GemmEfficien
   return makeGemmEfficiencyTable(file, rows, columns, values);
 }
 
-/** Index i with keys[i] ≤ x ≤ keys[i+1] (x already clamped) and the fraction of the way from i to i+1. */
-function bracket(keys: Float64Array, x: number): [number, number] {
+/** Index i with keys[i] ≤ x ≤ keys[i+1] (x already clamped); the fraction of the way from i to i+1 goes to `frac`. */
+function bracket(keys: Float64Array, x: number, frac: Float64Array, slot: number): number {
   const last = keys.length - 1;
-  if (last === 0 || x <= (keys[0] as number)) return [0, 0];
-  if (x >= (keys[last] as number)) return [last, 0];
+  frac[slot] = 0;
+  if (last === 0 || x <= (keys[0] as number)) return 0;
+  if (x >= (keys[last] as number)) return last;
   let i = 0;
   while ((keys[i + 1] as number) <= x) i++;
   const lo = keys[i] as number;
-  return [i, (x - lo) / ((keys[i + 1] as number) - lo)];
+  frac[slot] = (x - lo) / ((keys[i + 1] as number) - lo);
+  return i;
+}
+
+const fractions = new Float64Array(2);
+/** Memoised lookups per table: min(n,k) → m → relative efficiency (the same shapes recur all through a step). */
+const memo = new WeakMap<GemmEfficiencyTable, Map<number, Map<number, number>>>();
+
+function interpolate(table: GemmEfficiencyTable, m: number, minNk: number): number {
+  const i = bracket(table.log2M, Math.log2(m), fractions, 0);
+  const j = bracket(table.log2Nk, Math.log2(minNk), fractions, 1);
+  const fi = fractions[0] as number;
+  const fj = fractions[1] as number;
+  const cols = table.nk.length;
+  if (fi === 0 && fj === 0) return table.values[i * cols + j] as number;
+  const v = table.logValues;
+  const i1 = fi > 0 ? i + 1 : i;
+  const j1 = fj > 0 ? j + 1 : j;
+  const top = (v[i * cols + j] as number) * (1 - fj) + (v[i * cols + j1] as number) * fj;
+  const bottom = (v[i1 * cols + j] as number) * (1 - fj) + (v[i1 * cols + j1] as number) * fj;
+  return Math.exp(top * (1 - fi) + bottom * fi);
 }
 
 /**
  * The table's relative efficiency at (m, min(n,k)): the log of the value interpolated bilinearly over log2(m) and
- * log2(min(n,k)), clamped at the edges; exactly the table's value at a grid point.
+ * log2(min(n,k)), clamped at the edges; exactly the table's value at a grid point. Memoised per table and shape.
  */
 export function lookupRelativeEfficiency(table: GemmEfficiencyTable, m: number, minNk: number): number {
-  const [i, fi] = bracket(table.log2M, Math.log2(m));
-  const [j, fj] = bracket(table.log2Nk, Math.log2(minNk));
-  const cols = table.nk.length;
-  if (fi === 0 && fj === 0) return table.values[i * cols + j] as number;
-  const at = (r: number, c: number): number => table.logValues[r * cols + c] as number;
-  const i1 = fi > 0 ? i + 1 : i;
-  const j1 = fj > 0 ? j + 1 : j;
-  const top = at(i, j) * (1 - fj) + at(i, j1) * fj;
-  const bottom = at(i1, j) * (1 - fj) + at(i1, j1) * fj;
-  return Math.exp(top * (1 - fi) + bottom * fi);
+  let byNk = memo.get(table);
+  if (byNk === undefined) {
+    byNk = new Map();
+    memo.set(table, byNk);
+  }
+  let byM = byNk.get(minNk);
+  if (byM === undefined) {
+    byM = new Map();
+    byNk.set(minNk, byM);
+  }
+  let value = byM.get(m);
+  if (value === undefined) {
+    value = interpolate(table, m, minNk);
+    byM.set(m, value);
+  }
+  return value;
 }
 
 /** Relative efficiency of C[m,n] = A[m,k]·B[k,n]; 1 when the chip has no table (the flat, single-figure model). */

@@ -85,14 +85,15 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
   };
 
   // Lazily filled caches, one row per source device (allocated on its first route): no all-pairs precomputation.
-  const routeRows: (readonly number[])[][] = [];
-  const latencyRows: Float64Array[] = [];
+  // Filled with undefined up front: rows set in any order on a [] would turn it into a slow dictionary array.
+  const routeRows: ((readonly number[] | undefined)[] | undefined)[] = new Array<undefined>(devices).fill(undefined);
+  const latencyRows: (Float64Array | undefined)[] = new Array<undefined>(devices).fill(undefined);
   const route = (src: number, dst: number): readonly number[] => {
     checkDevice(src, 'route source');
     checkDevice(dst, 'route destination');
     let row = routeRows[src];
     if (row === undefined) {
-      row = new Array<readonly number[]>(devices);
+      row = new Array<undefined>(devices).fill(undefined);
       routeRows[src] = row;
     }
     let ids = row[dst];

@@ -45,7 +45,9 @@ export { createAnalyticalNetwork, ceilSecondsToNs } from './network-analytical.t
 export type { AnalyticalNetworkOptions } from './network-analytical.ts';
 export { validateGroup, describeGroup } from './collectives.ts';
 export type { CollectiveOp, CollectiveAlgorithm, CollectivePlan, GroupOptions, TrafficMatrix } from './collectives.ts';
-export { allToAllV, allToAllPairwise, hierarchicalAllToAllV } from './collective-alltoall.ts';
+export { allToAllV, allToAllPairwise, hierarchicalAllToAllV, hierarchicalAllToAllVPacked } from './collective-alltoall.ts';
+export { packedPhaseCount, unpackPhase, unpackPlan } from './packed-plan.ts';
+export type { PackedPlan } from './packed-plan.ts';
 export type { HierarchicalAllToAllOptions } from './collective-alltoall.ts';
 export { ringAllReduce, halvingDoublingAllReduce, meshAllReduce, hierarchicalAllReduce } from './collective-allreduce.ts';
 export type { HierarchicalAllReduceOptions } from './collective-allreduce.ts';
@@ -72,7 +74,7 @@ export {
 export type { CollectiveTopology } from './collective-registry.ts';
 export { checkCollectivePlan, planRankBytes } from './collective-semantics.ts';
 export type { PlanRankBytes } from './collective-semantics.ts';
-export { runCollective, simulateCollective } from './collective-runner.ts';
+export { runCollective, runPackedCollective, simulateCollective } from './collective-runner.ts';
 export { algBandwidth, busBandwidth, busBandwidthFactor } from './collective-bandwidth.ts';
 export { fabricTopologies } from './catalog-schema.ts';
 export type { FabricTopology, FabricUplinkSpec } from './catalog-schema.ts';

@@ -4,13 +4,14 @@
 // here (the flow-level model, behind the same NetworkModel interface, shares bandwidth between them).
 // Link activity: a phase spreads its bytes on each link evenly over the phase's duration (latency included),
 // so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now.
-import { secondsToNs } from '../engine/index.ts';
+import { InputError, secondsToNs } from '../engine/index.ts';
 import type { Simulator, TimeNs, Waitable } from '../engine/index.ts';
 import type { Cluster } from './cluster-types.ts';
 import { validateFlows } from './flow-validation.ts';
 import { LinkActivityRecorder, emptyLinkActivity } from './link-activity.ts';
 import type { LinkActivity } from './link-activity.ts';
 import type { Flow, NetworkModel } from './network-types.ts';
+import type { PackedPlan } from './network-types.ts';
 
 export interface AnalyticalNetworkOptions {
   /** Latency charged once per non-empty phase; default: the system's messageLatency figure. */
@@ -52,48 +53,139 @@ export function createAnalyticalNetwork(
   const phaseLoad = new Float64Array(linkCount); // scratch, all zero between calls
   const touched: number[] = [];
 
-  const isActive = (flow: Flow): boolean => flow.bytes > 0 && flow.src !== flow.dst;
+  // Phases in start order; those before `head` are folded into `carried`. Folding only ever takes a finished
+  // prefix, in start order, so every link sums its phases' loads in the same order whenever linkBytes() asks.
+  let head = 0;
+  // The last kept phase's touched links and their loads (set by phaseCost when asked to keep them).
+  let keptLinks: Int32Array | undefined;
+  let keptLoads: Float64Array | undefined;
+
+  // Routes and path latencies of the pairs seen so far, packed: the cluster's per-source rows span every device
+  // (hundreds of MB at 4,096 devices, a cache miss per lookup); a step uses a few thousand pairs over and over.
+  const pairSlot = new Map<number, number>();
+  let slotStart = new Int32Array(1024);
+  let slotLatency = new Float64Array(1024);
+  let slotLinks = new Int32Array(8192);
+  let slots = 0;
+  let linksUsed = 0;
+  const slotOf = (src: number, dst: number): number => {
+    const key = src * cluster.devices + dst;
+    const known = pairSlot.get(key);
+    if (known !== undefined) return known;
+    const ids = cluster.route(src, dst);
+    if (slots + 1 >= slotStart.length) {
+      const grown = new Int32Array(slotStart.length * 2);
+      grown.set(slotStart);
+      slotStart = grown;
+      const lat = new Float64Array(slotLatency.length * 2);
+      lat.set(slotLatency);
+      slotLatency = lat;
+    }
+    while (linksUsed + ids.length > slotLinks.length) {
+      const grown = new Int32Array(slotLinks.length * 2);
+      grown.set(slotLinks);
+      slotLinks = grown;
+    }
+    for (let k = 0; k < ids.length; k++) slotLinks[linksUsed + k] = ids[k] as number;
+    slotStart[slots] = linksUsed;
+    linksUsed += ids.length;
+    slotStart[slots + 1] = linksUsed;
+    slotLatency[slots] = cluster.pathLatencyNs(src, dst);
+    pairSlot.set(key, slots);
+    return slots++;
+  };
+
+  /** Adds one active flow's bytes to its route's links; returns its path latency. */
+  const addFlow = (src: number, dst: number, bytes: number): TimeNs => {
+    const slot = slotOf(src, dst);
+    const end = slotStart[slot + 1] as number;
+    for (let k = slotStart[slot] as number; k < end; k++) {
+      const id = slotLinks[k] as number;
+      if (phaseLoad[id] === 0) touched.push(id);
+      phaseLoad[id] = (phaseLoad[id] as number) + bytes;
+    }
+    return slotLatency[slot] as number;
+  };
 
   /**
-   * Cost of a phase. With `keep`, the touched links and their loads are handed to `keep` before the scratch is
-   * cleared (one pass over the flows serves both the duration and the link activity).
+   * The cost of the phase whose flows addFlow has loaded (`active`: any flow carried bytes); clears the scratch.
+   * With `keep`, the touched links and their loads are kept first (keptLinks, keptLoads).
    */
-  const phaseCost = (flows: readonly Flow[], where: string, keep?: (links: Int32Array, loads: Float64Array) => void): TimeNs => {
-    validateFlows(flows, cluster.devices, where);
-    let active = false;
-    let longestPathNs = 0;
-    for (let f = 0; f < flows.length; f++) {
-      const flow = flows[f] as Flow;
-      if (!isActive(flow)) continue;
-      active = true;
-      const latency = cluster.pathLatencyNs(flow.src, flow.dst);
-      if (latency > longestPathNs) longestPathNs = latency;
-      const ids = cluster.route(flow.src, flow.dst);
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k] as number;
-        if (phaseLoad[id] === 0) touched.push(id);
-        phaseLoad[id] = (phaseLoad[id] as number) + flow.bytes;
+  const closePhase = (active: boolean, longestPathNs: TimeNs, keep: boolean): TimeNs => {
+    let busiestSeconds = 0;
+    for (let k = 0; k < touched.length; k++) {
+      const id = touched[k] as number;
+      busiestSeconds = Math.max(busiestSeconds, (phaseLoad[id] as number) / (bandwidth[id] as number));
+    }
+    if (keep && active) {
+      keptLinks = new Int32Array(touched.length);
+      keptLoads = new Float64Array(touched.length);
+      for (let k = 0; k < touched.length; k++) {
+        keptLinks[k] = touched[k] as number;
+        keptLoads[k] = phaseLoad[touched[k] as number] as number;
       }
     }
-    let busiestSeconds = 0;
-    for (const id of touched) busiestSeconds = Math.max(busiestSeconds, (phaseLoad[id] as number) / (bandwidth[id] as number));
-    if (keep !== undefined && active) keep(Int32Array.from(touched), Float64Array.from(touched, (id) => phaseLoad[id] as number));
-    for (const id of touched) phaseLoad[id] = 0;
+    for (let k = 0; k < touched.length; k++) phaseLoad[touched[k] as number] = 0;
     touched.length = 0;
     if (!active) return 0;
     return messageLatencyNs + longestPathNs + ceilSecondsToNs(busiestSeconds);
   };
 
-  const phaseDuration = (flows: readonly Flow[]): TimeNs => phaseCost(flows, 'phase');
+  const phaseCost = (flows: readonly Flow[], where: string, keep: boolean): TimeNs => {
+    validateFlows(flows, cluster.devices, where);
+    let active = false;
+    let longestPathNs = 0;
+    for (let f = 0; f < flows.length; f++) {
+      const flow = flows[f] as Flow;
+      if (!(flow.bytes > 0) || flow.src === flow.dst) continue;
+      active = true;
+      longestPathNs = Math.max(longestPathNs, addFlow(flow.src, flow.dst, flow.bytes));
+    }
+    return closePhase(active, longestPathNs, keep);
+  };
 
-  const transfer = (flows: readonly Flow[], label: string): Waitable<void> => {
-    let links: Int32Array | undefined;
-    let loads: Float64Array | undefined;
-    const duration = phaseCost(flows, `transfer "${label}"`, (l, b) => {
-      links = l;
-      loads = b;
-    });
+  /** phaseCost of phase p of a packed plan (its flows come from a checked group and matrix). */
+  const packedPhaseCost = (plan: PackedPlan, p: number, where: string): TimeNs => {
+    let active = false;
+    let longestPathNs = 0;
+    for (let f = plan.phaseStart[p] as number; f < (plan.phaseStart[p + 1] as number); f++) {
+      const src = plan.src[f] as number;
+      const dst = plan.dst[f] as number;
+      const bytes = plan.bytes[f] as number;
+      if (!(bytes >= 0 && bytes < Infinity)) throw new InputError(`${where}: flow ${f} (${src}→${dst}) has bytes ${String(bytes)}; expected a finite number ≥ 0`);
+      if (!(bytes > 0) || src === dst) continue;
+      active = true;
+      longestPathNs = Math.max(longestPathNs, addFlow(src, dst, bytes));
+    }
+    return closePhase(active, longestPathNs, true);
+  };
+
+  const phaseDuration = (flows: readonly Flow[]): TimeNs => phaseCost(flows, 'phase', false);
+
+  /** Fold the finished phases at the front of inFlight into `carried` (and drop them once enough are done). */
+  const foldFinished = (now: TimeNs): void => {
+    while (head < inFlight.length && (inFlight[head] as PhaseInFlight).endNs <= now) {
+      const phase = inFlight[head] as PhaseInFlight;
+      for (let k = 0; k < phase.links.length; k++) {
+        const id = phase.links[k] as number;
+        carried[id] = (carried[id] as number) + (phase.loads[k] as number);
+      }
+      inFlight[head++] = undefined as unknown as PhaseInFlight;
+    }
+    if (head > 1024 && head * 2 > inFlight.length) {
+      inFlight = inFlight.slice(head);
+      head = 0;
+    }
+  };
+
+  /** Starts the phase just costed (its links and loads kept by closePhase); fires after `duration`. */
+  const startPhase = (duration: TimeNs, label: string): Waitable<void> => {
+    const links = keptLinks as Int32Array | undefined;
+    const loads = keptLoads as Float64Array | undefined;
+    keptLinks = undefined;
+    keptLoads = undefined;
     if (duration > 0 && links !== undefined && loads !== undefined) {
+      foldFinished(sim.now);
       const phase = { startNs: sim.now, endNs: sim.now + duration, links, loads };
       inFlight.push(phase);
       if (recorder !== undefined) {
@@ -103,13 +195,24 @@ export function createAnalyticalNetwork(
     return sim.timeout(duration, label);
   };
 
+  const transfer = (flows: readonly Flow[], label: string): Waitable<void> =>
+    startPhase(phaseCost(flows, `transfer "${label}"`, true), label);
+  const transferPacked = (plan: PackedPlan, p: number, label: string): Waitable<void> =>
+    startPhase(packedPhaseCost(plan, p, `transfer "${label}"`), label);
+
   const linkBytes = (): Float64Array => {
     const now = sim.now;
-    const finished = inFlight.filter((phase) => phase.endNs <= now);
+    foldFinished(now);
+    const pending = inFlight.slice(head);
+    const finished = pending.filter((phase) => phase.endNs <= now);
     for (const phase of finished) phase.links.forEach((id, k) => (carried[id] = (carried[id] as number) + (phase.loads[k] as number)));
-    if (finished.length > 0) inFlight = inFlight.filter((phase) => phase.endNs > now);
+    if (finished.length > 0) {
+      inFlight = pending.filter((phase) => phase.endNs > now);
+      head = 0;
+    }
     const result = carried.slice();
-    for (const phase of inFlight) {
+    for (let p = head; p < inFlight.length; p++) {
+      const phase = inFlight[p] as PhaseInFlight;
       const fraction = (now - phase.startNs) / (phase.endNs - phase.startNs);
       phase.links.forEach((id, k) => (result[id] = (result[id] as number) + (phase.loads[k] as number) * fraction));
     }
@@ -123,6 +226,7 @@ export function createAnalyticalNetwork(
     kind: 'analytical',
     cluster,
     transfer,
+    transferPacked,
     phaseDuration,
     linkBytes,
     linkActivity,

@@ -29,6 +29,8 @@ import { FluidFlowState } from './network-flow-fluid.ts';
 import type { FlowAllocation } from './network-flow-fluid.ts';
 import { MaxMinSolver } from './network-flow-solver.ts';
 import type { Flow, NetworkModel } from './network-types.ts';
+import { unpackPhase } from './packed-plan.ts';
+import type { PackedPlan } from './network-types.ts';
 
 export interface FlowNetworkOptions {
   /** Latency charged once per non-empty phase; default: the system's messageLatency figure. */
@@ -182,5 +184,6 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
     return recorder === undefined ? emptyLinkActivity(linkCount, sim.now) : recorder.snapshot(sim.now);
   };
 
-  return { kind: 'flow', cluster, transfer, phaseDuration, linkBytes, linkActivity };
+  const transferPacked = (plan: PackedPlan, phase: number, label: string): Waitable<void> => transfer(unpackPhase(plan, phase), label);
+  return { kind: 'flow', cluster, transfer, transferPacked, phaseDuration, linkBytes, linkActivity };
 }

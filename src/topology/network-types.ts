@@ -11,11 +11,26 @@ export interface Flow {
   readonly bytes: number;
 }
 
+/** A collective plan with its flows in parallel typed arrays, in plan order (packed-plan.ts). */
+export interface PackedPlan {
+  /** Only the hierarchical all-to-all-v is built packed today. */
+  readonly op: 'alltoall';
+  readonly algo: string;
+  readonly group: readonly number[];
+  /** Phase p holds flows phaseStart[p] … phaseStart[p+1]−1; phaseStart has one entry more than there are phases. */
+  readonly phaseStart: Int32Array;
+  readonly src: Int32Array;
+  readonly dst: Int32Array;
+  readonly bytes: Float64Array;
+}
+
 export interface NetworkModel {
   readonly kind: 'analytical' | 'flow';
   readonly cluster: Cluster;
   /** Starts a phase of concurrent flows at the simulator's current time; the Waitable fires when all finish. */
   transfer(flows: readonly Flow[], label: string): Waitable<void>;
+  /** transfer() of phase `phase` of a packed plan: the same result as transfer(unpackPhase(plan, phase), label). */
+  transferPacked(plan: PackedPlan, phase: number, label: string): Waitable<void>;
   /** The cost of the phase in this model, without running it (for planning and tests). */
   phaseDuration(flows: readonly Flow[]): TimeNs;
   /**

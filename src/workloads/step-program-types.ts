@@ -77,18 +77,20 @@ export interface StepProgram {
   collectives: CollectiveSpec[];
 }
 
-/** The all-to-all-v matrix of a collective, in bytes (group rank × group rank). */
-export function allToAllBytesMatrix(spec: CollectiveSpec): Float64Array {
+/** The all-to-all-v matrix of a collective, in bytes (group rank × group rank); built in `into` if it is large enough. */
+export function allToAllBytesMatrix(spec: CollectiveSpec, into?: Float64Array): Float64Array {
   if (spec.bytesMatrix) return spec.bytesMatrix;
   const t = spec.traffic;
   if (!t) throw new Error(`collective "${spec.name}" has no traffic matrix`);
   const n = t.ranks.length;
   const dp = Math.round(Math.sqrt(t.routing.dispatchTokens.length));
-  const m = new Float64Array(n * n);
+  const m = into !== undefined && into.length >= n * n ? into.subarray(0, n * n) : new Float64Array(n * n);
+  const tokens = t.routing.dispatchTokens;
   for (let i = 0; i < n; i++) {
+    const ri = t.ranks[i] as number;
     for (let j = 0; j < n; j++) {
-      const [src, dst] = t.transpose ? [t.ranks[j] as number, t.ranks[i] as number] : [t.ranks[i] as number, t.ranks[j] as number];
-      m[i * n + j] = (t.routing.dispatchTokens[src * dp + dst] as number) * t.bytesPerToken;
+      const rj = t.ranks[j] as number;
+      m[i * n + j] = (tokens[t.transpose ? rj * dp + ri : ri * dp + rj] as number) * t.bytesPerToken;
     }
   }
   return m;

@@ -3,7 +3,7 @@
 import type { Waitable } from '../../engine/index.ts';
 import { Signal, Simulator } from '../../engine/index.ts';
 import type { Cluster, NetworkModel } from '../../topology/index.ts';
-import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, linkUtilisation, runCollective } from '../../topology/index.ts';
+import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, linkUtilisation, runCollective, runPackedCollective } from '../../topology/index.ts';
 import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
 import { addPlanBytes, emptyCommBytes, planCollective } from './collective-plans.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execution-types.ts';
@@ -53,15 +53,16 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     return r;
   };
 
+  const matrixScratch = new Float64Array(64 * 64); // all-to-all matrices up to 64 ranks are built here
   const startCollective = (r: Rendezvous): void => {
     r.startNs = sim.now;
-    const plan = planCollective(r.spec, cluster);
+    const plan = planCollective(r.spec, cluster, matrixScratch);
     algorithms[r.spec.category] ??= plan.algo;
     const byCategory = (commBytesByCategory[r.spec.category] ??= emptyCommBytes());
     addPlanBytes(cluster, plan, commBytes, byCategory);
-    const finished: Waitable<void> = runCollective(sim, network, plan, r.spec.name);
+    const finished: Waitable<void> = 'phases' in plan ? runCollective(sim, network, plan, r.spec.name) : runPackedCollective(sim, network, plan, r.spec.name);
     finished.onDone(() => {
-      if (r.async) for (const d of r.spec.group) record({ device: d, name: r.spec.name, kind: 'async-comm', category: r.spec.category, startNs: r.startNs, endNs: sim.now });
+      if (r.async && recordSpans) for (const d of r.spec.group) record({ device: d, name: r.spec.name, kind: 'async-comm', category: r.spec.category, startNs: r.startNs, endNs: sim.now });
       r.finished = true;
       finishedIds[r.spec.id] = 1;
       r.done.trigger();
@@ -70,8 +71,9 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   };
 
   const accounting: DeviceAccounting[] = program.tasks.map(() => ({ computeNs: {}, commNs: {}, waitNs: 0, bubbleNs: 0, finishNs: 0 }));
+  const recordSpans = options.recordSpans;
   const record = (span: Span): void => {
-    if (options.recordSpans && span.endNs > span.startNs) spans.push(span);
+    if (span.endNs > span.startNs) spans.push(span);
   };
   const add = (into: Record<string, number>, key: string, ns: number): void => {
     into[key] = (into[key] ?? 0) + ns;
@@ -85,7 +87,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           const start = sim.now;
           yield sim.timeout(task.durationNs, task.name);
           add(acc.computeNs, task.category, task.durationNs);
-          record({ device: d, name: task.name, kind: 'compute', category: task.category, startNs: start, endNs: sim.now });
+          if (recordSpans) record({ device: d, name: task.name, kind: 'compute', category: task.category, startNs: start, endNs: sim.now });
           break;
         }
         case 'send': {
@@ -97,7 +99,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           const start = sim.now;
           if (finishedIds[task.collective] === 0) yield rendezvousOf(task.collective).done;
           acc.bubbleNs += sim.now - start;
-          record({ device: d, name: `recv: ${(program.collectives[task.collective] as CollectiveSpec).name}`, kind: 'wait', category: 'pp', startNs: start, endNs: sim.now });
+          if (recordSpans) record({ device: d, name: `recv: ${(program.collectives[task.collective] as CollectiveSpec).name}`, kind: 'wait', category: 'pp', startNs: start, endNs: sim.now });
           break;
         }
         case 'wait': {
@@ -108,7 +110,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
             const category = (program.collectives[id] as CollectiveSpec).category;
             yield rendezvousOf(id).done;
             add(acc.commNs, category, sim.now - start);
-            record({ device: d, name: `${task.name}: ${(program.collectives[id] as CollectiveSpec).name}`, kind: 'comm', category, startNs: start, endNs: sim.now });
+            if (recordSpans) record({ device: d, name: `${task.name}: ${(program.collectives[id] as CollectiveSpec).name}`, kind: 'comm', category, startNs: start, endNs: sim.now });
           }
           break;
         }
@@ -123,8 +125,10 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           const { category, name } = r.spec;
           acc.waitNs += r.startNs - arrivedAt;
           add(acc.commNs, category, sim.now - r.startNs);
-          record({ device: d, name: `wait: ${name}`, kind: 'wait', category, startNs: arrivedAt, endNs: r.startNs });
-          record({ device: d, name, kind: 'comm', category, startNs: r.startNs, endNs: sim.now });
+          if (recordSpans) {
+            record({ device: d, name: `wait: ${name}`, kind: 'wait', category, startNs: arrivedAt, endNs: r.startNs });
+            record({ device: d, name, kind: 'comm', category, startNs: r.startNs, endNs: sim.now });
+          }
           break;
         }
       }
