@@ -1,6 +1,6 @@
 // The full-scale strategy: real routing decisions are computed for a sample of routing groups (possibly smaller
 // than a real group), then extended to every group of the step by seeded resampling. Each real group takes the
-// per-expert counts of one sampled group of the same placement class (for tp = pp = 1: the server position inside
+// per-expert counts of one sampled group of the same placement class (the server position of the DP rank inside
 // its EP group, which fixes which experts are local), scaled by realGroupSize / sampledGroupSize and rounded.
 // Within a class, sampled groups are used in a seeded shuffled cycle, so each is used about equally often.
 import type { Rng } from '../engine/index.ts';
