@@ -47,8 +47,9 @@ export { validateGroup, describeGroup } from './collectives.ts';
 export type { CollectiveOp, CollectiveAlgorithm, CollectivePlan, GroupOptions, TrafficMatrix } from './collectives.ts';
 export { allToAllV, allToAllPairwise, hierarchicalAllToAllV, hierarchicalAllToAllVPacked } from './collective-alltoall.ts';
 export { packedPhaseCount, unpackPhase, unpackPlan } from './packed-plan.ts';
-export type { PackedPlan } from './packed-plan.ts';
-export type { HierarchicalAllToAllOptions } from './collective-alltoall.ts';
+export type { PackedPlan, PackedRoutes } from './network-types.ts';
+export type { HierarchicalAllToAllOptions, CompiledAllToAll } from './collective-alltoall-staged.ts';
+export { compileHierarchicalAllToAll, fillHierarchicalAllToAll } from './collective-alltoall-staged.ts';
 export { ringAllReduce, halvingDoublingAllReduce, meshAllReduce, hierarchicalAllReduce } from './collective-allreduce.ts';
 export type { HierarchicalAllReduceOptions } from './collective-allreduce.ts';
 export {

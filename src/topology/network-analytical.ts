@@ -4,8 +4,10 @@
 // here (the flow-level model, behind the same NetworkModel interface, shares bandwidth between them).
 // Link activity: a phase spreads its bytes on each link evenly over the phase's duration (latency included),
 // so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now.
-import { InputError, secondsToNs } from '../engine/index.ts';
+import { secondsToNs } from '../engine/index.ts';
 import type { Simulator, TimeNs, Waitable } from '../engine/index.ts';
+import { PhaseLoadArena, addPhaseLoads, checkPackedBytes, loadRoutedFlows, routedFlows } from './analytical-loads.ts';
+import type { PhaseInFlight } from './analytical-loads.ts';
 import type { Cluster } from './cluster-types.ts';
 import { validateFlows } from './flow-validation.ts';
 import { LinkActivityRecorder, emptyLinkActivity } from './link-activity.ts';
@@ -18,14 +20,6 @@ export interface AnalyticalNetworkOptions {
   readonly messageLatencyNs?: TimeNs;
   /** Record per-link rate intervals for linkActivity(); default true. */
   readonly recordActivity?: boolean;
-}
-
-/** A phase still carrying bytes: its per-link loads, spread evenly over [startNs, endNs]. */
-interface PhaseInFlight {
-  readonly startNs: TimeNs;
-  readonly endNs: TimeNs;
-  readonly links: Int32Array;
-  readonly loads: Float64Array;
 }
 
 /**
@@ -51,14 +45,15 @@ export function createAnalyticalNetwork(
   let inFlight: PhaseInFlight[] = [];
   const recorder = options.recordActivity === false ? undefined : new LinkActivityRecorder(linkCount);
   const phaseLoad = new Float64Array(linkCount); // scratch, all zero between calls
-  const touched: number[] = [];
+  const touched = new Int32Array(linkCount); // the links loaded in the current phase, each once: touched[0 … touchedCount)
+  let touchedCount = 0;
+  const arena = new PhaseLoadArena();
 
   // Phases in start order; those before `head` are folded into `carried`. Folding only ever takes a finished
   // prefix, in start order, so every link sums its phases' loads in the same order whenever linkBytes() asks.
   let head = 0;
-  // The last kept phase's touched links and their loads (set by phaseCost when asked to keep them).
-  let keptLinks: Int32Array | undefined;
-  let keptLoads: Float64Array | undefined;
+  // Set by closePhase when asked to keep an active phase: the scratch stays loaded until startPhase copies it.
+  let kept = false;
 
   // Routes and path latencies of the pairs seen so far, packed: the cluster's per-source rows span every device
   // (hundreds of MB at 4,096 devices, a cache miss per lookup); a step uses a few thousand pairs over and over.
@@ -101,32 +96,29 @@ export function createAnalyticalNetwork(
     const end = slotStart[slot + 1] as number;
     for (let k = slotStart[slot] as number; k < end; k++) {
       const id = slotLinks[k] as number;
-      if (phaseLoad[id] === 0) touched.push(id);
+      if (phaseLoad[id] === 0) touched[touchedCount++] = id;
       phaseLoad[id] = (phaseLoad[id] as number) + bytes;
     }
     return slotLatency[slot] as number;
   };
 
+  const clearScratch = (): void => {
+    for (let k = 0; k < touchedCount; k++) phaseLoad[touched[k] as number] = 0;
+    touchedCount = 0;
+  };
+
   /**
-   * The cost of the phase whose flows addFlow has loaded (`active`: any flow carried bytes); clears the scratch.
-   * With `keep`, the touched links and their loads are kept first (keptLinks, keptLoads).
+   * The cost of the phase whose flows addFlow has loaded (`active`: any flow carried bytes); clears the scratch,
+   * except with `keep` and an active phase: startPhase then keeps its links and loads and clears it.
    */
   const closePhase = (active: boolean, longestPathNs: TimeNs, keep: boolean): TimeNs => {
     let busiestSeconds = 0;
-    for (let k = 0; k < touched.length; k++) {
+    for (let k = 0; k < touchedCount; k++) {
       const id = touched[k] as number;
       busiestSeconds = Math.max(busiestSeconds, (phaseLoad[id] as number) / (bandwidth[id] as number));
     }
-    if (keep && active) {
-      keptLinks = new Int32Array(touched.length);
-      keptLoads = new Float64Array(touched.length);
-      for (let k = 0; k < touched.length; k++) {
-        keptLinks[k] = touched[k] as number;
-        keptLoads[k] = phaseLoad[touched[k] as number] as number;
-      }
-    }
-    for (let k = 0; k < touched.length; k++) phaseLoad[touched[k] as number] = 0;
-    touched.length = 0;
+    kept = keep && active;
+    if (!kept) clearScratch();
     if (!active) return 0;
     return messageLatencyNs + longestPathNs + ceilSecondsToNs(busiestSeconds);
   };
@@ -146,13 +138,20 @@ export function createAnalyticalNetwork(
 
   /** phaseCost of phase p of a packed plan (its flows come from a checked group and matrix). */
   const packedPhaseCost = (plan: PackedPlan, p: number, where: string): TimeNs => {
+    const from = plan.phaseStart[p] as number;
+    const to = plan.phaseStart[p + 1] as number;
+    if (plan.routes !== undefined) {
+      // Compiled routes (the same links in the same order as addFlow's): no pair lookup.
+      touchedCount = loadRoutedFlows(plan, plan.routes, from, to, phaseLoad, touched, touchedCount, where);
+      return closePhase(routedFlows.longestNs >= 0, Math.max(0, routedFlows.longestNs), true);
+    }
     let active = false;
     let longestPathNs = 0;
-    for (let f = plan.phaseStart[p] as number; f < (plan.phaseStart[p + 1] as number); f++) {
+    for (let f = from; f < to; f++) {
       const src = plan.src[f] as number;
       const dst = plan.dst[f] as number;
       const bytes = plan.bytes[f] as number;
-      if (!(bytes >= 0 && bytes < Infinity)) throw new InputError(`${where}: flow ${f} (${src}→${dst}) has bytes ${String(bytes)}; expected a finite number ≥ 0`);
+      checkPackedBytes(plan, f, where);
       if (!(bytes > 0) || src === dst) continue;
       active = true;
       longestPathNs = Math.max(longestPathNs, addFlow(src, dst, bytes));
@@ -165,11 +164,7 @@ export function createAnalyticalNetwork(
   /** Fold the finished phases at the front of inFlight into `carried` (and drop them once enough are done). */
   const foldFinished = (now: TimeNs): void => {
     while (head < inFlight.length && (inFlight[head] as PhaseInFlight).endNs <= now) {
-      const phase = inFlight[head] as PhaseInFlight;
-      for (let k = 0; k < phase.links.length; k++) {
-        const id = phase.links[k] as number;
-        carried[id] = (carried[id] as number) + (phase.loads[k] as number);
-      }
+      addPhaseLoads(inFlight[head] as PhaseInFlight, carried);
       inFlight[head++] = undefined as unknown as PhaseInFlight;
     }
     if (head > 1024 && head * 2 > inFlight.length) {
@@ -178,19 +173,21 @@ export function createAnalyticalNetwork(
     }
   };
 
-  /** Starts the phase just costed (its links and loads kept by closePhase); fires after `duration`. */
+  /** Starts the phase just costed (its links and loads left in the scratch by closePhase); fires after `duration`. */
   const startPhase = (duration: TimeNs, label: string): Waitable<void> => {
-    const links = keptLinks as Int32Array | undefined;
-    const loads = keptLoads as Float64Array | undefined;
-    keptLinks = undefined;
-    keptLoads = undefined;
-    if (duration > 0 && links !== undefined && loads !== undefined) {
-      foldFinished(sim.now);
-      const phase = { startNs: sim.now, endNs: sim.now + duration, links, loads };
-      inFlight.push(phase);
-      if (recorder !== undefined) {
-        for (let k = 0; k < links.length; k++) recorder.addInterval(links[k] as number, phase.startNs, phase.endNs, ((loads[k] as number) / duration) * 1e9);
+    if (kept) {
+      if (duration > 0) {
+        foldFinished(sim.now);
+        const phase = arena.keep(sim.now, sim.now + duration, touched, touchedCount, phaseLoad);
+        inFlight.push(phase);
+        if (recorder !== undefined) {
+          for (let k = phase.offset; k < phase.offset + phase.count; k++) {
+            recorder.addInterval(phase.links[k] as number, phase.startNs, phase.endNs, ((phase.loads[k] as number) / duration) * 1e9);
+          }
+        }
       }
+      kept = false;
+      clearScratch();
     }
     return sim.timeout(duration, label);
   };
@@ -205,7 +202,7 @@ export function createAnalyticalNetwork(
     foldFinished(now);
     const pending = inFlight.slice(head);
     const finished = pending.filter((phase) => phase.endNs <= now);
-    for (const phase of finished) phase.links.forEach((id, k) => (carried[id] = (carried[id] as number) + (phase.loads[k] as number)));
+    for (const phase of finished) addPhaseLoads(phase, carried);
     if (finished.length > 0) {
       inFlight = pending.filter((phase) => phase.endNs > now);
       head = 0;
@@ -214,7 +211,7 @@ export function createAnalyticalNetwork(
     for (let p = head; p < inFlight.length; p++) {
       const phase = inFlight[p] as PhaseInFlight;
       const fraction = (now - phase.startNs) / (phase.endNs - phase.startNs);
-      phase.links.forEach((id, k) => (result[id] = (result[id] as number) + (phase.loads[k] as number) * fraction));
+      addPhaseLoads(phase, result, fraction);
     }
     return result;
   };

@@ -11,7 +11,18 @@ export interface Flow {
   readonly bytes: number;
 }
 
-/** A collective plan with its flows in parallel typed arrays, in plan order (packed-plan.ts). */
+/** Per flow of a packed plan: its route's links (links[start[f]] … links[start[f+1]−1]), path latency, same server. */
+export interface PackedRoutes {
+  readonly start: Int32Array;
+  readonly links: Int32Array;
+  readonly latency: Float64Array;
+  readonly intraServer: Uint8Array;
+}
+
+/**
+ * A collective plan with its flows in parallel typed arrays, in plan order (packed-plan.ts). A zero-byte flow is no
+ * flow (every consumer skips it), so a compiled plan can keep fixed slots (collective-alltoall-staged.ts).
+ */
 export interface PackedPlan {
   /** Only the hierarchical all-to-all-v is built packed today. */
   readonly op: 'alltoall';
@@ -22,6 +33,8 @@ export interface PackedPlan {
   readonly src: Int32Array;
   readonly dst: Int32Array;
   readonly bytes: Float64Array;
+  /** The flows' routes on the network's cluster, when the plan was compiled with them (cluster.route and friends). */
+  readonly routes?: PackedRoutes | undefined;
 }
 
 export interface NetworkModel {

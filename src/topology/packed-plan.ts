@@ -2,6 +2,7 @@
 // hierarchical all-to-all-v builds (about a thousand flows per MoE dispatch at 64 ranks, tens of thousands of them
 // per step), so that a network model can cost it without allocating. Flow p·k of the arrays keeps the order the
 // flows would have in the plain plan; unpackPlan gives exactly that plain plan (the flow model runs it that way).
+// Zero-byte flows of a packed plan are no flows: unpacking drops them.
 import type { CollectivePlan } from './collectives.ts';
 import type { Flow, PackedPlan } from './network-types.ts';
 
@@ -13,6 +14,7 @@ export const packedPhaseCount = (plan: PackedPlan): number => plan.phaseStart.le
 export function unpackPhase(plan: PackedPlan, p: number): Flow[] {
   const flows: Flow[] = [];
   for (let f = plan.phaseStart[p] as number; f < (plan.phaseStart[p + 1] as number); f++) {
+    if ((plan.bytes[f] as number) === 0) continue;
     flows.push({ src: plan.src[f] as number, dst: plan.dst[f] as number, bytes: plan.bytes[f] as number });
   }
   return flows;

@@ -91,8 +91,9 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
       for (const g of groups) {
         if (g.group.length < 2) continue;
         const id = addSpec({ name: groups.length > 1 ? `${name} [${g.group[0]}…]` : name, category, group: g.group, op, bytes: g.bytes });
+        const task: Task = { kind: 'collective', collective: id, async }; // one object shared by the members
         for (const d of g.group) {
-          tasks[d]?.push({ kind: 'collective', collective: id, async });
+          tasks[d]?.push(task);
           if (async) asyncOf[d]?.push(id);
         }
       }
@@ -115,14 +116,20 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
       if (parts !== 'all-gather') joinGroups(`${name} reduce-scatter`, 'tp', 'reducescatter', tpGroups(() => bytes));
       if (parts !== 'reduce-scatter') joinGroups(`${name} all-gather`, 'tp', 'allgather', tpGroups(() => bytes));
     };
+    // One group and ranks array per (TP rank, EP group) of the stage, shared by all its all-to-alls (the executor
+    // compiles each group's plan once and finds it by the array).
+    const epGroups = Array.from({ length: tp }, (_, t) => Array.from({ length: layout.epGroups }, (__, g) => {
+      const ranks = epGroupDpRanks(layout, g);
+      return { ranks, group: ranks.map((d) => deviceOf(layout, s, d, t)) };
+    }));
     const allToAll = (name: string, category: CommCategory, r: LayerRouting, transpose: boolean): void => {
       for (let t = 0; t < tp; t++) {
         for (let g = 0; g < layout.epGroups; g++) {
-          const ranks = epGroupDpRanks(layout, g);
+          const { ranks, group } = epGroups[t]?.[g] as { ranks: number[]; group: number[] };
           if (ranks.length < 2) continue;
-          const group = ranks.map((d) => deviceOf(layout, s, d, t));
           const id = addSpec({ name: `${name} ep${g} tp${t}`, category, group, op: 'all-to-all-v', traffic: { routing: r, ranks, transpose, bytesPerToken: tokenBytes } });
-          for (const d of group) tasks[d]?.push({ kind: 'collective', collective: id, async: false });
+          const task: Task = { kind: 'collective', collective: id, async: false };
+          for (const d of group) tasks[d]?.push(task);
         }
       }
     };

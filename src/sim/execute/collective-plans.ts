@@ -1,22 +1,72 @@
 // Turn the step program's collective specs into topology collective plans with the algorithm the vendor library
 // would pick for that group (topology's defaultCollectiveAlgorithm), and count the bytes they move. A hierarchical
-// all-to-all-v comes packed (topology's PackedPlan: typed arrays, no object per flow); everything else plain.
-import type { Cluster, CollectivePlan, PackedPlan } from '../../topology/index.ts';
-import { allToAllV, defaultCollectiveAlgorithm, hierarchicalAllToAllVPacked, planCollective as planTopologyCollective, sendRecv } from '../../topology/index.ts';
-import type { CollectiveSpec } from '../../workloads/index.ts';
+// all-to-all-v comes packed (topology's PackedPlan: typed arrays, no object per flow), from a plan compiled once per
+// group (flow slots, the matrix entries each sums, routes) and filled from the routing's token matrix; the rest plain.
+import type { Cluster, CollectivePlan, CompiledAllToAll, PackedPlan } from '../../topology/index.ts';
+import { allToAllV, compileHierarchicalAllToAll, defaultCollectiveAlgorithm, fillHierarchicalAllToAll, planCollective as planTopologyCollective, sendRecv } from '../../topology/index.ts';
+import type { CollectiveSpec, RoutedTraffic } from '../../workloads/index.ts';
 import { allToAllBytesMatrix } from '../../workloads/index.ts';
 import type { CommBytes } from './execution-types.ts';
 
-/** The all-to-all matrix is built in `scratch` when it is large enough (the plan does not keep the matrix). */
-export function planCollective(spec: CollectiveSpec, cluster: Cluster, scratch?: Float64Array): CollectivePlan | PackedPlan {
-  if (spec.op === 'all-to-all-v') {
-    const matrix = allToAllBytesMatrix(spec, scratch);
-    const algo = defaultCollectiveAlgorithm('alltoall', spec.group, cluster);
-    return algo === 'hierarchical' ? hierarchicalAllToAllVPacked(spec.group, matrix, cluster) : allToAllV(spec.group, matrix);
+/** One group's all-to-all algorithm, its compiled plan when hierarchical, and its terms mapped into token matrices. */
+interface GroupPlan {
+  algo: string;
+  compiled: CompiledAllToAll | undefined;
+  /** Per ranks array: [dp, terms of the dispatch direction, terms of the transpose]. */
+  tokenTerms: Map<readonly number[], [number, Int32Array | undefined, Int32Array | undefined]>;
+}
+
+/** Plans collectives for one run; all-to-all groups are compiled once, found by their group array or its devices. */
+export function createCollectivePlanner(cluster: Cluster): (spec: CollectiveSpec) => CollectivePlan | PackedPlan {
+  const byArray = new WeakMap<readonly number[], GroupPlan>();
+  const byDevices = new Map<string, GroupPlan>();
+  const matrixScratch = new Float64Array(64 * 64); // direct all-to-all matrices up to 64 ranks are built here
+  const groupPlan = (group: readonly number[]): GroupPlan => {
+    let known = byArray.get(group);
+    if (known !== undefined) return known;
+    const key = group.join(',');
+    known = byDevices.get(key);
+    if (known === undefined) {
+      const algo = defaultCollectiveAlgorithm('alltoall', group, cluster);
+      known = { algo, compiled: algo === 'hierarchical' ? compileHierarchicalAllToAll(group, cluster, cluster) : undefined, tokenTerms: new Map() };
+      byDevices.set(key, known);
+    }
+    byArray.set(group, known);
+    return known;
+  };
+  return (spec) => {
+    if (spec.op === 'all-to-all-v') {
+      const g = groupPlan(spec.group);
+      if (g.compiled === undefined) return allToAllV(spec.group, allToAllBytesMatrix(spec, matrixScratch));
+      if (spec.bytesMatrix !== undefined || spec.traffic === undefined) return fillHierarchicalAllToAll(g.compiled, allToAllBytesMatrix(spec), 1);
+      const t = spec.traffic;
+      return fillHierarchicalAllToAll(g.compiled, t.routing.dispatchTokens, t.bytesPerToken, tokenTerms(g, g.compiled, t));
+    }
+    if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);
+    if (spec.op === 'send') return sendRecv(spec.group[0] as number, spec.group[1] as number, spec.bytes, cluster);
+    return planTopologyCollective(spec.op, defaultCollectiveAlgorithm(spec.op, spec.group, cluster), spec.group, spec.bytes, cluster);
+  };
+}
+
+/** The compiled plan's matrix entries as indices into the routing's DP × DP token matrix (allToAllBytesMatrix's entries). */
+function tokenTerms(g: GroupPlan, compiled: CompiledAllToAll, t: RoutedTraffic): Int32Array {
+  const dp = Math.round(Math.sqrt(t.routing.dispatchTokens.length));
+  let entry = g.tokenTerms.get(t.ranks);
+  if (entry === undefined || entry[0] !== dp) {
+    entry = [dp, undefined, undefined];
+    g.tokenTerms.set(t.ranks, entry);
   }
-  if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);
-  if (spec.op === 'send') return sendRecv(spec.group[0] as number, spec.group[1] as number, spec.bytes, cluster);
-  return planTopologyCollective(spec.op, defaultCollectiveAlgorithm(spec.op, spec.group, cluster), spec.group, spec.bytes, cluster);
+  const side = t.transpose ? 2 : 1;
+  const known = entry[side];
+  if (known !== undefined) return known;
+  const n = t.ranks.length;
+  const terms = Int32Array.from(compiled.terms, (term) => {
+    const ri = t.ranks[Math.floor(term / n)] as number;
+    const rj = t.ranks[term % n] as number;
+    return t.transpose ? rj * dp + ri : ri * dp + rj;
+  });
+  entry[side] = terms;
+  return terms;
 }
 
 export function emptyCommBytes(): CommBytes {
@@ -33,12 +83,15 @@ export function addPlanBytes(cluster: Cluster, plan: CollectivePlan | PackedPlan
     return;
   }
   const end = plan.phaseStart[plan.phaseStart.length - 1] as number;
-  for (let f = plan.phaseStart[0] as number; f < end; f++) addFlowBytes(cluster, plan.src[f] as number, plan.dst[f] as number, plan.bytes[f] as number, a, b);
+  const intra = plan.routes?.intraServer;
+  for (let f = plan.phaseStart[0] as number; f < end; f++) {
+    addFlowBytes(cluster, plan.src[f] as number, plan.dst[f] as number, plan.bytes[f] as number, a, b, intra === undefined ? undefined : intra[f] === 1);
+  }
 }
 
-function addFlowBytes(cluster: Cluster, src: number, dst: number, bytes: number, a: CommBytes, b: CommBytes): void {
+function addFlowBytes(cluster: Cluster, src: number, dst: number, bytes: number, a: CommBytes, b: CommBytes, intraServer?: boolean): void {
   if (src === dst || bytes === 0) return;
-  const intra = cluster.isIntraServer(src, dst);
+  const intra = intraServer ?? cluster.isIntraServer(src, dst);
   a.total += bytes;
   b.total += bytes;
   if (intra) {

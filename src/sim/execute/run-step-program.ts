@@ -5,7 +5,7 @@ import { Signal, Simulator } from '../../engine/index.ts';
 import type { Cluster, NetworkModel } from '../../topology/index.ts';
 import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, linkUtilisation, runCollective, runPackedCollective } from '../../topology/index.ts';
 import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
-import { addPlanBytes, emptyCommBytes, planCollective } from './collective-plans.ts';
+import { addPlanBytes, createCollectivePlanner, emptyCommBytes } from './collective-plans.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execution-types.ts';
 
 interface Rendezvous {
@@ -53,10 +53,10 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     return r;
   };
 
-  const matrixScratch = new Float64Array(64 * 64); // all-to-all matrices up to 64 ranks are built here
+  const planCollective = createCollectivePlanner(cluster);
   const startCollective = (r: Rendezvous): void => {
     r.startNs = sim.now;
-    const plan = planCollective(r.spec, cluster, matrixScratch);
+    const plan = planCollective(r.spec);
     algorithms[r.spec.category] ??= plan.algo;
     const byCategory = (commBytesByCategory[r.spec.category] ??= emptyCommBytes());
     addPlanBytes(cluster, plan, commBytes, byCategory);
