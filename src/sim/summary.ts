@@ -35,6 +35,8 @@ export interface Summary {
   breakdown_s: Breakdown;
   /** The same breakdown for the device that finishes last (it sets the step time). */
   criticalDevice: Breakdown & { device: number };
+  /** The chain of kernels and collectives that set the step time (seconds by kind); its length is the step time. */
+  criticalPath?: { endDevice: number; length_s: number; compute: Record<string, number>; comm: Record<string, number>; segments: number };
   commBytesByCategory: Record<string, CommBytes>;
   collectiveAlgorithms: Record<string, string>;
   linkBytesByKind: Record<string, number>;
@@ -62,6 +64,13 @@ function breakdownOf(devices: DeviceAccounting[], stepTimeNs: number): Breakdown
     pipelineBubble: mean((d) => d.bubbleNs),
     idleAtEnd: mean((d) => stepTimeNs - d.finishNs),
   };
+}
+
+function criticalPathSeconds(p: NonNullable<ExecutionResult['criticalPath']>): NonNullable<Summary['criticalPath']> {
+  const seconds = (r: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.keys(r).sort().map((k) => [k, nsToSeconds(r[k] as number)]));
+  const total = [...Object.values(p.computeNs), ...Object.values(p.commNs)].reduce((a, b) => a + b, 0) + p.gapNs;
+  return { endDevice: p.device, length_s: nsToSeconds(total), compute: seconds(p.computeNs), comm: seconds(p.commNs), segments: p.segments };
 }
 
 /** Mean over devices of a per-device record of durations, in seconds, keys sorted. */
@@ -147,6 +156,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     auxLoss: moeLayers.length > 0 ? auxLoss / (moeLayers.length * layout.microBatches) : 0,
     breakdown_s: breakdownOf(exec.devices, exec.stepTimeNs),
     criticalDevice: { device: critical, ...breakdownOf([exec.devices[critical] as DeviceAccounting], exec.stepTimeNs) },
+    ...(exec.criticalPath ? { criticalPath: criticalPathSeconds(exec.criticalPath) } : {}),
     commBytesByCategory: Object.fromEntries(Object.entries(exec.commBytesByCategory).sort(([a], [b]) => a.localeCompare(b))),
     collectiveAlgorithms: Object.fromEntries(Object.entries(exec.algorithms).sort(([a], [b]) => a.localeCompare(b))),
     linkBytesByKind: Object.fromEntries(Object.entries(linkBytesByKind).sort(([a], [b]) => a.localeCompare(b))),

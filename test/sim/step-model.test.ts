@@ -23,6 +23,9 @@ describe('training step model', () => {
     const hot = run(s, skewed);
     console.log(`step: uniform ${(even.stepTimeNs / 1e6).toFixed(3)} ms, skewed ${(hot.stepTimeNs / 1e6).toFixed(3)} ms; mean imbalance wait ${(even.devices.reduce((a, d) => a + d.waitNs, 0) / 16e6).toFixed(3)} → ${(hot.devices.reduce((a, d) => a + d.waitNs, 0) / 16e6).toFixed(3)} ms`);
     expect(hot.stepTimeNs).toBeGreaterThan(even.stepTimeNs * 1.05);
+    // The hot expert's device is on the critical path: its expert time there grows with the skew.
+    console.log(`critical path expert compute: uniform ${((even.criticalPath?.computeNs.expert ?? 0) / 1e6).toFixed(3)} ms, skewed ${((hot.criticalPath?.computeNs.expert ?? 0) / 1e6).toFixed(3)} ms`);
+    expect(hot.criticalPath?.computeNs.expert ?? 0).toBeGreaterThan(1.5 * (even.criticalPath?.computeNs.expert ?? 0));
     expect(hot.devices.reduce((a, d) => a + d.waitNs, 0)).toBeGreaterThan(even.devices.reduce((a, d) => a + d.waitNs, 0));
   });
 
@@ -69,6 +72,10 @@ describe('training step model', () => {
         const sum = Object.values(acc.computeNs).reduce((a, b) => a + b, 0) + Object.values(acc.commNs).reduce((a, b) => a + b, 0) + acc.waitNs + acc.bubbleNs;
         expect(sum, `device ${d}`).toBe(acc.finishNs);
       }
+      // The critical path covers the whole step with no gap: every wait it crosses names its cause.
+      expect(r.criticalPath?.gapNs).toBe(0);
+      const pathNs = Object.values(r.criticalPath?.computeNs ?? {}).reduce((a, b) => a + b, 0) + Object.values(r.criticalPath?.commNs ?? {}).reduce((a, b) => a + b, 0);
+      expect(pathNs).toBe(r.stepTimeNs);
       const bubble = r.devices.reduce((a, d) => a + d.bubbleNs, 0) / r.devices.length;
       console.log(`tp ${s.layout.tp} pp ${s.layout.pp} vpp ${s.layout.vpp} M ${s.layout.microBatches}: step ${(r.stepTimeNs / 1e6).toFixed(3)} ms, mean bubble ${(bubble / 1e6).toFixed(3)} ms, tp bytes ${(r.commBytesByCategory.tp?.total ?? 0) / 2 ** 20} MiB`);
       expect(bubble).toBeGreaterThan(0);

@@ -64,7 +64,7 @@ export async function runStepBenchmark(options: StepBenchOptions): Promise<StepB
   const routingS = (performance.now() - r0) / 1000;
   const t0 = performance.now();
   const program = buildStepProgram({ model: resolved.model, layout: resolved.layout, chip: resolved.kernelChip, routing: routed.routing });
-  const exec = runStepProgram(program, resolved.cluster, { network: options.network, recordSpans: false, recordLinkActivity: false });
+  const exec = runStepProgram(program, resolved.cluster, { network: options.network, recordSpans: false, recordLinkActivity: false, criticalPath: false });
   const wall = (performance.now() - t0) / 1000;
   const { tp, pp, dp, ep, microBatches } = resolved.layout;
   return {

@@ -48,6 +48,8 @@ export interface LinkStats {
 
 export interface ExecutionResult {
   stepTimeNs: TimeNs;
+  /** The chain of kernels and collectives that set the step time, walked back from the last device to finish. */
+  criticalPath?: { device: number; computeNs: Record<string, number>; commNs: Record<string, number>; gapNs: number; segments: number };
   devices: DeviceAccounting[];
   spans: Span[];
   commBytes: CommBytes;

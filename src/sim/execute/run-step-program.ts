@@ -1,5 +1,6 @@
 // Run a step program on the discrete-event engine: one process per device walks its tasks; a collective starts
-// when its last member arrives and runs its phases on the network model; every interval becomes a trace span.
+// when its last member arrives and runs its phases on the network model; every interval becomes a trace span, and
+// the critical path (critical-path.ts) records what each kernel and collective waited for.
 import type { Waitable } from '../../engine/index.ts';
 import { Signal, Simulator } from '../../engine/index.ts';
 import type { Cluster, NetworkModel } from '../../topology/index.ts';
@@ -7,6 +8,7 @@ import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, linkUtilisati
 import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
 import { addPlanBytes, createCollectivePlanner, emptyCommBytes } from './collective-plans.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execution-types.ts';
+import { CriticalPathRecorder } from './critical-path.ts';
 
 interface Rendezvous {
   spec: CollectiveSpec;
@@ -17,6 +19,8 @@ interface Rendezvous {
   finished: boolean;
   /** Members joined without waiting (gradient reduction overlapped with backward): drawn on their own track. */
   async: boolean;
+  /** Critical-path segment of the device whose arrival (or send) started it. */
+  cause: number;
 }
 
 /** Links and buckets in the utilisation-over-time series. */
@@ -30,6 +34,8 @@ export interface ExecuteOptions {
   recordSpans: boolean;
   /** Record per-link rate intervals for link utilisation over time (default true; benchmarks turn it off). */
   recordLinkActivity?: boolean;
+  /** Record the critical path (default true; benchmarks turn it off). */
+  criticalPath?: boolean;
 }
 
 export function runStepProgram(program: StepProgram, cluster: Cluster, options: ExecuteOptions): ExecutionResult {
@@ -47,15 +53,19 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     let r = rendezvous[id];
     if (!r) {
       const spec = program.collectives[id] as CollectiveSpec;
-      r = { spec, arrived: 0, startNs: -1, done: new Signal<void>(sim, `collective "${spec.name}" complete`), finished: false, async: false };
+      r = { spec, arrived: 0, startNs: -1, done: new Signal<void>(sim, `collective "${spec.name}" complete`), finished: false, async: false, cause: -1 };
       rendezvous[id] = r;
     }
     return r;
   };
 
   const planCollective = createCollectivePlanner(cluster);
-  const startCollective = (r: Rendezvous): void => {
+  const path = options.criticalPath === false ? undefined : new CriticalPathRecorder(program.devices);
+  /** Each finished collective's critical-path segment. */
+  const segmentOf = path ? new Int32Array(program.collectives.length).fill(-1) : undefined;
+  const startCollective = (r: Rendezvous, byDevice: number): void => {
     r.startNs = sim.now;
+    if (path) r.cause = path.lastOf[byDevice] as number;
     const plan = planCollective(r.spec);
     algorithms[r.spec.category] ??= plan.algo;
     const byCategory = (commBytesByCategory[r.spec.category] ??= emptyCommBytes());
@@ -65,6 +75,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
       if (r.async && recordSpans) for (const d of r.spec.group) record({ device: d, name: r.spec.name, kind: 'async-comm', category: r.spec.category, startNs: r.startNs, endNs: sim.now });
       r.finished = true;
       finishedIds[r.spec.id] = 1;
+      if (path && segmentOf) segmentOf[r.spec.id] = path.add(r.startNs, sim.now, `comm:${r.spec.category}`, r.cause);
       r.done.trigger();
       rendezvous[r.spec.id] = undefined; // free the plan's memory; later readers check finishedIds
     });
@@ -87,17 +98,21 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           const start = sim.now;
           yield sim.timeout(task.durationNs, task.name);
           add(acc.computeNs, task.category, task.durationNs);
+          if (path) path.lastOf[d] = path.add(start, sim.now, `compute:${task.category}`, path.lastOf[d] as number);
           if (recordSpans) record({ device: d, name: task.name, kind: 'compute', category: task.category, startNs: start, endNs: sim.now });
           break;
         }
         case 'send': {
           const r = rendezvousOf(task.collective);
-          if (r.startNs < 0) startCollective(r);
+          if (r.startNs < 0) startCollective(r, d);
           break;
         }
         case 'recv': {
           const start = sim.now;
-          if (finishedIds[task.collective] === 0) yield rendezvousOf(task.collective).done;
+          if (finishedIds[task.collective] === 0) {
+            yield rendezvousOf(task.collective).done;
+            if (path && segmentOf) path.lastOf[d] = segmentOf[task.collective] as number; // waited: the transfer is the cause
+          }
           acc.bubbleNs += sim.now - start;
           if (recordSpans) record({ device: d, name: `recv: ${(program.collectives[task.collective] as CollectiveSpec).name}`, kind: 'wait', category: 'pp', startNs: start, endNs: sim.now });
           break;
@@ -109,6 +124,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
             const start = sim.now;
             const category = (program.collectives[id] as CollectiveSpec).category;
             yield rendezvousOf(id).done;
+            if (path && segmentOf) path.lastOf[d] = segmentOf[id] as number;
             add(acc.commNs, category, sim.now - start);
             if (recordSpans) record({ device: d, name: `${task.name}: ${(program.collectives[id] as CollectiveSpec).name}`, kind: 'comm', category, startNs: start, endNs: sim.now });
           }
@@ -119,9 +135,10 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
           const arrivedAt = sim.now;
           r.arrived++;
           if (task.async) r.async = true;
-          if (r.arrived === r.spec.group.length) startCollective(r);
+          if (r.arrived === r.spec.group.length) startCollective(r, d);
           if (task.async) break;
           if (!r.finished) yield r.done;
+          if (path && segmentOf) path.lastOf[d] = segmentOf[task.collective] as number;
           const { category, name } = r.spec;
           acc.waitNs += r.startNs - arrivedAt;
           add(acc.commNs, category, sim.now - r.startNs);
@@ -138,6 +155,9 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
 
   for (let d = 0; d < program.devices; d++) sim.process(`device ${d}`, device(d));
   const stepTimeNs = sim.run();
+  let last = 0;
+  accounting.forEach((a, d) => { if (a.finishNs > (accounting[last] as DeviceAccounting).finishNs) last = d; });
+  const criticalPath = path ? { device: last, ...path.walk(path.lastOf[last] as number) } : undefined;
   const activity = network.linkActivity();
   const ranked = busiestLinks(activity, cluster, activity.linkIds.length);
   const bucketNs = Math.max(1, Math.ceil(stepTimeNs / SERIES_BUCKETS));
@@ -156,5 +176,5 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
       bytes: Math.round(b.bytes), meanUtilisation: b.meanUtilisation, peakUtilisation: b.peakUtilisation,
     };
   });
-  return { stepTimeNs, devices: accounting, spans, commBytes, commBytesByCategory, algorithms, linkBytes: network.linkBytes(), links, utilisationOverTime, eventsProcessed: sim.eventsProcessed };
+  return { stepTimeNs, ...(criticalPath ? { criticalPath } : {}), devices: accounting, spans, commBytes, commBytesByCategory, algorithms, linkBytes: network.linkBytes(), links, utilisationOverTime, eventsProcessed: sim.eventsProcessed };
 }
