@@ -12,7 +12,8 @@ export class Timeout extends Completion<void> {
 
   constructor(scheduler: CallScheduler, delay: TimeNs, label?: string) {
     super(scheduler);
-    assertTime(delay, label === undefined ? 'timeout delay' : `timeout "${label}" delay`);
+    // The message is built only on failure (a label concatenated per timeout would cost millions of strings).
+    if (!(Number.isSafeInteger(delay) && delay >= 0)) assertTime(delay, label === undefined ? 'timeout delay' : `timeout "${label}" delay`);
     this.at = scheduler.now + delay;
     this.label = label;
     scheduler.scheduleCall(delay, Timeout.fire, this);

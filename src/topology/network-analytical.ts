@@ -30,6 +30,15 @@ export function ceilSecondsToNs(seconds: number): TimeNs {
   return Math.ceil(seconds * 1e9 * (1 - 1e-12));
 }
 
+/** The cheap half of validateFlows: true when every flow has device ends and finite bytes ≥ 0. */
+function flowsValid(flows: readonly Flow[], devices: number): boolean {
+  for (let i = 0; i < flows.length; i++) {
+    const { src, dst, bytes } = flows[i] as Flow;
+    if (!(Number.isInteger(src) && src >= 0 && src < devices && Number.isInteger(dst) && dst >= 0 && dst < devices && bytes >= 0 && bytes < Infinity)) return false;
+  }
+  return true;
+}
+
 export function createAnalyticalNetwork(
   sim: Simulator,
   cluster: Cluster,
@@ -48,6 +57,8 @@ export function createAnalyticalNetwork(
   const touched = new Int32Array(linkCount); // the links loaded in the current phase, each once: touched[0 … touchedCount)
   let touchedCount = 0;
   const arena = new PhaseLoadArena();
+  const oneFlow = { src: 0, dst: 0, bytes: 0 }; // startFlow's flow, reused (phases never keep their Flow objects)
+  const oneFlowList: readonly Flow[] = [oneFlow];
 
   // Phases in start order; those before `head` are folded into `carried`. Folding only ever takes a finished
   // prefix, in start order, so every link sums its phases' loads in the same order whenever linkBytes() asks.
@@ -123,8 +134,8 @@ export function createAnalyticalNetwork(
     return messageLatencyNs + longestPathNs + ceilSecondsToNs(busiestSeconds);
   };
 
-  const phaseCost = (flows: readonly Flow[], where: string, keep: boolean): TimeNs => {
-    validateFlows(flows, cluster.devices, where);
+  const phaseCost = (flows: readonly Flow[], where: string | (() => string), keep: boolean): TimeNs => {
+    if (!flowsValid(flows, cluster.devices)) validateFlows(flows, cluster.devices, typeof where === 'string' ? where : where());
     let active = false;
     let longestPathNs = 0;
     for (let f = 0; f < flows.length; f++) {
@@ -175,6 +186,12 @@ export function createAnalyticalNetwork(
 
   /** Starts the phase just costed (its links and loads left in the scratch by closePhase); fires after `duration`. */
   const startPhase = (duration: TimeNs, label: string): Waitable<void> => {
+    keepPhase(duration);
+    return sim.timeout(duration, label);
+  };
+
+  /** Records the phase just costed as in flight from now for `duration` (link loads and activity). */
+  const keepPhase = (duration: TimeNs): void => {
     if (kept) {
       if (duration > 0) {
         foldFinished(sim.now);
@@ -189,13 +206,23 @@ export function createAnalyticalNetwork(
       kept = false;
       clearScratch();
     }
-    return sim.timeout(duration, label);
   };
 
   const transfer = (flows: readonly Flow[], label: string): Waitable<void> =>
-    startPhase(phaseCost(flows, `transfer "${label}"`, true), label);
+    startPhase(phaseCost(flows, () => `transfer "${label}"`, true), label);
   const transferPacked = (plan: PackedPlan, p: number, label: string): Waitable<void> =>
     startPhase(packedPhaseCost(plan, p, `transfer "${label}"`), label);
+
+  /** transfer([{ src, dst, bytes }], label) without the Waitable: records the phase and returns its duration. */
+  const startFlow = (src: number, dst: number, bytes: number, label: string): TimeNs => {
+    oneFlow.src = src;
+    oneFlow.dst = dst;
+    oneFlow.bytes = bytes;
+    if (!flowsValid(oneFlowList, cluster.devices)) validateFlows(oneFlowList, cluster.devices, `transfer "${label}"`);
+    const duration = phaseCost(oneFlowList, 'transfer', true);
+    keepPhase(duration);
+    return duration;
+  };
 
   const linkBytes = (): Float64Array => {
     const now = sim.now;
@@ -224,6 +251,7 @@ export function createAnalyticalNetwork(
     cluster,
     transfer,
     transferPacked,
+    startFlow,
     phaseDuration,
     linkBytes,
     linkActivity,

@@ -44,6 +44,12 @@ export interface NetworkModel {
   transfer(flows: readonly Flow[], label: string): Waitable<void>;
   /** transfer() of phase `phase` of a packed plan: the same result as transfer(unpackPhase(plan, phase), label). */
   transferPacked(plan: PackedPlan, phase: number, label: string): Waitable<void>;
+  /**
+   * Analytical only: transfer() of one flow without a Waitable. Records the phase from now and returns its duration;
+   * the caller schedules its own completion event at now + duration (one event, as transfer()'s timeout would be).
+   * Invalid flows throw naming `transfer "<label>"`.
+   */
+  readonly startFlow?: (src: number, dst: number, bytes: number, label: string) => TimeNs;
   /** The cost of the phase in this model, without running it (for planning and tests). */
   phaseDuration(flows: readonly Flow[]): TimeNs;
   /**

@@ -21,6 +21,11 @@ export function createCollectivePlanner(cluster: Cluster): (spec: CollectiveSpec
   const byArray = new WeakMap<readonly number[], GroupPlan>();
   const byDevices = new Map<string, GroupPlan>();
   const matrixScratch = new Float64Array(64 * 64); // direct all-to-all matrices up to 64 ranks are built here
+  // A routed all-to-all's filled plan, kept for its one repeat: the backward combine-gradient moves the forward
+  // dispatch's bytes (same routing, entries and scale) and the backward dispatch-gradient the forward combine's. The
+  // repeat takes the plan (plans are never changed once filled) and forgets it, so only plans awaiting their backward
+  // pass are held.
+  const filled = new WeakMap<Float64Array, Map<Int32Array, [number, PackedPlan]>>();
   const groupPlan = (group: readonly number[]): GroupPlan => {
     let known = byArray.get(group);
     if (known !== undefined) return known;
@@ -40,7 +45,17 @@ export function createCollectivePlanner(cluster: Cluster): (spec: CollectiveSpec
       if (g.compiled === undefined) return allToAllV(spec.group, allToAllBytesMatrix(spec, matrixScratch));
       if (spec.bytesMatrix !== undefined || spec.traffic === undefined) return fillHierarchicalAllToAll(g.compiled, allToAllBytesMatrix(spec), 1);
       const t = spec.traffic;
-      return fillHierarchicalAllToAll(g.compiled, t.routing.dispatchTokens, t.bytesPerToken, tokenTerms(g, g.compiled, t));
+      const terms = tokenTerms(g, g.compiled, t);
+      let plans = filled.get(t.routing.dispatchTokens);
+      const known = plans?.get(terms);
+      if (known !== undefined && known[0] === t.bytesPerToken) {
+        plans?.delete(terms);
+        return known[1];
+      }
+      const plan = fillHierarchicalAllToAll(g.compiled, t.routing.dispatchTokens, t.bytesPerToken, terms);
+      if (plans === undefined) filled.set(t.routing.dispatchTokens, (plans = new Map()));
+      plans.set(terms, [t.bytesPerToken, plan]);
+      return plan;
     }
     if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);
     if (spec.op === 'send') return sendRecv(spec.group[0] as number, spec.group[1] as number, spec.bytes, cluster);
@@ -89,7 +104,7 @@ export function addPlanBytes(cluster: Cluster, plan: CollectivePlan | PackedPlan
   }
 }
 
-function addFlowBytes(cluster: Cluster, src: number, dst: number, bytes: number, a: CommBytes, b: CommBytes, intraServer?: boolean): void {
+export function addFlowBytes(cluster: Cluster, src: number, dst: number, bytes: number, a: CommBytes, b: CommBytes, intraServer?: boolean): void {
   if (src === dst || bytes === 0) return;
   const intra = intraServer ?? cluster.isIntraServer(src, dst);
   a.total += bytes;

@@ -1,12 +1,12 @@
 // Run a step program on the discrete-event engine: one process per device walks its tasks; a collective starts
 // when its last member arrives and runs its phases on the network model; every interval becomes a trace span, and
 // the critical path (critical-path.ts) records what each kernel and collective waited for.
-import type { Waitable } from '../../engine/index.ts';
-import { Signal, Simulator } from '../../engine/index.ts';
+import type { CallScheduler, Waitable } from '../../engine/index.ts';
+import { Completion, Simulator } from '../../engine/index.ts';
 import type { Cluster, NetworkModel } from '../../topology/index.ts';
 import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, linkUtilisation, runCollective, runPackedCollective } from '../../topology/index.ts';
 import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
-import { addPlanBytes, createCollectivePlanner, emptyCommBytes } from './collective-plans.ts';
+import { addFlowBytes, addPlanBytes, createCollectivePlanner, emptyCommBytes } from './collective-plans.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execution-types.ts';
 import { CriticalPathRecorder } from './critical-path.ts';
 
@@ -15,12 +15,37 @@ interface Rendezvous {
   arrived: number;
   startNs: number;
   /** Members that asked to be told when it finishes (blocking members, or a wait task). */
-  done: Signal<void>;
+  done: CollectiveDone;
   finished: boolean;
   /** Members joined without waiting (gradient reduction overlapped with backward): drawn on their own track. */
   async: boolean;
   /** Critical-path segment of the device whose arrival (or send) started it. */
   cause: number;
+}
+
+/** A collective's completion signal; its description (a stall report's) is built only when asked for. */
+class CollectiveDone extends Completion<void> {
+  private readonly spec: CollectiveSpec;
+  constructor(scheduler: CallScheduler, spec: CollectiveSpec) {
+    super(scheduler);
+    this.spec = spec;
+  }
+
+  describe(): string {
+    return `signal "collective "${this.spec.name}" complete"`;
+  }
+
+  trigger(): void {
+    this.complete(undefined);
+  }
+}
+
+/** True when a send can take the network's single-flow path (anything else takes the general path and its errors). */
+function plainSend(spec: CollectiveSpec, devices: number): boolean {
+  const [src, dst] = spec.group;
+  const bytes = spec.bytes;
+  return spec.group.length === 2 && src !== dst && bytes !== undefined && bytes >= 0 && bytes < Infinity &&
+    Number.isInteger(src) && Number.isInteger(dst) && (src as number) >= 0 && (dst as number) >= 0 && (src as number) < devices && (dst as number) < devices;
 }
 
 /** Links and buckets in the utilisation-over-time series. */
@@ -53,7 +78,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     let r = rendezvous[id];
     if (!r) {
       const spec = program.collectives[id] as CollectiveSpec;
-      r = { spec, arrived: 0, startNs: -1, done: new Signal<void>(sim, `collective "${spec.name}" complete`), finished: false, async: false, cause: -1 };
+      r = { spec, arrived: 0, startNs: -1, done: new CollectiveDone(sim, spec), finished: false, async: false, cause: -1 };
       rendezvous[id] = r;
     }
     return r;
@@ -63,22 +88,37 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   const path = options.criticalPath === false ? undefined : new CriticalPathRecorder(program.devices);
   /** Each finished collective's critical-path segment. */
   const segmentOf = path ? new Int32Array(program.collectives.length).fill(-1) : undefined;
+  const finish = (r: Rendezvous): void => {
+    if (r.async && recordSpans) for (const d of r.spec.group) record({ device: d, name: r.spec.name, kind: 'async-comm', category: r.spec.category, startNs: r.startNs, endNs: sim.now });
+    r.finished = true;
+    finishedIds[r.spec.id] = 1;
+    if (path && segmentOf) segmentOf[r.spec.id] = path.add(r.startNs, sim.now, `comm:${r.spec.category}`, r.cause);
+    r.done.trigger();
+    rendezvous[r.spec.id] = undefined; // free the plan's memory; later readers check finishedIds
+  };
+  // A send on a network that costs one flow directly (analytical): no plan, no CollectiveRun. Its events are the
+  // general path's: the transfer's end, then one zero-delay event for the run's completion, which finishes it.
+  const sendArrived = (r: Rendezvous): void => sim.scheduleCall(0, finish, r);
+  const startFlow = network.startFlow;
   const startCollective = (r: Rendezvous, byDevice: number): void => {
     r.startNs = sim.now;
     if (path) r.cause = path.lastOf[byDevice] as number;
-    const plan = planCollective(r.spec);
-    algorithms[r.spec.category] ??= plan.algo;
-    const byCategory = (commBytesByCategory[r.spec.category] ??= emptyCommBytes());
+    const spec = r.spec;
+    const byCategory = (commBytesByCategory[spec.category] ??= emptyCommBytes());
+    if (spec.op === 'send' && startFlow !== undefined && plainSend(spec, cluster.devices)) {
+      const src = spec.group[0] as number;
+      const dst = spec.group[1] as number;
+      const bytes = spec.bytes as number;
+      algorithms[spec.category] ??= 'direct'; // sendRecv's algorithm
+      addFlowBytes(cluster, src, dst, bytes, commBytes, byCategory);
+      sim.scheduleCall(startFlow(src, dst, bytes, spec.name), sendArrived, r);
+      return;
+    }
+    const plan = planCollective(spec);
+    algorithms[spec.category] ??= plan.algo;
     addPlanBytes(cluster, plan, commBytes, byCategory);
-    const finished: Waitable<void> = 'phases' in plan ? runCollective(sim, network, plan, r.spec.name) : runPackedCollective(sim, network, plan, r.spec.name);
-    finished.onDone(() => {
-      if (r.async && recordSpans) for (const d of r.spec.group) record({ device: d, name: r.spec.name, kind: 'async-comm', category: r.spec.category, startNs: r.startNs, endNs: sim.now });
-      r.finished = true;
-      finishedIds[r.spec.id] = 1;
-      if (path && segmentOf) segmentOf[r.spec.id] = path.add(r.startNs, sim.now, `comm:${r.spec.category}`, r.cause);
-      r.done.trigger();
-      rendezvous[r.spec.id] = undefined; // free the plan's memory; later readers check finishedIds
-    });
+    const finished: Waitable<void> = 'phases' in plan ? runCollective(sim, network, plan, spec.name) : runPackedCollective(sim, network, plan, spec.name);
+    finished.onDone(() => finish(r));
   };
 
   const accounting: DeviceAccounting[] = program.tasks.map(() => ({ computeNs: {}, commNs: {}, waitNs: 0, bubbleNs: 0, finishNs: 0 }));
