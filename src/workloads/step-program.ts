@@ -8,7 +8,6 @@
 // waits for before the optimizer (one bucket per layer); without it, per chunk after the whole backward. ZeRO turns
 // the reduction into a reduce-scatter and adds a parameter all-gather after the optimizer step.
 import type { KernelChip, KernelCost } from '../kernels/index.ts';
-import { addCosts } from '../kernels/index.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { isMoeLayer } from './model-spec.ts';
 import type { DeviceParams } from './param-sharding.ts';
@@ -258,7 +257,7 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
     // Optimizer: ZeRO ≥ 1 updates only this rank's shard of the states, then all-gathers the updated bf16 weights.
     const params = stageParams(model, layout, s);
     const shard = layout.zero > 0 ? params.dense / dp + params.expert / layout.epGroups : params.dense + params.expert;
-    all(compute(`optimizer stage${s}`, 'optimizer', addCosts(costs.optimizer(shard))));
+    all(compute(`optimizer stage${s}`, 'optimizer', costs.optimizer(shard)));
     if (layout.zero > 0) {
       for (let v = 0; v < vpp; v++) {
         const p = chunkParams(model, layout, s, v);

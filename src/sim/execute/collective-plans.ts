@@ -16,8 +16,12 @@ interface GroupPlan {
   tokenTerms: Map<readonly number[], [number, Int32Array | undefined, Int32Array | undefined]>;
 }
 
-/** Plans collectives for one run; all-to-all groups are compiled once, found by their group array or its devices. */
-export function createCollectivePlanner(cluster: Cluster): (spec: CollectiveSpec) => CollectivePlan | PackedPlan {
+/**
+ * Plans collectives for one run; all-to-all groups are compiled once, found by their group array or its devices.
+ * Given the run's collectives, a filled plan is kept exactly until its last use (the forward, a recompute, the
+ * backward); without them, until its first repeat.
+ */
+export function createCollectivePlanner(cluster: Cluster, collectives?: readonly CollectiveSpec[]): (spec: CollectiveSpec) => CollectivePlan | PackedPlan {
   const byArray = new WeakMap<readonly number[], GroupPlan>();
   const byDevices = new Map<string, GroupPlan>();
   const matrixScratch = new Float64Array(64 * 64); // direct all-to-all matrices up to 64 ranks are built here
@@ -26,6 +30,18 @@ export function createCollectivePlanner(cluster: Cluster): (spec: CollectiveSpec
   // repeat takes the plan (plans are never changed once filled) and forgets it, so only plans awaiting their backward
   // pass are held.
   const filled = new WeakMap<Float64Array, Map<Int32Array, [number, PackedPlan]>>();
+  // Uses of each (routing, group of devices) per direction: [same as dispatch, transposed].
+  const uses = new WeakMap<Float64Array, Map<readonly number[], Int32Array>>();
+  for (const c of collectives ?? []) {
+    const t = c.traffic;
+    if (c.op !== 'all-to-all-v' || t === undefined || c.bytesMatrix !== undefined) continue;
+    let byRanks = uses.get(t.routing.dispatchTokens);
+    if (byRanks === undefined) uses.set(t.routing.dispatchTokens, (byRanks = new Map()));
+    let count = byRanks.get(c.group);
+    if (count === undefined) byRanks.set(c.group, (count = new Int32Array(2)));
+    const side = t.transpose ? 1 : 0;
+    count[side] = (count[side] as number) + 1;
+  }
   const groupPlan = (group: readonly number[]): GroupPlan => {
     let known = byArray.get(group);
     if (known !== undefined) return known;
@@ -46,15 +62,21 @@ export function createCollectivePlanner(cluster: Cluster): (spec: CollectiveSpec
       if (spec.bytesMatrix !== undefined || spec.traffic === undefined) return fillHierarchicalAllToAll(g.compiled, allToAllBytesMatrix(spec), 1);
       const t = spec.traffic;
       const terms = tokenTerms(g, g.compiled, t);
+      const count = uses.get(t.routing.dispatchTokens)?.get(spec.group);
+      const side = t.transpose ? 1 : 0;
+      // Uses still to come after this one (undefined: unknown, keep for one repeat).
+      const remaining = count === undefined ? undefined : (count[side] = (count[side] as number) - 1);
       let plans = filled.get(t.routing.dispatchTokens);
       const known = plans?.get(terms);
       if (known !== undefined && known[0] === t.bytesPerToken) {
-        plans?.delete(terms);
+        if (remaining === undefined || remaining <= 0) plans?.delete(terms);
         return known[1];
       }
       const plan = fillHierarchicalAllToAll(g.compiled, t.routing.dispatchTokens, t.bytesPerToken, terms);
-      if (plans === undefined) filled.set(t.routing.dispatchTokens, (plans = new Map()));
-      plans.set(terms, [t.bytesPerToken, plan]);
+      if (remaining === undefined || remaining > 0) {
+        if (plans === undefined) filled.set(t.routing.dispatchTokens, (plans = new Map()));
+        plans.set(terms, [t.bytesPerToken, plan]);
+      }
       return plan;
     }
     if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);

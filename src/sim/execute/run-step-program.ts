@@ -84,7 +84,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     return r;
   };
 
-  const planCollective = createCollectivePlanner(cluster);
+  const planCollective = createCollectivePlanner(cluster, program.collectives);
   const path = options.criticalPath === false ? undefined : new CriticalPathRecorder(program.devices);
   /** Each finished collective's critical-path segment. */
   const segmentOf = path ? new Int32Array(program.collectives.length).fill(-1) : undefined;
