@@ -50,6 +50,16 @@ export const modelFieldsSchema = z.strictObject({
   tiedEmbeddings: z.boolean().default(false),
 });
 
+/**
+ * Overrides of a preset's fields: every field optional and WITHOUT its default (a default here would silently
+ * reset a preset's value, e.g. DeepSeek-V3's MLA attention or its shared expert, whenever any field is overridden).
+ */
+export const modelOverridesSchema = z.strictObject(
+  Object.fromEntries(Object.entries(modelFieldsSchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()])) as unknown as {
+    [K in keyof typeof modelFieldsSchema.shape]: z.ZodOptional<z.ZodType<z.output<(typeof modelFieldsSchema.shape)[K]>>>;
+  },
+);
+
 /** The model fields plus the cross-field checks (divisibility, topK ≤ experts). */
 export const modelSpecSchema = modelFieldsSchema.superRefine((m, ctx) => {
   if (m.hidden % m.heads !== 0) ctx.addIssue({ code: 'custom', path: ['hidden'], message: `hidden (${m.hidden}) must be divisible by heads (${m.heads})` });

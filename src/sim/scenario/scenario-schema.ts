@@ -1,7 +1,7 @@
 // Scenario file schema, version 1: cluster, model, parallelism, router, token source, seed, backend and output.
 import { z } from 'zod';
 import { fabricSettingsSchema, linkFaultSchema } from '../../topology/index.ts';
-import { modelFieldsSchema, parallelismSchema, tokenSourceSchema } from '../../workloads/index.ts';
+import { modelOverridesSchema, parallelismSchema, tokenSourceSchema } from '../../workloads/index.ts';
 
 const nameRegex = /^[a-z0-9][a-z0-9._-]*$/;
 
@@ -30,7 +30,7 @@ export const modelRefSchema = z.strictObject({
   /** A model preset from catalog/models/ (e.g. tiny-moe, mixtral-8x7b). */
   preset: z.string().min(1),
   /** Override any field of the preset. */
-  overrides: modelFieldsSchema.partial().optional(),
+  overrides: modelOverridesSchema.optional(),
 });
 
 /** `name` picks the router; every other field is that router's parameter, checked by the router's own schema. */
