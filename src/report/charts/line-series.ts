@@ -67,7 +67,11 @@ export function lineSeries(series: readonly LineSeriesItem[], options: LineSerie
     format: yFormat,
     log: options.logY ?? false,
   });
-  if (!options.logX) xAxis.scale.domain([xMin, xMax === xMin ? xMin + 1 : xMax]);
+  if (!options.logX) {
+    // Time runs from the first to the last sample: trim the nice domain to the data, and its ticks with it.
+    xAxis.scale.domain([xMin, xMax === xMin ? xMin + 1 : xMax]);
+    xAxis.ticks = xAxis.scale.ticks(8);
+  }
 
   const styles = series.map((_, i) => ({ colour: lineColour(i), dash: DASHES[i % DASHES.length] as string, marker: MARKERS[i % MARKERS.length] }));
   const markersOn = options.markers !== false;
