@@ -8,3 +8,8 @@ export { summaryTable } from './summary-table.ts';
 export type { WrittenReport } from './write-report.ts';
 export { writeRunReport } from './write-report.ts';
 export { COMPARE_CSV_COLUMNS, compareCsv, compareJson, compareTable, writeCompareReport } from './compare-report.ts';
+export { findChartFonts, heatmap, lineSeries, paretoFront, paretoFrontIndices, scatterPredictedVsPublished, stackedBars, svgToPng } from './charts/index.ts';
+export type {
+  BarSegment, ChartFonts, HeatmapData, HeatmapOptions, LineSeriesItem, LineSeriesOptions, ParetoOptions, ParetoPoint,
+  PredictionPoint, ScatterOptions, StackedBarData, StackedBarOptions, XYPoint,
+} from './charts/index.ts';
