@@ -8,6 +8,7 @@ import { COMPARE_HELP, compareCommand } from './command-compare.ts';
 import { ROUTE_HELP, routeCommand } from './command-route.ts';
 import type { RouteCommandOptions } from './command-route.ts';
 import { runCommand } from './command-run.ts';
+import { validatePapersCommand } from './command-validate-papers.ts';
 import { validateCommand } from './command-validate.ts';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.ts';
 import type { CliIo } from './io.ts';
@@ -54,6 +55,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('check a scenario file (schema, presets, router, parallelism) without running it')
     .argument('<scenario>', 'scenario YAML file')
     .action((file: string) => setExit(validateCommand(file, io)));
+
+  program
+    .command('validate-papers')
+    .description('predict the published results of scenarios/papers/ (LocMoE, LocMoE+, MEO, HCCL, PanGu-Σ, Pangu Ultra MoE) and report each error')
+    .option('--json', 'print the report as JSON to stdout (human messages go to stderr)')
+    .option('-q, --quiet', 'no progress bar and no printed table')
+    .option('--paper <names>', 'only these papers, comma-separated (e.g. LocMoE,MEO)')
+    .option('--workers <n>', 'worker threads for the experiments (default: 2, or 1 on a one-core machine)')
+    .option('-o, --out <dir>', 'report directory (default: output/validation)')
+    .action(async (opts: { json?: boolean; quiet?: boolean; paper?: string; workers?: string; out?: string }) =>
+      setExit(await validatePapersCommand({ ...opts, json: opts.json ?? false, quiet: opts.quiet ?? false }, io)));
 
   program
     .command('catalog')

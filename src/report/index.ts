@@ -13,3 +13,4 @@ export type {
   BarSegment, ChartFonts, HeatmapData, HeatmapOptions, LineSeriesItem, LineSeriesOptions, ParetoOptions, ParetoPoint,
   PredictionPoint, ScatterOptions, StackedBarData, StackedBarOptions, XYPoint,
 } from './charts/index.ts';
+export { formatCaseError, formatCaseValue, validationChartSvg, validationMarkdown, validationTable, writeValidationReport } from './validation-report.ts';

@@ -4,7 +4,7 @@ export type { AttentionConfig } from './model-spec.ts';
 export { denseEquivalentModel, denseFfnWidth, isMoeLayer, listModelPresets, loadModelPreset, modelFieldsSchema, modelOverridesSchema, modelPresetSource, modelSpecSchema } from './model-spec.ts';
 export type { ParamBreakdown } from './model-size.ts';
 export type { ProjectionShape } from './model-size.ts';
-export { attentionCoreDims, attentionCoreFlopsPerToken, attentionParams, attentionProjections, countParams, ffnMatrices, ffnParams, moeLayerCount, trainingFlopsPerToken } from './model-size.ts';
+export { attentionCoreDims, attentionCoreFlopsPerToken, attentionParams, attentionProjections, countParams, ffnMatrices, ffnParams, forwardFlopsPerSequence, meoForwardFlopsPerSequence, meoMergeFlopsPerSequence, moeLayerCount, trainingFlopsPerToken } from './model-size.ts';
 export type { Layout, ParallelismConfig } from './parallelism.ts';
 export type { ParallelismInput } from './parallelism.ts';
 export { chunkLayers, coordsOf, deviceOf, epGroupDpRanks, expertDpRank, expertLocalIndex, expertRank, layerPlacement, parallelismSchema, resolveLayout } from './parallelism.ts';

@@ -57,10 +57,13 @@ export function attentionParams(model: ModelSpec): number {
   return attentionProjections(model).reduce((sum, p) => sum + p.n * p.k, 0) + norms;
 }
 
-/** Forward FLOPs of the causal attention core for one token: QKᵀ and AV over on average half the sequence. */
+/**
+ * Forward FLOPs of the attention core for one token: QKᵀ and AV, over on average half the sequence when causal,
+ * over all of it when bidirectional (model.causal false).
+ */
 export function attentionCoreFlopsPerToken(model: ModelSpec): number {
   const c = attentionCoreDims(model);
-  return model.seqLength * c.heads * (c.qkHeadDim + c.vHeadDim);
+  return (model.causal ? 1 : 2) * model.seqLength * c.heads * (c.qkHeadDim + c.vHeadDim);
 }
 
 export interface ParamBreakdown {
@@ -101,11 +104,30 @@ export function moeLayerCount(model: ModelSpec): number {
 
 /**
  * Model FLOPs of training on one token (forward + backward = 3 × forward): 6 × active matmul parameters
- * plus 3 × the causal attention core (attentionCoreFlopsPerToken; for GQA 2·s·h forward, so 6·s·h per layer).
+ * plus 3 × the attention core (attentionCoreFlopsPerToken; causal GQA: 2·s·h forward, so 6·s·h per layer).
  * `expertsPerToken` is the routed experts a token really uses (a router's k may differ from the model's
  * topK: Switch uses 1, Expert Choice a variable number); it defaults to the model's topK.
  */
 export function trainingFlopsPerToken(model: ModelSpec, expertsPerToken: number = model.topK): number {
   const routedCorrection = moeLayerCount(model) * (expertsPerToken - model.topK) * ffnParams(model);
   return 6 * (countParams(model).activePerToken + routedCorrection) + 3 * model.layers * attentionCoreFlopsPerToken(model);
+}
+
+/**
+ * Forward FLOPs of one sequence (2 per multiply-add): every matmul a token passes through, with `expertsPerToken`
+ * routed experts per MoE layer (the LM head included, the embedding lookup not), plus the attention core.
+ */
+export function forwardFlopsPerSequence(model: ModelSpec, expertsPerToken: number = model.topK): number {
+  const routedCorrection = moeLayerCount(model) * (expertsPerToken - model.topK) * ffnParams(model);
+  return model.seqLength * (2 * (countParams(model).activePerToken + routedCorrection) + model.layers * attentionCoreFlopsPerToken(model));
+}
+
+/** MEO's merge for one sequence: Ŵ = Σ G_i W_i over k experts in every MoE layer, 2 FLOPs per weight element per expert. */
+export function meoMergeFlopsPerSequence(model: ModelSpec, k: number): number {
+  return 2 * k * ffnParams(model) * moeLayerCount(model);
+}
+
+/** MEO forward FLOPs of one sequence: the merge, then one (merged) expert per token. */
+export function meoForwardFlopsPerSequence(model: ModelSpec, k: number): number {
+  return forwardFlopsPerSequence(model, 1) + meoMergeFlopsPerSequence(model, k);
 }

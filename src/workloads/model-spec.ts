@@ -48,6 +48,8 @@ export const modelFieldsSchema = z.strictObject({
   attention: attentionSchema.default({ kind: 'gqa' }),
   /** Input embedding and LM head share one matrix (Switch/T5). */
   tiedEmbeddings: z.boolean().default(false),
+  /** Causal (decoder) attention scores half the sequence on average; false: bidirectional (BERT-style encoder). */
+  causal: z.boolean().default(true),
 });
 
 /**

@@ -62,7 +62,7 @@ export function layerCosts(model: ModelSpec, layout: Layout, chip: KernelChip): 
     p.name === 'o' ? gemmCost(chip, tokens, p.n, p.k / tp) : gemmCost(chip, tokens, Math.ceil(p.n / projectionShards(model, p.name, tp)), p.k));
   const attentionShape = {
     sequences: layout.microBatchSize, seqLength: model.seqLength, heads: core.heads / tp, kvHeads: Math.max(1, core.kvHeads / tp),
-    headDim: core.qkHeadDim, qkHeadDim: core.qkHeadDim, vHeadDim: core.vHeadDim, causal: true,
+    headDim: core.qkHeadDim, qkHeadDim: core.qkHeadDim, vHeadDim: core.vHeadDim, causal: model.causal,
   };
   const attention = joinPasses(
     pass(memoryBoundCost(chip, 2 * normTokens * h * BYTES_PER_ELEMENT)), // input norm

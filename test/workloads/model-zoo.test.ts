@@ -7,7 +7,7 @@ import { catalogCommand } from '../../src/cli/command-catalog.ts';
 import { countParams, listModelPresets, loadModelPreset, modelSpecSchema, trainingFlopsPerToken } from '../../src/workloads/index.ts';
 import type { ModelSpec } from '../../src/workloads/index.ts';
 
-const ZOO = ['deepseek-v3', 'mixtral-8x7b', 'pangu-sigma-16e', 'pangu-ultra-moe-718b', 'switch-base-128', 'tiny-moe'];
+const ZOO = ['bert-base-moe', 'deepseek-v3', 'mixtral-8x7b', 'pangu-sigma-16e', 'pangu-ultra-moe-718b', 'switch-base-128', 'tiny-moe'];
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const relErr = (computed: number, published: number): number => (computed - published) / published;

@@ -1,0 +1,48 @@
+// `moesim validate-papers [--json] [--paper a,b] [--workers N] [--out DIR]`: predict the published figures of
+// scenarios/papers/ and print case | published | moesim | error | tolerance | pass; write report.md (with the
+// predicted-against-published chart) and report.json to output/validation/. Exit 1 when a case fails (a known
+// gap, written down with its reason, does not fail the run).
+import { availableParallelism } from 'node:os';
+import { InputError } from '../engine/index.ts';
+import { toJsonText, validationTable, writeValidationReport } from '../report/index.ts';
+import { runValidation } from '../sim/index.ts';
+import type { CliIo } from './io.ts';
+import { createProgress, progressEnabled } from './progress.ts';
+
+export interface ValidatePapersOptions {
+  json: boolean;
+  quiet: boolean;
+  paper?: string;
+  workers?: string;
+  out?: string;
+}
+
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return Math.max(1, Math.min(2, availableParallelism()));
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InputError(`--workers: expected a whole number from 1 to 64, got "${text}"`, 'workers');
+  return n;
+}
+
+export async function validatePapersCommand(options: ValidatePapersOptions, io: CliIo): Promise<number> {
+  const workers = parseWorkers(options.workers);
+  const papers = options.paper?.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const progress = createProgress('validating against papers (experiments)', progressEnabled(options.quiet || options.json));
+  const started = performance.now();
+  let report;
+  try {
+    report = await runValidation({ workers, ...(papers !== undefined ? { papers } : {}), onExperimentDone: (_id, done, total) => progress.update(done, total) });
+  } finally {
+    progress.stop();
+  }
+  const wall = (performance.now() - started) / 1000;
+  const dir = options.out ?? 'output/validation';
+  const written = writeValidationReport(report, dir);
+  if (options.json) {
+    io.stdout(toJsonText({ ...report, wall_s: Number(wall.toFixed(1)) }));
+  } else if (!options.quiet) {
+    io.stdout(validationTable(report));
+  }
+  if (!options.quiet) io.stderr(`validated in ${wall.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}; wrote ${written.join(', ')}\n`);
+  return report.counts.fail > 0 ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+// LocMoE+ (arXiv 2406.00023) cases: Mixtral 8x7B on 910B3 at 32, 64 and 256 NPUs under the paper's baseline
+// (GShard top-2, capacity factor 1.1), LocMoE and LocMoE+ (ROUTERS.md, "LocMoE+: claims to reproduce"). The
+// published improvements are ranges over the paper's settings, so each size must land inside each range.
+import { memoryReduction, speedup, tokensPerExpertReduction } from './case-measures.ts';
+import type { Experiment, ValidationCase } from './validation-types.ts';
+
+const PAPER = 'LocMoE+';
+const SOURCE = 'arXiv 2406.00023 (ROUTERS.md, LocMoE+ claims)';
+const SIZES = [32, 64, 256] as const;
+const experimentOf = (npus: number): string => `locmoe-plus-910b3-${npus}`;
+
+/** The baseline is the scenario's own router (gshard, cf 1.1, both experts kept), listed first. */
+export const LOCMOE_PLUS_EXPERIMENTS: Experiment[] = SIZES.map((n) => ({ id: experimentOf(n), scenario: `scenarios/papers/${experimentOf(n)}.yaml`, routers: 'gshard,locmoe,locmoe-plus' }));
+
+function perSize(make: (n: number) => ValidationCase): ValidationCase[] {
+  return SIZES.map(make);
+}
+
+/** "Training efficiency up 5.4–46.6% against the baseline and 2.9–13.3% against LocMoE" (tokens/s ratio − 1). */
+const efficiency: ValidationCase[] = ([['gshard', 'the baseline (top-2, cf 1.1)', 0.054, 0.466], ['locmoe', 'LocMoE', 0.029, 0.133]] as const).flatMap(([versus, label, low, high]) =>
+  perSize((n) => ({
+    id: `locmoe-plus-${n}-efficiency-vs-${versus}`, paper: PAPER, source: SOURCE,
+    what: `${n} NPUs: LocMoE+'s throughput gain over ${label}`, unit: '%', published: low,
+    publishedText: `${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}% higher`,
+    tolerance: { kind: 'range', low, high }, calibration: false, experiments: [experimentOf(n)],
+    knownGap: versus === 'gshard'
+      ? 'moesim\'s baseline runs both of Mixtral\'s experts per token (top-2, cf 1.1) and LocMoE+ one, so expert FLOPs and all-to-all bytes halve and the step is 1.6–1.7× faster; the published gain (at most 46.6%) implies costs moesim does not see, which the paper does not itemise'
+      : 'both routers are top-1, and moesim separates them by load balance and drops alone (LocMoE+ keeps fewer tokens per expert); the gain is 1.4% at 32 NPUs (below the range) and about 20% at 64 and 256 (above it)',
+    measure: async (m) => (await speedup(m, experimentOf(n), 'locmoe-plus', versus)) - 1,
+  })));
+
+/** Rankings: LocMoE+ beats LocMoE, and LocMoE beats the baseline, at every size. */
+const rankings: ValidationCase[] = ([['locmoe-plus', 'LocMoE+', 'locmoe', 'LocMoE'], ['locmoe', 'LocMoE', 'gshard', 'the baseline']] as const).flatMap(([router, label, versus, versusLabel]) =>
+  perSize((n) => ({
+    id: `locmoe-plus-${n}-${router}-beats-${versus}`, paper: PAPER, source: SOURCE,
+    what: `${n} NPUs: ${label} is faster than ${versusLabel} (speed-up > 1)`, unit: '×', published: 1, publishedText: 'faster',
+    tolerance: { kind: 'range', low: 1, high: Number.POSITIVE_INFINITY }, calibration: false, experiments: [experimentOf(n)],
+    measure: (m) => speedup(m, experimentOf(n), router, versus),
+  })));
+
+/** "Tokens per expert down by over 60% (later versions: 40%)": the later, weaker claim, against the baseline. */
+const tokens: ValidationCase[] = perSize((n) => ({
+  id: `locmoe-plus-${n}-tokens-per-expert`, paper: PAPER, source: SOURCE,
+  what: `${n} NPUs: fewer tokens kept per expert than the baseline`, unit: '%', published: 0.4, publishedText: 'over 40% fewer',
+  tolerance: { kind: 'range', low: 0.4, high: 1 }, calibration: false, experiments: [experimentOf(n)],
+  measure: (m) => tokensPerExpertReduction(m, experimentOf(n), 'locmoe-plus', 'gshard'),
+}));
+
+/** "Memory down 4.57–16.27%": peak memory per device against the baseline. */
+const memory: ValidationCase[] = perSize((n) => ({
+  id: `locmoe-plus-${n}-memory`, paper: PAPER, source: SOURCE,
+  what: `${n} NPUs: peak memory per device below the baseline's`, unit: '%', published: 0.0457, publishedText: '4.57–16.27% lower',
+  tolerance: { kind: 'range', low: 0.0457, high: 0.1627 }, calibration: false, experiments: [experimentOf(n)],
+  measure: (m) => memoryReduction(m, experimentOf(n), 'locmoe-plus', 'gshard'),
+}));
+
+export const LOCMOE_PLUS_CASES: ValidationCase[] = [...efficiency, ...rankings, ...tokens, ...memory];

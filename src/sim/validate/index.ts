@@ -1,0 +1,6 @@
+// The paper-validation suite's public door (re-exported by src/sim/index.ts).
+export type { CaseResult, Experiment, Measurements, Tolerance, ValidationCase } from './validation-types.ts';
+export { judge, toleranceText } from './validation-types.ts';
+export type { ValidationOptions, ValidationReport } from './run-validation.ts';
+export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, measurementsOf, runValidation } from './run-validation.ts';
+export { runExperiment } from './run-experiment.ts';

@@ -1,0 +1,15 @@
+// One validation experiment: a scenario of scenarios/papers/ run under its routers with `compare` (every router
+// sees the same tokens and seed). The scenario path is relative to the package root, so the suite runs the
+// same from any working directory. Used in-process, and by the worker pool (experiment-worker.mjs).
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CompareResult } from '../compare-routers.ts';
+import { compareRouters } from '../compare-routers.ts';
+import { loadScenarioFile } from '../scenario/load-scenario.ts';
+
+/** The package root (scenarios/papers/ lives under it). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export async function runExperiment(scenario: string, routers: string): Promise<CompareResult> {
+  return compareRouters(loadScenarioFile(join(PACKAGE_ROOT, scenario)), routers);
+}

@@ -1,0 +1,26 @@
+// LocMoE+ (arXiv 2406.00023) validation: Mixtral 8x7B on 910B3 at 32, 64 and 256 NPUs under the baseline (top-2,
+// capacity factor 1.1), LocMoE and LocMoE+. Each tolerance is stated here and must equal the registry's
+// (src/sim/validate/cases-locmoe-plus.ts).
+import { beforeAll, describe } from 'vitest';
+import type { CompareResult, Tolerance } from '../../src/sim/index.ts';
+import { runExperiments, validationCase } from './validation-helpers.ts';
+
+let results = new Map<string, CompareResult>();
+const get = (): Map<string, CompareResult> => results;
+const FASTER: Tolerance = { kind: 'range', low: 1, high: Number.POSITIVE_INFINITY };
+const SIZES = [32, 64, 256];
+
+describe('LocMoE+ on 910B3 (baseline, LocMoE, LocMoE+)', () => {
+  beforeAll(async () => {
+    results = await runExperiments(SIZES.map((n) => `locmoe-plus-910b3-${n}`));
+  }, 600_000);
+
+  for (const n of SIZES) {
+    validationCase(`locmoe-plus-${n}-efficiency-vs-gshard`, { kind: 'range', low: 0.054, high: 0.466 }, get);
+    validationCase(`locmoe-plus-${n}-efficiency-vs-locmoe`, { kind: 'range', low: 0.029, high: 0.133 }, get);
+    validationCase(`locmoe-plus-${n}-locmoe-plus-beats-locmoe`, FASTER, get);
+    validationCase(`locmoe-plus-${n}-locmoe-beats-gshard`, FASTER, get);
+    validationCase(`locmoe-plus-${n}-tokens-per-expert`, { kind: 'range', low: 0.4, high: 1 }, get);
+    validationCase(`locmoe-plus-${n}-memory`, { kind: 'range', low: 0.0457, high: 0.1627 }, get);
+  }
+});
