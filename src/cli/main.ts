@@ -7,6 +7,7 @@ import { collectiveCommand } from './command-collective.ts';
 import { COMPARE_HELP, compareCommand } from './command-compare.ts';
 import { ROUTE_HELP, routeCommand } from './command-route.ts';
 import type { RouteCommandOptions } from './command-route.ts';
+import { planCommand } from './command-plan.ts';
 import { runCommand } from './command-run.ts';
 import { validatePapersCommand } from './command-validate-papers.ts';
 import { validateCommand } from './command-validate.ts';
@@ -66,6 +67,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('-o, --out <dir>', 'report directory (default: output/validation)')
     .action(async (opts: { json?: boolean; quiet?: boolean; paper?: string; workers?: string; out?: string }) =>
       setExit(await validatePapersCommand({ ...opts, json: opts.json ?? false, quiet: opts.quiet ?? false }, io)));
+
+  program
+    .command('plan')
+    .description('search cluster sizes, layouts and routers per candidate system; print the best per system and the Pareto front of time, cost and energy')
+    .argument('<plan>', 'plan YAML file (see scenarios/plans/)')
+    .option('--workers <n>', 'worker threads (default: 2, or 1 on a one-core machine)')
+    .option('-o, --out <dir>', 'report directory (default: output/<plan name>/plan)')
+    .option('--json', 'print plan.json to stdout (human messages go to stderr)')
+    .option('-q, --quiet', 'no progress bar and no printed plan')
+    .action(async (file: string, opts: { workers?: string; out?: string; json?: boolean; quiet?: boolean }) =>
+      setExit(await planCommand(file, { ...opts, json: opts.json ?? false, quiet: opts.quiet ?? false }, io)));
 
   program
     .command('catalog')

@@ -14,3 +14,4 @@ export type {
   PredictionPoint, ScatterOptions, StackedBarData, StackedBarOptions, XYPoint,
 } from './charts/index.ts';
 export { formatCaseError, formatCaseValue, validationChartSvg, validationMarkdown, validationTable, writeValidationReport } from './validation-report.ts';
+export { PLAN_CSV_COLUMNS, planCsv, planParetoSvg, planText, writePlanReport } from './plan-report.ts';

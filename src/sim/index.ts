@@ -26,3 +26,5 @@ export type { StepBenchOptions, StepBenchResult } from './bench/step-bench.ts';
 export { isStepBenchDeviceCount, runStepBenchmark, stepBenchScenario } from './bench/step-bench.ts';
 export type { CaseResult, Experiment, Measurements, Tolerance, ValidationCase, ValidationOptions, ValidationReport } from './validate/index.ts';
 export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, judge, measurementsOf, runExperiment, runValidation, toleranceText } from './validate/index.ts';
+export type { LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanResult, PlannedConfig } from './plan/index.ts';
+export { LAYOUTS_PER_SIZE, candidateLayouts, loadPlanFile, paretoIndices, planCosts, planSchema, runPlan, validatePlanObject } from './plan/index.ts';

@@ -1,6 +1,6 @@
 // One validation experiment: a scenario of scenarios/papers/ run under its routers with `compare` (every router
 // sees the same tokens and seed). The scenario path is relative to the package root, so the suite runs the
-// same from any working directory. Used in-process, and by the worker pool (experiment-worker.mjs).
+// same from any working directory. Used in-process, and by the worker pools (../workers/sim-worker.mjs).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompareResult } from '../compare-routers.ts';

@@ -2,13 +2,13 @@
 // cases need (in-process, or spread over worker threads), then judges every case against its published figure.
 // Judging is pure: the same runs give the same table, whatever the order the experiments finished in.
 import { performance } from 'node:perf_hooks';
-import { Piscina } from 'piscina';
 import { InputError } from '../../engine/index.ts';
 import type { CompareResult } from '../compare-routers.ts';
 import { LOCMOE_CASES, LOCMOE_EXPERIMENTS } from './cases-locmoe.ts';
 import { LOCMOE_PLUS_CASES, LOCMOE_PLUS_EXPERIMENTS } from './cases-locmoe-plus.ts';
 import { PUBLISHED_FIGURE_CASES, THROUGHPUT_EXPERIMENTS } from './cases-published-figures.ts';
-import { runExperiment } from './run-experiment.ts';
+import type { WorkerTask } from '../workers/worker-tasks.ts';
+import { runTasks } from '../workers/worker-tasks.ts';
 import type { CaseResult, Experiment, Measurements, ValidationCase } from './validation-types.ts';
 import { judge, toleranceText } from './validation-types.ts';
 
@@ -26,7 +26,7 @@ export interface ValidationOptions {
 
 export interface ValidationReport {
   cases: CaseResult[];
-  /** Wall seconds of each experiment (not part of the judged results). */
+  /** Wall seconds from the start of the run until each experiment finished (not part of the judged results). */
   experimentWall_s: Record<string, number>;
   counts: { pass: number; fail: number; knownGap: number };
 }
@@ -44,30 +44,15 @@ function chooseCases(papers: string[] | undefined): ValidationCase[] {
 async function runExperiments(experiments: Experiment[], options: ValidationOptions): Promise<{ results: Map<string, CompareResult>; wall: Record<string, number> }> {
   const results = new Map<string, CompareResult>();
   const wall: Record<string, number> = {};
+  const t0 = performance.now();
   let done = 0;
-  const finished = (id: string, result: CompareResult, seconds: number): void => {
+  const tasks = experiments.map((e): WorkerTask => ({ kind: 'experiment', scenario: e.scenario, routers: e.routers }));
+  await runTasks<CompareResult>(tasks, Math.max(1, options.workers ?? 1), (i, result) => {
+    const id = (experiments[i] as Experiment).id;
     results.set(id, result);
-    wall[id] = Number(seconds.toFixed(2));
+    wall[id] = Number(((performance.now() - t0) / 1000).toFixed(2)); // seconds from the start until it finished
     options.onExperimentDone?.(id, ++done, experiments.length);
-  };
-  const workers = Math.max(1, Math.min(options.workers ?? 1, experiments.length));
-  if (workers === 1) {
-    for (const e of experiments) {
-      const t0 = performance.now();
-      finished(e.id, await runExperiment(e.scenario, e.routers), (performance.now() - t0) / 1000);
-    }
-    return { results, wall };
-  }
-  const pool = new Piscina({ filename: new URL('./experiment-worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers });
-  try {
-    await Promise.all(experiments.map(async (e) => {
-      const t0 = performance.now();
-      const result = (await pool.run({ scenario: e.scenario, routers: e.routers })) as CompareResult;
-      finished(e.id, result, (performance.now() - t0) / 1000);
-    }));
-  } finally {
-    await pool.destroy();
-  }
+  });
   return { results, wall };
 }
 

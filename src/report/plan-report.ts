@@ -1,0 +1,61 @@
+// The capacity plan's outputs: the printed plan (best configuration per system, then the Pareto front), plan.csv
+// (every configuration that fits), plan.json, and the Pareto chart (cost against training days) as SVG and PNG.
+// Deterministic bytes: no timestamps or wall times.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PlanResult, PlannedConfig } from '../sim/index.ts';
+import { paretoFront, svgToPng } from './charts/index.ts';
+import { toJsonText } from './json-text.ts';
+
+const money = (x: number, currency: string): string => `${currency} ${Math.round(x).toLocaleString('en-US')}`;
+const layoutText = (c: PlannedConfig): string => `tp ${c.layout.tp} pp ${c.layout.pp} dp ${c.layout.dp} ep ${c.layout.ep}${c.layout.recompute === 'full' ? ' +recompute' : ''}`;
+const labelOf = (c: PlannedConfig): string => `${c.system} ×${c.devices} ${c.router}`;
+
+export const PLAN_CSV_COLUMNS = [
+  'system', 'chip', 'devices', 'tp', 'pp', 'dp', 'ep', 'recompute', 'router', 'stepTime_s', 'tokensPerSecond', 'mfu', 'peakMemoryBytes',
+  'trainingDays', 'meetsDeadline', 'hardwareCost', 'energyKWh', 'energyCost', 'totalCost', 'costPerMillionTokens', 'kWhPerMillionTokens', 'kWhPerStep', 'pareto',
+] as const;
+
+export function planCsv(r: PlanResult): string {
+  const front = new Set(r.pareto);
+  const rows = r.configs.map((c, i) => [
+    c.system, c.chip, c.devices, c.layout.tp, c.layout.pp, c.layout.dp, c.layout.ep, c.layout.recompute, c.router, c.stepTime_s, c.tokensPerSecond, c.mfu, c.peakMemoryBytes,
+    c.costs.trainingDays, c.costs.meetsDeadline, c.costs.hardwareCost, c.costs.energyKWh, c.costs.energyCost, c.costs.totalCost, c.costs.costPerMillionTokens, c.costs.kWhPerMillionTokens, c.costs.kWhPerStep, front.has(i),
+  ].map((v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(','));
+  return `${[PLAN_CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
+}
+
+function configLine(r: PlanResult, c: PlannedConfig): string {
+  return `${labelOf(c).padEnd(34)} ${layoutText(c).padEnd(30)} ${c.costs.trainingDays.toFixed(1).padStart(6)} days${c.costs.meetsDeadline ? ' ' : '!'}  ${money(c.costs.totalCost, r.currency).padStart(16)}  ${(c.costs.energyKWh / 1000).toFixed(0).padStart(7)} MWh  MFU ${(c.mfu * 100).toFixed(1)}%`;
+}
+
+/** The printed plan. */
+export function planText(r: PlanResult): string {
+  const lines = [`plan ${r.plan}: ${(r.tokens / 1e12).toFixed(2)}T tokens within ${r.deadlineDays} days (! = misses the deadline); costs in ${r.currency}, hardware amortised or rented plus energy`, '', 'best per system (cheapest on time, else fastest):'];
+  for (const [system, i] of Object.entries(r.bestPerSystem)) lines.push(`  ${i === undefined ? `${system}: nothing fits in memory` : configLine(r, r.configs[i] as PlannedConfig)}`);
+  lines.push('', `Pareto front (training days, total cost, energy): ${r.pareto.length} of ${r.configs.length} configurations that fit`);
+  const front = [...r.pareto].sort((a, b) => (r.configs[a] as PlannedConfig).costs.trainingDays - (r.configs[b] as PlannedConfig).costs.trainingDays);
+  for (const i of front) lines.push(`  ${configLine(r, r.configs[i] as PlannedConfig)}`);
+  if (r.rejected.length > 0) lines.push('', `${r.rejected.length} configuration(s) left out: they do not fit in memory (plan.json lists them)`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function planParetoSvg(r: PlanResult): string {
+  return paretoFront(r.configs.map((c) => ({ label: labelOf(c), x: c.costs.totalCost, y: c.costs.trainingDays })), {
+    title: `Plan ${r.plan}: cost against training time`,
+    subtitle: `${(r.tokens / 1e12).toFixed(2)}T tokens; every configuration that fits in memory; deadline ${r.deadlineDays} days`,
+    xLabel: 'Total cost (hardware + energy)', xUnit: r.currency,
+    yLabel: 'Training time', yUnit: 'days',
+  });
+}
+
+export function writePlanReport(r: PlanResult, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files = ['plan.json', 'plan.csv', 'pareto.svg', 'pareto.png'].map((f) => join(dir, f));
+  const svg = planParetoSvg(r);
+  writeFileSync(files[0] as string, toJsonText(r));
+  writeFileSync(files[1] as string, planCsv(r));
+  writeFileSync(files[2] as string, svg);
+  writeFileSync(files[3] as string, svgToPng(svg, 1200));
+  return files;
+}

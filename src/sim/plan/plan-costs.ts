@@ -1,0 +1,72 @@
+// What a planned configuration costs: training days from its simulated tokens/s, capital cost amortised over the
+// pricing period (or rental per device-hour), energy (device power × PUE) and its price, per million tokens too;
+// and the Pareto front over (days, cost, energy). Pure arithmetic, in the plan's currency.
+import { InputError } from '../../engine/index.ts';
+import type { ChipSpec, SystemSpec } from '../../topology/index.ts';
+import type { Plan } from './plan-schema.ts';
+
+type Candidate = Plan['candidates'][number];
+
+export interface PlanCosts {
+  trainingDays: number;
+  meetsDeadline: boolean;
+  /** Capital share (amortised) or rental, in the plan's currency. */
+  hardwareCost: number;
+  energyKWh: number;
+  energyCost: number;
+  totalCost: number;
+  costPerMillionTokens: number;
+  kWhPerMillionTokens: number;
+  /** Facility energy of one step, kWh. */
+  kWhPerStep: number;
+}
+
+/** `amount` in `currency`, converted to the plan's currency. */
+export function toPlanCurrency(plan: Plan, amount: number, currency: string): number {
+  if (currency === plan.currency) return amount;
+  const rate = plan.exchangeRates[currency];
+  if (rate === undefined) throw new InputError(`exchangeRates.${currency}: missing; give the value of 1 ${currency} in ${plan.currency}`);
+  return amount * rate;
+}
+
+/** Price of one device for capital pricing: the plan's server price, else the catalog's system price, else the chip's. */
+export function devicePrice(plan: Plan, candidate: Candidate, system: SystemSpec, chip: ChipSpec): number {
+  const p = candidate.pricing;
+  if (p.kind !== 'capital') throw new Error('devicePrice: rental pricing has no device price');
+  if (p.serverPrice !== undefined) return toPlanCurrency(plan, p.serverPrice, p.currency ?? plan.currency) / system.devicesPerServer;
+  if (system.price !== undefined) return toPlanCurrency(plan, system.price.value, system.price.currency) / system.devicesPerServer;
+  if (chip.price !== undefined) return toPlanCurrency(plan, chip.price.value, chip.price.currency);
+  throw new InputError(`candidates: ${candidate.system}: the catalog has no price for the system or its chip; set pricing.serverPrice`);
+}
+
+/** Watts per device: the plan's, else the system's power / devices per server, else the chip's. */
+export function deviceWatts(candidate: Candidate, system: SystemSpec, chip: ChipSpec): number {
+  if (candidate.powerWatts !== undefined) return candidate.powerWatts;
+  if (system.powerWatts !== undefined) return system.powerWatts.value / system.devicesPerServer;
+  return chip.powerWatts.value;
+}
+
+export function planCosts(plan: Plan, candidate: Candidate, system: SystemSpec, chip: ChipSpec, devices: number, tokensPerSecond: number, stepTime_s: number): PlanCosts {
+  const seconds = plan.tokens / tokensPerSecond;
+  const hours = seconds / 3600;
+  const trainingDays = hours / 24;
+  const p = candidate.pricing;
+  const hardwareCost = p.kind === 'capital'
+    ? devices * devicePrice(plan, candidate, system, chip) * (trainingDays / (p.years * 365))
+    : devices * hours * toPlanCurrency(plan, p.perDeviceHour, p.currency);
+  const kW = (devices * deviceWatts(candidate, system, chip) * plan.energy.pue) / 1000;
+  const energyKWh = kW * hours;
+  const energyCost = energyKWh * toPlanCurrency(plan, plan.energy.pricePerKWh, plan.energy.currency);
+  const totalCost = hardwareCost + energyCost;
+  const millions = plan.tokens / 1e6;
+  return {
+    trainingDays, meetsDeadline: trainingDays <= plan.deadlineDays, hardwareCost, energyKWh, energyCost, totalCost,
+    costPerMillionTokens: totalCost / millions, kWhPerMillionTokens: energyKWh / millions, kWhPerStep: (kW * stepTime_s) / 3600,
+  };
+}
+
+/** Indices of the points no other point beats or equals on every objective while beating it on one (all minimised). */
+export function paretoIndices(points: readonly (readonly number[])[]): number[] {
+  const dominates = (a: readonly number[], b: readonly number[]): boolean => a.every((x, i) => x <= (b[i] as number)) && a.some((x, i) => x < (b[i] as number));
+  return points.flatMap((p, i) => (points.some((q, j) => j !== i && dominates(q, p)) ? [] : [i]));
+}

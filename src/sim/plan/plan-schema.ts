@@ -1,0 +1,118 @@
+// The capacity plan file (`moesim plan <plan.yaml>`), version 1: a model and a token budget with a deadline,
+// candidate systems with their pricing (capital cost amortised over a period, or rental per device-hour), energy
+// price and PUE, the cluster sizes and routers to search, and the scenario settings every candidate shares.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../../engine/index.ts';
+import { getChip, getSystem, listPresets } from '../../topology/index.ts';
+import { formatIssue } from '../scenario/format-issues.ts';
+import { modelRefSchema, routingSchema } from '../scenario/scenario-schema.ts';
+import { tokenSourceSchema } from '../../workloads/index.ts';
+
+const currency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD or CNY');
+
+const pricingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    /** Buy the cluster: the catalog's price (system, else chip × devices per server) amortised over `years`. */
+    kind: z.literal('capital'),
+    years: z.number().positive(),
+    /** Price per server overriding the catalog's, in `currency`. */
+    serverPrice: z.number().positive().optional(),
+    currency: currency.optional(),
+  }),
+  z.strictObject({
+    /** Rent it: a price per device-hour. */
+    kind: z.literal('rental'),
+    perDeviceHour: z.number().positive(),
+    currency,
+  }),
+]);
+
+export const candidateSchema = z.strictObject({
+  /** A system preset (`moesim catalog` lists them). */
+  system: z.string().min(1),
+  pricing: pricingSchema,
+  /** Watts per device, overriding the catalog's (system power / devices per server, else the chip's). */
+  powerWatts: z.number().positive().optional(),
+});
+
+export const planSchema = z.strictObject({
+  version: z.literal(1),
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"'),
+  description: z.string().optional(),
+  seed: z.number().int().nonnegative().default(1),
+  model: modelRefSchema,
+  /** Training tokens to process. */
+  tokens: z.number().positive(),
+  /** Wall-clock days the training must finish in. */
+  deadlineDays: z.number().positive(),
+  /** Sequences per step (the global batch); the same for every candidate. */
+  globalBatch: z.number().int().positive(),
+  candidates: z.array(candidateSchema).min(1),
+  /** Cluster sizes to try, in devices (each a whole number of servers of every candidate system). */
+  devices: z.array(z.number().int().positive()).min(1),
+  /** Routers to compare on each system's best layout (their parameters after a colon, as in compare). */
+  routers: z.array(z.string().min(1)).min(1),
+  energy: z.strictObject({
+    pricePerKWh: z.number().nonnegative(),
+    currency,
+    /** Power usage effectiveness: facility energy / IT energy. */
+    pue: z.number().min(1).default(1.3),
+  }),
+  /** The plan's currency, and the value of one unit of every other currency used, in it. */
+  currency,
+  exchangeRates: z.record(currency, z.number().positive()).default({}),
+  tokensSource: tokenSourceSchema.optional(),
+  routing: routingSchema.optional(),
+});
+
+export type PlanInput = z.input<typeof planSchema>;
+export type Plan = z.output<typeof planSchema>;
+
+export function validatePlanObject(raw: unknown, where: string): Plan {
+  const parsed = planSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${where}: ${issue ? formatIssue(issue, raw) : 'invalid plan'}`);
+  }
+  const plan = parsed.data;
+  const used = [plan.energy.currency];
+  for (const [i, c] of plan.candidates.entries()) {
+    let system;
+    try {
+      system = getSystem(c.system);
+    } catch {
+      throw new InputError(`${where}: candidates.${i}.system: unknown system "${c.system}"; accepted: ${listPresets().join(', ')}`);
+    }
+    if (c.pricing.currency !== undefined) used.push(c.pricing.currency);
+    else if (c.pricing.kind === 'capital' && c.pricing.serverPrice === undefined) {
+      const price = system.price ?? getChip(system.chip).price;
+      if (price === undefined) throw new InputError(`${where}: candidates.${i}.pricing.serverPrice: the catalog has no price for ${c.system} or its chip; give one`);
+      used.push(price.currency);
+    }
+  }
+  for (const cur of used) {
+    if (cur !== plan.currency && plan.exchangeRates[cur] === undefined) {
+      throw new InputError(`${where}: exchangeRates.${cur}: missing; give the value of 1 ${cur} in ${plan.currency} (e.g. exchangeRates: { ${cur}: 0.14 })`);
+    }
+  }
+  return plan;
+}
+
+export function loadPlanFile(path: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `plan file not found: ${path}` : `cannot read plan file ${path}: ${code ?? String(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new InputError(`${path}: not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`);
+  }
+  return validatePlanObject(raw, path);
+}
