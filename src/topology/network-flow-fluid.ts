@@ -1,12 +1,21 @@
 // The fluid state of the flow-level network model, free of the engine: active flows with remaining bytes
 // and max-min fair rates, advanced in continuous time. Between rate changes every rate is constant.
 //
-// Time: the state sits at an integer ns `baseNs`; inside settle(now) it advances through the internal
-// finish instants (float seconds `offsetS` after baseNs, so rounding error stays relative to the settle
-// window, not to the absolute clock), recomputing rates after each, and ends re-based at `now`.
-// A flow finishes when its remaining bytes reach ≤ FINISH_EPSILON × its size (or it is the flow whose
-// finish defined the instant), so no flow lingers on float residue. Its last byte has been sent at
-// baseNs + ceilSecondsToNs(offsetS) (whole ns, rounded up), which is what settle() reports.
+// Incremental and lazy (exact): max-min rates decompose over the connected components of the flow/link
+// graph, so a start or finish re-solves only the flows connected to its links (network-flow-components.ts);
+// every other flow keeps its rate. Each flow's remaining bytes are brought up to date only when its rate
+// changes (an anchor time per flow), its projected finish sits in a heap (network-flow-finish-heap.ts), and
+// per-link carried bytes are anchored the same way. An instant therefore costs O(its components), not
+// O(active flows). The per-component solve is the same progressive filling on the same flows, so rates
+// agree with a full re-solve up to float rounding (test/topology/network-flow-incremental.test.ts checks
+// finish times against the former full re-solve, kept as test/topology/network-flow-fluid-reference.ts).
+//
+// Time: an instant is a whole ns plus float seconds after it (anchorNs + anchorS), so rounding error stays
+// relative to the time since the last whole-ns anchor, not to the absolute clock. Flows added at the
+// state's time `baseNs` are solved together on the next settle / nextWakeNs. At an instant a flow finishes
+// when its remaining bytes reach ≤ FINISH_EPSILON × its size (or it is the flow whose finish defined the
+// instant), so no flow lingers on float residue. Its last byte has been sent at anchorNs +
+// ceilSecondsToNs(anchorS) of the instant (whole ns, rounded up), which is what settle() reports.
 // Entities may carry weight k > 1: k identical flows (same path, same size, same start) merged, which is
 // exact because max-min gives flows on identical paths identical rates, so they finish together.
 
@@ -15,7 +24,9 @@ import type { TimeNs } from '../engine/index.ts';
 import type { Cluster } from './cluster-types.ts';
 import type { LinkActivityRecorder } from './link-activity.ts';
 import { ceilSecondsToNs } from './network-analytical.ts';
-import { MaxMinSolver } from './network-flow-solver.ts';
+import { LinkFlowIndex } from './network-flow-components.ts';
+import { FinishHeap } from './network-flow-finish-heap.ts';
+import type { MaxMinSolver } from './network-flow-solver.ts';
 import { FlowSlots } from './network-flow-slots.ts';
 
 /** A flow whose remaining bytes are at most this fraction of its size has finished. */
@@ -42,24 +53,23 @@ export interface FlowAllocation {
 export type FinishHandler = (entity: number, sentNs: TimeNs) => void;
 
 export class FluidFlowState {
-  /** Bytes carried per link up to the state's time (baseNs after a settle). */
-  readonly carried: Float64Array;
   private readonly cluster: Cluster;
   private readonly bandwidth: Float64Array;
   private readonly solver: MaxMinSolver;
   private readonly recorder: LinkActivityRecorder | undefined;
   private readonly onAllocation: ((allocation: FlowAllocation) => void) | undefined;
   private readonly slots = new FlowSlots();
+  private readonly index: LinkFlowIndex;
+  private readonly heap = new FinishHeap();
   private baseNs: TimeNs;
-  private offsetS = 0;
-  private dirty = false;
-  private nextFinishS = Number.POSITIVE_INFINITY;
-  private nextFinishEntity = -1;
+  /** Per link: total rate, and bytes carried up to (carriedNs + carriedS). */
   private readonly linkRate: Float64Array;
-  private readonly inList: Uint8Array;
-  private ratedLinks: Int32Array;
-  private ratedCount = 0;
-  private scratchLinks: Int32Array;
+  private readonly carriedBase: Float64Array;
+  private readonly carriedNs: Float64Array;
+  private readonly carriedS: Float64Array;
+  /** Links whose flows changed since the last solve (duplicates allowed). */
+  private seeds = new Int32Array(256);
+  private seedCount = 0;
   private finished = new Int32Array(64);
 
   constructor(
@@ -77,11 +87,11 @@ export class FluidFlowState {
     this.baseNs = startNs;
     this.recorder = recorder;
     this.onAllocation = onAllocation;
-    this.carried = new Float64Array(links);
+    this.index = new LinkFlowIndex(links);
     this.linkRate = new Float64Array(links);
-    this.inList = new Uint8Array(links);
-    this.ratedLinks = new Int32Array(links);
-    this.scratchLinks = new Int32Array(links);
+    this.carriedBase = new Float64Array(links);
+    this.carriedNs = new Float64Array(links).fill(startNs);
+    this.carriedS = new Float64Array(links);
   }
 
   get activeCount(): number {
@@ -99,14 +109,21 @@ export class FluidFlowState {
         throw new InputError(`${where}: flow ${src}→${dst} crosses ${kind} link ${link} (${from}→${to}) whose bandwidth is ${bw} bytes/s`);
       }
     }
-    this.dirty = true;
-    return this.slots.add(routeId, bytes, weight);
+    const entity = this.slots.add(routeId, bytes, weight);
+    this.slots.anchorNs[entity] = this.baseNs;
+    this.slots.anchorS[entity] = 0;
+    const start = this.slots.pathStart[entity] as number;
+    const end = start + path.length;
+    this.index.add(entity, this.slots.routePool, start, end);
+    this.addSeeds(start, end);
+    return entity;
   }
 
   /** Adds one more identical flow to an entity started at the current time (before time advances). */
   addWeight(entity: number): void {
     this.slots.weight[entity] = (this.slots.weight[entity] as number) + 1;
-    this.dirty = true;
+    const start = this.slots.pathStart[entity] as number;
+    this.addSeeds(start, start + (this.slots.pathLength[entity] as number));
   }
 
   bytesOf(entity: number): number {
@@ -117,120 +134,125 @@ export class FluidFlowState {
   settle(nowNs: TimeNs, onFinish: FinishHandler): void {
     if (nowNs < this.baseNs) throw new RangeError(`internal: settle(${nowNs}) before the state's time ${this.baseNs}`);
     if (nowNs === this.baseNs) return;
-    if (this.dirty) this.recompute();
-    const spanNs = nowNs - this.baseNs;
-    while (this.slots.activeCount > 0 && ceilSecondsToNs(this.nextFinishS) <= spanNs) {
-      const instantS = this.nextFinishS;
-      this.advance(instantS - this.offsetS, instantS, this.nextFinishEntity, onFinish);
-      this.offsetS = instantS;
-      this.recompute();
+    if (this.seedCount > 0) this.resolve(this.baseNs, 0);
+    const { heap, slots } = this;
+    while (heap.size > 0) {
+      const first = heap.peek();
+      const instantNs = slots.anchorNs[first] as number;
+      const instantS = slots.finishS[first] as number;
+      const sentNs = instantNs + ceilSecondsToNs(instantS);
+      if (sentNs > nowNs) break;
+      this.finishAt(instantNs, instantS, sentNs, onFinish);
     }
-    const restS = spanNs * 1e-9 - this.offsetS;
-    if (restS > 0) this.advance(restS, spanNs * 1e-9, -1, onFinish);
     this.baseNs = nowNs;
-    this.offsetS = 0;
-    this.findNextFinish();
   }
 
   /** The engine time at which the next flow finishes, or undefined when none is active. */
   nextWakeNs(): TimeNs | undefined {
-    if (this.dirty) this.recompute();
-    if (this.slots.activeCount === 0) return undefined;
-    return this.baseNs + Math.max(1, ceilSecondsToNs(this.nextFinishS - this.offsetS));
+    if (this.seedCount > 0) this.resolve(this.baseNs, 0);
+    if (this.heap.size === 0) return undefined;
+    const first = this.heap.peek();
+    const sentNs = (this.slots.anchorNs[first] as number) + ceilSecondsToNs(this.slots.finishS[first] as number);
+    return Math.max(this.baseNs + 1, sentNs);
+  }
+
+  /** Bytes carried per link up to the state's time (a fresh array). */
+  carriedBytes(): Float64Array {
+    const { linkRate, carriedBase, carriedNs, carriedS } = this;
+    const result = new Float64Array(linkRate.length);
+    for (let l = 0; l < result.length; l++) {
+      const elapsedS = (this.baseNs - (carriedNs[l] as number)) * 1e-9 - (carriedS[l] as number);
+      result[l] = (carriedBase[l] as number) + (linkRate[l] as number) * elapsedS;
+    }
+    return result;
+  }
+
+  private addSeeds(start: number, end: number): void {
+    const needed = this.seedCount + end - start;
+    if (needed > this.seeds.length) this.seeds = growInt32(this.seeds, needed);
+    const pool = this.slots.routePool;
+    for (let p = start; p < end; p++) this.seeds[this.seedCount++] = pool[p] as number;
+  }
+
+  /** Seconds from entity f's anchor to the instant (instantNs + instantS). */
+  private elapsedS(f: number, instantNs: number, instantS: number): number {
+    return (instantNs - (this.slots.anchorNs[f] as number)) * 1e-9 + (instantS - (this.slots.anchorS[f] as number));
   }
 
   /**
-   * Moves every active flow forward by `dtS` seconds, to `endOffsetS` after baseNs; finishes `forced` and
-   * any flow left with residue.
+   * The instant at which the heap's first flow finishes: it and every flow next in the heap whose residue
+   * is within FINISH_EPSILON finish; the components they leave are re-solved.
    */
-  private advance(dtS: number, endOffsetS: number, forced: number, onFinish: FinishHandler): void {
-    const { linkRate, carried, ratedLinks } = this;
-    for (let i = 0; i < this.ratedCount; i++) {
-      const l = ratedLinks[i] as number;
-      carried[l] = (carried[l] as number) + (linkRate[l] as number) * dtS;
-    }
-    const { active, remaining, rate, bytes } = this.slots;
+  private finishAt(instantNs: number, instantS: number, sentNs: TimeNs, onFinish: FinishHandler): void {
+    const { heap, slots } = this;
+    const { remaining, rate, bytes } = slots;
     let finishedCount = 0;
-    for (let i = 0; i < this.slots.activeCount; i++) {
-      const f = active[i] as number;
-      const left = (remaining[f] as number) - (rate[f] as number) * dtS;
-      if (f === forced || left <= FINISH_EPSILON * (bytes[f] as number)) {
-        remaining[f] = 0;
-        if (finishedCount === this.finished.length) this.finished = growInt32(this.finished);
-        this.finished[finishedCount++] = f;
-      } else {
-        remaining[f] = left;
+    do {
+      const f = heap.peek();
+      if (finishedCount > 0) {
+        const left = (remaining[f] as number) - (rate[f] as number) * this.elapsedS(f, instantNs, instantS);
+        if (left > FINISH_EPSILON * (bytes[f] as number)) break;
       }
-    }
-    const sentNs = this.baseNs + ceilSecondsToNs(endOffsetS);
+      heap.remove(f);
+      remaining[f] = 0;
+      if (finishedCount === this.finished.length) this.finished = growInt32(this.finished, finishedCount + 1);
+      this.finished[finishedCount++] = f;
+    } while (heap.size > 0);
     for (let i = 0; i < finishedCount; i++) {
       const f = this.finished[i] as number;
-      this.slots.remove(f);
-      onFinish(f, sentNs);
+      const start = slots.pathStart[f] as number;
+      const end = start + (slots.pathLength[f] as number);
+      this.index.remove(f, slots.routePool, start, end);
+      this.addSeeds(start, end);
+      slots.remove(f);
     }
-    if (finishedCount > 0) this.dirty = true;
+    this.resolve(instantNs, instantS);
+    for (let i = 0; i < finishedCount; i++) onFinish(this.finished[i] as number, sentNs);
   }
 
-  private findNextFinish(): void {
-    const { active, remaining, rate } = this.slots;
-    let best = Number.POSITIVE_INFINITY;
-    let bestEntity = -1;
-    for (let i = 0; i < this.slots.activeCount; i++) {
-      const f = active[i] as number;
-      const t = (remaining[f] as number) / (rate[f] as number);
-      if (t < best) {
-        best = t;
-        bestEntity = f;
-      }
+  /** Re-solves the components around the seed links at the instant; updates finishes and link totals. */
+  private resolve(instantNs: number, instantS: number): void {
+    const { slots, index, heap, linkRate } = this;
+    index.collect(this.seeds, this.seedCount, slots.routePool, slots.pathStart, slots.pathLength);
+    this.seedCount = 0;
+    const { flows, flowCount, links, linkCount } = index;
+    const { remaining, rate, weight, anchorNs, anchorS, finishS } = slots;
+    for (let i = 0; i < flowCount; i++) {
+      const f = flows[i] as number;
+      const r = rate[f] as number;
+      if (r > 0) remaining[f] = Math.max(0, (remaining[f] as number) - r * this.elapsedS(f, instantNs, instantS));
+      anchorNs[f] = instantNs;
+      anchorS[f] = instantS;
     }
-    this.nextFinishS = this.offsetS + best;
-    this.nextFinishEntity = bestEntity;
-  }
-
-  /** Max-min fair rates for the active flows, then per-link totals (recorded where they change). */
-  private recompute(): void {
-    this.dirty = false;
-    const { slots, linkRate, inList } = this;
-    this.solver.solve(slots.active, slots.activeCount, slots.pathTable(), slots.weight, slots.rate);
-    const oldCount = this.ratedCount;
-    const oldLinks = this.ratedLinks;
-    for (let i = 0; i < oldCount; i++) linkRate[oldLinks[i] as number] = 0;
-    const newLinks = this.scratchLinks;
-    let newCount = 0;
-    const { active, rate, weight, pathStart, pathLength } = slots;
-    const pool = slots.routePool;
-    for (let i = 0; i < slots.activeCount; i++) {
-      const f = active[i] as number;
-      const flowRate = (rate[f] as number) * (weight[f] as number);
-      const end = (pathStart[f] as number) + (pathLength[f] as number);
-      for (let p = pathStart[f] as number; p < end; p++) {
-        const l = pool[p] as number;
-        if (inList[l] === 0) {
-          inList[l] = 1;
-          newLinks[newCount++] = l;
-        }
-        linkRate[l] = (linkRate[l] as number) + flowRate;
-      }
+    this.solver.solve(flows, flowCount, slots.pathTable(), weight, rate);
+    for (let i = 0; i < flowCount; i++) {
+      const f = flows[i] as number;
+      const finish = instantS + (remaining[f] as number) / (rate[f] as number);
+      finishS[f] = finish;
+      heap.set(f, instantNs + finish * 1e9);
     }
-    const timeNs = this.baseNs + this.offsetS * 1e9;
-    if (this.recorder !== undefined) {
-      for (let i = 0; i < newCount; i++) this.recorder.setRate(newLinks[i] as number, timeNs, linkRate[newLinks[i] as number] as number);
-      for (let i = 0; i < oldCount; i++) {
-        const l = oldLinks[i] as number;
-        if (inList[l] === 0) this.recorder.setRate(l, timeNs, 0);
-      }
+    const timeNs = instantNs + instantS * 1e9;
+    const { carriedBase, carriedNs, carriedS } = this;
+    for (let i = 0; i < linkCount; i++) {
+      const l = links[i] as number;
+      const on = index.flowsOnLink(l);
+      let total = 0;
+      for (let k = 0; k < on.length; k++) total += (rate[on[k] as number] as number) * (weight[on[k] as number] as number);
+      const old = linkRate[l] as number;
+      if (total === old) continue;
+      const elapsedS = (instantNs - (carriedNs[l] as number)) * 1e-9 + (instantS - (carriedS[l] as number));
+      carriedBase[l] = (carriedBase[l] as number) + old * elapsedS;
+      carriedNs[l] = instantNs;
+      carriedS[l] = instantS;
+      linkRate[l] = total;
+      this.recorder?.setRate(l, timeNs, total);
     }
-    for (let i = 0; i < newCount; i++) inList[newLinks[i] as number] = 0;
-    this.scratchLinks = oldLinks;
-    this.ratedLinks = newLinks;
-    this.ratedCount = newCount;
-    this.findNextFinish();
     if (this.onAllocation !== undefined) this.onAllocation({ timeNs, flows: slots.describeActive() });
   }
 }
 
-function growInt32(array: Int32Array): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(array.length * 2);
+function growInt32(array: Int32Array, minimum: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(Math.max(minimum, array.length * 2));
   grown.set(array);
   return grown;
 }

@@ -22,6 +22,11 @@ export class FlowSlots {
   bytes = new Float64Array(64);
   rate = new Float64Array(64);
   weight = new Float64Array(64);
+  /** Per entity: when `remaining` was last brought up to date (whole ns + float seconds after it). */
+  anchorNs = new Float64Array(64);
+  anchorS = new Float64Array(64);
+  /** Per entity: its projected finish, in seconds after anchorNs, at the current rate. */
+  finishS = new Float64Array(64);
   /** A number unique to each flow entity ever added (ids are recycled, serials are not). */
   serial = new Float64Array(64);
   pathStart = new Int32Array(64);
@@ -127,6 +132,9 @@ export class FlowSlots {
     this.rate = grownFloat(this.rate, size);
     this.weight = grownFloat(this.weight, size);
     this.serial = grownFloat(this.serial, size);
+    this.anchorNs = grownFloat(this.anchorNs, size);
+    this.anchorS = grownFloat(this.anchorS, size);
+    this.finishS = grownFloat(this.finishS, size);
     this.pathStart = grownInt(this.pathStart, size);
     this.pathLength = grownInt(this.pathLength, size);
     this.active = grownInt(this.active, size);

@@ -175,7 +175,7 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
   const linkBytes = (): Float64Array => {
     state.settle(sim.now, onFinish);
     replan();
-    return state.carried.slice();
+    return state.carriedBytes();
   };
 
   const linkActivity = (): LinkActivity => {
