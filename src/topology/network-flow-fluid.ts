@@ -100,20 +100,36 @@ export class FluidFlowState {
 
   /** Starts a flow (weight k: k merged identical flows) at the state's time; returns its entity id. */
   addFlow(src: number, dst: number, bytes: number, weight: number, where: string): number {
+    return this.addFlowOnRoute(this.route(src, dst, where), bytes, weight);
+  }
+
+  /** The id of the route src → dst (interned; its links are checked for a usable bandwidth once). */
+  route(src: number, dst: number, where: string): number {
     const routeId = this.slots.internRoute(this.cluster, src, dst);
-    const path = this.slots.routeLinks(routeId);
-    for (const link of path) {
+    if (this.slots.routeChecked[routeId] === 1) return routeId;
+    for (const link of this.slots.routeLinks(routeId)) {
       const bw = this.bandwidth[link] as number;
       if (!(bw > 0 && Number.isFinite(bw))) {
         const { from, to, kind } = this.cluster.links[link]!;
         throw new InputError(`${where}: flow ${src}→${dst} crosses ${kind} link ${link} (${from}→${to}) whose bandwidth is ${bw} bytes/s`);
       }
     }
+    this.slots.routeChecked[routeId] = 1;
+    return routeId;
+  }
+
+  /** The path latency of a route (ns). */
+  routeLatencyNs(routeId: number): TimeNs {
+    return this.slots.routeLatencyNs[routeId] as number;
+  }
+
+  /** addFlow() on a route from route(). */
+  addFlowOnRoute(routeId: number, bytes: number, weight: number): number {
     const entity = this.slots.add(routeId, bytes, weight);
     this.slots.anchorNs[entity] = this.baseNs;
     this.slots.anchorS[entity] = 0;
     const start = this.slots.pathStart[entity] as number;
-    const end = start + path.length;
+    const end = start + (this.slots.pathLength[entity] as number);
     this.index.add(entity, this.slots.routePool, start, end);
     this.addSeeds(start, end);
     return entity;

@@ -78,8 +78,9 @@ export class MaxMinSolver {
       linkFlowCursor[l] = offset;
       offset += linkDegree[l] as number;
       capacity[l] = bandwidth[l] as number;
-      heap.push(l, (bandwidth[l] as number) / (unfixedWeight[l] as number));
+      heap.append(l, (bandwidth[l] as number) / (unfixedWeight[l] as number));
     }
+    heap.heapify();
     for (let i = 0; i < count; i++) {
       const f = ids[i] as number;
       const start = pathStart[f] as number;
@@ -94,7 +95,8 @@ export class MaxMinSolver {
 
     let iterations = 0;
     let lastShare = 0;
-    while (heap.size > 0) {
+    let unfixedFlows = count;
+    while (heap.size > 0 && unfixedFlows > 0) {
       // Keys are lazy lower bounds: fixing flows only raises other links' shares, so a popped link whose
       // share has grown goes back with its current share, and one with no unfixed flow left is dropped.
       const bottleneck = heap.peek();
@@ -115,6 +117,7 @@ export class MaxMinSolver {
         const f = linkFlows[k] as number;
         if (fixed[f] === 1) continue;
         fixed[f] = 1;
+        unfixedFlows--;
         rate[f] = share;
         const w = weight[f] as number;
         const used = share * w;
@@ -128,6 +131,7 @@ export class MaxMinSolver {
       }
       heap.remove(bottleneck);
     }
+    heap.clear(); // links left once every flow is fixed carry no unfixed flow
 
     for (let t = 0; t < touchedCount; t++) {
       const l = touched[t] as number;
