@@ -3,8 +3,11 @@
 // flows it shares links with, transitively), so when flows start or finish the fluid state re-solves only
 // the components that touch their links and every other flow keeps its rate.
 //
-// Per-link lists are plain arrays with swap-removal found by indexOf: a list is never longer than the
-// component a change re-solves anyway, so removal costs no more than the solve it triggers.
+// Per-link lists are plain arrays with swap-removal; each entity remembers its index in the lists of the
+// first POSITIONS links of its path (longer paths fall back to a search), so removal is O(path length).
+
+/** Per entity, how many path links have a remembered list index. */
+const POSITIONS = 8;
 
 export class LinkFlowIndex {
   /** Links visited by the last collect(), then the flows found (counts in linkCount / flowCount). */
@@ -15,6 +18,8 @@ export class LinkFlowIndex {
   private readonly flowsOn: number[][];
   private readonly linkMark: Int32Array;
   private flowMark = new Int32Array(256);
+  /** position[entity × POSITIONS + k]: the entity's index in the list of its path's k-th link. */
+  private position = new Int32Array(256 * POSITIONS);
   private generation = 0;
 
   constructor(linkCount: number) {
@@ -25,17 +30,39 @@ export class LinkFlowIndex {
 
   /** Registers `entity` on the links pool[start .. end). */
   add(entity: number, pool: Int32Array, start: number, end: number): void {
-    for (let p = start; p < end; p++) (this.flowsOn[pool[p] as number] as number[]).push(entity);
-  }
-
-  /** Unregisters `entity` from the links pool[start .. end). */
-  remove(entity: number, pool: Int32Array, start: number, end: number): void {
+    const base = entity * POSITIONS;
+    if (base + POSITIONS > this.position.length) this.position = grown(this.position, Math.max(base + POSITIONS, this.position.length * 2));
     for (let p = start; p < end; p++) {
       const list = this.flowsOn[pool[p] as number] as number[];
-      const at = list.lastIndexOf(entity);
-      if (at < 0) throw new Error(`internal: flow entity ${entity} is not on link ${pool[p]}`);
+      if (p - start < POSITIONS) this.position[base + p - start] = list.length;
+      list.push(entity);
+    }
+  }
+
+  /** Unregisters `entity` (still on its path in pathStart / pathLength) from its links. */
+  remove(entity: number, pool: Int32Array, pathStart: Int32Array, pathLength: Int32Array): void {
+    const { position } = this;
+    const start = pathStart[entity] as number;
+    const end = start + (pathLength[entity] as number);
+    for (let p = start; p < end; p++) {
+      const link = pool[p] as number;
+      const list = this.flowsOn[link] as number[];
+      let at = p - start < POSITIONS ? (position[entity * POSITIONS + p - start] as number) : -1;
+      if (at < 0 || list[at] !== entity) at = list.lastIndexOf(entity);
+      if (at < 0) throw new Error(`internal: flow entity ${entity} is not on link ${link}`);
+      const lastAt = list.length - 1;
       const last = list.pop() as number;
-      if (at < list.length) list[at] = last;
+      if (at === lastAt) continue;
+      list[at] = last;
+      // The moved entity's remembered index for this link (the k with that link and the old index).
+      const lastStart = pathStart[last] as number;
+      const limit = Math.min(pathLength[last] as number, POSITIONS);
+      for (let k = 0; k < limit; k++) {
+        if (pool[lastStart + k] === link && position[last * POSITIONS + k] === lastAt) {
+          position[last * POSITIONS + k] = at;
+          break;
+        }
+      }
     }
   }
 

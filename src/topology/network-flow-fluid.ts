@@ -6,7 +6,7 @@
 // every other flow keeps its rate. Each flow's remaining bytes are brought up to date only when its rate
 // changes (an anchor time per flow), its projected finish sits in a heap (network-flow-finish-heap.ts), and
 // per-link carried bytes are anchored the same way. An instant therefore costs O(its components), not
-// O(active flows). The per-component solve is the same progressive filling on the same flows, so rates
+// O(active flows). A re-solved flow whose rate comes out bit-for-bit unchanged keeps its anchor and finish. The per-component solve is the same progressive filling on the same flows, so rates
 // agree with a full re-solve up to float rounding (test/topology/network-flow-incremental.test.ts checks
 // finish times against the former full re-solve, kept as test/topology/network-flow-fluid-reference.ts).
 //
@@ -71,6 +71,8 @@ export class FluidFlowState {
   private seeds = new Int32Array(256);
   private seedCount = 0;
   private finished = new Int32Array(64);
+  /** Scratch: the rates of the flows being re-solved, before the solve. */
+  private previousRate = new Float64Array(256);
 
   constructor(
     cluster: Cluster,
@@ -218,7 +220,7 @@ export class FluidFlowState {
       const f = this.finished[i] as number;
       const start = slots.pathStart[f] as number;
       const end = start + (slots.pathLength[f] as number);
-      this.index.remove(f, slots.routePool, start, end);
+      this.index.remove(f, slots.routePool, slots.pathStart, slots.pathLength);
       this.addSeeds(start, end);
       slots.remove(f);
     }
@@ -233,17 +235,20 @@ export class FluidFlowState {
     this.seedCount = 0;
     const { flows, flowCount, links, linkCount } = index;
     const { remaining, rate, weight, anchorNs, anchorS, finishS } = slots;
+    if (this.previousRate.length < flowCount) this.previousRate = new Float64Array(Math.max(flowCount, this.previousRate.length * 2));
+    const { previousRate } = this;
+    for (let i = 0; i < flowCount; i++) previousRate[i] = rate[flows[i] as number] as number;
+    this.solver.solve(flows, flowCount, slots.pathTable(), weight, rate);
+    // A flow whose rate came out unchanged keeps its anchor and projected finish (exactly as before).
     for (let i = 0; i < flowCount; i++) {
       const f = flows[i] as number;
+      const old = previousRate[i] as number;
       const r = rate[f] as number;
-      if (r > 0) remaining[f] = Math.max(0, (remaining[f] as number) - r * this.elapsedS(f, instantNs, instantS));
+      if (r === old) continue;
+      if (old > 0) remaining[f] = Math.max(0, (remaining[f] as number) - old * this.elapsedS(f, instantNs, instantS));
       anchorNs[f] = instantNs;
       anchorS[f] = instantS;
-    }
-    this.solver.solve(flows, flowCount, slots.pathTable(), weight, rate);
-    for (let i = 0; i < flowCount; i++) {
-      const f = flows[i] as number;
-      const finish = instantS + (remaining[f] as number) / (rate[f] as number);
+      const finish = instantS + (remaining[f] as number) / r;
       finishS[f] = finish;
       heap.set(f, instantNs + finish * 1e9);
     }
