@@ -6,7 +6,11 @@
 // every other flow keeps its rate. Each flow's remaining bytes are brought up to date only when its rate
 // changes (an anchor time per flow), its projected finish sits in a heap (network-flow-finish-heap.ts), and
 // per-link carried bytes are anchored the same way. An instant therefore costs O(its components), not
-// O(active flows). A re-solved flow whose rate comes out bit-for-bit unchanged keeps its anchor and finish. The per-component solve is the same progressive filling on the same flows, so rates
+// O(active flows). A re-solved flow whose rate comes out bit-for-bit unchanged keeps its anchor and finish.
+// When flows only finish, flows with a rate below the smallest finished rate r keep their rates and only the
+// others are re-solved on the bandwidth the kept ones leave. Exact: progressive filling below level r never
+// saturates a link of a flow of rate ≥ r (that link's flows would all be fixed below r), so removing such
+// flows changes no link's load below r, and every bottleneck below r, with its flows' rates, stays the same. The per-component solve is the same progressive filling on the same flows, so rates
 // agree with a full re-solve up to float rounding (test/topology/network-flow-incremental.test.ts checks
 // finish times against the former full re-solve, kept as test/topology/network-flow-fluid-reference.ts).
 //
@@ -28,6 +32,12 @@ import { LinkFlowIndex } from './network-flow-components.ts';
 import { FinishHeap } from './network-flow-finish-heap.ts';
 import type { MaxMinSolver } from './network-flow-solver.ts';
 import { FlowSlots } from './network-flow-slots.ts';
+
+/**
+ * When flows finish, flows whose rate is below the smallest finished rate × (1 − KEEP_TOLERANCE) keep their
+ * rates; the tolerance keeps flows tied with it (up to float rounding) among those re-solved.
+ */
+const KEEP_TOLERANCE = 1e-9;
 
 /** A flow whose remaining bytes are at most this fraction of its size has finished. */
 export const FINISH_EPSILON = 1e-9;
@@ -71,6 +81,12 @@ export class FluidFlowState {
   private seeds = new Int32Array(256);
   private seedCount = 0;
   private finished = new Int32Array(64);
+  /** Scratch for resolve(keepBelow): the flows re-solved, marks, and bandwidth taken by the kept flows. */
+  private upper = new Int32Array(256);
+  private flowMark = new Int32Array(256);
+  private readonly linkMark: Int32Array;
+  private readonly reserved: Float64Array;
+  private markGeneration = 0;
   /** Scratch: the rates of the flows being re-solved, before the solve. */
   private previousRate = new Float64Array(256);
 
@@ -94,6 +110,8 @@ export class FluidFlowState {
     this.carriedBase = new Float64Array(links);
     this.carriedNs = new Float64Array(links).fill(startNs);
     this.carriedS = new Float64Array(links);
+    this.linkMark = new Int32Array(links);
+    this.reserved = new Float64Array(links);
   }
 
   get activeCount(): number {
@@ -216,32 +234,88 @@ export class FluidFlowState {
       if (finishedCount === this.finished.length) this.finished = growInt32(this.finished, finishedCount + 1);
       this.finished[finishedCount++] = f;
     } while (heap.size > 0);
+    let keepBelow = Number.POSITIVE_INFINITY;
     for (let i = 0; i < finishedCount; i++) {
       const f = this.finished[i] as number;
+      keepBelow = Math.min(keepBelow, rate[f] as number);
       const start = slots.pathStart[f] as number;
       const end = start + (slots.pathLength[f] as number);
       this.index.remove(f, slots.routePool, slots.pathStart, slots.pathLength);
       this.addSeeds(start, end);
       slots.remove(f);
     }
-    this.resolve(instantNs, instantS);
+    this.resolve(instantNs, instantS, keepBelow);
     for (let i = 0; i < finishedCount; i++) onFinish(this.finished[i] as number, sentNs);
   }
 
-  /** Re-solves the components around the seed links at the instant; updates finishes and link totals. */
-  private resolve(instantNs: number, instantS: number): void {
+  /**
+   * Of the flows collect() found, copies those with a rate ≥ `threshold` into `upper` (returns how many) and,
+   * unless that is all of them, sets `reserved[l]` on each of their links to Σ rate × weight of the others.
+   */
+  private selectUpper(threshold: number): number {
+    const { index, slots } = this;
+    const { flows, flowCount } = index;
+    const { rate, weight, pathStart, pathLength, routePool } = slots;
+    if (this.upper.length < flowCount) this.upper = growInt32(this.upper, flowCount);
+    const { upper } = this;
+    const generation = ++this.markGeneration;
+    let upperCount = 0;
+    for (let i = 0; i < flowCount; i++) {
+      const f = flows[i] as number;
+      if ((rate[f] as number) < threshold) continue;
+      upper[upperCount++] = f;
+      if (f >= this.flowMark.length) this.flowMark = growInt32(this.flowMark, f + 1);
+      this.flowMark[f] = generation;
+    }
+    if (upperCount === flowCount) return upperCount;
+    const { linkMark, reserved, flowMark } = this;
+    for (let i = 0; i < upperCount; i++) {
+      const f = upper[i] as number;
+      const end = (pathStart[f] as number) + (pathLength[f] as number);
+      for (let p = pathStart[f] as number; p < end; p++) {
+        const l = routePool[p] as number;
+        if (linkMark[l] === generation) continue;
+        linkMark[l] = generation;
+        const on = index.flowsOnLink(l);
+        let kept = 0;
+        for (let k = 0; k < on.length; k++) {
+          const g = on[k] as number;
+          if (flowMark[g] !== generation) kept += (rate[g] as number) * (weight[g] as number);
+        }
+        reserved[l] = kept;
+      }
+    }
+    return upperCount;
+  }
+
+  /**
+   * Re-solves the components around the seed links at the instant; updates finishes and link totals. With
+   * `keepBelow` > 0 (flows finished, none started), flows with a rate below it keep their rates (see the header).
+   */
+  private resolve(instantNs: number, instantS: number, keepBelow = 0): void {
     const { slots, index, heap, linkRate } = this;
     index.collect(this.seeds, this.seedCount, slots.routePool, slots.pathStart, slots.pathLength);
     this.seedCount = 0;
     const { flows, flowCount, links, linkCount } = index;
     const { remaining, rate, weight, anchorNs, anchorS, finishS } = slots;
-    if (this.previousRate.length < flowCount) this.previousRate = new Float64Array(Math.max(flowCount, this.previousRate.length * 2));
+    let solveIds = flows;
+    let solveCount = flowCount;
+    let reserved: Float64Array | undefined;
+    if (keepBelow > 0) {
+      const upperCount = this.selectUpper(keepBelow * (1 - KEEP_TOLERANCE));
+      if (upperCount < flowCount) {
+        solveIds = this.upper;
+        solveCount = upperCount;
+        reserved = this.reserved;
+      }
+    }
+    if (this.previousRate.length < solveCount) this.previousRate = new Float64Array(Math.max(solveCount, this.previousRate.length * 2));
     const { previousRate } = this;
-    for (let i = 0; i < flowCount; i++) previousRate[i] = rate[flows[i] as number] as number;
-    this.solver.solve(flows, flowCount, slots.pathTable(), weight, rate);
+    for (let i = 0; i < solveCount; i++) previousRate[i] = rate[solveIds[i] as number] as number;
+    if (solveCount > 0) this.solver.solve(solveIds, solveCount, slots.pathTable(), weight, rate, reserved);
     // A flow whose rate came out unchanged keeps its anchor and projected finish (exactly as before).
-    for (let i = 0; i < flowCount; i++) {
-      const f = flows[i] as number;
+    for (let i = 0; i < solveCount; i++) {
+      const f = solveIds[i] as number;
       const old = previousRate[i] as number;
       const r = rate[f] as number;
       if (r === old) continue;

@@ -45,9 +45,10 @@ export class MaxMinSolver {
 
   /**
    * Writes the max-min fair per-flow rate (bytes/s) of flows ids[0..count) into rate[id].
-   * Returns the number of bottleneck links found (filling iterations).
+   * `reserved[l]`, when given, is bandwidth of link l already taken by flows kept at fixed rates (read for
+   * the links of these flows only). Returns the number of bottleneck links found (filling iterations).
    */
-  solve(ids: Int32Array, count: number, paths: FlowPathTable, weight: Float64Array, rate: Float64Array): number {
+  solve(ids: Int32Array, count: number, paths: FlowPathTable, weight: Float64Array, rate: Float64Array, reserved?: Float64Array): number {
     const { pathStart, pathLength, pathPool } = paths;
     const { capacity, unfixedWeight, linkDegree, linkFlowStart, linkFlowCursor, touched, heap } = this;
     let touchedCount = 0;
@@ -77,8 +78,9 @@ export class MaxMinSolver {
       linkFlowStart[l] = offset;
       linkFlowCursor[l] = offset;
       offset += linkDegree[l] as number;
-      capacity[l] = bandwidth[l] as number;
-      heap.append(l, (bandwidth[l] as number) / (unfixedWeight[l] as number));
+      const free = reserved === undefined ? (bandwidth[l] as number) : (bandwidth[l] as number) - (reserved[l] as number);
+      capacity[l] = free;
+      heap.append(l, Math.max(0, free) / (unfixedWeight[l] as number));
     }
     heap.heapify();
     for (let i = 0; i < count; i++) {
