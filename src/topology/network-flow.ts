@@ -30,7 +30,7 @@ import type { FlowAllocation } from './network-flow-fluid.ts';
 import { MaxMinSolver } from './network-flow-solver.ts';
 import type { Flow, NetworkModel } from './network-types.ts';
 import { unpackPhase } from './packed-plan.ts';
-import type { PackedPlan } from './network-types.ts';
+import type { PackedPlan, PackedRoutes } from './network-types.ts';
 
 export interface FlowNetworkOptions {
   /** Latency charged once per non-empty phase; default: the system's messageLatency figure. */
@@ -94,8 +94,12 @@ class FlowStarter {
 
   add(src: number, dst: number, bytes: number, where: string): void {
     if (bytes === 0 || src === dst) return;
+    this.addOnRoute(this.state.route(src, dst, where), bytes);
+  }
+
+  /** add() of a flow with bytes > 0 between different devices whose route id (state.route) is known. */
+  addOnRoute(route: number, bytes: number): void {
     const { state } = this;
-    const route = state.route(src, dst, where);
     this.longestPathNs = Math.max(this.longestPathNs, state.routeLatencyNs(route));
     if (!this.aggregate) {
       this.entities.push(state.addFlowOnRoute(route, bytes, 1));
@@ -186,6 +190,20 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
   };
 
   const starter = new FlowStarter(state, aggregate);
+  // A compiled plan's slots keep their ends across fills and share one PackedRoutes object (and src / dst
+  // arrays), so each slot's route id (+ 1; 0 until first used) is remembered per PackedRoutes: no per-flow
+  // route lookup. A plan whose src / dst arrays are not the remembered ones gets no cache.
+  const routesBySlots = new WeakMap<PackedRoutes, { src: Int32Array; dst: Int32Array; ids: Int32Array }>();
+  const slotRoutes = (plan: PackedPlan): Int32Array | undefined => {
+    if (plan.routes === undefined) return undefined;
+    let known = routesBySlots.get(plan.routes);
+    if (known === undefined) {
+      known = { src: plan.src, dst: plan.dst, ids: new Int32Array(plan.src.length) };
+      routesBySlots.set(plan.routes, known);
+    }
+    return known.src === plan.src && known.dst === plan.dst ? known.ids : undefined;
+  };
+
   /** Completes a transfer whose flows `starter` has just started. */
   const launch = (label: string): Waitable<void> => {
     const result = new FlowTransfer(sim, label);
@@ -218,8 +236,22 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
     state.settle(sim.now, onFinish);
     starter.begin();
     const { src, dst, bytes } = plan;
+    const known = slotRoutes(plan);
     for (let f = plan.phaseStart[phase] as number; f < (plan.phaseStart[phase + 1] as number); f++) {
-      starter.add(src[f] as number, dst[f] as number, bytes[f] as number, where);
+      const b = bytes[f] as number;
+      const s = src[f] as number;
+      const d = dst[f] as number;
+      if (b === 0 || s === d) continue;
+      if (known === undefined) {
+        starter.addOnRoute(state.route(s, d, where), b);
+        continue;
+      }
+      let route = (known[f] as number) - 1;
+      if (route < 0) {
+        route = state.route(s, d, where);
+        known[f] = route + 1;
+      }
+      starter.addOnRoute(route, b);
     }
     return launch(label);
   };
