@@ -1,7 +1,8 @@
-// An indexed binary min-heap of flow entities keyed by a float (an entity's projected finish time, ns),
+// An indexed 4-ary min-heap of flow entities keyed by a float (an entity's projected finish time, ns),
 // growable with the entity count: set a key (insert or move), remove, peek the minimum. Ties break on the
 // smaller entity id, so the order in which simultaneous finishes are found is deterministic. It lets the
-// fluid state find the next finish without scanning every active flow.
+// fluid state find the next finish without scanning every active flow. Four children per node: half the
+// depth of a binary heap, for the many key changes a re-solve makes among tens of thousands of flows.
 
 export class FinishHeap {
   private heap = new Int32Array(64);
@@ -80,7 +81,7 @@ export class FinishHeap {
     let at = start;
     const entity = this.heap[at] as number;
     while (at > 0) {
-      const parent = (at - 1) >> 1;
+      const parent = (at - 1) >> 2;
       const parentEntity = this.heap[parent] as number;
       if (!this.less(entity, parentEntity)) break;
       this.place(at, parentEntity);
@@ -93,12 +94,18 @@ export class FinishHeap {
     let at = start;
     const entity = this.heap[at] as number;
     for (;;) {
-      const left = 2 * at + 1;
-      if (left >= this.count) break;
-      const right = left + 1;
-      let child = left;
-      if (right < this.count && this.less(this.heap[right] as number, this.heap[left] as number)) child = right;
-      const childEntity = this.heap[child] as number;
+      const first = 4 * at + 1;
+      if (first >= this.count) break;
+      let child = first;
+      let childEntity = this.heap[first] as number;
+      const last = Math.min(first + 4, this.count);
+      for (let c = first + 1; c < last; c++) {
+        const candidate = this.heap[c] as number;
+        if (this.less(candidate, childEntity)) {
+          child = c;
+          childEntity = candidate;
+        }
+      }
       if (!this.less(childEntity, entity)) break;
       this.place(at, childEntity);
       at = child;
