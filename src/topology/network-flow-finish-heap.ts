@@ -2,13 +2,15 @@
 // growable with the entity count: set a key (insert or move), remove, peek the minimum. Ties break on the
 // smaller entity id, so the order in which simultaneous finishes are found is deterministic. It lets the
 // fluid state find the next finish without scanning every active flow. Four children per node: half the
-// depth of a binary heap, for the many key changes a re-solve makes among tens of thousands of flows.
+// depth of a binary heap, for the many key changes a re-solve makes among tens of thousands of flows; keys
+// are stored by heap slot next to the entity ids, so sifting reads contiguous memory.
 
 export class FinishHeap {
+  /** Entity and key in each heap slot. */
   private heap = new Int32Array(64);
-  /** Position of each entity in `heap`, or -1 when it is not in the heap. */
+  private keys = new Float64Array(64);
+  /** Slot of each entity in `heap`, or -1 when it is not in the heap. */
   private position = new Int32Array(64).fill(-1);
-  private key = new Float64Array(64);
   private count = 0;
 
   get size(): number {
@@ -25,17 +27,12 @@ export class FinishHeap {
     if (entity >= this.position.length) this.grow(entity + 1);
     const at = this.position[entity] as number;
     if (at < 0) {
-      this.key[entity] = key;
-      this.heap[this.count] = entity;
-      this.position[entity] = this.count;
-      this.count++;
-      this.siftUp(this.count - 1);
+      this.siftUp(this.count++, entity, key);
       return;
     }
-    const old = this.key[entity] as number;
-    this.key[entity] = key;
-    if (key < old) this.siftUp(at);
-    else this.siftDown(at);
+    const old = this.keys[at] as number;
+    if (key < old) this.siftUp(at, entity, key);
+    else this.siftDown(at, entity, key);
   }
 
   /** Removes `entity` if it is in the heap. */
@@ -47,69 +44,76 @@ export class FinishHeap {
     this.count--;
     if (at === this.count) return;
     const last = this.heap[this.count] as number;
-    this.heap[at] = last;
-    this.position[last] = at;
-    this.siftUp(at);
-    this.siftDown(this.position[last] as number);
+    const lastKey = this.keys[this.count] as number;
+    // The moved entry goes up if it beats the parent of the hole, else down.
+    const parent = (at - 1) >> 2;
+    if (at > 0 && less(lastKey, last, this.keys[parent] as number, this.heap[parent] as number)) this.siftUp(at, last, lastKey);
+    else this.siftDown(at, last, lastKey);
   }
 
   private grow(minimum: number): void {
     const size = Math.max(minimum, this.position.length * 2);
     const heap = new Int32Array(size);
     heap.set(this.heap);
+    const keys = new Float64Array(size);
+    keys.set(this.keys);
     const position = new Int32Array(size).fill(-1);
     position.set(this.position);
-    const key = new Float64Array(size);
-    key.set(this.key);
     this.heap = heap;
+    this.keys = keys;
     this.position = position;
-    this.key = key;
   }
 
-  private less(a: number, b: number): boolean {
-    const ka = this.key[a] as number;
-    const kb = this.key[b] as number;
-    return ka < kb || (ka === kb && a < b);
-  }
-
-  private place(at: number, entity: number): void {
+  private place(at: number, entity: number, key: number): void {
     this.heap[at] = entity;
+    this.keys[at] = key;
     this.position[entity] = at;
   }
 
-  private siftUp(start: number): void {
+  /** Places (entity, key) at slot `start` or above it, moving larger parents down. */
+  private siftUp(start: number, entity: number, key: number): void {
+    const { heap, keys } = this;
     let at = start;
-    const entity = this.heap[at] as number;
     while (at > 0) {
       const parent = (at - 1) >> 2;
-      const parentEntity = this.heap[parent] as number;
-      if (!this.less(entity, parentEntity)) break;
-      this.place(at, parentEntity);
+      const parentEntity = heap[parent] as number;
+      const parentKey = keys[parent] as number;
+      if (!less(key, entity, parentKey, parentEntity)) break;
+      this.place(at, parentEntity, parentKey);
       at = parent;
     }
-    this.place(at, entity);
+    this.place(at, entity, key);
   }
 
-  private siftDown(start: number): void {
+  /** Places (entity, key) at slot `start` or below it, moving smaller children up. */
+  private siftDown(start: number, entity: number, key: number): void {
+    const { heap, keys } = this;
     let at = start;
-    const entity = this.heap[at] as number;
     for (;;) {
       const first = 4 * at + 1;
       if (first >= this.count) break;
       let child = first;
-      let childEntity = this.heap[first] as number;
+      let childEntity = heap[first] as number;
+      let childKey = keys[first] as number;
       const last = Math.min(first + 4, this.count);
       for (let c = first + 1; c < last; c++) {
-        const candidate = this.heap[c] as number;
-        if (this.less(candidate, childEntity)) {
+        const candidateKey = keys[c] as number;
+        const candidate = heap[c] as number;
+        if (less(candidateKey, candidate, childKey, childEntity)) {
           child = c;
           childEntity = candidate;
+          childKey = candidateKey;
         }
       }
-      if (!this.less(childEntity, entity)) break;
-      this.place(at, childEntity);
+      if (!less(childKey, childEntity, key, entity)) break;
+      this.place(at, childEntity, childKey);
       at = child;
     }
-    this.place(at, entity);
+    this.place(at, entity, key);
   }
+}
+
+/** (ka, a) before (kb, b): smaller key, then smaller entity. */
+function less(ka: number, a: number, kb: number, b: number): boolean {
+  return ka < kb || (ka === kb && a < b);
 }
