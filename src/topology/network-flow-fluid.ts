@@ -1,12 +1,25 @@
 // The fluid state of the flow-level network model, free of the engine: active flows with remaining bytes
 // and max-min fair rates, advanced in continuous time. Between rate changes every rate is constant.
 //
-// Time: the state sits at an integer ns `baseNs`; inside settle(now) it advances through the internal
-// finish instants (float seconds `offsetS` after baseNs, so rounding error stays relative to the settle
-// window, not to the absolute clock), recomputing rates after each, and ends re-based at `now`.
-// A flow finishes when its remaining bytes reach ≤ FINISH_EPSILON × its size (or it is the flow whose
-// finish defined the instant), so no flow lingers on float residue. Its last byte has been sent at
-// baseNs + ceilSecondsToNs(offsetS) (whole ns, rounded up), which is what settle() reports.
+// Incremental and lazy (exact): max-min rates decompose over the connected components of the flow/link
+// graph, so a start or finish re-solves only the flows connected to its links (network-flow-components.ts);
+// every other flow keeps its rate. Each flow's remaining bytes are brought up to date only when its rate
+// changes (an anchor time per flow), its projected finish sits in a heap (network-flow-finish-heap.ts), and
+// per-link carried bytes are anchored the same way. An instant therefore costs O(its components), not
+// O(active flows). A re-solved flow whose rate comes out bit-for-bit unchanged keeps its anchor and finish.
+// When flows only finish, flows with a rate below the smallest finished rate r keep their rates and only the
+// others are re-solved on the bandwidth the kept ones leave. Exact: progressive filling below level r never
+// saturates a link of a flow of rate ≥ r (that link's flows would all be fixed below r), so removing such
+// flows changes no link's load below r, and every bottleneck below r, with its flows' rates, stays the same. The per-component solve is the same progressive filling on the same flows, so rates
+// agree with a full re-solve up to float rounding (test/topology/network-flow-incremental.test.ts checks
+// finish times against the former full re-solve, kept as test/topology/network-flow-fluid-reference.ts).
+//
+// Time: an instant is a whole ns plus float seconds after it (anchorNs + anchorS), so rounding error stays
+// relative to the time since the last whole-ns anchor, not to the absolute clock. Flows added at the
+// state's time `baseNs` are solved together on the next settle / nextWakeNs. At an instant a flow finishes
+// when its remaining bytes reach ≤ FINISH_EPSILON × its size (or it is the flow whose finish defined the
+// instant), so no flow lingers on float residue. Its last byte has been sent at anchorNs +
+// ceilSecondsToNs(anchorS) of the instant (whole ns, rounded up), which is what settle() reports.
 // Entities may carry weight k > 1: k identical flows (same path, same size, same start) merged, which is
 // exact because max-min gives flows on identical paths identical rates, so they finish together.
 
@@ -15,8 +28,16 @@ import type { TimeNs } from '../engine/index.ts';
 import type { Cluster } from './cluster-types.ts';
 import type { LinkActivityRecorder } from './link-activity.ts';
 import { ceilSecondsToNs } from './network-analytical.ts';
-import { MaxMinSolver } from './network-flow-solver.ts';
+import { LinkFlowIndex } from './network-flow-components.ts';
+import { FinishHeap } from './network-flow-finish-heap.ts';
+import type { MaxMinSolver } from './network-flow-solver.ts';
 import { FlowSlots } from './network-flow-slots.ts';
+
+/**
+ * When flows finish, flows whose rate is below the smallest finished rate × (1 − KEEP_TOLERANCE) keep their
+ * rates; the tolerance keeps flows tied with it (up to float rounding) among those re-solved.
+ */
+const KEEP_TOLERANCE = 1e-9;
 
 /** A flow whose remaining bytes are at most this fraction of its size has finished. */
 export const FINISH_EPSILON = 1e-9;
@@ -42,25 +63,32 @@ export interface FlowAllocation {
 export type FinishHandler = (entity: number, sentNs: TimeNs) => void;
 
 export class FluidFlowState {
-  /** Bytes carried per link up to the state's time (baseNs after a settle). */
-  readonly carried: Float64Array;
   private readonly cluster: Cluster;
   private readonly bandwidth: Float64Array;
   private readonly solver: MaxMinSolver;
   private readonly recorder: LinkActivityRecorder | undefined;
   private readonly onAllocation: ((allocation: FlowAllocation) => void) | undefined;
   private readonly slots = new FlowSlots();
+  private readonly index: LinkFlowIndex;
+  private readonly heap = new FinishHeap();
   private baseNs: TimeNs;
-  private offsetS = 0;
-  private dirty = false;
-  private nextFinishS = Number.POSITIVE_INFINITY;
-  private nextFinishEntity = -1;
+  /** Per link: total rate, and bytes carried up to (carriedNs + carriedS). */
   private readonly linkRate: Float64Array;
-  private readonly inList: Uint8Array;
-  private ratedLinks: Int32Array;
-  private ratedCount = 0;
-  private scratchLinks: Int32Array;
+  private readonly carriedBase: Float64Array;
+  private readonly carriedNs: Float64Array;
+  private readonly carriedS: Float64Array;
+  /** Links whose flows changed since the last solve (duplicates allowed). */
+  private seeds = new Int32Array(256);
+  private seedCount = 0;
   private finished = new Int32Array(64);
+  /** Scratch for resolve(keepBelow): the flows re-solved, marks, and bandwidth taken by the kept flows. */
+  private upper = new Int32Array(256);
+  private flowMark = new Int32Array(256);
+  private readonly linkMark: Int32Array;
+  private readonly reserved: Float64Array;
+  private markGeneration = 0;
+  /** Scratch: the rates of the flows being re-solved, before the solve. */
+  private previousRate = new Float64Array(256);
 
   constructor(
     cluster: Cluster,
@@ -77,11 +105,13 @@ export class FluidFlowState {
     this.baseNs = startNs;
     this.recorder = recorder;
     this.onAllocation = onAllocation;
-    this.carried = new Float64Array(links);
+    this.index = new LinkFlowIndex(links);
     this.linkRate = new Float64Array(links);
-    this.inList = new Uint8Array(links);
-    this.ratedLinks = new Int32Array(links);
-    this.scratchLinks = new Int32Array(links);
+    this.carriedBase = new Float64Array(links);
+    this.carriedNs = new Float64Array(links).fill(startNs);
+    this.carriedS = new Float64Array(links);
+    this.linkMark = new Int32Array(links);
+    this.reserved = new Float64Array(links);
   }
 
   get activeCount(): number {
@@ -90,23 +120,46 @@ export class FluidFlowState {
 
   /** Starts a flow (weight k: k merged identical flows) at the state's time; returns its entity id. */
   addFlow(src: number, dst: number, bytes: number, weight: number, where: string): number {
+    return this.addFlowOnRoute(this.route(src, dst, where), bytes, weight);
+  }
+
+  /** The id of the route src → dst (interned; its links are checked for a usable bandwidth once). */
+  route(src: number, dst: number, where: string): number {
     const routeId = this.slots.internRoute(this.cluster, src, dst);
-    const path = this.slots.routeLinks(routeId);
-    for (const link of path) {
+    if (this.slots.routeChecked[routeId] === 1) return routeId;
+    for (const link of this.slots.routeLinks(routeId)) {
       const bw = this.bandwidth[link] as number;
       if (!(bw > 0 && Number.isFinite(bw))) {
         const { from, to, kind } = this.cluster.links[link]!;
         throw new InputError(`${where}: flow ${src}→${dst} crosses ${kind} link ${link} (${from}→${to}) whose bandwidth is ${bw} bytes/s`);
       }
     }
-    this.dirty = true;
-    return this.slots.add(routeId, bytes, weight);
+    this.slots.routeChecked[routeId] = 1;
+    return routeId;
+  }
+
+  /** The path latency of a route (ns). */
+  routeLatencyNs(routeId: number): TimeNs {
+    return this.slots.routeLatencyNs[routeId] as number;
+  }
+
+  /** addFlow() on a route from route(). */
+  addFlowOnRoute(routeId: number, bytes: number, weight: number): number {
+    const entity = this.slots.add(routeId, bytes, weight);
+    this.slots.anchorNs[entity] = this.baseNs;
+    this.slots.anchorS[entity] = 0;
+    const start = this.slots.pathStart[entity] as number;
+    const end = start + (this.slots.pathLength[entity] as number);
+    this.index.add(entity, this.slots.routePool, start, end);
+    this.addSeeds(start, end);
+    return entity;
   }
 
   /** Adds one more identical flow to an entity started at the current time (before time advances). */
   addWeight(entity: number): void {
     this.slots.weight[entity] = (this.slots.weight[entity] as number) + 1;
-    this.dirty = true;
+    const start = this.slots.pathStart[entity] as number;
+    this.addSeeds(start, start + (this.slots.pathLength[entity] as number));
   }
 
   bytesOf(entity: number): number {
@@ -117,120 +170,184 @@ export class FluidFlowState {
   settle(nowNs: TimeNs, onFinish: FinishHandler): void {
     if (nowNs < this.baseNs) throw new RangeError(`internal: settle(${nowNs}) before the state's time ${this.baseNs}`);
     if (nowNs === this.baseNs) return;
-    if (this.dirty) this.recompute();
-    const spanNs = nowNs - this.baseNs;
-    while (this.slots.activeCount > 0 && ceilSecondsToNs(this.nextFinishS) <= spanNs) {
-      const instantS = this.nextFinishS;
-      this.advance(instantS - this.offsetS, instantS, this.nextFinishEntity, onFinish);
-      this.offsetS = instantS;
-      this.recompute();
+    if (this.seedCount > 0) this.resolve(this.baseNs, 0);
+    const { heap, slots } = this;
+    while (heap.size > 0) {
+      const first = heap.peek();
+      const instantNs = slots.anchorNs[first] as number;
+      const instantS = slots.finishS[first] as number;
+      const sentNs = instantNs + ceilSecondsToNs(instantS);
+      if (sentNs > nowNs) break;
+      this.finishAt(instantNs, instantS, sentNs, onFinish);
     }
-    const restS = spanNs * 1e-9 - this.offsetS;
-    if (restS > 0) this.advance(restS, spanNs * 1e-9, -1, onFinish);
     this.baseNs = nowNs;
-    this.offsetS = 0;
-    this.findNextFinish();
   }
 
   /** The engine time at which the next flow finishes, or undefined when none is active. */
   nextWakeNs(): TimeNs | undefined {
-    if (this.dirty) this.recompute();
-    if (this.slots.activeCount === 0) return undefined;
-    return this.baseNs + Math.max(1, ceilSecondsToNs(this.nextFinishS - this.offsetS));
+    if (this.seedCount > 0) this.resolve(this.baseNs, 0);
+    if (this.heap.size === 0) return undefined;
+    const first = this.heap.peek();
+    const sentNs = (this.slots.anchorNs[first] as number) + ceilSecondsToNs(this.slots.finishS[first] as number);
+    return Math.max(this.baseNs + 1, sentNs);
+  }
+
+  /** Bytes carried per link up to the state's time (a fresh array). */
+  carriedBytes(): Float64Array {
+    const { linkRate, carriedBase, carriedNs, carriedS } = this;
+    const result = new Float64Array(linkRate.length);
+    for (let l = 0; l < result.length; l++) {
+      const elapsedS = (this.baseNs - (carriedNs[l] as number)) * 1e-9 - (carriedS[l] as number);
+      result[l] = (carriedBase[l] as number) + (linkRate[l] as number) * elapsedS;
+    }
+    return result;
+  }
+
+  private addSeeds(start: number, end: number): void {
+    const needed = this.seedCount + end - start;
+    if (needed > this.seeds.length) this.seeds = growInt32(this.seeds, needed);
+    const pool = this.slots.routePool;
+    for (let p = start; p < end; p++) this.seeds[this.seedCount++] = pool[p] as number;
+  }
+
+  /** Seconds from entity f's anchor to the instant (instantNs + instantS). */
+  private elapsedS(f: number, instantNs: number, instantS: number): number {
+    return (instantNs - (this.slots.anchorNs[f] as number)) * 1e-9 + (instantS - (this.slots.anchorS[f] as number));
   }
 
   /**
-   * Moves every active flow forward by `dtS` seconds, to `endOffsetS` after baseNs; finishes `forced` and
-   * any flow left with residue.
+   * The instant at which the heap's first flow finishes: it and every flow next in the heap whose residue
+   * is within FINISH_EPSILON finish; the components they leave are re-solved.
    */
-  private advance(dtS: number, endOffsetS: number, forced: number, onFinish: FinishHandler): void {
-    const { linkRate, carried, ratedLinks } = this;
-    for (let i = 0; i < this.ratedCount; i++) {
-      const l = ratedLinks[i] as number;
-      carried[l] = (carried[l] as number) + (linkRate[l] as number) * dtS;
-    }
-    const { active, remaining, rate, bytes } = this.slots;
+  private finishAt(instantNs: number, instantS: number, sentNs: TimeNs, onFinish: FinishHandler): void {
+    const { heap, slots } = this;
+    const { remaining, rate, bytes } = slots;
     let finishedCount = 0;
-    for (let i = 0; i < this.slots.activeCount; i++) {
-      const f = active[i] as number;
-      const left = (remaining[f] as number) - (rate[f] as number) * dtS;
-      if (f === forced || left <= FINISH_EPSILON * (bytes[f] as number)) {
-        remaining[f] = 0;
-        if (finishedCount === this.finished.length) this.finished = growInt32(this.finished);
-        this.finished[finishedCount++] = f;
-      } else {
-        remaining[f] = left;
+    do {
+      const f = heap.peek();
+      if (finishedCount > 0) {
+        const left = (remaining[f] as number) - (rate[f] as number) * this.elapsedS(f, instantNs, instantS);
+        if (left > FINISH_EPSILON * (bytes[f] as number)) break;
       }
-    }
-    const sentNs = this.baseNs + ceilSecondsToNs(endOffsetS);
+      heap.remove(f);
+      remaining[f] = 0;
+      if (finishedCount === this.finished.length) this.finished = growInt32(this.finished, finishedCount + 1);
+      this.finished[finishedCount++] = f;
+    } while (heap.size > 0);
+    let keepBelow = Number.POSITIVE_INFINITY;
     for (let i = 0; i < finishedCount; i++) {
       const f = this.finished[i] as number;
-      this.slots.remove(f);
-      onFinish(f, sentNs);
+      keepBelow = Math.min(keepBelow, rate[f] as number);
+      const start = slots.pathStart[f] as number;
+      const end = start + (slots.pathLength[f] as number);
+      this.index.remove(f, slots.routePool, slots.pathStart, slots.pathLength);
+      this.addSeeds(start, end);
+      slots.remove(f);
     }
-    if (finishedCount > 0) this.dirty = true;
+    this.resolve(instantNs, instantS, keepBelow);
+    for (let i = 0; i < finishedCount; i++) onFinish(this.finished[i] as number, sentNs);
   }
 
-  private findNextFinish(): void {
-    const { active, remaining, rate } = this.slots;
-    let best = Number.POSITIVE_INFINITY;
-    let bestEntity = -1;
-    for (let i = 0; i < this.slots.activeCount; i++) {
-      const f = active[i] as number;
-      const t = (remaining[f] as number) / (rate[f] as number);
-      if (t < best) {
-        best = t;
-        bestEntity = f;
-      }
+  /**
+   * Of the flows collect() found, copies those with a rate ≥ `threshold` into `upper` (returns how many) and,
+   * unless that is all of them, sets `reserved[l]` on each of their links to Σ rate × weight of the others.
+   */
+  private selectUpper(threshold: number): number {
+    const { index, slots } = this;
+    const { flows, flowCount } = index;
+    const { rate, weight, pathStart, pathLength, routePool } = slots;
+    if (this.upper.length < flowCount) this.upper = growInt32(this.upper, flowCount);
+    const { upper } = this;
+    const generation = ++this.markGeneration;
+    let upperCount = 0;
+    for (let i = 0; i < flowCount; i++) {
+      const f = flows[i] as number;
+      if ((rate[f] as number) < threshold) continue;
+      upper[upperCount++] = f;
+      if (f >= this.flowMark.length) this.flowMark = growInt32(this.flowMark, f + 1);
+      this.flowMark[f] = generation;
     }
-    this.nextFinishS = this.offsetS + best;
-    this.nextFinishEntity = bestEntity;
-  }
-
-  /** Max-min fair rates for the active flows, then per-link totals (recorded where they change). */
-  private recompute(): void {
-    this.dirty = false;
-    const { slots, linkRate, inList } = this;
-    this.solver.solve(slots.active, slots.activeCount, slots.pathTable(), slots.weight, slots.rate);
-    const oldCount = this.ratedCount;
-    const oldLinks = this.ratedLinks;
-    for (let i = 0; i < oldCount; i++) linkRate[oldLinks[i] as number] = 0;
-    const newLinks = this.scratchLinks;
-    let newCount = 0;
-    const { active, rate, weight, pathStart, pathLength } = slots;
-    const pool = slots.routePool;
-    for (let i = 0; i < slots.activeCount; i++) {
-      const f = active[i] as number;
-      const flowRate = (rate[f] as number) * (weight[f] as number);
+    if (upperCount === flowCount) return upperCount;
+    const { linkMark, reserved, flowMark } = this;
+    for (let i = 0; i < upperCount; i++) {
+      const f = upper[i] as number;
       const end = (pathStart[f] as number) + (pathLength[f] as number);
       for (let p = pathStart[f] as number; p < end; p++) {
-        const l = pool[p] as number;
-        if (inList[l] === 0) {
-          inList[l] = 1;
-          newLinks[newCount++] = l;
+        const l = routePool[p] as number;
+        if (linkMark[l] === generation) continue;
+        linkMark[l] = generation;
+        const on = index.flowsOnLink(l);
+        let kept = 0;
+        for (let k = 0; k < on.length; k++) {
+          const g = on[k] as number;
+          if (flowMark[g] !== generation) kept += (rate[g] as number) * (weight[g] as number);
         }
-        linkRate[l] = (linkRate[l] as number) + flowRate;
+        reserved[l] = kept;
       }
     }
-    const timeNs = this.baseNs + this.offsetS * 1e9;
-    if (this.recorder !== undefined) {
-      for (let i = 0; i < newCount; i++) this.recorder.setRate(newLinks[i] as number, timeNs, linkRate[newLinks[i] as number] as number);
-      for (let i = 0; i < oldCount; i++) {
-        const l = oldLinks[i] as number;
-        if (inList[l] === 0) this.recorder.setRate(l, timeNs, 0);
+    return upperCount;
+  }
+
+  /**
+   * Re-solves the components around the seed links at the instant; updates finishes and link totals. With
+   * `keepBelow` > 0 (flows finished, none started), flows with a rate below it keep their rates (see the header).
+   */
+  private resolve(instantNs: number, instantS: number, keepBelow = 0): void {
+    const { slots, index, heap, linkRate } = this;
+    index.collect(this.seeds, this.seedCount, slots.routePool, slots.pathStart, slots.pathLength);
+    this.seedCount = 0;
+    const { flows, flowCount, links, linkCount } = index;
+    const { remaining, rate, weight, anchorNs, anchorS, finishS } = slots;
+    let solveIds = flows;
+    let solveCount = flowCount;
+    let reserved: Float64Array | undefined;
+    if (keepBelow > 0) {
+      const upperCount = this.selectUpper(keepBelow * (1 - KEEP_TOLERANCE));
+      if (upperCount < flowCount) {
+        solveIds = this.upper;
+        solveCount = upperCount;
+        reserved = this.reserved;
       }
     }
-    for (let i = 0; i < newCount; i++) inList[newLinks[i] as number] = 0;
-    this.scratchLinks = oldLinks;
-    this.ratedLinks = newLinks;
-    this.ratedCount = newCount;
-    this.findNextFinish();
+    if (this.previousRate.length < solveCount) this.previousRate = new Float64Array(Math.max(solveCount, this.previousRate.length * 2));
+    const { previousRate } = this;
+    for (let i = 0; i < solveCount; i++) previousRate[i] = rate[solveIds[i] as number] as number;
+    if (solveCount > 0) this.solver.solve(solveIds, solveCount, slots.pathTable(), weight, rate, reserved);
+    // A flow whose rate came out unchanged keeps its anchor and projected finish (exactly as before).
+    for (let i = 0; i < solveCount; i++) {
+      const f = solveIds[i] as number;
+      const old = previousRate[i] as number;
+      const r = rate[f] as number;
+      if (r === old) continue;
+      if (old > 0) remaining[f] = Math.max(0, (remaining[f] as number) - old * this.elapsedS(f, instantNs, instantS));
+      anchorNs[f] = instantNs;
+      anchorS[f] = instantS;
+      const finish = instantS + (remaining[f] as number) / r;
+      finishS[f] = finish;
+      heap.set(f, instantNs + finish * 1e9);
+    }
+    const timeNs = instantNs + instantS * 1e9;
+    const { carriedBase, carriedNs, carriedS } = this;
+    for (let i = 0; i < linkCount; i++) {
+      const l = links[i] as number;
+      const on = index.flowsOnLink(l);
+      let total = 0;
+      for (let k = 0; k < on.length; k++) total += (rate[on[k] as number] as number) * (weight[on[k] as number] as number);
+      const old = linkRate[l] as number;
+      if (total === old) continue;
+      const elapsedS = (instantNs - (carriedNs[l] as number)) * 1e-9 + (instantS - (carriedS[l] as number));
+      carriedBase[l] = (carriedBase[l] as number) + old * elapsedS;
+      carriedNs[l] = instantNs;
+      carriedS[l] = instantS;
+      linkRate[l] = total;
+      this.recorder?.setRate(l, timeNs, total);
+    }
     if (this.onAllocation !== undefined) this.onAllocation({ timeNs, flows: slots.describeActive() });
   }
 }
 
-function growInt32(array: Int32Array): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(array.length * 2);
+function growInt32(array: Int32Array, minimum: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(Math.max(minimum, array.length * 2));
   grown.set(array);
   return grown;
 }

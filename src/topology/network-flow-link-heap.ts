@@ -1,5 +1,6 @@
 // An indexed binary min-heap of link ids keyed by a float (a link's fair share in progressive filling).
-// Typed arrays only, allocated once for the cluster's link count: push, pop-min, change a key, remove.
+// Typed arrays only, allocated once for the cluster's link count: push (or append then heapify), pop-min,
+// change a key, remove, clear.
 // Ties break on the smaller link id, so the order in which bottlenecks are found is deterministic.
 
 export class LinkShareHeap {
@@ -30,6 +31,25 @@ export class LinkShareHeap {
     this.position[link] = this.count;
     this.count++;
     this.siftUp(this.count - 1);
+  }
+
+  /** Appends `link` (not in the heap) with `key` without ordering; call heapify() before any other operation. */
+  append(link: number, key: number): void {
+    this.key[link] = key;
+    this.heap[this.count] = link;
+    this.position[link] = this.count;
+    this.count++;
+  }
+
+  /** Restores the heap order after append() calls, in O(size). */
+  heapify(): void {
+    for (let at = (this.count >> 1) - 1; at >= 0; at--) this.siftDown(at);
+  }
+
+  /** Empties the heap in O(size). */
+  clear(): void {
+    for (let i = 0; i < this.count; i++) this.position[this.heap[i] as number] = -1;
+    this.count = 0;
   }
 
   /** The key `link` was last given. */

@@ -1,6 +1,8 @@
 // Storage for the flow model's active flows, as growable typed arrays indexed by entity id (slots are
 // recycled through a free list), plus routes interned once per (src, dst) pair into one Int32Array pool, so
 // the solver reads every path from typed memory. A dense `active` list supports swap-removal in O(1).
+// Route ids are found through one lazily allocated Int32Array row per source device (no Map on the hot path);
+// each route keeps its path latency and whether its links have been checked.
 import type { Cluster } from './cluster-types.ts';
 import type { FlowPathTable } from './network-flow-solver.ts';
 
@@ -22,6 +24,11 @@ export class FlowSlots {
   bytes = new Float64Array(64);
   rate = new Float64Array(64);
   weight = new Float64Array(64);
+  /** Per entity: when `remaining` was last brought up to date (whole ns + float seconds after it). */
+  anchorNs = new Float64Array(64);
+  anchorS = new Float64Array(64);
+  /** Per entity: its projected finish, in seconds after anchorNs, at the current rate. */
+  finishS = new Float64Array(64);
   /** A number unique to each flow entity ever added (ids are recycled, serials are not). */
   serial = new Float64Array(64);
   pathStart = new Int32Array(64);
@@ -38,14 +45,23 @@ export class FlowSlots {
   private routeStart = new Int32Array(64);
   private routeLength = new Int32Array(64);
   private routeCount = 0;
-  private readonly routeIds = new Map<number, number>();
+  /** Per route: its path latency (ns) and 1 once its links' bandwidths have been checked. */
+  routeLatencyNs = new Float64Array(64);
+  routeChecked = new Uint8Array(64);
+  /** routeRows[src][dst] is the route id + 1, or 0 before its first use. */
+  private routeRows: (Int32Array | undefined)[] = [];
   private nextSerial = 0;
 
   /** The id of route(src, dst) in the pool, adding it on first use. */
   internRoute(cluster: Cluster, src: number, dst: number): number {
-    const key = src * cluster.devices + dst;
-    const known = this.routeIds.get(key);
-    if (known !== undefined) return known;
+    let row = this.routeRows[src];
+    if (row === undefined) {
+      if (this.routeRows.length === 0) this.routeRows = new Array<Int32Array | undefined>(cluster.devices).fill(undefined);
+      row = new Int32Array(cluster.devices);
+      this.routeRows[src] = row;
+    }
+    const known = row[dst] as number;
+    if (known > 0) return known - 1;
     const links = cluster.route(src, dst);
     if (this.routeUsed + links.length > this.routePool.length) {
       this.routePool = grownInt(this.routePool, Math.max(this.routePool.length * 2, this.routeUsed + links.length));
@@ -53,13 +69,18 @@ export class FlowSlots {
     if (this.routeCount === this.routeStart.length) {
       this.routeStart = grownInt(this.routeStart, this.routeCount * 2);
       this.routeLength = grownInt(this.routeLength, this.routeCount * 2);
+      this.routeLatencyNs = grownFloat(this.routeLatencyNs, this.routeCount * 2);
+      const checked = new Uint8Array(this.routeCount * 2);
+      checked.set(this.routeChecked);
+      this.routeChecked = checked;
     }
     const id = this.routeCount++;
     this.routeStart[id] = this.routeUsed;
     this.routeLength[id] = links.length;
+    this.routeLatencyNs[id] = cluster.pathLatencyNs(src, dst);
     this.routePool.set(links, this.routeUsed);
     this.routeUsed += links.length;
-    this.routeIds.set(key, id);
+    row[dst] = id + 1;
     return id;
   }
 
@@ -127,6 +148,9 @@ export class FlowSlots {
     this.rate = grownFloat(this.rate, size);
     this.weight = grownFloat(this.weight, size);
     this.serial = grownFloat(this.serial, size);
+    this.anchorNs = grownFloat(this.anchorNs, size);
+    this.anchorS = grownFloat(this.anchorS, size);
+    this.finishS = grownFloat(this.finishS, size);
     this.pathStart = grownInt(this.pathStart, size);
     this.pathLength = grownInt(this.pathLength, size);
     this.active = grownInt(this.active, size);

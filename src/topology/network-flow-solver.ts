@@ -45,9 +45,10 @@ export class MaxMinSolver {
 
   /**
    * Writes the max-min fair per-flow rate (bytes/s) of flows ids[0..count) into rate[id].
-   * Returns the number of bottleneck links found (filling iterations).
+   * `reserved[l]`, when given, is bandwidth of link l already taken by flows kept at fixed rates (read for
+   * the links of these flows only). Returns the number of bottleneck links found (filling iterations).
    */
-  solve(ids: Int32Array, count: number, paths: FlowPathTable, weight: Float64Array, rate: Float64Array): number {
+  solve(ids: Int32Array, count: number, paths: FlowPathTable, weight: Float64Array, rate: Float64Array, reserved?: Float64Array): number {
     const { pathStart, pathLength, pathPool } = paths;
     const { capacity, unfixedWeight, linkDegree, linkFlowStart, linkFlowCursor, touched, heap } = this;
     let touchedCount = 0;
@@ -77,9 +78,11 @@ export class MaxMinSolver {
       linkFlowStart[l] = offset;
       linkFlowCursor[l] = offset;
       offset += linkDegree[l] as number;
-      capacity[l] = bandwidth[l] as number;
-      heap.push(l, (bandwidth[l] as number) / (unfixedWeight[l] as number));
+      const free = reserved === undefined ? (bandwidth[l] as number) : (bandwidth[l] as number) - (reserved[l] as number);
+      capacity[l] = free;
+      heap.append(l, Math.max(0, free) / (unfixedWeight[l] as number));
     }
+    heap.heapify();
     for (let i = 0; i < count; i++) {
       const f = ids[i] as number;
       const start = pathStart[f] as number;
@@ -94,7 +97,8 @@ export class MaxMinSolver {
 
     let iterations = 0;
     let lastShare = 0;
-    while (heap.size > 0) {
+    let unfixedFlows = count;
+    while (heap.size > 0 && unfixedFlows > 0) {
       // Keys are lazy lower bounds: fixing flows only raises other links' shares, so a popped link whose
       // share has grown goes back with its current share, and one with no unfixed flow left is dropped.
       const bottleneck = heap.peek();
@@ -115,6 +119,7 @@ export class MaxMinSolver {
         const f = linkFlows[k] as number;
         if (fixed[f] === 1) continue;
         fixed[f] = 1;
+        unfixedFlows--;
         rate[f] = share;
         const w = weight[f] as number;
         const used = share * w;
@@ -128,6 +133,7 @@ export class MaxMinSolver {
       }
       heap.remove(bottleneck);
     }
+    heap.clear(); // links left once every flow is fixed carry no unfixed flow
 
     for (let t = 0; t < touchedCount; t++) {
       const l = touched[t] as number;

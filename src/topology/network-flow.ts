@@ -30,7 +30,7 @@ import type { FlowAllocation } from './network-flow-fluid.ts';
 import { MaxMinSolver } from './network-flow-solver.ts';
 import type { Flow, NetworkModel } from './network-types.ts';
 import { unpackPhase } from './packed-plan.ts';
-import type { PackedPlan } from './network-types.ts';
+import type { PackedPlan, PackedRoutes } from './network-types.ts';
 
 export interface FlowNetworkOptions {
   /** Latency charged once per non-empty phase; default: the system's messageLatency figure. */
@@ -66,31 +66,79 @@ class FlowTransfer extends Completion<void> {
   }
 }
 
-interface StartedFlows {
-  readonly entities: number[];
+/**
+ * Starts the flows of one transfer in `state`, merging equal (src, dst, bytes) flows when `aggregate` (a flow
+ * merges with the first flow of its pair in the transfer only). Pairs are found by route id with a
+ * generation stamp per route, so no map is built per transfer.
+ */
+class FlowStarter {
+  entities: number[] = [];
   /** The largest path latency among the started flows (ns). */
-  readonly longestPathNs: TimeNs;
+  longestPathNs = 0;
+  private readonly state: FluidFlowState;
+  private readonly aggregate: boolean;
+  private stamp = new Int32Array(64);
+  private first = new Int32Array(64);
+  private generation = 0;
+
+  constructor(state: FluidFlowState, aggregate: boolean) {
+    this.state = state;
+    this.aggregate = aggregate;
+  }
+
+  begin(): void {
+    this.entities = [];
+    this.longestPathNs = 0;
+    this.generation++;
+  }
+
+  add(src: number, dst: number, bytes: number, where: string): void {
+    if (bytes === 0 || src === dst) return;
+    this.addOnRoute(this.state.route(src, dst, where), bytes);
+  }
+
+  /** add() of a flow with bytes > 0 between different devices whose route id (state.route) is known. */
+  addOnRoute(route: number, bytes: number): void {
+    const { state } = this;
+    this.longestPathNs = Math.max(this.longestPathNs, state.routeLatencyNs(route));
+    if (!this.aggregate) {
+      this.entities.push(state.addFlowOnRoute(route, bytes, 1));
+      return;
+    }
+    if (route >= this.stamp.length) this.grow(route + 1);
+    if (this.stamp[route] === this.generation) {
+      const previous = this.first[route] as number;
+      if (state.bytesOf(previous) === bytes) state.addWeight(previous);
+      else this.entities.push(state.addFlowOnRoute(route, bytes, 1));
+      return;
+    }
+    const entity = state.addFlowOnRoute(route, bytes, 1);
+    this.stamp[route] = this.generation;
+    this.first[route] = entity;
+    this.entities.push(entity);
+  }
+
+  private grow(minimum: number): void {
+    const size = Math.max(minimum, this.stamp.length * 2);
+    const stamp = new Int32Array(size);
+    stamp.set(this.stamp);
+    const first = new Int32Array(size);
+    first.set(this.first);
+    this.stamp = stamp;
+    this.first = first;
+  }
 }
 
-/** Starts `flows` in `state`, merging equal (src, dst, bytes) flows when `aggregate`. */
-function startFlows(state: FluidFlowState, cluster: Cluster, flows: readonly Flow[], aggregate: boolean, where: string): StartedFlows {
-  const entities: number[] = [];
-  const firstByPair = aggregate ? new Map<number, number>() : undefined;
-  let longestPathNs = 0;
-  for (const flow of flows) {
-    if (flow.bytes === 0 || flow.src === flow.dst) continue;
-    longestPathNs = Math.max(longestPathNs, cluster.pathLatencyNs(flow.src, flow.dst));
-    const key = flow.src * cluster.devices + flow.dst;
-    const previous = firstByPair?.get(key);
-    if (previous !== undefined && state.bytesOf(previous) === flow.bytes) {
-      state.addWeight(previous);
-      continue;
-    }
-    const entity = state.addFlow(flow.src, flow.dst, flow.bytes, 1, where);
-    if (previous === undefined) firstByPair?.set(key, entity); // merges with the pair's first size only
-    entities.push(entity);
+/** True when every flow of the phase has device ends and finite bytes ≥ 0 (validateFlows names the first that has not). */
+function packedPhaseValid(plan: PackedPlan, phase: number, devices: number): boolean {
+  const { src, dst, bytes } = plan;
+  for (let f = plan.phaseStart[phase] as number; f < (plan.phaseStart[phase + 1] as number); f++) {
+    const s = src[f] as number;
+    const d = dst[f] as number;
+    const b = bytes[f] as number;
+    if (!(s >= 0 && s < devices && d >= 0 && d < devices && Number.isInteger(s) && Number.isInteger(d) && b >= 0 && b < Infinity)) return false;
   }
-  return { entities, longestPathNs };
+  return true;
 }
 
 export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: FlowNetworkOptions = {}): NetworkModel {
@@ -141,12 +189,25 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
     if (next !== undefined) requestWake(next);
   };
 
-  const transfer = (flows: readonly Flow[], label: string): Waitable<void> => {
-    const where = `transfer "${label}"`;
-    validateFlows(flows, cluster.devices, where);
-    state.settle(sim.now, onFinish);
+  const starter = new FlowStarter(state, aggregate);
+  // A compiled plan's slots keep their ends across fills and share one PackedRoutes object (and src / dst
+  // arrays), so each slot's route id (+ 1; 0 until first used) is remembered per PackedRoutes: no per-flow
+  // route lookup. A plan whose src / dst arrays are not the remembered ones gets no cache.
+  const routesBySlots = new WeakMap<PackedRoutes, { src: Int32Array; dst: Int32Array; ids: Int32Array }>();
+  const slotRoutes = (plan: PackedPlan): Int32Array | undefined => {
+    if (plan.routes === undefined) return undefined;
+    let known = routesBySlots.get(plan.routes);
+    if (known === undefined) {
+      known = { src: plan.src, dst: plan.dst, ids: new Int32Array(plan.src.length) };
+      routesBySlots.set(plan.routes, known);
+    }
+    return known.src === plan.src && known.dst === plan.dst ? known.ids : undefined;
+  };
+
+  /** Completes a transfer whose flows `starter` has just started. */
+  const launch = (label: string): Waitable<void> => {
     const result = new FlowTransfer(sim, label);
-    const { entities, longestPathNs } = startFlows(state, cluster, flows, aggregate, where);
+    const { entities, longestPathNs } = starter;
     for (const entity of entities) owners[entity] = result;
     result.longestPathNs = longestPathNs;
     result.pending = entities.length;
@@ -159,10 +220,49 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
     return result;
   };
 
+  const transfer = (flows: readonly Flow[], label: string): Waitable<void> => {
+    const where = `transfer "${label}"`;
+    validateFlows(flows, cluster.devices, where);
+    state.settle(sim.now, onFinish);
+    starter.begin();
+    for (const flow of flows) starter.add(flow.src, flow.dst, flow.bytes, where);
+    return launch(label);
+  };
+
+  // transfer(unpackPhase(plan, phase), label) without building the Flow objects: same flows, same order.
+  const transferPacked = (plan: PackedPlan, phase: number, label: string): Waitable<void> => {
+    const where = `transfer "${label}"`;
+    if (!packedPhaseValid(plan, phase, cluster.devices)) validateFlows(unpackPhase(plan, phase), cluster.devices, where);
+    state.settle(sim.now, onFinish);
+    starter.begin();
+    const { src, dst, bytes } = plan;
+    const known = slotRoutes(plan);
+    for (let f = plan.phaseStart[phase] as number; f < (plan.phaseStart[phase + 1] as number); f++) {
+      const b = bytes[f] as number;
+      const s = src[f] as number;
+      const d = dst[f] as number;
+      if (b === 0 || s === d) continue;
+      if (known === undefined) {
+        starter.addOnRoute(state.route(s, d, where), b);
+        continue;
+      }
+      let route = (known[f] as number) - 1;
+      if (route < 0) {
+        route = state.route(s, d, where);
+        known[f] = route + 1;
+      }
+      starter.addOnRoute(route, b);
+    }
+    return launch(label);
+  };
+
   const phaseDuration = (flows: readonly Flow[]): TimeNs => {
     validateFlows(flows, cluster.devices, 'phase');
     const offline = new FluidFlowState(cluster, solver, bandwidth, 0);
-    const { entities, longestPathNs } = startFlows(offline, cluster, flows, aggregate, 'phase');
+    const offlineStarter = new FlowStarter(offline, aggregate);
+    offlineStarter.begin();
+    for (const flow of flows) offlineStarter.add(flow.src, flow.dst, flow.bytes, 'phase');
+    const { entities, longestPathNs } = offlineStarter;
     if (entities.length === 0) return 0;
     let latest = 0;
     const track = (_entity: number, sentNs: TimeNs): void => {
@@ -175,7 +275,7 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
   const linkBytes = (): Float64Array => {
     state.settle(sim.now, onFinish);
     replan();
-    return state.carried.slice();
+    return state.carriedBytes();
   };
 
   const linkActivity = (): LinkActivity => {
@@ -184,6 +284,5 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
     return recorder === undefined ? emptyLinkActivity(linkCount, sim.now) : recorder.snapshot(sim.now);
   };
 
-  const transferPacked = (plan: PackedPlan, phase: number, label: string): Waitable<void> => transfer(unpackPhase(plan, phase), label);
   return { kind: 'flow', cluster, transfer, transferPacked, phaseDuration, linkBytes, linkActivity };
 }
