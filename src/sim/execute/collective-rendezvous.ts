@@ -3,8 +3,8 @@
 // finishes the devices waiting for it are woken in the order they began to wait, each from its own zero-delay event
 // (exactly how a Completion delivers to its continuations, so the event order is the engine's usual one).
 import type { Simulator, Waitable } from '../../engine/index.ts';
-import type { Cluster, NetworkModel } from '../../topology/index.ts';
-import { runCollective, runPackedCollective } from '../../topology/index.ts';
+import type { Cluster, CollectivePlan, Flow, NetworkModel, PackedPlan } from '../../topology/index.ts';
+import { packedPhaseCount } from '../../topology/index.ts';
 import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
 import { addFlowBytes, addPlanBytes, createCollectivePlanner, emptyCommBytes } from './collective-plans.ts';
 import type { CriticalPathRecorder } from './critical-path.ts';
@@ -113,8 +113,25 @@ export class CollectiveRendezvous {
     const plan = this.planCollective(spec);
     this.algorithms[spec.category] ??= plan.algo;
     addPlanBytes(this.cluster, plan, this.commBytes, byCategory);
-    const finished: Waitable<void> = 'phases' in plan ? runCollective(sim, this.network, plan, spec.name) : runPackedCollective(sim, this.network, plan, spec.name);
-    finished.onDone(() => this.finish(c));
+    // The phases run one after another, as topology's runCollective runs them (the same labels and events), with
+    // one continuation per collective instead of a run object and a closure per phase.
+    const phases = 'phases' in plan ? plan.phases.length : packedPhaseCount(plan);
+    if (phases === 0) {
+      sim.scheduleCall(0, this.finish, c);
+      return;
+    }
+    let phase = 0;
+    const next = (): void => {
+      if (++phase >= phases) sim.scheduleCall(0, this.finish, c);
+      else this.transfer(plan, phase, phases, spec.name).onDone(next);
+    };
+    this.transfer(plan, phase, phases, spec.name).onDone(next);
+  }
+
+  /** Starts phase `p` of `plan` on the network. */
+  private transfer(plan: CollectivePlan | PackedPlan, p: number, phases: number, name: string): Waitable<void> {
+    const label = `${name} phase ${p + 1}/${phases}`;
+    return 'phases' in plan ? this.network.transfer(plan.phases[p] as Flow[], label) : this.network.transferPacked(plan, p, label);
   }
 
   private readonly sendArrived = (c: number): void => this.sim.scheduleCall(0, this.finish, c);

@@ -6,7 +6,7 @@
 // waiting when the queue runs dry is reported as a SimulationStalledError naming what it waits for.
 import { ProcessError, SimulationStalledError } from '../../engine/index.ts';
 import type { Simulator, WaitingProcess } from '../../engine/index.ts';
-import type { StepProgram, Task } from '../../workloads/index.ts';
+import type { ComputeTask, StepProgram, Task } from '../../workloads/index.ts';
 import type { CollectiveRendezvous } from './collective-rendezvous.ts';
 import type { CriticalPathRecorder } from './critical-path.ts';
 import type { DeviceAccounting, Span } from './execution-types.ts';
@@ -23,6 +23,8 @@ export class DeviceMachine {
   private readonly blocked: Uint8Array;
   /** When the current task (or, in a wait task, the current collective's wait) began. */
   private readonly startNs: Float64Array;
+  /** The end (exclusive) of the run of kernels a device is in. */
+  private readonly runEnd: Int32Array;
   /** A wait task's position in its list of collectives. */
   private readonly waitIndex: Int32Array;
   /** The collective each blocked device waits for (−1: a kernel). */
@@ -36,12 +38,18 @@ export class DeviceMachine {
     private readonly program: StepProgram,
     private readonly path: CriticalPathRecorder | undefined,
     private readonly record: ((span: Span) => void) | undefined,
+    /**
+     * Run consecutive kernels as one event. Their times, accounting, spans and path segments are the same, but the
+     * engine's tie order at the run's end differs (see runStepProgram for when it is used).
+     */
+    private readonly fuse: boolean,
   ) {
     const n = program.devices;
     this.accounting = program.tasks.map(() => ({ computeNs: {}, commNs: {}, waitNs: 0, bubbleNs: 0, finishNs: 0 }));
     this.pc = new Int32Array(n);
     this.blocked = new Uint8Array(n);
     this.startNs = new Float64Array(n);
+    this.runEnd = new Int32Array(n);
     this.waitIndex = new Int32Array(n);
     this.waitingFor = new Int32Array(n).fill(-1);
   }
@@ -96,16 +104,31 @@ export class DeviceMachine {
       switch (task.kind) {
         case 'compute': {
           if (!resuming) {
+            // A run of kernels back to back is one event, at the end of the last (fuse: see the constructor).
+            let end = pc + 1;
+            let total = task.durationNs;
+            if (this.fuse) {
+              for (let next = tasks[end]; next !== undefined && next.kind === 'compute'; next = tasks[++end]) total += next.durationNs;
+            }
             this.startNs[d] = sim.now;
             this.pc[d] = pc;
+            this.runEnd[d] = end;
             this.blocked[d] = 1;
-            sim.scheduleCall(task.durationNs, this.resume, d);
+            sim.scheduleCall(total, this.resume, d);
             return;
           }
-          const start = this.startNs[d] as number;
-          add(acc.computeNs, task.category, task.durationNs);
-          if (path) path.lastOf[d] = path.add(start, sim.now, (this.computeLabel[task.category] ??= `compute:${task.category}`), path.lastOf[d] as number);
-          if (record) record({ device: d, name: task.name, kind: 'compute', category: task.category, startNs: start, endNs: sim.now });
+          // Each kernel of the run, at the times it had: back to back from the run's start.
+          const end = this.runEnd[d] as number;
+          let start = this.startNs[d] as number;
+          for (let k = pc; k < end; k++) {
+            const kernel = tasks[k] as ComputeTask;
+            const stop = start + kernel.durationNs;
+            add(acc.computeNs, kernel.category, kernel.durationNs);
+            if (path) path.lastOf[d] = path.add(start, stop, (this.computeLabel[kernel.category] ??= `compute:${kernel.category}`), path.lastOf[d] as number);
+            if (record) record({ device: d, name: kernel.name, kind: 'compute', category: kernel.category, startNs: start, endNs: stop });
+            start = stop;
+          }
+          pc = end - 1;
           break;
         }
         case 'send':
