@@ -51,7 +51,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   machine.start();
   const stepTimeNs = sim.run();
   machine.checkFinished();
-  const accounting = machine.accounting;
+  const accounting = machine.accounting();
   let last = 0;
   accounting.forEach((a, d) => { if (a.finishNs > (accounting[last] as DeviceAccounting).finishNs) last = d; });
   const criticalPath = path ? { device: last, ...path.walk(path.lastOf[last] as number) } : undefined;
