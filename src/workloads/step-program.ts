@@ -46,9 +46,12 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
   const activationBytes = (layout.sequenceParallel ? costs.tokens / tp : costs.tokens) * model.hidden * BYTES_PER_ELEMENT;
   const tokenBytes = model.hidden * BYTES_PER_ELEMENT / (layout.sequenceParallel ? tp : 1);
 
+  // Every caller passes a fresh object literal: it becomes the spec, its id added last (no copy per collective).
   const addSpec = (spec: Omit<CollectiveSpec, 'id'>): number => {
-    collectives.push({ ...spec, id: collectives.length });
-    return collectives.length - 1;
+    const id = collectives.length;
+    (spec as CollectiveSpec).id = id;
+    collectives.push(spec as CollectiveSpec);
+    return id;
   };
   const compute = (name: string, category: ComputeCategory, cost: KernelCost): ComputeTask =>
     ({ kind: 'compute', name, category, durationNs: cost.timeNs, flops: cost.flops });
@@ -145,7 +148,11 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
       const key = mb * model.layers + l;
       let known = expertCosts.get(key);
       if (known === undefined) {
-        known = Array.from({ length: dp }, (_, d) => costs.experts(r.tokensPerRankExpert.subarray(d * layout.expertsPerDevice, (d + 1) * layout.expertsPerDevice)));
+        const counts = new Float64Array(layout.expertsPerDevice); // each rank's counts, copied (costs.experts keeps nothing)
+        known = Array.from({ length: dp }, (_, d) => {
+          for (let e = 0; e < counts.length; e++) counts[e] = r.tokensPerRankExpert[d * counts.length + e] as number;
+          return costs.experts(counts);
+        });
         expertCosts.set(key, known);
       }
       return known;

@@ -97,11 +97,13 @@ function tokenTerms(g: GroupPlan, compiled: CompiledAllToAll, t: RoutedTraffic):
   const known = entry[side];
   if (known !== undefined) return known;
   const n = t.ranks.length;
-  const terms = Int32Array.from(compiled.terms, (term) => {
+  const terms = new Int32Array(compiled.terms.length);
+  for (let k = 0; k < terms.length; k++) {
+    const term = compiled.terms[k] as number;
     const ri = t.ranks[Math.floor(term / n)] as number;
     const rj = t.ranks[term % n] as number;
-    return t.transpose ? rj * dp + ri : ri * dp + rj;
-  });
+    terms[k] = t.transpose ? rj * dp + ri : ri * dp + rj;
+  }
   entry[side] = terms;
   return terms;
 }
