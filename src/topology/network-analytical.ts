@@ -148,12 +148,12 @@ export function createAnalyticalNetwork(
   };
 
   /** phaseCost of phase p of a packed plan (its flows come from a checked group and matrix). */
-  const packedPhaseCost = (plan: PackedPlan, p: number, where: string): TimeNs => {
+  const packedPhaseCost = (plan: PackedPlan, p: number, label: string): TimeNs => {
     const from = plan.phaseStart[p] as number;
     const to = plan.phaseStart[p + 1] as number;
     if (plan.routes !== undefined) {
       // Compiled routes (the same links in the same order as addFlow's): no pair lookup.
-      touchedCount = loadRoutedFlows(plan, plan.routes, from, to, phaseLoad, touched, touchedCount, where);
+      touchedCount = loadRoutedFlows(plan, plan.routes, from, to, phaseLoad, touched, touchedCount, label);
       return closePhase(routedFlows.longestNs >= 0, Math.max(0, routedFlows.longestNs), true);
     }
     let active = false;
@@ -162,7 +162,7 @@ export function createAnalyticalNetwork(
       const src = plan.src[f] as number;
       const dst = plan.dst[f] as number;
       const bytes = plan.bytes[f] as number;
-      checkPackedBytes(plan, f, where);
+      if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, `transfer "${label}"`);
       if (!(bytes > 0) || src === dst) continue;
       active = true;
       longestPathNs = Math.max(longestPathNs, addFlow(src, dst, bytes));
@@ -211,7 +211,7 @@ export function createAnalyticalNetwork(
   const transfer = (flows: readonly Flow[], label: string): Waitable<void> =>
     startPhase(phaseCost(flows, () => `transfer "${label}"`, true), label);
   const transferPacked = (plan: PackedPlan, p: number, label: string): Waitable<void> =>
-    startPhase(packedPhaseCost(plan, p, `transfer "${label}"`), label);
+    startPhase(packedPhaseCost(plan, p, label), label);
 
   /** transfer([{ src, dst, bytes }], label) without the Waitable: records the phase and returns its duration. */
   const startFlow = (src: number, dst: number, bytes: number, label: string): TimeNs => {

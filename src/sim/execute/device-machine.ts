@@ -88,7 +88,7 @@ export class DeviceMachine {
   checkFinished(): void {
     const waiting: WaitingProcess[] = [];
     for (let d = 0; d < this.program.devices; d++) {
-      if ((this.pc[d] as number) >= (this.ops.first[d + 1] as number)) continue;
+      if ((this.pc[d] as number) >= (this.ops.end[d] as number)) continue;
       const c = this.waitingFor[d] as number;
       const waitsFor = c >= 0 ? `signal "collective "${this.rendezvous.spec(c).name}" complete"` : 'its next kernel';
       waiting.push({ process: `device ${d}`, waitsFor });
@@ -161,7 +161,7 @@ export class DeviceMachine {
     const record = this.record;
     const rv = this.rendezvous;
     const { kind, arg } = this.ops;
-    const end = this.ops.first[d + 1] as number;
+    const end = this.ops.end[d] as number;
     let pc = this.pc[d] as number;
     let resuming = this.blocked[d] === 1;
     this.blocked[d] = 0;
