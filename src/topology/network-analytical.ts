@@ -20,6 +20,12 @@ export interface AnalyticalNetworkOptions {
   readonly messageLatencyNs?: TimeNs;
   /** Record per-link rate intervals for linkActivity(); default true. */
   readonly recordActivity?: boolean;
+  /**
+   * linkBytes() is asked for only once every phase has finished (a whole run): each phase's loads are added to the
+   * totals when it starts (the same per-link order of additions, so the same totals bit for bit) instead of being kept
+   * until it finishes. linkBytes() throws while a phase is still in flight. Default false.
+   */
+  readonly finalLinkBytesOnly?: boolean;
 }
 
 /**
@@ -57,6 +63,8 @@ export function createAnalyticalNetwork(
   const touched = new Int32Array(linkCount); // the links loaded in the current phase, each once: touched[0 … touchedCount)
   let touchedCount = 0;
   const arena = new PhaseLoadArena();
+  const finalOnly = options.finalLinkBytesOnly === true;
+  let lastEndNs = 0; // finalOnly: when the last phase started so far ends
   const oneFlow = { src: 0, dst: 0, bytes: 0 }; // startFlow's flow, reused (phases never keep their Flow objects)
   const oneFlowList: readonly Flow[] = [oneFlow];
 
@@ -193,7 +201,16 @@ export function createAnalyticalNetwork(
   /** Records the phase just costed as in flight from now for `duration` (link loads and activity). */
   const keepPhase = (duration: TimeNs): void => {
     if (kept) {
-      if (duration > 0) {
+      if (duration > 0 && finalOnly) {
+        const now = sim.now;
+        lastEndNs = Math.max(lastEndNs, now + duration);
+        for (let k = 0; k < touchedCount; k++) {
+          const id = touched[k] as number;
+          const load = phaseLoad[id] as number;
+          carried[id] = (carried[id] as number) + load;
+          if (recorder !== undefined) recorder.addInterval(id, now, now + duration, (load / duration) * 1e9);
+        }
+      } else if (duration > 0) {
         foldFinished(sim.now);
         const phase = arena.keep(sim.now, sim.now + duration, touched, touchedCount, phaseLoad);
         inFlight.push(phase);
@@ -226,6 +243,10 @@ export function createAnalyticalNetwork(
 
   const linkBytes = (): Float64Array => {
     const now = sim.now;
+    if (finalOnly) {
+      if (now < lastEndNs) throw new Error(`linkBytes() at ${now} ns with phases in flight until ${lastEndNs} ns (finalLinkBytesOnly: ask once every phase has finished)`);
+      return carried.slice();
+    }
     foldFinished(now);
     const pending = inFlight.slice(head);
     const finished = pending.filter((phase) => phase.endNs <= now);

@@ -32,7 +32,8 @@ export interface ExecuteOptions {
 export function runStepProgram(program: StepProgram, cluster: Cluster, options: ExecuteOptions): ExecutionResult {
   const sim = new Simulator();
   const netOptions = { recordActivity: options.recordLinkActivity ?? true };
-  const network: NetworkModel = options.network === 'flow' ? createFlowNetwork(sim, cluster, netOptions) : createAnalyticalNetwork(sim, cluster, netOptions);
+  // Link bytes are read once, after the run: the analytical model can add each phase's loads when it starts.
+  const network: NetworkModel = options.network === 'flow' ? createFlowNetwork(sim, cluster, netOptions) : createAnalyticalNetwork(sim, cluster, { ...netOptions, finalLinkBytesOnly: true });
   const spans: Span[] = [];
   const record = options.recordSpans
     ? (span: Span): void => {
