@@ -3,7 +3,8 @@
 // whole ns. Contention is counted inside a phase only: phases running concurrently do not slow each other
 // here (the flow-level model, behind the same NetworkModel interface, shares bandwidth between them).
 // Link activity: a phase spreads its bytes on each link evenly over the phase's duration (latency included),
-// so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now.
+// so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now (with
+// finalLinkBytesOnly, a whole run's executor adds each phase's loads when it starts and asks only at the end).
 import { secondsToNs } from '../engine/index.ts';
 import type { Simulator, TimeNs, Waitable } from '../engine/index.ts';
 import { PhaseLoadArena, addPhaseLoads, checkPackedBytes, loadRoutedFlows, routedFlows } from './analytical-loads.ts';

@@ -1,7 +1,8 @@
 // The collectives of a running step program, held in typed arrays indexed by collective id (no object per collective):
 // members arrive, the last arrival starts the collective on the network (a send starts at its sender), and when it
 // finishes the devices waiting for it are woken in the order they began to wait, each from its own zero-delay event
-// (exactly how a Completion delivers to its continuations, so the event order is the engine's usual one).
+// (exactly how a Completion delivers to its continuations, so the event order is the engine's usual one), or, with
+// wakeAtOnce, directly from the finishing event.
 import type { Simulator, Waitable } from '../../engine/index.ts';
 import type { Cluster, CollectivePlan, Flow, NetworkModel, PackedPlan } from '../../topology/index.ts';
 import { packedPhaseCount } from '../../topology/index.ts';
@@ -51,6 +52,11 @@ export class CollectiveRendezvous {
     private readonly record: ((span: Span) => void) | undefined,
     /** Resumes a device (called from its own zero-delay event). */
     private readonly wake: (device: number) => void,
+    /**
+     * Wake the waiting devices directly from the finishing event, in the same order, instead of one zero-delay event
+     * each: fewer events, but a different engine order among same-time events (see runStepProgram for when).
+     */
+    private readonly wakeAtOnce = false,
   ) {
     const n = program.collectives.length;
     this.collectives = program.collectives;
@@ -143,8 +149,17 @@ export class CollectiveRendezvous {
     if (this.async[c] === 1 && this.record) for (const d of spec.group) this.record({ device: d, name: spec.name, kind: 'async-comm', category: spec.category, startNs, endNs: sim.now });
     this.finished[c] = 1;
     if (this.path && this.segmentOf) this.segmentOf[c] = this.path.add(startNs, sim.now, `comm:${spec.category}`, this.cause[c] as number);
-    for (let d = this.waitHead[c] as number; d >= 0; d = this.nextWaiter[d] as number) sim.scheduleCall(0, this.wake, d);
+    const head = this.waitHead[c] as number;
     this.waitHead[c] = -1;
     this.waitTail[c] = -1;
+    if (this.wakeAtOnce) {
+      for (let d = head; d >= 0;) {
+        const next = this.nextWaiter[d] as number; // read first: the woken device may start waiting for another
+        this.wake(d);
+        d = next;
+      }
+      return;
+    }
+    for (let d = head; d >= 0; d = this.nextWaiter[d] as number) sim.scheduleCall(0, this.wake, d);
   };
 }

@@ -25,7 +25,10 @@ export interface ExecuteOptions {
   recordLinkActivity?: boolean;
   /** Record the critical path (default true; benchmarks turn it off). */
   criticalPath?: boolean;
-  /** Run back-to-back kernels as one event (default: without spans, on the analytical network; see runStepProgram). */
+  /**
+   * Run back-to-back kernels as one event and wake a finished collective's devices at once (default: without spans,
+   * on the analytical network; see runStepProgram).
+   */
   fuseKernels?: boolean;
 }
 
@@ -41,13 +44,14 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
     }
     : undefined;
   const path = options.criticalPath === false ? undefined : new CriticalPathRecorder(program.devices);
-  // Kernel runs are fused into one event each only where that changes nothing but the event count: without spans
-  // (a fused run records its kernels' spans together, out of the engine's order) and on the analytical network, whose
-  // phase costs do not depend on the order of events at one time (checked bit for bit: step time, accounting,
-  // critical path and link bytes; the flow model shares bandwidth among flows in the order they start).
+  // Kernel runs are fused into one event each, and a finished collective wakes its waiting devices directly (not one
+  // zero-delay event each), only where that changes nothing but the event count: without spans (they would be recorded
+  // out of the engine's order) and on the analytical network, whose phase costs do not depend on the order of events
+  // at one time (checked bit for bit at 256, 1,024 and 4,096 devices: step time, accounting, critical path, comm and
+  // link bytes; the flow model shares bandwidth among flows in the order they start).
   const fuse = options.fuseKernels ?? (!options.recordSpans && options.network === 'analytical');
   const machine = new DeviceMachine(sim, program, path, record, fuse);
-  const rv = new CollectiveRendezvous(sim, network, cluster, program, path, record, machine.resume);
+  const rv = new CollectiveRendezvous(sim, network, cluster, program, path, record, machine.resume, fuse);
   machine.rendezvous = rv;
   machine.start();
   const stepTimeNs = sim.run();
