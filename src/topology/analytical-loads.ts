@@ -63,15 +63,16 @@ export const routedFlows = { longestNs: -1 };
 
 /**
  * Loads flows [from, to) of a packed plan along its compiled routes onto `load` (the links and order a pair lookup
- * gives), appending each newly loaded link to `touched`; returns the new touched count.
+ * gives), appending each newly loaded link to `touched`; returns the new touched count. A bad flow throws naming
+ * `transfer "<label>"` (the string is built only then).
  */
-export function loadRoutedFlows(plan: PackedPlan, routes: PackedRoutes, from: number, to: number, load: Float64Array, touched: Int32Array, count: number, where: string): number {
+export function loadRoutedFlows(plan: PackedPlan, routes: PackedRoutes, from: number, to: number, load: Float64Array, touched: Int32Array, count: number, label: string): number {
   const { src, dst, bytes: flowBytes } = plan;
   const { start, links, latency } = routes;
   let longest = -1;
   for (let f = from; f < to; f++) {
     const bytes = flowBytes[f] as number;
-    if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, where);
+    if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, `transfer "${label}"`);
     if (!(bytes > 0) || src[f] === dst[f]) continue;
     const end = start[f + 1] as number;
     for (let k = start[f] as number; k < end; k++) {

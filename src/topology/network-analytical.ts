@@ -3,7 +3,8 @@
 // whole ns. Contention is counted inside a phase only: phases running concurrently do not slow each other
 // here (the flow-level model, behind the same NetworkModel interface, shares bandwidth between them).
 // Link activity: a phase spreads its bytes on each link evenly over the phase's duration (latency included),
-// so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now.
+// so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now (with
+// finalLinkBytesOnly, a whole run's executor adds each phase's loads when it starts and asks only at the end).
 import { secondsToNs } from '../engine/index.ts';
 import type { Simulator, TimeNs, Waitable } from '../engine/index.ts';
 import { PhaseLoadArena, addPhaseLoads, checkPackedBytes, loadRoutedFlows, routedFlows } from './analytical-loads.ts';
@@ -20,6 +21,12 @@ export interface AnalyticalNetworkOptions {
   readonly messageLatencyNs?: TimeNs;
   /** Record per-link rate intervals for linkActivity(); default true. */
   readonly recordActivity?: boolean;
+  /**
+   * linkBytes() is asked for only once every phase has finished (a whole run): each phase's loads are added to the
+   * totals when it starts (the same per-link order of additions, so the same totals bit for bit) instead of being kept
+   * until it finishes. linkBytes() throws while a phase is still in flight. Default false.
+   */
+  readonly finalLinkBytesOnly?: boolean;
 }
 
 /**
@@ -57,6 +64,8 @@ export function createAnalyticalNetwork(
   const touched = new Int32Array(linkCount); // the links loaded in the current phase, each once: touched[0 … touchedCount)
   let touchedCount = 0;
   const arena = new PhaseLoadArena();
+  const finalOnly = options.finalLinkBytesOnly === true;
+  let lastEndNs = 0; // finalOnly: when the last phase started so far ends
   const oneFlow = { src: 0, dst: 0, bytes: 0 }; // startFlow's flow, reused (phases never keep their Flow objects)
   const oneFlowList: readonly Flow[] = [oneFlow];
 
@@ -148,12 +157,12 @@ export function createAnalyticalNetwork(
   };
 
   /** phaseCost of phase p of a packed plan (its flows come from a checked group and matrix). */
-  const packedPhaseCost = (plan: PackedPlan, p: number, where: string): TimeNs => {
+  const packedPhaseCost = (plan: PackedPlan, p: number, label: string): TimeNs => {
     const from = plan.phaseStart[p] as number;
     const to = plan.phaseStart[p + 1] as number;
     if (plan.routes !== undefined) {
       // Compiled routes (the same links in the same order as addFlow's): no pair lookup.
-      touchedCount = loadRoutedFlows(plan, plan.routes, from, to, phaseLoad, touched, touchedCount, where);
+      touchedCount = loadRoutedFlows(plan, plan.routes, from, to, phaseLoad, touched, touchedCount, label);
       return closePhase(routedFlows.longestNs >= 0, Math.max(0, routedFlows.longestNs), true);
     }
     let active = false;
@@ -162,7 +171,7 @@ export function createAnalyticalNetwork(
       const src = plan.src[f] as number;
       const dst = plan.dst[f] as number;
       const bytes = plan.bytes[f] as number;
-      checkPackedBytes(plan, f, where);
+      if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, `transfer "${label}"`);
       if (!(bytes > 0) || src === dst) continue;
       active = true;
       longestPathNs = Math.max(longestPathNs, addFlow(src, dst, bytes));
@@ -193,7 +202,16 @@ export function createAnalyticalNetwork(
   /** Records the phase just costed as in flight from now for `duration` (link loads and activity). */
   const keepPhase = (duration: TimeNs): void => {
     if (kept) {
-      if (duration > 0) {
+      if (duration > 0 && finalOnly) {
+        const now = sim.now;
+        lastEndNs = Math.max(lastEndNs, now + duration);
+        for (let k = 0; k < touchedCount; k++) {
+          const id = touched[k] as number;
+          const load = phaseLoad[id] as number;
+          carried[id] = (carried[id] as number) + load;
+          if (recorder !== undefined) recorder.addInterval(id, now, now + duration, (load / duration) * 1e9);
+        }
+      } else if (duration > 0) {
         foldFinished(sim.now);
         const phase = arena.keep(sim.now, sim.now + duration, touched, touchedCount, phaseLoad);
         inFlight.push(phase);
@@ -211,7 +229,7 @@ export function createAnalyticalNetwork(
   const transfer = (flows: readonly Flow[], label: string): Waitable<void> =>
     startPhase(phaseCost(flows, () => `transfer "${label}"`, true), label);
   const transferPacked = (plan: PackedPlan, p: number, label: string): Waitable<void> =>
-    startPhase(packedPhaseCost(plan, p, `transfer "${label}"`), label);
+    startPhase(packedPhaseCost(plan, p, label), label);
 
   /** transfer([{ src, dst, bytes }], label) without the Waitable: records the phase and returns its duration. */
   const startFlow = (src: number, dst: number, bytes: number, label: string): TimeNs => {
@@ -226,6 +244,10 @@ export function createAnalyticalNetwork(
 
   const linkBytes = (): Float64Array => {
     const now = sim.now;
+    if (finalOnly) {
+      if (now < lastEndNs) throw new Error(`linkBytes() at ${now} ns with phases in flight until ${lastEndNs} ns (finalLinkBytesOnly: ask once every phase has finished)`);
+      return carried.slice();
+    }
     foldFinished(now);
     const pending = inFlight.slice(head);
     const finished = pending.filter((phase) => phase.endNs <= now);

@@ -46,9 +46,12 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
   const activationBytes = (layout.sequenceParallel ? costs.tokens / tp : costs.tokens) * model.hidden * BYTES_PER_ELEMENT;
   const tokenBytes = model.hidden * BYTES_PER_ELEMENT / (layout.sequenceParallel ? tp : 1);
 
+  // Every caller passes a fresh object literal: it becomes the spec, its id added last (no copy per collective).
   const addSpec = (spec: Omit<CollectiveSpec, 'id'>): number => {
-    collectives.push({ ...spec, id: collectives.length });
-    return collectives.length - 1;
+    const id = collectives.length;
+    (spec as CollectiveSpec).id = id;
+    collectives.push(spec as CollectiveSpec);
+    return id;
   };
   const compute = (name: string, category: ComputeCategory, cost: KernelCost): ComputeTask =>
     ({ kind: 'compute', name, category, durationNs: cost.timeNs, flops: cost.flops });
@@ -139,6 +142,21 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
     };
     const pick = (c: PassCost, pass: Pass): KernelCost => (pass === 'forward' ? c.forward : c.backward);
 
+    // Each DP rank's routed-expert cost per (micro-batch, layer), shared by the forward, a recompute and the backward.
+    const expertCosts = new Map<number, PassCost[]>();
+    const expertCostsOf = (mb: number, l: number, r: LayerRouting): PassCost[] => {
+      const key = mb * model.layers + l;
+      let known = expertCosts.get(key);
+      if (known === undefined) {
+        const counts = new Float64Array(layout.expertsPerDevice); // each rank's counts, copied (costs.experts keeps nothing)
+        known = Array.from({ length: dp }, (_, d) => {
+          for (let e = 0; e < counts.length; e++) counts[e] = r.tokensPerRankExpert[d * counts.length + e] as number;
+          return costs.experts(counts);
+        });
+        expertCosts.set(key, known);
+      }
+      return known;
+    };
     const moeBlock = (l: number, mb: number, pass: Pass, category: (c: ComputeCategory) => ComputeCategory, tag: string): void => {
       if (input.mergedExperts) {
         const gate = compute(`gate${tag} L${l} mb${mb}`, category('gate'), pick(costs.gate, pass));
@@ -151,8 +169,9 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
       const r = routingOf(mb, l);
       const gate = compute(`gate${tag} L${l} mb${mb}`, category('gate'), pick(costs.gate, pass));
       const shared = model.sharedExperts > 0 ? compute(`shared experts${tag} L${l} mb${mb}`, category('shared-expert'), pick(costs.sharedExperts, pass)) : undefined;
-      const experts = Array.from({ length: dp }, (_, d) => compute(`experts${tag} L${l} mb${mb}`, category('expert'),
-        pick(costs.experts(r.tokensPerRankExpert.subarray(d * layout.expertsPerDevice, (d + 1) * layout.expertsPerDevice)), pass)));
+      const expertName = `experts${tag} L${l} mb${mb}`;
+      const expertCosts = expertCostsOf(mb, l, r);
+      const experts = Array.from({ length: dp }, (_, d) => compute(expertName, category('expert'), pick(expertCosts[d] as PassCost, pass)));
       const sp = layout.sequenceParallel && tp > 1;
       if (pass === 'forward') {
         all(gate);

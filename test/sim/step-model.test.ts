@@ -85,6 +85,22 @@ describe('training step model', () => {
     }
   });
 
+  it('fusing back-to-back kernels into one event changes the event count only', () => {
+    for (const p of [
+      ep16,
+      { tp: 2, pp: 2, vpp: 2, dp: 4, ep: 2, microBatchSize: 1, globalBatch: 16, sequenceParallel: true, zero: 1 as const },
+      { tp: 1, pp: 4, dp: 4, ep: 4, microBatchSize: 1, globalBatch: 32, recompute: 'full' as const, overlapGradReduce: false },
+    ]) {
+      const s = stepSetup(p);
+      const program = buildStepProgram({ model: s.model, layout: s.layout, chip: s.chip, routing: uniformRouting(s) });
+      const [one, fused] = [false, true].map((fuseKernels) => runStepProgram(program, s.cluster, { network: 'analytical', recordSpans: false, fuseKernels }));
+      const { eventsProcessed: events, ...rest } = one!;
+      const { eventsProcessed: fusedEvents, ...fusedRest } = fused!;
+      expect(fusedRest).toEqual(rest);
+      expect(fusedEvents).toBeLessThan(events);
+    }
+  });
+
   it('with sequence parallelism an MoE layer has one reduce-scatter and one all-gather around it, plus the dispatcher\'s own', () => {
     const base: ParallelismInput = { tp: 2, pp: 1, dp: 8, ep: 8, microBatchSize: 1, globalBatch: 8 };
     const tpOps = (p: ParallelismInput): string[] => {

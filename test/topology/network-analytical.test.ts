@@ -80,6 +80,21 @@ describe('analytical transfers in the simulator', () => {
     expect([...bytes]).toEqual([...expectedBytes]);
   });
 
+  it('with finalLinkBytesOnly gives the same link bytes once every phase has finished, and refuses while one is in flight', () => {
+    const flows: Flow[] = [{ src: 0, dst: 9, bytes: 1e6 / 3 }, { src: 1, dst: 2, bytes: 5e5 }, { src: 8, dst: 0, bytes: 0.1 }];
+    const [kept, final] = [false, true].map((finalLinkBytesOnly) => {
+      const sim = new Simulator();
+      const network = createAnalyticalNetwork(sim, a2, { finalLinkBytesOnly });
+      for (let k = 0; k < 5; k++) sim.schedule(k * 700, () => network.transfer(flows.slice(k % 3), `phase ${k}`));
+      sim.run(1_000);
+      if (finalLinkBytesOnly) expect(() => network.linkBytes()).toThrow(/phases in flight/);
+      sim.run();
+      return { bytes: [...network.linkBytes()], activity: network.linkActivity() };
+    });
+    expect(final?.bytes).toEqual(kept?.bytes);
+    expect(final?.activity).toEqual(kept?.activity);
+  });
+
   it('returns a copy from linkBytes', () => {
     const network = createAnalyticalNetwork(new Simulator(), a2);
     network.linkBytes()[0] = 99;

@@ -97,11 +97,13 @@ function tokenTerms(g: GroupPlan, compiled: CompiledAllToAll, t: RoutedTraffic):
   const known = entry[side];
   if (known !== undefined) return known;
   const n = t.ranks.length;
-  const terms = Int32Array.from(compiled.terms, (term) => {
+  const terms = new Int32Array(compiled.terms.length);
+  for (let k = 0; k < terms.length; k++) {
+    const term = compiled.terms[k] as number;
     const ri = t.ranks[Math.floor(term / n)] as number;
     const rj = t.ranks[term % n] as number;
-    return t.transpose ? rj * dp + ri : ri * dp + rj;
-  });
+    terms[k] = t.transpose ? rj * dp + ri : ri * dp + rj;
+  }
   entry[side] = terms;
   return terms;
 }
@@ -110,20 +112,64 @@ export function emptyCommBytes(): CommBytes {
   return { total: 0, intraServer: 0, interServer: 0 };
 }
 
+/** A packed plan's bytes [total, intra-server, inter-server], when every flow's bytes is a whole number (else NaN). */
+const packedSums = new WeakMap<PackedPlan, Float64Array>();
+
+/** Below this every sum of whole numbers is exact in any order (2^53). */
+const EXACT = Number.MAX_SAFE_INTEGER;
+
 /**
  * Add the bytes a collective's plan moves to `into`: every transfer of the algorithm, staging hops of a hierarchical
  * algorithm included (what the collective really puts on the network), split by whether each transfer stays in its server.
+ * A packed plan of whole-number flows is summed once (plans are reused) and added as three sums: exact, so the same
+ * totals as adding flow by flow; otherwise, and near 2^53, flow by flow.
  */
 export function addPlanBytes(cluster: Cluster, plan: CollectivePlan | PackedPlan, a: CommBytes, b: CommBytes): void {
   if ('phases' in plan) {
     for (const phase of plan.phases) for (const flow of phase) addFlowBytes(cluster, flow.src, flow.dst, flow.bytes, a, b);
     return;
   }
-  const end = plan.phaseStart[plan.phaseStart.length - 1] as number;
-  const intra = plan.routes?.intraServer;
-  for (let f = plan.phaseStart[0] as number; f < end; f++) {
-    addFlowBytes(cluster, plan.src[f] as number, plan.dst[f] as number, plan.bytes[f] as number, a, b, intra === undefined ? undefined : intra[f] === 1);
+  let sums = packedSums.get(plan);
+  if (sums === undefined) packedSums.set(plan, (sums = sumPackedBytes(cluster, plan)));
+  const [total, intra, inter] = sums as unknown as [number, number, number];
+  if (total === total && wholeBelow(a, total) && wholeBelow(b, total)) {
+    if (total === 0) return;
+    a.total += total;
+    b.total += total;
+    a.intraServer += intra;
+    b.intraServer += intra;
+    a.interServer += inter;
+    b.interServer += inter;
+    return;
   }
+  const end = plan.phaseStart[plan.phaseStart.length - 1] as number;
+  const routesIntra = plan.routes?.intraServer;
+  for (let f = plan.phaseStart[0] as number; f < end; f++) {
+    addFlowBytes(cluster, plan.src[f] as number, plan.dst[f] as number, plan.bytes[f] as number, a, b, routesIntra === undefined ? undefined : routesIntra[f] === 1);
+  }
+}
+
+/** True when `c` holds whole numbers and stays below 2^53 with `more` added (so the order of additions does not matter). */
+function wholeBelow(c: CommBytes, more: number): boolean {
+  return Number.isInteger(c.total) && Number.isInteger(c.intraServer) && Number.isInteger(c.interServer) && c.total + more < EXACT;
+}
+
+function sumPackedBytes(cluster: Cluster, plan: PackedPlan): Float64Array {
+  const sums = new Float64Array(3);
+  const end = plan.phaseStart[plan.phaseStart.length - 1] as number;
+  const routesIntra = plan.routes?.intraServer;
+  for (let f = plan.phaseStart[0] as number; f < end; f++) {
+    const src = plan.src[f] as number;
+    const dst = plan.dst[f] as number;
+    const bytes = plan.bytes[f] as number;
+    if (src === dst || bytes === 0) continue;
+    if (!(Number.isInteger(bytes) && bytes > 0)) return sums.fill(NaN);
+    const intra = routesIntra === undefined ? cluster.isIntraServer(src, dst) : routesIntra[f] === 1;
+    sums[0] = (sums[0] as number) + bytes;
+    sums[intra ? 1 : 2] = (sums[intra ? 1 : 2] as number) + bytes;
+  }
+  if (!((sums[0] as number) < EXACT)) sums.fill(NaN);
+  return sums;
 }
 
 export function addFlowBytes(cluster: Cluster, src: number, dst: number, bytes: number, a: CommBytes, b: CommBytes, intraServer?: boolean): void {

@@ -1,0 +1,244 @@
+// The devices of a step program as one callback state machine on the engine, instead of a generator process per
+// device and a Timeout per kernel: each device has a program counter into its compiled operations (device-program.ts),
+// and resume(d), run from a scheduled event, walks them until the device must wait (a kernel run's end, or a
+// collective or transfer to finish). Without fusion every wake-up is the event the process version had (its first
+// step, each kernel's end, each delivery of a finished collective), in the same order. Time accounting lives in typed
+// arrays until the end. A device left waiting when the queue runs dry is reported as a SimulationStalledError.
+import { ProcessError, SimulationStalledError } from '../../engine/index.ts';
+import type { Simulator, WaitingProcess } from '../../engine/index.ts';
+import type { ComputeTask, StepProgram, WaitTask } from '../../workloads/index.ts';
+import type { CollectiveRendezvous } from './collective-rendezvous.ts';
+import type { CriticalPathRecorder } from './critical-path.ts';
+import { OP_ASYNC_COLLECTIVE, OP_COLLECTIVE, OP_COMPUTE, OP_RECV, OP_SEND, OP_WAIT, compileDeviceOps } from './device-program.ts';
+import type { DeviceOps } from './device-program.ts';
+import type { DeviceAccounting, Span } from './execution-types.ts';
+
+export class DeviceMachine {
+  private readonly ops: DeviceOps;
+  /** Each device's current operation (an index into ops). */
+  private readonly pc: Int32Array;
+  /** 1 while the device is suspended inside its current operation (resuming finishes it first). */
+  private readonly blocked: Uint8Array;
+  /** When the current operation (or, in a wait, the current collective's wait) began. */
+  private readonly startNs: Float64Array;
+  /** A wait task's position in its list of collectives. */
+  private readonly waitIndex: Int32Array;
+  /** The collective each blocked device waits for (−1: a kernel run). */
+  private readonly waitingFor: Int32Array;
+  private readonly waitNs: Float64Array;
+  private readonly bubbleNs: Float64Array;
+  private readonly finishNs: Float64Array;
+  /** Collective time per (device, comm category); commSeen: 1 + the rank of the category's first use on the device. */
+  private readonly commNs: Float64Array;
+  private readonly commSeen: Int32Array;
+  private readonly commUsed: Int32Array;
+  /** Each collective's comm category, as an index into commCategories. */
+  private readonly commCategoryOf: Uint8Array;
+  private readonly commCategories: string[] = [];
+  private readonly commStride: number;
+  /** Critical-path labels by compute category (built once, not per kernel). */
+  private readonly computeLabel: Record<string, string> = {};
+  rendezvous!: CollectiveRendezvous;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly program: StepProgram,
+    private readonly path: CriticalPathRecorder | undefined,
+    private readonly record: ((span: Span) => void) | undefined,
+    /**
+     * Run consecutive kernels as one event. Their times, accounting, spans and path segments are the same, but the
+     * engine's tie order at the run's end differs (see runStepProgram for when it is used).
+     */
+    fuse: boolean,
+  ) {
+    const n = program.devices;
+    this.ops = compileDeviceOps(program, fuse);
+    this.pc = new Int32Array(n);
+    this.blocked = new Uint8Array(n);
+    this.startNs = new Float64Array(n);
+    this.waitIndex = new Int32Array(n);
+    this.waitingFor = new Int32Array(n).fill(-1);
+    this.waitNs = new Float64Array(n);
+    this.bubbleNs = new Float64Array(n);
+    this.finishNs = new Float64Array(n);
+    const index = new Map<string, number>();
+    this.commCategoryOf = Uint8Array.from(program.collectives, (spec) => {
+      let k = index.get(spec.category);
+      if (k === undefined) {
+        index.set(spec.category, (k = this.commCategories.length));
+        this.commCategories.push(spec.category);
+      }
+      return k;
+    });
+    const k = (this.commStride = Math.max(1, this.commCategories.length));
+    this.commNs = new Float64Array(n * k);
+    this.commSeen = new Int32Array(n * k);
+    this.commUsed = new Int32Array(n);
+  }
+
+  /** Schedules every device's first step at the current time, in device order. */
+  start(): void {
+    for (let d = 0; d < this.program.devices; d++) {
+      this.pc[d] = this.ops.first[d] as number;
+      this.sim.scheduleCall(0, this.resume, d);
+    }
+  }
+
+  /** Throws SimulationStalledError when a device has not finished its tasks (call once the queue is empty). */
+  checkFinished(): void {
+    const waiting: WaitingProcess[] = [];
+    for (let d = 0; d < this.program.devices; d++) {
+      if ((this.pc[d] as number) >= (this.ops.end[d] as number)) continue;
+      const c = this.waitingFor[d] as number;
+      const waitsFor = c >= 0 ? `signal "collective "${this.rendezvous.spec(c).name}" complete"` : 'its next kernel';
+      waiting.push({ process: `device ${d}`, waitsFor });
+    }
+    if (waiting.length > 0) throw new SimulationStalledError(this.sim.now, waiting);
+  }
+
+  /** Each device's time accounting (once the run has finished). */
+  accounting(): DeviceAccounting[] {
+    const k = this.commStride;
+    return this.ops.computeNs.map((computeNs, d) => {
+      const used: [number, number][] = [];
+      for (let c = 0; c < this.commCategories.length; c++) {
+        const rank = this.commSeen[d * k + c] as number;
+        if (rank > 0) used.push([rank, c]);
+      }
+      used.sort((a, b) => a[0] - b[0]);
+      const commNs: Record<string, number> = {};
+      for (const [, c] of used) commNs[this.commCategories[c] as string] = this.commNs[d * k + c] as number;
+      return { computeNs, commNs, waitNs: this.waitNs[d] as number, bubbleNs: this.bubbleNs[d] as number, finishNs: this.finishNs[d] as number };
+    });
+  }
+
+  /** Runs device `d` from its current operation until it must wait; exceptions name the device, as a process's would. */
+  readonly resume = (d: number): void => {
+    try {
+      this.step(d);
+    } catch (error) {
+      throw new ProcessError(`device ${d}`, this.sim.now, error);
+    }
+  };
+
+  /** Suspends device `d` in operation `pc` until collective `c` finishes. */
+  private block(d: number, pc: number, c: number): void {
+    this.pc[d] = pc;
+    this.blocked[d] = 1;
+    this.waitingFor[d] = c;
+    this.rendezvous.waitFor(c, d);
+  }
+
+  /** Adds `ns` to device d's time in collective c's category. */
+  private addComm(d: number, c: number, ns: number): void {
+    const at = d * this.commStride + (this.commCategoryOf[c] as number);
+    if (this.commSeen[at] === 0) {
+      const rank = (this.commUsed[d] as number) + 1;
+      this.commUsed[d] = rank;
+      this.commSeen[at] = rank;
+    }
+    this.commNs[at] = (this.commNs[at] as number) + ns;
+  }
+
+  /** Records each kernel of the run at operation `op` (path segments, spans), back to back from `start`. */
+  private recordKernels(d: number, op: number, start: number): void {
+    const tasks = this.program.tasks[d] ?? [];
+    const path = this.path;
+    const from = this.ops.arg[op] as number;
+    const to = from + (this.ops.count[op] as number);
+    for (let i = from; i < to; i++) {
+      const kernel = tasks[i] as ComputeTask;
+      const stop = start + kernel.durationNs;
+      if (path) path.lastOf[d] = path.add(start, stop, (this.computeLabel[kernel.category] ??= `compute:${kernel.category}`), path.lastOf[d] as number);
+      if (this.record) this.record({ device: d, name: kernel.name, kind: 'compute', category: kernel.category, startNs: start, endNs: stop });
+      start = stop;
+    }
+  }
+
+  private step(d: number): void {
+    const sim = this.sim;
+    const path = this.path;
+    const record = this.record;
+    const rv = this.rendezvous;
+    const { kind, arg } = this.ops;
+    const end = this.ops.end[d] as number;
+    let pc = this.pc[d] as number;
+    let resuming = this.blocked[d] === 1;
+    this.blocked[d] = 0;
+    this.waitingFor[d] = -1;
+    for (; pc < end; pc++, resuming = false) {
+      switch (kind[pc]) {
+        case OP_COMPUTE: {
+          if (!resuming) {
+            this.startNs[d] = sim.now;
+            this.pc[d] = pc;
+            this.blocked[d] = 1;
+            sim.scheduleCall(this.ops.durationNs[pc] as number, this.resume, d);
+            return;
+          }
+          if (path || record) this.recordKernels(d, pc, this.startNs[d] as number);
+          break;
+        }
+        case OP_SEND:
+          rv.send(arg[pc] as number, d);
+          break;
+        case OP_RECV: {
+          const c = arg[pc] as number;
+          if (!resuming) {
+            this.startNs[d] = sim.now;
+            if (rv.finished[c] === 0) return this.block(d, pc, c);
+          } else if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[c] as number; // waited: the transfer is the cause
+          const start = this.startNs[d] as number;
+          this.bubbleNs[d] = (this.bubbleNs[d] as number) + (sim.now - start);
+          if (record) record({ device: d, name: `recv: ${rv.spec(c).name}`, kind: 'wait', category: 'pp', startNs: start, endNs: sim.now });
+          break;
+        }
+        case OP_WAIT: {
+          // Each background collective's remaining time is charged to its own kind (dp-grad, expert-grad).
+          const task = (this.program.tasks[d] ?? [])[arg[pc] as number] as WaitTask;
+          let i = resuming ? (this.waitIndex[d] as number) : 0;
+          if (resuming) {
+            const id = task.collectives[i] as number;
+            const start = this.startNs[d] as number;
+            if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[id] as number;
+            this.addComm(d, id, sim.now - start);
+            if (record) record({ device: d, name: `${task.name}: ${rv.spec(id).name}`, kind: 'comm', category: rv.spec(id).category, startNs: start, endNs: sim.now });
+            i++;
+          }
+          for (; i < task.collectives.length; i++) {
+            const id = task.collectives[i] as number;
+            if (rv.finished[id] !== 0) continue;
+            this.startNs[d] = sim.now;
+            this.waitIndex[d] = i;
+            return this.block(d, pc, id);
+          }
+          break;
+        }
+        case OP_ASYNC_COLLECTIVE:
+          rv.arrive(arg[pc] as number, d, true);
+          break;
+        case OP_COLLECTIVE: {
+          const c = arg[pc] as number;
+          if (!resuming) {
+            this.startNs[d] = sim.now; // arrival
+            rv.arrive(c, d, false);
+            if (rv.finished[c] === 0) return this.block(d, pc, c);
+          }
+          if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[c] as number;
+          const arrivedAt = this.startNs[d] as number;
+          const startNs = rv.startNs[c] as number;
+          this.waitNs[d] = (this.waitNs[d] as number) + (startNs - arrivedAt);
+          this.addComm(d, c, sim.now - startNs);
+          if (record) {
+            const { category, name } = rv.spec(c);
+            record({ device: d, name: `wait: ${name}`, kind: 'wait', category, startNs: arrivedAt, endNs: startNs });
+            record({ device: d, name, kind: 'comm', category, startNs, endNs: sim.now });
+          }
+          break;
+        }
+      }
+    }
+    this.pc[d] = pc;
+    this.finishNs[d] = sim.now;
+  }
+}

@@ -1,0 +1,98 @@
+// A step program's task lists compiled for the executor: every device's tasks as operations in flat typed arrays
+// (kind, operand, duration), read in order while the step runs, instead of task objects scattered over the heap (at
+// 4,096 devices, fetching those objects cost more than running them). With `fuse`, a run of back-to-back kernels is
+// one operation with their summed duration. Kernel time per category is known before the run (kernels have fixed
+// durations), so it is summed here, in task order as the executor would.
+import type { StepProgram, Task } from '../../workloads/index.ts';
+
+export const OP_COMPUTE = 0;
+export const OP_SEND = 1;
+export const OP_RECV = 2;
+export const OP_WAIT = 3;
+export const OP_COLLECTIVE = 4;
+export const OP_ASYNC_COLLECTIVE = 5;
+
+export interface DeviceOps {
+  /** Device d's operations are first[d] … end[d] − 1. */
+  first: Int32Array;
+  end: Int32Array;
+  kind: Uint8Array;
+  /** The collective (send, recv, collective); for a kernel run or a wait, the index of its first task in tasks[d]. */
+  arg: Int32Array;
+  /** A kernel run: its summed duration; its kernels are tasks[d][arg … arg + count − 1]. */
+  durationNs: Float64Array;
+  count: Int32Array;
+  /** Kernel time by category per device, keys in the order the device first runs them. */
+  computeNs: Record<string, number>[];
+}
+
+/**
+ * Walks the devices in lockstep, task position by task position: devices of a stage share most task objects and
+ * their per-rank ones (expert kernels, transfers) sit side by side in memory, so this order reads each cache line
+ * once instead of once per device.
+ */
+export function compileDeviceOps(program: StepProgram, fuse: boolean): DeviceOps {
+  const n = program.devices;
+  const lists = Array.from({ length: n }, (_, d) => program.tasks[d] ?? []);
+  const first = new Int32Array(n + 1);
+  let longest = 0;
+  for (let d = 0; d < n; d++) {
+    const length = (lists[d] as Task[]).length;
+    first[d + 1] = (first[d] as number) + length;
+    longest = Math.max(longest, length);
+  }
+  const total = first[n] as number;
+  const end = first.slice(0, n); // the next free slot of each device, its end once done
+  const kind = new Uint8Array(total);
+  const arg = new Int32Array(total);
+  const durationNs = new Float64Array(total);
+  const count = new Int32Array(total);
+  const computeNs: Record<string, number>[] = Array.from({ length: n }, () => ({}));
+  const openRun = new Int32Array(n).fill(-1); // the kernel run each device is in (its operation), −1 none
+  for (let i = 0; i < longest; i++) {
+    for (let d = 0; d < n; d++) {
+      const task = (lists[d] as Task[])[i];
+      if (task === undefined) continue;
+      if (task.kind === 'compute') {
+        const sums = computeNs[d] as Record<string, number>;
+        sums[task.category] = (sums[task.category] ?? 0) + task.durationNs;
+        const run = openRun[d] as number;
+        if (fuse && run >= 0) {
+          durationNs[run] = (durationNs[run] as number) + task.durationNs;
+          count[run] = (count[run] as number) + 1;
+          continue;
+        }
+        const op = (end[d] as number);
+        end[d] = op + 1;
+        kind[op] = OP_COMPUTE;
+        arg[op] = i;
+        durationNs[op] = task.durationNs;
+        count[op] = 1;
+        openRun[d] = op;
+        continue;
+      }
+      openRun[d] = -1;
+      const op = (end[d] as number);
+      end[d] = op + 1;
+      switch (task.kind) {
+        case 'send':
+          kind[op] = OP_SEND;
+          arg[op] = task.collective;
+          break;
+        case 'recv':
+          kind[op] = OP_RECV;
+          arg[op] = task.collective;
+          break;
+        case 'wait':
+          kind[op] = OP_WAIT;
+          arg[op] = i;
+          break;
+        case 'collective':
+          kind[op] = task.async ? OP_ASYNC_COLLECTIVE : OP_COLLECTIVE;
+          arg[op] = task.collective;
+          break;
+      }
+    }
+  }
+  return { first, end, kind, arg, durationNs, count, computeNs };
+}
