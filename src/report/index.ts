@@ -14,3 +14,5 @@ export type {
   PredictionPoint, ScatterOptions, StackedBarData, StackedBarOptions, XYPoint,
 } from './charts/index.ts';
 export { formatCaseError, formatCaseValue, validationChartSvg, validationMarkdown, validationTable, writeValidationReport } from './validation-report.ts';
+export { SWEEP_METRIC_COLUMNS, sweepColumns, sweepCsv, sweepJson, sweepTable, writeSweepResults } from './sweep-report.ts';
+export { SHARD_FILE, SWEEP_MANIFEST, SWEEP_POINTS_DIR, clearSweepDir, writeFileAtomic, writePointRecord, writeShardFile, writeSweepManifest } from './sweep-store.ts';

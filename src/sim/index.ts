@@ -8,6 +8,7 @@ export type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } fr
 export type { ExecuteOptions } from './execute/run-step-program.ts';
 export { runStepProgram } from './execute/run-step-program.ts';
 export type { ProgressCallback, StepRouting } from './route-step-shared.ts';
+export type { RouteStepOptions } from './route-step.ts';
 export { routeStep } from './route-step.ts';
 export type { Summary } from './summary.ts';
 export { buildSummary } from './summary.ts';
@@ -26,3 +27,8 @@ export type { StepBenchOptions, StepBenchResult } from './bench/step-bench.ts';
 export { isStepBenchDeviceCount, runStepBenchmark, stepBenchScenario } from './bench/step-bench.ts';
 export type { CaseResult, Experiment, Measurements, Tolerance, ValidationCase, ValidationOptions, ValidationReport } from './validate/index.ts';
 export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, judge, measurementsOf, runExperiment, runValidation, toleranceText } from './validate/index.ts';
+export type { SweepAxis, SweepHeader, SweepPlan, SweepRow, SweepRunOptions, SweepRunResult, SweepShard, SweepShardFile, SweepTask, TokenBatchCacheOptions } from './sweep/index.ts';
+export {
+  TokenBatchCache, mergeShardFiles, parseSetArgument, parseShard, planSweep, pointScenario, pointValues, runSweep, runSweepPoint,
+  shardPoints, sweepBatchCache, sweepFingerprint, sweepHeader, sweepTask,
+} from './sweep/index.ts';
