@@ -55,7 +55,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('sweep')
     .description('run a scenario at every point of a parameter grid (--set key=v1,v2,…) on worker threads and write results.csv and results.json')
     .argument('<scenario>', 'scenario YAML file')
-    .option('--set <key=values>', 'a swept key and its values, e.g. router.capacityFactor=1,1.25,2 (repeat for more axes)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--set <key=values>', 'a swept key and its values, e.g. router.capacityFactor=1,1.25,2 (repeat for more axes)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
     .option('--workers <n>', 'worker threads (default: 2, or 1 on a one-core machine; 1 runs in-process)')
     .option('--shard <i/n>', 'run only points p with p mod n = i (0-based i) and write shard-<i>-of-<n>.json for moesim merge')
     .option('-o, --out <dir>', 'sweep directory (default: output/<scenario name>/sweep)')
@@ -63,8 +63,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'no progress bar and no printed table')
     .option('--json', 'print results.json to stdout (human messages go to stderr)')
     .addHelpText('after', SWEEP_HELP)
-    .action(async (file: string, opts: { set: string[]; workers?: string; shard?: string; out?: string; force?: boolean; quiet?: boolean; json?: boolean }) => {
-      setExit(await sweepCommand(file, { ...opts, force: opts.force ?? false, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
+    .action(async (file: string, opts: { set?: string[]; workers?: string; shard?: string; out?: string; force?: boolean; quiet?: boolean; json?: boolean }) => {
+      setExit(await sweepCommand(file, { ...opts, set: opts.set ?? [], force: opts.force ?? false, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
     });
 
   program
