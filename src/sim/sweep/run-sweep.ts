@@ -6,7 +6,7 @@ import { InputError } from '../../engine/index.ts';
 import type { SweepPlan } from './sweep-plan.ts';
 import { pointScenario, pointValues } from './sweep-plan.ts';
 import type { SweepRow, SweepTask } from './sweep-point.ts';
-import { runSweepPoint } from './sweep-point.ts';
+import { errorRow, runSweepPoint } from './sweep-point.ts';
 
 /** A slice of the points: shard `index` (0-based) of `count`. */
 export interface SweepShard {
@@ -73,8 +73,14 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
     const pool = new Piscina({ filename: new URL('./sweep-worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers });
     try {
       await Promise.all(todo.map(async (p) => {
-        const { row, notes: n } = (await pool.run(sweepTask(plan, p))) as { row: SweepRow; notes: string[] };
-        finished(row, n);
+        const task = sweepTask(plan, p);
+        try {
+          const { row, notes: n } = (await pool.run(task)) as { row: SweepRow; notes: string[] };
+          finished(row, n);
+        } catch (err) {
+          // The worker thread itself failed (out of memory, a crash): record it like any failing point.
+          finished(errorRow(task, `internal error: worker thread failed: ${err instanceof Error ? err.message : String(err)}`), []);
+        }
       }));
     } finally {
       await pool.destroy();

@@ -42,7 +42,8 @@ export function sweepBatchCache(): TokenBatchCache {
   return cache;
 }
 
-function errorRow(task: SweepTask, message: string): SweepRow {
+/** The row of a point that could not run. */
+export function errorRow(task: Pick<SweepTask, 'point' | 'values'>, message: string): SweepRow {
   return {
     point: task.point, values: task.values, status: 'error', error: message, stepTime_s: null, tokensPerSecond: null, mfu: null,
     maxOverMeanExpertLoad: null, droppedFraction: null, allToAllIntraServerBytes: null, allToAllInterServerBytes: null,
