@@ -9,6 +9,7 @@ import { ROUTE_HELP, routeCommand } from './command-route.ts';
 import type { RouteCommandOptions } from './command-route.ts';
 import { planCommand } from './command-plan.ts';
 import { runCommand } from './command-run.ts';
+import { SWEEP_HELP, mergeCommand, sweepCommand } from './command-sweep.ts';
 import { validatePapersCommand } from './command-validate-papers.ts';
 import { validateCommand } from './command-validate.ts';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.ts';
@@ -50,6 +51,32 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (file: string, opts: { routers: string; out?: string; backend?: string; quiet?: boolean; json?: boolean }) => {
       setExit(await compareCommand(file, { ...opts, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
     });
+
+  program
+    .command('sweep')
+    .description('run a scenario at every point of a parameter grid (--set key=v1,v2,…) on worker threads and write results.csv and results.json')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--set <key=values>', 'a swept key and its values, e.g. router.capacityFactor=1,1.25,2 (repeat for more axes)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
+    .option('--workers <n>', 'worker threads (default: 2, or 1 on a one-core machine; 1 runs in-process)')
+    .option('--shard <i/n>', 'run only points p with p mod n = i (0-based i) and write shard-<i>-of-<n>.json for moesim merge')
+    .option('-o, --out <dir>', 'sweep directory (default: output/<scenario name>/sweep)')
+    .option('--force', 'if the directory holds a different sweep, delete it and start fresh')
+    .option('-q, --quiet', 'no progress bar and no printed table')
+    .option('--json', 'print results.json to stdout (human messages go to stderr)')
+    .addHelpText('after', SWEEP_HELP)
+    .action(async (file: string, opts: { set?: string[]; workers?: string; shard?: string; out?: string; force?: boolean; quiet?: boolean; json?: boolean }) => {
+      setExit(await sweepCommand(file, { ...opts, set: opts.set ?? [], force: opts.force ?? false, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
+    });
+
+  program
+    .command('merge')
+    .description('join the shard files of a sharded sweep (moesim sweep --shard i/n) into results.csv and results.json')
+    .argument('<dirs...>', 'directories holding shard-<i>-of-<n>.json files')
+    .option('-o, --out <dir>', 'where to write the results (default: the first directory)')
+    .option('-q, --quiet', 'print nothing')
+    .option('--json', 'print results.json to stdout')
+    .action((dirs: string[], opts: { out?: string; quiet?: boolean; json?: boolean }) =>
+      setExit(mergeCommand(dirs, { ...opts, quiet: opts.quiet ?? false, json: opts.json ?? false }, io)));
 
   program
     .command('validate')

@@ -15,3 +15,5 @@ export type {
 } from './charts/index.ts';
 export { formatCaseError, formatCaseValue, validationChartSvg, validationMarkdown, validationTable, writeValidationReport } from './validation-report.ts';
 export { PLAN_CSV_COLUMNS, planCsv, planParetoSvg, planText, writePlanReport } from './plan-report.ts';
+export { SWEEP_METRIC_COLUMNS, sweepColumns, sweepCsv, sweepJson, sweepTable, writeSweepResults } from './sweep-report.ts';
+export { SHARD_FILE, SWEEP_MANIFEST, SWEEP_POINTS_DIR, clearSweepDir, writeFileAtomic, writePointRecord, writeShardFile, writeSweepManifest } from './sweep-store.ts';

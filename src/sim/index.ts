@@ -8,6 +8,7 @@ export type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } fr
 export type { ExecuteOptions } from './execute/run-step-program.ts';
 export { runStepProgram } from './execute/run-step-program.ts';
 export type { ProgressCallback, StepRouting } from './route-step-shared.ts';
+export type { RouteStepOptions } from './route-step.ts';
 export { routeStep } from './route-step.ts';
 export type { Summary } from './summary.ts';
 export { buildSummary } from './summary.ts';
@@ -28,3 +29,8 @@ export type { CaseResult, Experiment, Measurements, Tolerance, ValidationCase, V
 export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, judge, measurementsOf, runExperiment, runValidation, toleranceText } from './validate/index.ts';
 export type { LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanResult, PlannedConfig } from './plan/index.ts';
 export { LAYOUTS_PER_SIZE, candidateLayouts, loadPlanFile, paretoIndices, planCosts, planSchema, runPlan, validatePlanObject } from './plan/index.ts';
+export type { SweepAxis, SweepHeader, SweepPlan, SweepRow, SweepRunOptions, SweepRunResult, SweepShard, SweepShardFile, SweepTask, TokenBatchCacheOptions } from './sweep/index.ts';
+export {
+  TokenBatchCache, mergeShardFiles, parseSetArgument, parseShard, planSweep, pointScenario, pointValues, runSweep, runSweepPoint,
+  shardPoints, sweepBatchCache, sweepFingerprint, sweepHeader, sweepTask,
+} from './sweep/index.ts';

@@ -5,14 +5,28 @@
 import { InputError, Rng } from '../engine/index.ts';
 import type { Router, RoutingDecision } from '../routing/index.ts';
 import { RoutingTraceRecorder, createRouter, initTfBackend } from '../routing/index.ts';
-import type { LayerRouting, TokenSource } from '../workloads/index.ts';
+import type { LayerRouting, TokenBatch, TokenSource } from '../workloads/index.ts';
 import { assertFiniteFeatures, createTokenSource } from '../workloads/index.ts';
 import { replayStep } from './route-replay.ts';
 import { routingPlacement } from './route-sampling.ts';
 import type { ProgressCallback, StepRouting } from './route-step-shared.ts';
 import { condenseStep, moeLayersOf, samplingFor, traceShape } from './route-step-shared.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
+import type { TokenBatchCache } from './sweep/token-batch-cache.ts';
 
+/** Batches already checked for NaN and infinities (a cached batch is checked once). */
+const checkedBatches = new WeakSet<object>();
+
+function checkFinite(batch: TokenBatch, origin: () => string): void {
+  if (checkedBatches.has(batch)) return;
+  assertFiniteFeatures(batch, origin());
+  checkedBatches.add(batch);
+}
+
+export interface RouteStepOptions {
+  /** Reuse token batches across runs (sweeps): exact, see token-batch-cache.ts. */
+  batchCache?: TokenBatchCache;
+}
 
 /**
  * Routing-only training steps that let stateful routers (DeepSeek-V3's bias, LocMoE+'s bound) reach their state.
@@ -26,7 +40,7 @@ function warmUp(router: Router, source: TokenSource, moeLayers: number[], steps:
     const decisions: RoutingDecision[] = [];
     for (const l of moeLayers) {
       const batch = source.batch(l, mb);
-      assertFiniteFeatures(batch, `tokens (warm-up step ${w}, layer ${l}, micro-batch ${mb})`);
+      checkFinite(batch, () => `tokens (warm-up step ${w}, layer ${l}, micro-batch ${mb})`);
       decisions.push(router.route(batch, l, mb));
       tick();
     }
@@ -35,7 +49,7 @@ function warmUp(router: Router, source: TokenSource, moeLayers: number[], steps:
   return steps;
 }
 
-export async function routeStep(resolved: ResolvedScenario, onProgress?: ProgressCallback): Promise<StepRouting> {
+export async function routeStep(resolved: ResolvedScenario, onProgress?: ProgressCallback, options: RouteStepOptions = {}): Promise<StepRouting> {
   const { scenario, model, layout, cluster } = resolved;
   const moeLayers = moeLayersOf(model);
   const sampling = samplingFor(resolved);
@@ -55,7 +69,8 @@ export async function routeStep(resolved: ResolvedScenario, onProgress?: Progres
   const backend = await initTfBackend(scenario.backend);
   const rng = new Rng(scenario.seed);
   const shape = traceShape(resolved, sampling);
-  const source = await createTokenSource(scenario.tokens, shape, rng.derive('tokens'));
+  const create = (): Promise<TokenSource> => createTokenSource(scenario.tokens, shape, rng.derive('tokens'));
+  const source = options.batchCache ? await options.batchCache.source(scenario.tokens, scenario.seed, shape, create) : await create();
   const recorder = record !== undefined ? new RoutingTraceRecorder(record) : undefined;
   const router = createRouter(resolved.router.name, resolved.router.params, {
     numExperts: model.experts, topK: model.topK, hidden: model.hidden, seqLength: model.seqLength,
@@ -69,7 +84,7 @@ export async function routeStep(resolved: ResolvedScenario, onProgress?: Progres
 
   const { routing, computed, resampled } = condenseStep(resolved, sampling, rng, (mb, l) => {
     const batch = source.batch(l, mb);
-    assertFiniteFeatures(batch, `tokens (layer ${l}, micro-batch ${mb})`);
+    checkFinite(batch, () => `tokens (layer ${l}, micro-batch ${mb})`);
     const decision = router.route(batch, l, mb);
     recorder?.add(decision);
     return decision;

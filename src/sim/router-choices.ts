@@ -59,12 +59,12 @@ function labelOf(choice: RouterChoice): string {
   return choice.label ?? `${choice.name}${pairs.join('')}`;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Set `overrides` (dotted keys are paths) on a copy of `base`. */
-function applyOverrides(base: Record<string, unknown>, overrides: Record<string, unknown>, label: string, what: string): Record<string, unknown> {
+export function applyOverrides(base: Record<string, unknown>, overrides: Record<string, unknown>, label: string, what: string): Record<string, unknown> {
   const out = structuredClone(base);
   for (const [key, value] of Object.entries(overrides)) {
     const path = key.split('.');

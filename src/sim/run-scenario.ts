@@ -7,6 +7,7 @@ import type { ProgressCallback } from './route-step-shared.ts';
 import { routeStep } from './route-step.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 import type { Summary } from './summary.ts';
+import type { TokenBatchCache } from './sweep/token-batch-cache.ts';
 import { buildSummary } from './summary.ts';
 
 export interface RunResult {
@@ -26,6 +27,8 @@ export interface RunResult {
 
 export interface RunOptions {
   onRoutingProgress?: ProgressCallback;
+  /** Reuse token batches across runs (sweeps); exact. */
+  batchCache?: TokenBatchCache;
 }
 
 /** MEO runs merged experts (k from its parameters, else the model's top-k); other routers dispatch tokens. */
@@ -37,7 +40,7 @@ export function mergedExpertsOf(resolved: ResolvedScenario): { mergedExperts?: {
 
 export async function runScenario(resolved: ResolvedScenario, options: RunOptions = {}): Promise<RunResult> {
   const { scenario, model, layout, cluster, kernelChip } = resolved;
-  const routed = await routeStep(resolved, options.onRoutingProgress);
+  const routed = await routeStep(resolved, options.onRoutingProgress, { batchCache: options.batchCache });
   const program = buildStepProgram({ model, layout, chip: kernelChip, routing: routed.routing, ...mergedExpertsOf(resolved) });
   const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace });
   const memory = estimateMemory(model, layout, routed.routing);

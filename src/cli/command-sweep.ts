@@ -1,0 +1,103 @@
+// `moesim sweep <scenario> --set key=v1,v2 [--set …] [--workers N] [--shard i/n] [--out DIR] [--force] [--json]
+// [--quiet]`: run every point of the cartesian product of the --set axes (on worker threads), record each finished
+// point for resume, and write results.csv and results.json (or, with --shard, shard-<i>-of-<n>.json for
+// `moesim merge`). `moesim merge DIR… [--out DIR]` joins shard files into the results an unsharded run writes.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../engine/index.ts';
+import { sweepJson, sweepTable, writePointRecord, writeShardFile, writeSweepResults } from '../report/index.ts';
+import type { SweepRow, SweepShard } from '../sim/index.ts';
+import { mergeShardFiles, parseShard, planSweep, runSweep, shardPoints, sweepHeader } from '../sim/index.ts';
+import type { CliIo } from './io.ts';
+import { createProgress, progressEnabled } from './progress.ts';
+import { openSweepDir, readShardFiles } from './sweep-dir.ts';
+
+export interface SweepCommandOptions {
+  set: string[];
+  workers?: string;
+  shard?: string;
+  out?: string;
+  force: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+export const SWEEP_HELP = `
+Keys are dotted paths into the scenario (cluster.servers, parallelism.dp, router.name, router.capacityFactor, …);
+values read as numbers, true/false, null, or else strings. The points are the cartesian product of the --set
+options, the first varying slowest. Keys joined by ":" vary together (a zipped axis):
+  --set cluster.servers:parallelism.dp=4:2,8:4,16:8 --set router.name=switch,gshard --set router.capacityFactor=1,1.25
+A point that changes router.name starts from that router's defaults (as in compare). A point whose scenario is
+invalid or fails is recorded as an error row. Re-running the same sweep into the same directory skips finished
+points; a changed sweep there is refused (--force deletes it and starts fresh).
+--shard i/n (0-based: 0/8 … 7/8) runs points p with p mod n = i and writes shard-<i>-of-<n>.json; join shards with
+  moesim merge DIR… [--out DIR]
+Writes results.csv and results.json to output/<scenario name>/sweep/ (or --out).`;
+
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return Math.max(1, Math.min(2, availableParallelism()));
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InputError(`--workers: expected a whole number from 1 to 64, got "${text}"`, 'workers');
+  return n;
+}
+
+function readScenarioText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `scenario file not found: ${file}` : `cannot read scenario file ${file}: ${code ?? String(err)}`);
+  }
+}
+
+export async function sweepCommand(file: string, options: SweepCommandOptions, io: CliIo): Promise<number> {
+  const workers = parseWorkers(options.workers);
+  const shard: SweepShard | undefined = options.shard !== undefined ? parseShard(options.shard) : undefined;
+  const plan = planSweep(readScenarioText(file), file, options.set);
+  const sweep = sweepHeader(plan);
+  const dir = options.out ?? join(plan.validated.output.dir ?? join('output', plan.scenario), 'sweep');
+  const finished = openSweepDir(dir, sweep, options.force);
+  const mine = new Set(shardPoints(plan.points, shard));
+  const skipped = [...finished.keys()].filter((p) => mine.has(p)).length;
+  const progress = createProgress(`sweep ${plan.scenario}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`, progressEnabled(options.quiet || options.json));
+  let result;
+  try {
+    result = await runSweep(plan, {
+      workers, ...(shard ? { shard } : {}), finished: new Set(finished.keys()),
+      onPointDone: (row, done, total) => {
+        writePointRecord(dir, row);
+        progress.update(done, total);
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+  for (const note of result.notes) io.stderr(`moesim: note: ${note}\n`);
+  const rows: SweepRow[] = [...result.rows, ...[...finished.values()].filter((r) => mine.has(r.point))].sort((a, b) => a.point - b.point);
+  const files = shard ? [writeShardFile(dir, sweep, shard, rows)] : writeSweepResults(dir, sweep, rows);
+  const ran = `${result.rows.length} point${result.rows.length === 1 ? '' : 's'} run${skipped > 0 ? `, ${skipped} already finished (skipped)` : ''}`;
+  if (options.json) {
+    io.stdout(sweepJson(sweep, rows));
+    if (!options.quiet) io.stderr(`${ran}; wrote ${files.join(', ')}\n`);
+  } else if (!options.quiet) {
+    io.stdout(`${sweepTable(sweep, rows)}\n\n${ran}; wrote ${files.join(', ')}\n`);
+  }
+  return 0;
+}
+
+export interface MergeCommandOptions {
+  out?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+export function mergeCommand(dirs: string[], options: MergeCommandOptions, io: CliIo): number {
+  const shards = readShardFiles(dirs);
+  const { sweep, rows } = mergeShardFiles(shards);
+  const out = options.out ?? (dirs[0] as string);
+  const files = writeSweepResults(out, sweep, rows);
+  if (options.json) io.stdout(sweepJson(sweep, rows));
+  if (!options.quiet) io.stderr(`merged ${shards.length} shard file${shards.length === 1 ? '' : 's'} (${rows.length} points of ${sweep.scenario}); wrote ${files.join(', ')}\n`);
+  return 0;
+}

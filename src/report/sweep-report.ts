@@ -1,0 +1,87 @@
+// A sweep's results: results.csv and results.json (one row per point, in point order) and the printed table.
+// Deterministic bytes: no timestamps, no wall times, no paths; fixed column order; numbers written in full, so an
+// unsharded run and merged shards write identical files.
+import { join } from 'node:path';
+import type { SweepHeader, SweepRow } from '../sim/index.ts';
+import { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
+import { toJsonText } from './json-text.ts';
+import { writeFileAtomic } from './sweep-store.ts';
+
+/** The metric columns of results.csv and results.json, in order (METRICS.md, "moesim sweep"). */
+export const SWEEP_METRIC_COLUMNS = [
+  'status', 'error', 'stepTime_s', 'tokensPerSecond', 'mfu', 'maxOverMeanExpertLoad', 'droppedFraction',
+  'allToAllIntraServerBytes', 'allToAllInterServerBytes', 'exposedAllToAll_s', 'peakMemoryBytes', 'memoryFits', 'devices',
+] as const satisfies readonly (keyof SweepRow)[];
+
+/** The columns of results.csv (and the keys of each results.json row): point, the swept keys, the metrics. */
+export function sweepColumns(sweep: SweepHeader): string[] {
+  return ['point', ...sweep.axes.flatMap((a) => a.keys), ...SWEEP_METRIC_COLUMNS];
+}
+
+/** A row flattened in column order. */
+function flatRow(sweep: SweepHeader, row: SweepRow): Record<string, unknown> {
+  const out: Record<string, unknown> = { point: row.point };
+  for (const k of sweep.axes.flatMap((a) => a.keys)) out[k] = row.values[k] ?? null;
+  for (const c of SWEEP_METRIC_COLUMNS) out[c] = row[c];
+  return out;
+}
+
+function csvField(v: unknown): string {
+  const text = v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? '' : String(v);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function sweepCsv(sweep: SweepHeader, rows: readonly SweepRow[]): string {
+  const columns = sweepColumns(sweep);
+  const lines = [columns.map(csvField).join(',')];
+  for (const row of rows) {
+    const flat = flatRow(sweep, row);
+    lines.push(columns.map((c) => csvField(flat[c])).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** results.json: the sweep (scenario, fingerprint, points, axes), the columns, and the rows. */
+export function sweepJson(sweep: SweepHeader, rows: readonly SweepRow[]): string {
+  const { scenario, fingerprint, points, axes } = sweep;
+  return toJsonText({ sweep: { scenario, fingerprint, points, axes }, columns: sweepColumns(sweep), rows: rows.map((r) => flatRow(sweep, r)) });
+}
+
+/** Write results.csv and results.json into `dir`; returns their paths. */
+export function writeSweepResults(dir: string, sweep: SweepHeader, rows: readonly SweepRow[]): string[] {
+  const files = [join(dir, 'results.csv'), join(dir, 'results.json')];
+  writeFileAtomic(files[0] as string, sweepCsv(sweep, rows));
+  writeFileAtomic(files[1] as string, sweepJson(sweep, rows));
+  return files;
+}
+
+const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+/** The table `moesim sweep` prints: one aligned line per point; an error row shows its message. */
+export function sweepTable(sweep: SweepHeader, rows: readonly SweepRow[]): string {
+  const keys = sweep.axes.flatMap((a) => a.keys);
+  const metric = (f: (r: SweepRow) => string): ((r: SweepRow) => string) => (r) => (r.status === 'ok' ? f(r) : '');
+  const columns: { title: string; left?: boolean; cell: (r: SweepRow) => string }[] = [
+    { title: 'point', cell: (r) => String(r.point) },
+    ...keys.map((k) => ({ title: k, left: true, cell: (r: SweepRow) => text(r.values[k]) })),
+    { title: 'step time', cell: metric((r) => formatSeconds(r.stepTime_s as number)) },
+    { title: 'tokens/s', cell: metric((r) => formatCount(r.tokensPerSecond as number)) },
+    { title: 'MFU', cell: metric((r) => formatPercent(r.mfu as number)) },
+    { title: 'max/mean', cell: metric((r) => (r.maxOverMeanExpertLoad as number).toFixed(3)) },
+    { title: 'dropped', cell: metric((r) => formatPercent(r.droppedFraction as number, 2)) },
+    { title: 'a2a inter', cell: metric((r) => formatBytes(r.allToAllInterServerBytes as number)) },
+    { title: 'peak memory', cell: metric((r) => `${formatBytes(r.peakMemoryBytes as number)}${r.memoryFits ? '' : ' (no fit)'}`) },
+    { title: 'status', left: true, cell: (r) => (r.status === 'ok' ? 'ok' : `error: ${r.error ?? ''}`) },
+  ];
+  const cells = [columns.map((c) => c.title), ...rows.map((r) => columns.map((c) => c.cell(r)))];
+  const widths = columns.map((_, j) => Math.max(...cells.map((line) => [...(line[j] as string)].length)));
+  const pad = (s: string, j: number): string => {
+    const fill = ' '.repeat((widths[j] as number) - [...s].length);
+    return columns[j]?.left ? s + fill : fill + s;
+  };
+  const ok = rows.filter((r) => r.status === 'ok').length;
+  const best = rows.filter((r) => r.status === 'ok' && r.memoryFits).sort((a, b) => (b.tokensPerSecond as number) - (a.tokensPerSecond as number) || a.point - b.point)[0];
+  const summary = [`  sweep  ${sweep.scenario}: ${sweep.points} points (${ok} ok, ${rows.length - ok} error${rows.length - ok === 1 ? '' : 's'})`];
+  if (best) summary.push(`  best   point ${best.point} (${keys.map((k) => `${k}=${text(best.values[k])}`).join(', ')}): ${formatCount(best.tokensPerSecond as number)} tokens/s, fits in memory`);
+  return [...summary, '', ...cells.map((line) => `  ${line.map(pad).join('  ')}`.trimEnd())].join('\n');
+}

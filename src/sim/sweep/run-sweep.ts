@@ -1,0 +1,91 @@
+// Run a sweep's points: the shard's slice (points p with p mod n = i, 0-based i), minus the points already
+// finished, in-process or spread over worker threads (piscina, sweep-worker.mjs). Rows come back through
+// `onPointDone` as each point finishes (the CLI records each one for resume); the returned rows are in point order.
+import { Piscina } from 'piscina';
+import { InputError } from '../../engine/index.ts';
+import type { SweepPlan } from './sweep-plan.ts';
+import { pointScenario, pointValues } from './sweep-plan.ts';
+import type { SweepRow, SweepTask } from './sweep-point.ts';
+import { errorRow, runSweepPoint } from './sweep-point.ts';
+
+/** A slice of the points: shard `index` (0-based) of `count`. */
+export interface SweepShard {
+  index: number;
+  count: number;
+}
+
+export interface SweepRunOptions {
+  /** Worker threads; 1 (default) runs every point in this thread. */
+  workers?: number;
+  shard?: SweepShard;
+  /** Points already finished (resume): not run again. */
+  finished?: ReadonlySet<number>;
+  /** Called as each point finishes, with the points done so far and the points this run runs. */
+  onPointDone?: (row: SweepRow, done: number, total: number) => void;
+}
+
+export interface SweepRunResult {
+  /** The rows of the points this run ran, in point order. */
+  rows: SweepRow[];
+  /** Notes from the runs, each once. */
+  notes: string[];
+}
+
+/** Parse `--shard i/n` (0-based i: Slurm's SLURM_ARRAY_TASK_ID and Kubernetes' JOB_COMPLETION_INDEX start at 0). */
+export function parseShard(text: string): SweepShard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index >= count) {
+    throw new InputError(`--shard: expected i/n with 0 ≤ i < n (0-based, e.g. 0/8 … 7/8), got "${text}"`, 'shard');
+  }
+  return { index, count };
+}
+
+/** The points of a shard, in order. */
+export function shardPoints(points: number, shard: SweepShard = { index: 0, count: 1 }): number[] {
+  const out: number[] = [];
+  for (let p = shard.index; p < points; p += shard.count) out.push(p);
+  return out;
+}
+
+export function sweepTask(plan: Pick<SweepPlan, 'axes' | 'base'>, point: number): SweepTask {
+  return { point, values: pointValues(plan, point), scenario: pointScenario(plan, point) };
+}
+
+export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): Promise<SweepRunResult> {
+  const todo = shardPoints(plan.points, options.shard).filter((p) => !options.finished?.has(p));
+  const rows: SweepRow[] = [];
+  const notes: string[] = [];
+  let done = 0;
+  const finished = (row: SweepRow, runNotes: string[]): void => {
+    rows.push(row);
+    for (const n of runNotes) if (!notes.includes(n)) notes.push(n);
+    options.onPointDone?.(row, ++done, todo.length);
+  };
+  const workers = Math.max(1, Math.min(options.workers ?? 1, todo.length));
+  if (workers === 1) {
+    for (const p of todo) {
+      const { row, notes: n } = await runSweepPoint(sweepTask(plan, p));
+      finished(row, n);
+    }
+  } else {
+    const pool = new Piscina({ filename: new URL('./sweep-worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers });
+    try {
+      await Promise.all(todo.map(async (p) => {
+        const task = sweepTask(plan, p);
+        try {
+          const { row, notes: n } = (await pool.run(task)) as { row: SweepRow; notes: string[] };
+          finished(row, n);
+        } catch (err) {
+          // The worker thread itself failed (out of memory, a crash): record it like any failing point.
+          finished(errorRow(task, `internal error: worker thread failed: ${err instanceof Error ? err.message : String(err)}`), []);
+        }
+      }));
+    } finally {
+      await pool.destroy();
+    }
+  }
+  rows.sort((a, b) => a.point - b.point);
+  return { rows, notes };
+}
