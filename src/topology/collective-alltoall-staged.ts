@@ -135,12 +135,15 @@ function compileRoutes(cluster: Cluster, src: readonly number[], dst: readonly n
  */
 export function fillHierarchicalAllToAll(compiled: CompiledAllToAll, values: ArrayLike<number>, scale: number, terms: Int32Array = compiled.terms): PackedPlan {
   const bytes = new Float64Array(compiled.src.length);
-  const phaseStart: number[] = [0];
   const { termStart } = compiled;
-  for (let p = 1; p < compiled.phaseStart.length; p++) {
-    let active = false;
-    const phaseEnd = compiled.phaseStart[p] as number;
-    for (let f = compiled.phaseStart[p - 1] as number; f < phaseEnd; f++) {
+  const phases = compiled.phaseStart.length - 1;
+  // Phases that carry bytes; when every phase does (the usual case) the compiled phase starts are shared as they are.
+  const active = new Uint8Array(phases);
+  let activeCount = 0;
+  for (let p = 0; p < phases; p++) {
+    const phaseEnd = compiled.phaseStart[p + 1] as number;
+    let any = false;
+    for (let f = compiled.phaseStart[p] as number; f < phaseEnd; f++) {
       let k = termStart[f] as number;
       const end = termStart[f + 1] as number;
       let b = (values[terms[k] as number] as number) * scale;
@@ -151,12 +154,22 @@ export function fillHierarchicalAllToAll(compiled: CompiledAllToAll, values: Arr
         b += v;
       }
       bytes[f] = b;
-      if (b > 0) active = true;
+      if (b > 0) any = true;
     }
-    if (active) phaseStart.push(phaseEnd); // an empty phase is dropped: its zero slots join the next phase
+    if (any) {
+      active[p] = 1;
+      activeCount++;
+    }
+  }
+  let phaseStart = compiled.phaseStart;
+  if (activeCount < phases) {
+    // An empty phase is dropped: its zero slots join the next phase.
+    phaseStart = new Int32Array(activeCount + 1);
+    let q = 1;
+    for (let p = 0; p < phases; p++) if (active[p] === 1) phaseStart[q++] = compiled.phaseStart[p + 1] as number;
   }
   const { group, src, dst, routes } = compiled;
-  return { op: 'alltoall', algo: 'hierarchical', group, phaseStart: Int32Array.from(phaseStart), src, dst, bytes, routes };
+  return { op: 'alltoall', algo: 'hierarchical', group, phaseStart, src, dst, bytes, routes };
 }
 
 function badTerm(compiled: CompiledAllToAll, term: number, value: number): never {
