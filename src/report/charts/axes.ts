@@ -172,6 +172,15 @@ export function drawAxes(c: Canvas, plot: PlotRect, xAxis: Axis, yAxis: Axis, op
 }
 
 /** Bottom axis line, ticks and labels at given pixel positions (shared by numeric and category axes). */
+/** The plot area below `top` for an x–y chart: both axes ranged to it and drawn with a full grid. */
+export function layoutXYPlot(c: Canvas, top: number, xAxis: Axis, yAxis: Axis, xLabel: string, yLabel: string): PlotRect {
+  const plot = plotRect(c, top + 4, yAxis, { right: 28 });
+  xAxis.scale.range([plot.x, plot.x + plot.width]);
+  yAxis.scale.range([plot.y + plot.height, plot.y]);
+  drawAxes(c, plot, xAxis, yAxis, { xLabel, yLabel, grid: 'both' });
+  return plot;
+}
+
 export function drawXTicks(c: Canvas, g: ReturnType<Canvas['svg']['append']>, plot: PlotRect, ticks: { at: number; label: string }[]): void {
   const bottom = plot.y + plot.height;
   g.append('line').attr('x1', px(plot.x)).attr('x2', px(plot.x + plot.width)).attr('y1', px(bottom)).attr('y2', px(bottom)).attr('stroke', INK.axis);

@@ -2,7 +2,7 @@
 // tokens/s against devices on a log-2 axis (32 … 4096). Series differ in colour lightness, dash pattern
 // and marker shape, so they stay apart in greyscale; long series carry a marker every few points.
 import { MARGIN, createCanvas, drawTitle, px, requireFinite } from './canvas.ts';
-import { buildAxis, drawAxes, plotRect, scaleUnit, withUnit } from './axes.ts';
+import { buildAxis, layoutXYPlot, scaleUnit, withUnit } from './axes.ts';
 import type { TickFormat } from './axes.ts';
 import { DASHES, MARKERS, drawLegend, drawMarker, lineColour } from './style.ts';
 import type { LegendItem } from './style.ts';
@@ -82,14 +82,7 @@ export function lineSeries(series: readonly LineSeriesItem[], options: LineSerie
     }));
     top += drawLegend(c, legend, MARGIN.outer, top, width - 2 * MARGIN.outer) + 10;
   }
-  const plot = plotRect(c, top + 4, yAxis, { right: 28 });
-  xAxis.scale.range([plot.x, plot.x + plot.width]);
-  yAxis.scale.range([plot.y + plot.height, plot.y]);
-  drawAxes(c, plot, xAxis, yAxis, {
-    xLabel: withUnit(options.xLabel, xUnit.unit),
-    yLabel: withUnit(options.yLabel, yUnit.unit),
-    grid: 'both',
-  });
+  layoutXYPlot(c, top, xAxis, yAxis, withUnit(options.xLabel, xUnit.unit), withUnit(options.yLabel, yUnit.unit));
 
   const layer = c.svg.append('g').attr('class', 'series');
   series.forEach((s, i) => {

@@ -2,7 +2,7 @@
 // the front highlighted, connected as a staircase in x order, and labelled. Log axes are used when a
 // quantity spans more than two decades.
 import { MARGIN, createCanvas, drawTitle, px, requireFinite } from './canvas.ts';
-import { buildAxis, drawAxes, plotRect, scaleUnit, withUnit } from './axes.ts';
+import { buildAxis, layoutXYPlot, scaleUnit, withUnit } from './axes.ts';
 import { placeLabels } from './labels.ts';
 import { drawLegend, drawMarker } from './style.ts';
 import type { LegendItem } from './style.ts';
@@ -83,14 +83,7 @@ export function paretoFront(points: readonly ParetoPoint[], options: ParetoOptio
     { label: `Dominated (${points.length - front.length})`, kind: 'marker', marker: 'circle', fill: DOMINATED, stroke: '#7a7a7a' },
   ];
   top += drawLegend(c, legend, MARGIN.outer, top, width - 2 * MARGIN.outer) + 10;
-  const plot = plotRect(c, top + 4, yAxis, { right: 28 });
-  xAxis.scale.range([plot.x, plot.x + plot.width]);
-  yAxis.scale.range([plot.y + plot.height, plot.y]);
-  drawAxes(c, plot, xAxis, yAxis, {
-    xLabel: withUnit(options.xLabel, xUnit.unit),
-    yLabel: withUnit(options.yLabel, yUnit.unit),
-    grid: 'both',
-  });
+  const plot = layoutXYPlot(c, top, xAxis, yAxis, withUnit(options.xLabel, xUnit.unit), withUnit(options.yLabel, yUnit.unit));
 
   const screen = points.map((p) => ({ x: xAxis.scale(p.x * xUnit.factor), y: yAxis.scale(p.y * yUnit.factor) }));
   const layer = c.svg.append('g').attr('class', 'points');

@@ -1,12 +1,12 @@
 // The capacity plan file (`moesim plan <plan.yaml>`), version 1: a model and a token budget with a deadline,
 // candidate systems with their pricing (capital cost amortised over a period, or rental per device-hour), energy
 // price and PUE, the cluster sizes and routers to search, and the scenario settings every candidate shares.
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../engine/index.ts';
 import { getChip, getSystem, listPresets } from '../../topology/index.ts';
 import { formatIssue } from '../scenario/format-issues.ts';
+import { readInputText } from '../scenario/load-scenario.ts';
 import { modelRefSchema, routingSchema } from '../scenario/scenario-schema.ts';
 import { tokenSourceSchema } from '../../workloads/index.ts';
 
@@ -101,13 +101,7 @@ export function validatePlanObject(raw: unknown, where: string): Plan {
 }
 
 export function loadPlanFile(path: string): Plan {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `plan file not found: ${path}` : `cannot read plan file ${path}: ${code ?? String(err)}`);
-  }
+  const text = readInputText(path, 'plan file');
   let raw: unknown;
   try {
     raw = parseYaml(text);

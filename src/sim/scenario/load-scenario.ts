@@ -52,14 +52,17 @@ export function validateScenarioObject(raw: unknown, origin: string): Scenario {
   throw new InputError(lines.join('\n'), first?.path.map(String).join('.'));
 }
 
-/** Read, parse and validate a scenario file. */
-export function loadScenarioFile(path: string): Scenario {
-  let text: string;
+/** The text of an input file; a missing or unreadable one is an InputError naming `what` ("scenario file"). */
+export function readInputText(path: string, what: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `scenario file not found: ${path}` : `cannot read scenario file ${path}: ${code ?? String(err)}`);
+    throw new InputError(code === 'ENOENT' ? `${what} not found: ${path}` : `cannot read ${what} ${path}: ${code ?? String(err)}`);
   }
-  return validateScenarioObject(parseScenarioYaml(text, path), path);
+}
+
+/** Read, parse and validate a scenario file. */
+export function loadScenarioFile(path: string): Scenario {
+  return validateScenarioObject(parseScenarioYaml(readInputText(path, 'scenario file'), path), path);
 }
