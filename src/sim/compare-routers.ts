@@ -69,6 +69,8 @@ export interface CompareOptions {
   onRoutingProgress?: ProgressCallback;
   /** Called when router `index` has finished. */
   onRouterEnd?: (index: number, count: number, row: CompareRow) => void;
+  /** Record link activity (default true; see RunOptions). The rows do not depend on it. */
+  recordLinkActivity?: boolean;
 }
 
 const sumOf = (record: Record<string, number>, keys: readonly string[]): number => keys.reduce((s, k) => s + (record[k] ?? 0), 0);
@@ -123,7 +125,7 @@ export async function compareRouters(scenario: Scenario, routers: string | reado
   const summaries: Summary[] = [];
   for (const [i, choice] of choices.entries()) {
     options.onRouterStart?.(i, choices.length, choice);
-    const run = await runScenario(resolved[i] as ResolvedScenario, { onRoutingProgress: options.onRoutingProgress });
+    const run = await runScenario(resolved[i] as ResolvedScenario, { onRoutingProgress: options.onRoutingProgress, ...(options.recordLinkActivity === false ? { recordLinkActivity: false } : {}) });
     for (const note of run.notes) if (!notes.includes(`${choice.label}: ${note}`)) notes.push(`${choice.label}: ${note}`);
     summaries.push(run.summary);
     const row = compareRow(choice, run.summary, (summaries[0] as Summary).stepTime_s);

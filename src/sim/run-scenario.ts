@@ -29,6 +29,12 @@ export interface RunOptions {
   onRoutingProgress?: ProgressCallback;
   /** Reuse token batches across runs (sweeps); exact. */
   batchCache?: TokenBatchCache;
+  /**
+   * Record link activity over time (default true). Without it the summary's busiestLinks and links.csv are empty
+   * and link-utilisation has no series; step time and every other figure are the same. Validation experiments and
+   * plans turn it off: at 6,144 devices recording it costs more than the rest of the run.
+   */
+  recordLinkActivity?: boolean;
 }
 
 /** MEO runs merged experts (k from its parameters, else the model's top-k); other routers dispatch tokens. */
@@ -42,7 +48,7 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
   const { scenario, model, layout, cluster, kernelChip } = resolved;
   const routed = await routeStep(resolved, options.onRoutingProgress, { batchCache: options.batchCache });
   const program = buildStepProgram({ model, layout, chip: kernelChip, routing: routed.routing, ...mergedExpertsOf(resolved) });
-  const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace });
+  const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace, recordLinkActivity: options.recordLinkActivity ?? true });
   const memory = estimateMemory(model, layout, routed.routing);
   const summary = buildSummary(resolved, routed, exec, memory);
   return {

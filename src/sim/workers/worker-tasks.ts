@@ -16,7 +16,8 @@ export type WorkerResult = CompareResult | { summary: Summary };
 
 export async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   if (task.kind === 'experiment') return runExperiment(task.scenario, task.routers);
-  const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)));
+  // Plans read step time, throughput, MFU and memory only: no link activity.
+  const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)), { recordLinkActivity: false });
   return { summary: run.summary };
 }
 
