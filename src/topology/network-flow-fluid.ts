@@ -1,18 +1,11 @@
 // The fluid state of the flow-level network model, free of the engine: active flows with remaining bytes
 // and max-min fair rates, advanced in continuous time. Between rate changes every rate is constant.
 //
-// Incremental and lazy (exact): max-min rates decompose over the connected components of the flow/link
-// graph, so a start or finish re-solves only the flows connected to its links (network-flow-components.ts);
-// every other flow keeps its rate. Each flow's remaining bytes are brought up to date only when its rate
-// changes (an anchor time per flow), its projected finish sits in a heap (network-flow-finish-heap.ts), and
-// per-link carried bytes are anchored the same way. An instant therefore costs O(its components), not
-// O(active flows). A re-solved flow whose rate comes out bit-for-bit unchanged keeps its anchor and finish.
-// When flows only finish, flows with a rate below the smallest finished rate r keep their rates and only the
-// others are re-solved on the bandwidth the kept ones leave. Exact: progressive filling below level r never
-// saturates a link of a flow of rate ≥ r (that link's flows would all be fixed below r), so removing such
-// flows changes no link's load below r, and every bottleneck below r, with its flows' rates, stays the same. The per-component solve is the same progressive filling on the same flows, so rates
-// agree with a full re-solve up to float rounding (test/topology/network-flow-incremental.test.ts checks
-// finish times against the former full re-solve, kept as test/topology/network-flow-fluid-reference.ts).
+// Incremental and lazy (exact; DESIGN.md "The cluster model", flow): a start or finish re-solves only the flows
+// connected to its links (network-flow-components.ts); remaining bytes, finishes (network-flow-finish-heap.ts) and
+// per-link carried bytes are anchored and updated only when a rate changes. When flows only finish, flows below the
+// smallest finished rate keep theirs: progressive filling below that level never saturates a link of a finished
+// flow. test/topology/network-flow-incremental.test.ts checks finishes against the former full re-solve.
 //
 // Time: an instant is a whole ns plus float seconds after it (anchorNs + anchorS), so rounding error stays
 // relative to the time since the last whole-ns anchor, not to the absolute clock. Flows added at the
