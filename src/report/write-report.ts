@@ -1,11 +1,14 @@
-// Write a run's report files: summary.json, experts.csv, links.csv, link-utilisation.csv and (optionally) trace.json.
+// Write a run's report files: summary.json, experts.csv, links.csv, link-utilisation.csv, (optionally) trace.json,
+// and index.html (self-contained page with the charts) with PNG copies of the charts in charts/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../sim/index.ts';
+import { svgToPng } from './charts/index.ts';
 import { chromeTrace } from './chrome-trace.ts';
 import { expertsCsv } from './experts-csv.ts';
 import { linkUtilisationCsv, linksCsv } from './links-csv.ts';
 import { toJsonText } from './json-text.ts';
+import { runCharts, runHtmlReport } from './run-html-report.ts';
 
 export interface WrittenReport {
   dir: string;
@@ -25,5 +28,13 @@ export function writeRunReport(result: RunResult, dir: string, options: { trace:
   write('links.csv', linksCsv(result));
   write('link-utilisation.csv', linkUtilisationCsv(result));
   if (options.trace) write('trace.json', toJsonText(chromeTrace(result), false));
+  const charts = runCharts(result);
+  write('index.html', runHtmlReport(result, charts));
+  mkdirSync(join(dir, 'charts'), { recursive: true });
+  for (const c of charts) {
+    const path = join(dir, 'charts', `${c.name}.png`);
+    writeFileSync(path, svgToPng(c.svg, 1200));
+    files.push(path);
+  }
   return { dir, files };
 }

@@ -35,7 +35,7 @@ describe('moesim run scenarios/default.yaml', () => {
   });
 
   it('writes byte-identical summary.json, experts.csv and trace.json on a second run', () => {
-    for (const name of ['summary.json', 'experts.csv', 'links.csv', 'link-utilisation.csv', 'trace.json']) expect(read(1, name)).toBe(read(0, name));
+    for (const name of ['summary.json', 'experts.csv', 'links.csv', 'link-utilisation.csv', 'trace.json', 'index.html']) expect(read(1, name)).toBe(read(0, name));
   });
 
   it('keeps the summary.json contract, with values that hang together', () => {
@@ -72,6 +72,20 @@ describe('moesim run scenarios/default.yaml', () => {
     expect(rows).toHaveLength(1 + 4 * 16);
     const third = rows[1 + 16 + 3]?.split(',');
     expect(Number(third?.[3])).toBe(s.tokensPerExpert[1]?.[3]);
+  });
+
+  it('writes a self-contained index.html with the three charts, and PNG copies of the expected size', () => {
+    const html = read(0, 'index.html');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<svg/g)).toHaveLength(3);
+    expect(html).not.toMatch(/<script|src="http|href="http/);
+    for (const title of ['Where the step time goes', 'Tokens kept per expert', 'Busiest links over the step']) expect(html).toContain(title);
+    for (const chart of ['step-breakdown', 'tokens-per-expert', 'link-utilisation']) {
+      const png = readFileSync(join(dirs[0] as string, 'charts', `${chart}.png`));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(png.readUInt32BE(16)).toBe(1200); // IHDR width
+      expect(png.length).toBeGreaterThan(10_000); // not blank
+    }
   });
 
   it('writes links.csv whose bytes add up to linkBytesByKind, busiest first', () => {

@@ -11,3 +11,5 @@ export { paretoFront, paretoFrontIndices } from './pareto.ts';
 export type { ParetoOptions, ParetoPoint } from './pareto.ts';
 export { findChartFonts, svgToPng } from './png.ts';
 export type { ChartFonts } from './png.ts';
+export { SERIES_COLOURS } from './style.ts';
+export type { Hatch } from './style.ts';

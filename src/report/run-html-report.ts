@@ -1,0 +1,88 @@
+// output/<name>/index.html: one self-contained page per run (inline SVG charts, no scripts, no external files) with
+// the headline figures, the step-time breakdown, tokens per expert per layer, and the busiest links' utilisation
+// over time; PNG copies of the charts go to charts/ for slides. Deterministic bytes (no dates, no paths).
+import type { RunResult, Summary } from '../sim/index.ts';
+import { SERIES_COLOURS, heatmap, lineSeries, stackedBars } from './charts/index.ts';
+import type { Hatch } from './charts/index.ts';
+import { formatBytes, formatPercent, formatSeconds } from './format-units.ts';
+
+/** Links drawn in the utilisation chart (link-utilisation.csv has them all). */
+const UTILISATION_LINKS = 6;
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function breakdownChart(s: Summary): string {
+  const rows = [['mean device', s.breakdown_s], [`device ${s.criticalDevice.device} (last to finish)`, s.criticalDevice]] as const;
+  // Compute kinds solid, communication kinds hatched, waiting in greys: readable in greyscale and never two alike.
+  const segments: { name: string; values: number[]; colour: string; hatch: Hatch }[] = [];
+  const keysOf = (pick: (b: Summary['breakdown_s']) => Record<string, number>): string[] => [...new Set(rows.flatMap(([, b]) => Object.keys(pick(b))))].sort();
+  const colour = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length] as string;
+  keysOf((b) => b.compute).forEach((k, i) => segments.push({ name: `compute: ${k}`, values: rows.map(([, b]) => b.compute[k] ?? 0), colour: colour(i), hatch: i < SERIES_COLOURS.length ? 'none' : 'dots' }));
+  keysOf((b) => b.exposedComm).forEach((k, i) => segments.push({ name: `comm: ${k}`, values: rows.map(([, b]) => b.exposedComm[k] ?? 0), colour: colour(i + 1), hatch: i % 2 === 0 ? 'diagonal' : 'backdiagonal' }));
+  segments.push({ name: 'imbalance wait', values: rows.map(([, b]) => b.imbalanceWait), colour: '#8a8a8a', hatch: 'dots' });
+  segments.push({ name: 'pipeline bubble', values: rows.map(([, b]) => b.pipelineBubble), colour: '#b8b8b8', hatch: 'cross' });
+  segments.push({ name: 'idle at end', values: rows.map(([, b]) => b.idleAtEnd), colour: '#dcdcdc', hatch: 'none' });
+  return stackedBars({ categories: rows.map(([name]) => name), segments: segments.filter((g) => g.values.some((v) => v > 0)) }, {
+    title: 'Where the step time goes', subtitle: `step ${formatSeconds(s.stepTime_s)}; exposed communication only (overlapped work is hidden)`,
+    unit: 's', valueLabel: 'Time', categoryLabel: 'Device', showTotals: true,
+  });
+}
+
+function expertHeatmap(s: Summary): string | undefined {
+  if (s.tokensPerExpert.length === 0) return undefined;
+  return heatmap({ values: s.tokensPerExpert, rowNames: s.moeLayers.map((l) => `L${l}`), colNames: s.tokensPerExpert[0]?.map((_, e) => `E${e}`) }, {
+    title: 'Tokens kept per expert', subtitle: `per MoE layer, summed over the step; max/mean ${s.maxOverMeanExpertLoad.toFixed(2)}, ${formatPercent(s.droppedFraction)} of assignments dropped`,
+    rowLabel: 'MoE layer', colLabel: 'Expert', valueLabel: 'Tokens', unit: 'tokens',
+  });
+}
+
+function utilisationChart(r: RunResult): string | undefined {
+  const links = r.utilisationOverTime.links.slice(0, UTILISATION_LINKS);
+  if (links.length === 0) return undefined;
+  const bucketS = r.utilisationOverTime.bucketNs / 1e9;
+  return lineSeries(links.map((l) => ({ name: l.name, points: l.utilisation.map((u, i) => ({ x: (i + 0.5) * bucketS, y: u })) })), {
+    title: 'Busiest links over the step', subtitle: `utilisation per ${formatSeconds(bucketS)} bucket, the ${links.length} links that carried the most bytes`,
+    xLabel: 'Time', xUnit: 's', yLabel: 'Utilisation', yUnit: '%', yFromZero: true,
+  });
+}
+
+/** The run's charts by file stem, in page order (absent ones skipped). */
+export function runCharts(r: RunResult): { name: string; svg: string }[] {
+  const charts: { name: string; svg: string | undefined }[] = [
+    { name: 'step-breakdown', svg: breakdownChart(r.summary) },
+    { name: 'tokens-per-expert', svg: expertHeatmap(r.summary) },
+    { name: 'link-utilisation', svg: utilisationChart(r) },
+  ];
+  return charts.filter((c): c is { name: string; svg: string } => c.svg !== undefined);
+}
+
+function table(rows: [string, string][]): string {
+  return `<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
+}
+
+export function runHtmlReport(r: RunResult, charts: { name: string; svg: string }[]): string {
+  const s = r.summary;
+  const p = s.parallelism;
+  const headline: [string, string][] = [
+    ['cluster', `${s.cluster.servers} × ${s.cluster.preset} (${s.devices} × ${s.cluster.chip}), ${s.cluster.network} network`],
+    ['model', `${s.model.name}: ${(s.model.totalParams / 1e9).toFixed(2)}B parameters, ${(s.model.activeParamsPerToken / 1e9).toFixed(2)}B active`],
+    ['parallelism', `tp ${p.tp} · pp ${p.pp}${p.vpp > 1 ? ` (vpp ${p.vpp})` : ''} · dp ${p.dp} · ep ${p.ep}, ${p.microBatches} micro-batches`],
+    ['router', s.router],
+    ['step time', formatSeconds(s.stepTime_s)],
+    ['tokens/s', Math.round(s.tokensPerSecond).toLocaleString('en-US')],
+    ['MFU', formatPercent(s.mfu)],
+    ['dropped', `${s.droppedTokens.toLocaleString('en-US')} of ${s.proposedAssignments.toLocaleString('en-US')} assignments (${formatPercent(s.droppedFraction)})`],
+    ['communication', `${formatBytes(s.commBytes.total)} (intra-server ${formatBytes(s.commBytes.intraServer)}, inter-server ${formatBytes(s.commBytes.interServer)})`],
+    ['peak memory', `${formatBytes(s.peakMemoryBytes)} of ${formatBytes(s.memory.hbmBytes)}${s.memory.verdict ? `: ${s.memory.verdict}` : ' (fits)'}`],
+  ];
+  const comm: [string, string][] = Object.entries(s.commBytesByCategory).map(([k, b]) => [k, `${formatBytes(b.total)} (inter-server ${formatBytes(b.interServer)}), exposed ${formatSeconds(s.breakdown_s.exposedComm[k] ?? 0)} per device`]);
+  return [
+    '<!doctype html>', '<html lang="en"><head><meta charset="utf-8">', `<title>moesim: ${escapeHtml(s.scenario)}</title>`,
+    '<style>body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:1000px;margin:2em auto;color:#1a1a1a}table{border-collapse:collapse;margin:1em 0}th,td{text-align:left;padding:4px 12px;border-bottom:1px solid #ddd}th{color:#555;font-weight:normal}svg{max-width:100%;height:auto;margin:1em 0}</style>',
+    '</head><body>', `<h1>${escapeHtml(s.scenario)}</h1>`, table(headline),
+    ...charts.map((c) => `<figure>${c.svg}</figure>`),
+    '<h2>Communication by kind</h2>', table(comm),
+    '<p>summary.json, experts.csv, links.csv and link-utilisation.csv hold every figure; METRICS.md defines them.</p>',
+    '</body></html>', '',
+  ].join('\n');
+}
