@@ -83,6 +83,11 @@ describe('moesim plan (CLI)', () => {
     expect(out.code).toBe(2);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
     expect((await runCli('plan', join(dir, 'missing.yaml'))).stderr).toMatch(/plan file not found/);
+    // A model override that breaks the model's own cross-field checks is refused before anything runs.
+    writeFileSync(path, readFileSync(new URL('../../scenarios/plans/mixtral-1t-30d.yaml', import.meta.url), 'utf8').replace('seqLength: 4096', 'seqLength: 4096\n    heads: 7'));
+    const bad = await runCli('plan', path);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/model\.overrides: hidden: hidden \(4096\) must be divisible by heads \(7\)/);
   });
 
   it('ships the Mixtral 1T-token plan as a valid file', () => {

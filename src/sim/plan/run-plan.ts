@@ -6,7 +6,7 @@
 import { InputError } from '../../engine/index.ts';
 import { getChip, getSystem } from '../../topology/index.ts';
 import type { ChipSpec, SystemSpec } from '../../topology/index.ts';
-import { loadModelPreset } from '../../workloads/index.ts';
+import { loadModelPreset, modelSpecSchema } from '../../workloads/index.ts';
 import { parseRouterList } from '../router-choices.ts';
 import type { Summary } from '../summary.ts';
 import type { WorkerTask } from '../workers/worker-tasks.ts';
@@ -81,7 +81,10 @@ async function simulate(plan: Plan, points: Point[], options: PlanOptions, stage
 
 export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<PlanResult> {
   const model = loadModelPreset(plan.model.preset);
-  const modelSpec = plan.model.overrides ? { ...model, ...plan.model.overrides } : model;
+  // The same merge and cross-field checks a scenario's model gets (every candidate's scenario is validated again).
+  const merged = modelSpecSchema.safeParse(plan.model.overrides ? { ...model, ...plan.model.overrides } : model);
+  if (!merged.success) throw new InputError(`model.overrides: ${merged.error.issues[0]?.path.join('.') ?? ''}: ${merged.error.issues[0]?.message ?? 'invalid'}`, 'model.overrides');
+  const modelSpec = merged.data;
   const rejected: PlanResult['rejected'] = [];
   const stage1: Point[] = [];
   for (const candidate of plan.candidates) {
