@@ -2,13 +2,12 @@
 // [--quiet]`: run every point of the cartesian product of the --set axes (on worker threads), record each finished
 // point for resume, and write results.csv and results.json (or, with --shard, shard-<i>-of-<n>.json for
 // `moesim merge`). `moesim merge DIR… [--out DIR]` joins shard files into the results an unsharded run writes.
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../engine/index.ts';
 import { sweepJson, sweepTable, writePointRecord, writeShardFile, writeSweepResults } from '../report/index.ts';
 import type { SweepRow, SweepShard } from '../sim/index.ts';
-import { mergeShardFiles, parseShard, planSweep, runSweep, shardPoints, sweepHeader } from '../sim/index.ts';
+import { mergeShardFiles, parseShard, planSweep, readInputText, runSweep, shardPoints, sweepHeader } from '../sim/index.ts';
 import type { CliIo } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 import { openSweepDir, readShardFiles } from './sweep-dir.ts';
@@ -42,19 +41,10 @@ function parseWorkers(text: string | undefined): number {
   return n;
 }
 
-function readScenarioText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `scenario file not found: ${file}` : `cannot read scenario file ${file}: ${code ?? String(err)}`);
-  }
-}
-
 export async function sweepCommand(file: string, options: SweepCommandOptions, io: CliIo): Promise<number> {
   const workers = parseWorkers(options.workers);
   const shard: SweepShard | undefined = options.shard !== undefined ? parseShard(options.shard) : undefined;
-  const plan = planSweep(readScenarioText(file), file, options.set);
+  const plan = planSweep(readInputText(file, 'scenario file'), file, options.set);
   const sweep = sweepHeader(plan);
   const dir = options.out ?? join(plan.validated.output.dir ?? join('output', plan.scenario), 'sweep');
   const finished = openSweepDir(dir, sweep, options.force);

@@ -1,7 +1,7 @@
 // Public door of src/sim: scenario loading and resolution, the run pipeline, and its result types.
 export type { Scenario, ScenarioInput } from './scenario/scenario-schema.ts';
 export { scenarioSchema } from './scenario/scenario-schema.ts';
-export { loadScenarioFile, parseScenarioYaml, validateScenarioObject } from './scenario/load-scenario.ts';
+export { loadScenarioFile, parseScenarioYaml, readInputText, validateScenarioObject } from './scenario/load-scenario.ts';
 export type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 export { kernelChipOf, resolveScenario } from './scenario/resolve-scenario.ts';
 export type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execute/execution-types.ts';

@@ -76,7 +76,7 @@ async function simulate(plan: Plan, points: Point[], options: PlanOptions, stage
   const tasks = points.map((p): WorkerTask => ({ kind: 'scenario', scenario: scenarioOf(plan, p), label: `plan ${p.system.name} × ${p.devices}` }));
   let done = 0;
   const results = await runTasks<{ summary: Summary }>(tasks, options.workers ?? 1, () => options.onProgress?.(++done, tasks.length, stage));
-  return results.map((r) => r.summary);
+  return results.map((r) => (r as { summary: Summary }).summary); // without onError every slot is filled or runTasks threw
 }
 
 export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<PlanResult> {

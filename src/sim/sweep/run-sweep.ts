@@ -1,12 +1,13 @@
 // Run a sweep's points: the shard's slice (points p with p mod n = i, 0-based i), minus the points already
-// finished, in-process or spread over worker threads (piscina, sweep-worker.mjs). Rows come back through
+// finished, in-process or spread over worker threads (the shared piscina pool, ../workers/sim-worker.mjs). Rows come back through
 // `onPointDone` as each point finishes (the CLI records each one for resume); the returned rows are in point order.
-import { Piscina } from 'piscina';
 import { InputError } from '../../engine/index.ts';
 import type { SweepPlan } from './sweep-plan.ts';
 import { pointScenario, pointValues } from './sweep-plan.ts';
 import type { SweepRow, SweepTask } from './sweep-point.ts';
-import { errorRow, runSweepPoint } from './sweep-point.ts';
+import { errorRow } from './sweep-point.ts';
+import type { WorkerTask } from '../workers/worker-tasks.ts';
+import { runTasks } from '../workers/worker-tasks.ts';
 
 /** A slice of the points: shard `index` (0-based) of `count`. */
 export interface SweepShard {
@@ -64,28 +65,14 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
     options.onPointDone?.(row, ++done, todo.length);
   };
   const workers = Math.max(1, Math.min(options.workers ?? 1, todo.length));
-  if (workers === 1) {
-    for (const p of todo) {
-      const { row, notes: n } = await runSweepPoint(sweepTask(plan, p));
-      finished(row, n);
-    }
-  } else {
-    const pool = new Piscina({ filename: new URL('./sweep-worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers });
-    try {
-      await Promise.all(todo.map(async (p) => {
-        const task = sweepTask(plan, p);
-        try {
-          const { row, notes: n } = (await pool.run(task)) as { row: SweepRow; notes: string[] };
-          finished(row, n);
-        } catch (err) {
-          // The worker thread itself failed (out of memory, a crash): record it like any failing point.
-          finished(errorRow(task, `internal error: worker thread failed: ${err instanceof Error ? err.message : String(err)}`), []);
-        }
-      }));
-    } finally {
-      await pool.destroy();
-    }
-  }
+  const tasks = todo.map((p) => sweepTask(plan, p));
+  await runTasks<{ row: SweepRow; notes: string[] }>(
+    tasks.map((task): WorkerTask => ({ kind: 'sweep-point', task })),
+    workers,
+    (_i, { row, notes: n }) => finished(row, n),
+    // The worker thread itself failed (out of memory, a crash): record it like any failing point.
+    (i, err) => finished(errorRow(tasks[i] as SweepTask, `internal error: worker thread failed: ${err instanceof Error ? err.message : String(err)}`), []),
+  );
   rows.sort((a, b) => a.point - b.point);
   return { rows, notes };
 }

@@ -1,6 +1,6 @@
 // One point of a sweep: validate its scenario with the normal schema, run it, and reduce the run to a result row
 // (METRICS.md, "moesim sweep"). A point that is invalid or fails becomes a row with status "error" and the message,
-// so the sweep goes on. Used in-process and by the worker threads (sweep-worker.mjs).
+// so the sweep goes on. Used in-process and by the worker threads (../workers/sim-worker.mjs).
 import { InputError, ProcessError } from '../../engine/index.ts';
 import { compareRow } from '../compare-routers.ts';
 import { runScenario } from '../run-scenario.ts';

@@ -6,38 +6,55 @@ import { runScenario } from '../run-scenario.ts';
 import { resolveScenario } from '../scenario/resolve-scenario.ts';
 import { validateScenarioObject } from '../scenario/load-scenario.ts';
 import type { Summary } from '../summary.ts';
+import type { SweepRow, SweepTask } from '../sweep/sweep-point.ts';
+import { runSweepPoint } from '../sweep/sweep-point.ts';
 import { runExperiment } from '../validate/run-experiment.ts';
 
 export type WorkerTask =
   | { kind: 'experiment'; scenario: string; routers: string }
-  | { kind: 'scenario'; scenario: unknown; label: string };
+  | { kind: 'scenario'; scenario: unknown; label: string }
+  | { kind: 'sweep-point'; task: SweepTask };
 
-export type WorkerResult = CompareResult | { summary: Summary };
+export type WorkerResult = CompareResult | { summary: Summary } | { row: SweepRow; notes: string[] };
 
 export async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   if (task.kind === 'experiment') return runExperiment(task.scenario, task.routers);
+  // Each thread keeps its own token-batch cache inside runSweepPoint, so points sharing features reuse them.
+  if (task.kind === 'sweep-point') return runSweepPoint(task.task);
   // Plans read step time, throughput, MFU and memory only: no link activity.
   const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)), { recordLinkActivity: false });
   return { summary: run.summary };
 }
 
-/** Run `tasks` on `workers` threads (1: in this thread, in order); `onDone` fires as each finishes. */
-export async function runTasks<T extends WorkerResult>(tasks: WorkerTask[], workers: number, onDone?: (index: number, result: T) => void): Promise<T[]> {
-  const results = new Array<T>(tasks.length);
-  if (workers <= 1 || tasks.length <= 1) {
-    for (const [i, task] of tasks.entries()) {
-      results[i] = (await runWorkerTask(task)) as T;
-      onDone?.(i, results[i]);
+/**
+ * Run `tasks` on `workers` threads (1: in this thread, in order); `onDone` fires as each finishes. A task that
+ * throws (or whose thread dies) rejects the whole run, unless `onError` is given: then it is reported there, its
+ * result slot stays empty, and the others go on.
+ */
+export async function runTasks<T extends WorkerResult>(
+  tasks: WorkerTask[], workers: number, onDone?: (index: number, result: T) => void, onError?: (index: number, error: unknown) => void,
+): Promise<(T | undefined)[]> {
+  const results = new Array<T | undefined>(tasks.length);
+  const runOne = async (i: number, run: () => Promise<unknown>): Promise<void> => {
+    let result: T;
+    try {
+      result = (await run()) as T;
+    } catch (err) {
+      if (onError === undefined) throw err;
+      onError(i, err);
+      return;
     }
+    results[i] = result;
+    onDone?.(i, result);
+  };
+  if (workers <= 1 || tasks.length <= 1) {
+    for (const [i, task] of tasks.entries()) await runOne(i, () => runWorkerTask(task));
     return results;
   }
   const threads = Math.min(workers, tasks.length);
   const pool = new Piscina({ filename: new URL('./sim-worker.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads });
   try {
-    await Promise.all(tasks.map(async (task, i) => {
-      results[i] = (await pool.run(task)) as T;
-      onDone?.(i, results[i]);
-    }));
+    await Promise.all(tasks.map((task, i) => runOne(i, () => pool.run(task))));
   } finally {
     await pool.destroy();
   }
