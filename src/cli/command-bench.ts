@@ -1,12 +1,12 @@
 // `moesim bench <name>`: benchmarks that print figures (never part of the timed test suite).
 // engine: the event queue's hold model. routing: GShard top-2 over 1M tokens on tfjs (see routing-bench.ts for
 // exactly what is timed: routing only, features generated once as a 65,536-token pool routed with 16 layers' gates).
-// step: one training step of a DeepSeek-V3-like model at N devices (step-bench.ts); without --devices, a ladder of
-// device counts shows how the wall time grows.
+// step: one training step of a DeepSeek-V3-like model at N devices (step-bench.ts), each on a fresh worker thread;
+// without --devices, a ladder of device counts shows how the wall time grows.
 import { InputError } from '../engine/index.ts';
 import { toJsonText } from '../report/index.ts';
 import type { StepBenchResult } from '../sim/index.ts';
-import { ROUTING_BENCH, isStepBenchDeviceCount, runEngineHoldBenchmark, runRoutingBenchmark, runStepBenchmark } from '../sim/index.ts';
+import { ROUTING_BENCH, isStepBenchDeviceCount, runEngineHoldBenchmark, runRoutingBenchmark, runStepBenchmarkInFreshThread } from '../sim/index.ts';
 import type { CliIo } from './io.ts';
 
 export const BENCHMARKS = ['engine', 'routing', 'step'] as const;
@@ -79,7 +79,8 @@ async function stepBench(options: BenchOptions, io: CliIo): Promise<number> {
   const ladder = devices === undefined ? [...STEP_BENCH_LADDER] : [devices];
   const results: StepBenchResult[] = [];
   for (const n of ladder) {
-    const r = await runStepBenchmark({ devices: n, network });
+    // Each point on a thread of its own: a point's time does not depend on the heap and code the ones before left.
+    const r = await runStepBenchmarkInFreshThread({ devices: n, network });
     results.push(r);
     if (options.json) {
       io.stdout(toJsonText({ devices: r.devices, network: r.network, wall_s: r.wall_s, simulatedStepTime_s: r.simulatedStepTime_s, routing_s: r.routing_s, layout: r.layout, tasks: r.tasks, collectives: r.collectives, events: r.events }, false));

@@ -25,6 +25,7 @@ export type { CompareOptions, CompareResult, CompareRow } from './compare-router
 export { ALL_TO_ALL_CATEGORIES, compareRouters, compareRow, scenariosForRouters } from './compare-routers.ts';
 export type { StepBenchOptions, StepBenchResult } from './bench/step-bench.ts';
 export { isStepBenchDeviceCount, runStepBenchmark, stepBenchScenario } from './bench/step-bench.ts';
+export { runStepBenchmarkInFreshThread } from './workers/worker-tasks.ts';
 export type { CaseResult, Experiment, Measurements, Tolerance, ValidationCase, ValidationOptions, ValidationReport } from './validate/index.ts';
 export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, judge, measurementsOf, runExperiment, runValidation, toleranceText } from './validate/index.ts';
 export type { LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanResult, PlannedConfig } from './plan/index.ts';

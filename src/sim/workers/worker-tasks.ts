@@ -2,6 +2,8 @@
 // structured-cloned. Also callable in-process, so a pool of one thread is just a loop.
 import { Piscina } from 'piscina';
 import type { CompareResult } from '../compare-routers.ts';
+import type { StepBenchOptions, StepBenchResult } from '../bench/step-bench.ts';
+import { runStepBenchmark } from '../bench/step-bench.ts';
 import { runScenario } from '../run-scenario.ts';
 import { resolveScenario } from '../scenario/resolve-scenario.ts';
 import { validateScenarioObject } from '../scenario/load-scenario.ts';
@@ -13,17 +15,37 @@ import { runExperiment } from '../validate/run-experiment.ts';
 export type WorkerTask =
   | { kind: 'experiment'; scenario: string; routers: string }
   | { kind: 'scenario'; scenario: unknown; label: string }
-  | { kind: 'sweep-point'; task: SweepTask };
+  | { kind: 'sweep-point'; task: SweepTask }
+  | { kind: 'step-bench'; options: StepBenchOptions };
 
-export type WorkerResult = CompareResult | { summary: Summary } | { row: SweepRow; notes: string[] };
+export type WorkerResult = CompareResult | { summary: Summary } | { row: SweepRow; notes: string[] } | StepBenchResult;
 
 export async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   if (task.kind === 'experiment') return runExperiment(task.scenario, task.routers);
   // Each thread keeps its own token-batch cache inside runSweepPoint, so points sharing features reuse them.
   if (task.kind === 'sweep-point') return runSweepPoint(task.task);
+  if (task.kind === 'step-bench') return runStepBenchmark(task.options);
   // Plans read step time, throughput, MFU and memory only: no link activity.
   const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)), { recordLinkActivity: false });
   return { summary: run.summary };
+}
+
+/**
+ * Run one task on a thread of its own, started for it and ended after it: a fresh heap and fresh compiled code, so a
+ * benchmark measures the same whatever ran before it in this process.
+ */
+export async function runInFreshThread<T extends WorkerResult>(task: WorkerTask): Promise<T> {
+  const pool = new Piscina({ filename: new URL('./sim-worker.mjs', import.meta.url).href, minThreads: 1, maxThreads: 1 });
+  try {
+    return (await pool.run(task)) as T;
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** `moesim bench step`'s ladder point on a fresh thread (runInFreshThread): each point timed as if run alone. */
+export function runStepBenchmarkInFreshThread(options: StepBenchOptions): Promise<StepBenchResult> {
+  return runInFreshThread<StepBenchResult>({ kind: 'step-bench', options });
 }
 
 /**
