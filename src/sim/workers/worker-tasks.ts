@@ -22,7 +22,7 @@ export async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   // Each thread keeps its own token-batch cache inside runSweepPoint, so points sharing features reuse them.
   if (task.kind === 'sweep-point') return runSweepPoint(task.task);
   // Plans read step time, throughput, MFU and memory only: no link activity.
-  const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)), { recordLinkActivity: false });
+  const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)), { recordLinkActivity: false, recordTraffic: false });
   return { summary: run.summary };
 }
 
