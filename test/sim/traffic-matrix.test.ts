@@ -57,11 +57,13 @@ describe('the traffic matrix of a run', () => {
     expect(Math.abs(inter - r.summary.commBytes.interServer)).toBeLessThanOrEqual(1e-9 * r.summary.commBytes.total);
   }, 120_000);
 
-  it('binned by server (72 devices), the diagonal is the intra-server bytes and the rest the inter-server bytes', async () => {
-    const r = await run(scenario({ servers: 9, dp: 72, ep: 8 }));
+  it('binned by server (80 devices), the diagonal is the intra-server bytes and the rest the inter-server bytes', async () => {
+    // EP groups of 16 span two servers: the all-to-alls are hierarchical (packed plans with staging hops).
+    const r = await run(scenario({ servers: 10, dp: 80, ep: 16 }));
+    expect(r.summary.collectiveAlgorithms['ep-dispatch']).toBe('hierarchical');
     const t = r.traffic as TrafficMatrix;
     expect(t.binLabel).toBe('server');
-    expect(t.bins).toHaveLength(9);
+    expect(t.bins).toHaveLength(10);
     const c = r.summary.commBytes;
     expect(c.interServer).toBeGreaterThan(0);
     expect(Math.abs(diagonal(t) - c.intraServer)).toBeLessThanOrEqual(1e-9 * c.total);
@@ -84,8 +86,13 @@ describe('the traffic matrix of a run', () => {
     expect(spread(skewed)).toBeGreaterThan(1.5 * spread(even));
   }, 120_000);
 
-  it('is not recorded when turned off', async () => {
-    const r = await runScenario(resolveScenario(validateScenarioObject(scenario({ servers: 1, dp: 8, ep: 8 }), 'test')), { recordTraffic: false });
-    expect(r.traffic).toBeUndefined();
+  it('is not recorded when turned off, and recording it changes nothing else', async () => {
+    const resolved = resolveScenario(validateScenarioObject(scenario({ servers: 2, tp: 2, pp: 2, dp: 4, ep: 4 }), 'test'));
+    const off = await runScenario(resolved, { recordTraffic: false });
+    expect(off.traffic).toBeUndefined();
+    const on = await runScenario(resolved);
+    expect(on.traffic).toBeDefined();
+    expect(on.summary).toEqual(off.summary);
+    expect(on.links).toEqual(off.links);
   }, 120_000);
 });
