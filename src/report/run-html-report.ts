@@ -1,10 +1,11 @@
 // output/<name>/index.html: one self-contained page per run (inline SVG charts, no scripts, no external files) with
-// the headline figures, the step-time breakdown, tokens per expert per layer, and the busiest links' utilisation
-// over time; PNG copies of the charts go to charts/ for slides. Deterministic bytes (no dates, no paths).
+// the headline figures, the step-time breakdown, tokens per expert per layer, the busiest links' utilisation
+// over time and the traffic matrix; PNG copies of the charts go to charts/ for slides. Deterministic bytes (no dates, no paths).
 import type { RunResult, Summary } from '../sim/index.ts';
 import { SERIES_COLOURS, heatmap, lineSeries, stackedBars } from './charts/index.ts';
 import type { Hatch } from './charts/index.ts';
 import { formatBytes, formatPercent, formatSeconds } from './format-units.ts';
+import { trafficChart } from './traffic-report.ts';
 
 /** Links drawn in the utilisation chart (link-utilisation.csv has them all). */
 const UTILISATION_LINKS = 6;
@@ -52,6 +53,7 @@ export function runCharts(r: RunResult): { name: string; svg: string }[] {
     { name: 'step-breakdown', svg: breakdownChart(r.summary) },
     { name: 'tokens-per-expert', svg: expertHeatmap(r.summary) },
     { name: 'link-utilisation', svg: utilisationChart(r) },
+    { name: 'traffic-matrix', svg: trafficChart(r) },
   ];
   return charts.filter((c): c is { name: string; svg: string } => c.svg !== undefined);
 }
@@ -82,7 +84,7 @@ export function runHtmlReport(r: RunResult, charts: { name: string; svg: string 
     '</head><body>', `<h1>${escapeHtml(s.scenario)}</h1>`, table(headline),
     ...charts.map((c) => `<figure>${c.svg}</figure>`),
     '<h2>Communication by kind</h2>', table(comm),
-    '<p>summary.json, experts.csv, links.csv and link-utilisation.csv hold every figure; METRICS.md defines them.</p>',
+    '<p>summary.json, experts.csv, links.csv, link-utilisation.csv and traffic-matrix.csv hold every figure; METRICS.md defines them.</p>',
     '</body></html>', '',
   ].join('\n');
 }

@@ -1,5 +1,5 @@
-// Write a run's report files: summary.json, experts.csv, links.csv, link-utilisation.csv, (optionally) trace.json,
-// and index.html (self-contained page with the charts) with PNG copies of the charts in charts/.
+// Write a run's report files: summary.json, experts.csv, links.csv, link-utilisation.csv, traffic-matrix.csv (when
+// recorded), (optionally) trace.json, and index.html (self-contained page with the charts) with PNG copies of the charts in charts/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../sim/index.ts';
@@ -9,6 +9,7 @@ import { expertsCsv } from './experts-csv.ts';
 import { linkUtilisationCsv, linksCsv } from './links-csv.ts';
 import { toJsonText } from './json-text.ts';
 import { runCharts, runHtmlReport } from './run-html-report.ts';
+import { trafficCsv } from './traffic-report.ts';
 
 export interface WrittenReport {
   dir: string;
@@ -27,6 +28,8 @@ export function writeRunReport(result: RunResult, dir: string, options: { trace:
   write('experts.csv', expertsCsv(result));
   write('links.csv', linksCsv(result));
   write('link-utilisation.csv', linkUtilisationCsv(result));
+  const traffic = trafficCsv(result);
+  if (traffic !== undefined) write('traffic-matrix.csv', traffic);
   if (options.trace) write('trace.json', toJsonText(chromeTrace(result), false));
   const charts = runCharts(result);
   write('index.html', runHtmlReport(result, charts));

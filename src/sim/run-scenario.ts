@@ -2,6 +2,8 @@
 // memory model → summary. Pure composition: no file output (src/report writes the files).
 import { buildStepProgram, deviceOf, estimateMemory, expertDpRank, layerPlacement } from '../workloads/index.ts';
 import type { ExecutionResult, LinkStats, Span } from './execute/execution-types.ts';
+import type { LinkTimeline } from './execute/link-timeline.ts';
+import type { TrafficMatrix } from './execute/traffic-matrix.ts';
 import { runStepProgram } from './execute/run-step-program.ts';
 import type { ProgressCallback } from './route-step-shared.ts';
 import { routeStep } from './route-step.ts';
@@ -17,6 +19,10 @@ export interface RunResult {
   links: LinkStats[];
   /** Utilisation over time of the busiest links (link-utilisation.csv). */
   utilisationOverTime: ExecutionResult['utilisationOverTime'];
+  /** Bytes sent between devices, servers or groups of servers (traffic-matrix.csv); absent with recordTraffic false. */
+  traffic?: TrafficMatrix;
+  /** The busiest links' rate over time (the trace's link tracks); only when the scenario writes a trace. */
+  linkTimeline?: LinkTimeline;
   /** Server of each device (trace process grouping). */
   serverOfDevice: number[];
   /** Per MoE layer (rows of summary.tokensPerExpert): the device holding each expert in EP group 0, TP rank 0 of the layer's stage. */
@@ -35,6 +41,8 @@ export interface RunOptions {
    * plans turn it off: at 6,144 devices recording it costs more than the rest of the run.
    */
   recordLinkActivity?: boolean;
+  /** Record the device-to-device traffic matrix (default true; cheap: a packed plan is binned once). */
+  recordTraffic?: boolean;
 }
 
 /** MEO runs merged experts (k from its parameters, else the model's top-k); other routers dispatch tokens. */
@@ -48,7 +56,9 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
   const { scenario, model, layout, cluster, kernelChip } = resolved;
   const routed = await routeStep(resolved, options.onRoutingProgress, { batchCache: options.batchCache });
   const program = buildStepProgram({ model, layout, chip: kernelChip, routing: routed.routing, ...mergedExpertsOf(resolved) });
-  const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace, recordLinkActivity: options.recordLinkActivity ?? true });
+  const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace, recordLinkActivity: options.recordLinkActivity ?? true,
+    recordTraffic: options.recordTraffic ?? true, recordLinkTimeline: scenario.output.trace,
+  });
   const memory = estimateMemory(model, layout, routed.routing);
   const summary = buildSummary(resolved, routed, exec, memory);
   return {
@@ -56,6 +66,8 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
     spans: exec.spans,
     links: exec.links,
     utilisationOverTime: exec.utilisationOverTime,
+    ...(exec.traffic ? { traffic: exec.traffic } : {}),
+    ...(exec.linkTimeline ? { linkTimeline: exec.linkTimeline } : {}),
     serverOfDevice: Array.from({ length: cluster.devices }, (_, d) => cluster.serverOf(d)),
     expertDevices: summary.moeLayers.map((l) => {
       const placement = routed.routing[0]?.[l]?.placement;

@@ -1,5 +1,5 @@
-// The README's first command, end to end: `moesim run scenarios/default.yaml` writes summary.json, experts.csv
-// and trace.json; the summary keeps its contract; the same scenario gives byte-identical files.
+// The README's first command, end to end: `moesim run scenarios/default.yaml` writes summary.json, experts.csv,
+// traffic-matrix.csv and trace.json; the summary keeps its contract; the same scenario gives byte-identical files.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ describe('moesim run scenarios/default.yaml', () => {
       expect(o.stderr).toBe('');
       expect(o.code).toBe(0);
       expect(o.stdout).toMatch(/step time\s+\d+\.\d+ ms/);
-      expect(o.stdout).toMatch(/wrote .*summary\.json, .*experts\.csv, .*links\.csv, .*link-utilisation\.csv, .*trace\.json/);
+      expect(o.stdout).toMatch(/wrote .*summary\.json, .*experts\.csv, .*links\.csv, .*link-utilisation\.csv, .*traffic-matrix\.csv, .*trace\.json, .*index\.html, .*charts\/step-breakdown\.png, .*charts\/tokens-per-expert\.png, .*charts\/link-utilisation\.png, .*charts\/traffic-matrix\.png\n/);
     }
   });
 
@@ -35,7 +35,7 @@ describe('moesim run scenarios/default.yaml', () => {
   });
 
   it('writes byte-identical summary.json, experts.csv and trace.json on a second run', () => {
-    for (const name of ['summary.json', 'experts.csv', 'links.csv', 'link-utilisation.csv', 'trace.json', 'index.html']) expect(read(1, name)).toBe(read(0, name));
+    for (const name of ['summary.json', 'experts.csv', 'links.csv', 'link-utilisation.csv', 'traffic-matrix.csv', 'trace.json', 'index.html']) expect(read(1, name)).toBe(read(0, name));
   });
 
   it('keeps the summary.json contract, with values that hang together', () => {
@@ -74,18 +74,33 @@ describe('moesim run scenarios/default.yaml', () => {
     expect(Number(third?.[3])).toBe(s.tokensPerExpert[1]?.[3]);
   });
 
-  it('writes a self-contained index.html with the three charts, and PNG copies of the expected size', () => {
+  it('writes a self-contained index.html with the four charts, and PNG copies of the expected size', () => {
     const html = read(0, 'index.html');
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html.match(/<svg/g)).toHaveLength(3);
+    expect(html.match(/<svg/g)).toHaveLength(4);
     expect(html).not.toMatch(/<script|src="http|href="http/);
-    for (const title of ['Where the step time goes', 'Tokens kept per expert', 'Busiest links over the step']) expect(html).toContain(title);
-    for (const chart of ['step-breakdown', 'tokens-per-expert', 'link-utilisation']) {
+    for (const title of ['Where the step time goes', 'Tokens kept per expert', 'Busiest links over the step', 'Bytes sent, source → destination']) expect(html).toContain(title);
+    for (const chart of ['step-breakdown', 'tokens-per-expert', 'link-utilisation', 'traffic-matrix']) {
       const png = readFileSync(join(dirs[0] as string, 'charts', `${chart}.png`));
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
       expect(png.readUInt32BE(16)).toBe(1200); // IHDR width
       expect(png.length).toBeGreaterThan(10_000); // not blank
     }
+  });
+
+  it('writes traffic-matrix.csv: 16 × 16 devices whose bytes add up to commBytes', () => {
+    const s = JSON.parse(read(0, 'summary.json')) as { commBytes: { total: number; interServer: number } };
+    const rows = read(0, 'traffic-matrix.csv').trim().split('\n').map((r) => r.split(','));
+    expect(rows[0]).toEqual(['source_device', ...Array.from({ length: 16 }, (_, d) => `d${d}`)]);
+    expect(rows).toHaveLength(17);
+    let total = 0;
+    let inter = 0;
+    rows.slice(1).forEach((r, i) => r.slice(1).forEach((v, j) => {
+      total += Number(v);
+      if ((i < 8) !== (j < 8)) inter += Number(v);
+    }));
+    expect(total).toBe(s.commBytes.total);
+    expect(inter).toBe(s.commBytes.interServer);
   });
 
   it('writes links.csv whose bytes add up to linkBytesByKind, busiest first', () => {

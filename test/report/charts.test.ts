@@ -43,6 +43,12 @@ const examples: Example[] = [
     width: 640, height: 480, labels: ['Source device', 'Destination device', 'Traffic (MB)'],
   },
   {
+    name: 'heatmap 64 × 64 bytes, log scale with zero cells',
+    render: () => heatmap({ values: tokenMatrix(64, 64).map((r, i) => r.map((v, j) => (Math.abs(i - j) % 9 === 4 ? 0 : v * 10 ** ((i + j) % 5)))) },
+      { title: 'Bytes sent', rowLabel: 'Source server', colLabel: 'Destination server', valueLabel: 'Bytes sent', unit: 'B', scale: 'log', maxCells: 64 }),
+    width: 800, height: 600, labels: ['Source server', 'Destination server', 'Bytes sent (', 'log colour scale; white cells: 0'],
+  },
+  {
     name: 'line series (utilisation %)',
     render: () => lineSeries(utilisationSeries(), { title: 'Link utilisation', xLabel: 'Time', xUnit: 's', yLabel: 'Link utilisation', yUnit: '%' }),
     width: 800, height: 480, labels: ['Time (ms)', 'Link utilisation (%)', 'InfiniBand spine', '100%'],
@@ -91,6 +97,19 @@ describe('chart details', () => {
     const svg = heatmap({ values: tokenMatrix(256, 256) }, { title: 'Big', rowLabel: 'Layer', colLabel: 'Expert', valueLabel: 'Tokens', unit: 'tokens' });
     expect(svg).toContain('256 × 256 binned to 128 × 128');
     expect(svg.length).toBeLessThan(400_000);
+  });
+
+  it('a log colour scale ticks decades and paints zeros white; the default scale is unchanged by the option', () => {
+    const values = [[0, 10, 1e3], [1e5, 0, 1e2], [1e4, 1e3, 0]];
+    const opts = { title: 'L', rowLabel: 'r', colLabel: 'c', valueLabel: 'v', unit: '' };
+    const log = heatmap({ values }, { ...opts, scale: 'log' });
+    for (const tick of ['>10</text>', '>100</text>', '>1,000</text>', '>100k</text>']) expect(log).toContain(tick);
+    expect(log).toContain('fill="#ffffff"');
+    expect(log).toContain('white cells: 0');
+    expect(heatmap({ values }, { ...opts, scale: 'linear' })).toBe(heatmap({ values }, opts));
+    expect(heatmap({ values }, opts)).not.toContain('log colour scale');
+    // Nothing positive: the log scale falls back to linear.
+    expect(heatmap({ values: [[0, 0], [0, 0]] }, { ...opts, scale: 'log' })).not.toContain('log colour scale');
   });
 
   it('prints values in the cells of a small heatmap only', () => {

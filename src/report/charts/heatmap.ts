@@ -1,7 +1,8 @@
 // Heatmap of a rows × cols matrix (layer × expert tokens, device × device bytes) on the viridis scale, whose
 // lightness rises monotonically so it reads in greyscale, with a colour bar carrying the unit. Matrices over
 // maxCells per side are binned (with a note); large ones are drawn as one path per quantised colour, so that
-// a 256 × 256 matrix stays a small SVG. Small matrices print their values in the cells.
+// a 256 × 256 matrix stays a small SVG. Small matrices print their values in the cells. `scale: 'log'` spreads
+// values over decades (traffic inside servers dwarfs traffic between them), with zero cells white and noted.
 import { FONT, INK, MARGIN, createCanvas, drawText, drawTitle, px, requireFinite, textWidth } from './canvas.ts';
 import { buildAxis, drawAxisTitles, drawNote, plotRect, scaleUnit, withUnit } from './axes.ts';
 import type { Axis } from './axes.ts';
@@ -28,11 +29,15 @@ export interface HeatmapOptions {
   maxCells?: number;
   /** How bins combine cells: 'sum' (counts, bytes) or 'mean' (rates). Default 'sum'. */
   binning?: 'sum' | 'mean';
+  /** Colour scale: 'linear' (default) or 'log' (positive values by decade; zero cells white, said in a note). */
+  scale?: 'linear' | 'log';
   width?: number;
   height?: number;
 }
 
 const LEVELS = 64;
+/** Fill of a zero cell on a log scale (lighter than any viridis colour, also in greyscale). */
+const ZERO_FILL = '#ffffff';
 const PATH_THRESHOLD = 32 * 32;
 
 function binMatrix(values: readonly ArrayLike<number>[], cols: number, fr: number, fc: number, mean: boolean): number[][] {
@@ -89,13 +94,22 @@ export function heatmap(data: HeatmapData, options: HeatmapOptions): string {
   const flat = grid.flat();
   const lo = Math.min(...flat);
   const hi = Math.max(...flat);
+  const positive = flat.filter((v) => v > 0);
+  const log = options.scale === 'log' && positive.length > 0;
+  const zeros = log && positive.length < flat.length;
 
   const c = createCanvas(width, height, `heatmap:${options.title}`);
   const top = drawTitle(c, options.title, options.subtitle) + 6;
   const { unit, factor } = scaleUnit(options.unit, Math.max(Math.abs(lo), Math.abs(hi)));
-  const legendAxis = buildAxis(c.d3, { min: lo >= 0 && lo < hi * 0.2 ? 0 : lo * factor, max: hi * factor, count: 6 });
+  const legendAxis = log
+    ? buildAxis(c.d3, { min: Math.min(...positive) * factor, max: hi * factor, log: true })
+    : buildAxis(c.d3, { min: lo >= 0 && lo < hi * 0.2 ? 0 : lo * factor, max: hi * factor, count: 6 });
   const [v0, v1] = legendAxis.scale.domain() as [number, number];
-  const t = (v: number): number => (v1 > v0 ? Math.min(1, Math.max(0, (v * factor - v0) / (v1 - v0))) : 0.5);
+  // Position on the colour scale, 0..1 (−1: a zero cell on a log scale).
+  const t = log
+    ? (v: number): number => (v > 0 ? Math.min(1, Math.max(0, Math.log((v * factor) / v0) / Math.log(v1 / v0))) : -1)
+    : (v: number): number => (v1 > v0 ? Math.min(1, Math.max(0, (v * factor - v0) / (v1 - v0))) : 0.5);
+  const fillAt = (position: number): string => (position < 0 ? ZERO_FILL : c.d3.interpolateViridis(position));
 
   // Row tick labels set the left margin, as y tick labels do on the other charts.
   const rowTickProbe = indexTicks(rows, data.rowNames, height, false);
@@ -112,7 +126,7 @@ export function heatmap(data: HeatmapData, options: HeatmapOptions): string {
     const plain = c.d3.format('.3~r');
     const valueFormat = (v: number): string => (Math.abs(v) >= 1e4 ? si(v) : plain(v));
     grid.forEach((row, r) => row.forEach((v, k) => {
-      const fill = c.d3.interpolateViridis(t(v));
+      const fill = fillAt(t(v));
       cells.append('rect').attr('x', px(plot.x + k * cw)).attr('y', px(plot.y + r * ch)).attr('width', px(cw + 0.05))
         .attr('height', px(ch + 0.05)).attr('fill', fill);
       if (showValues) {
@@ -122,20 +136,25 @@ export function heatmap(data: HeatmapData, options: HeatmapOptions): string {
     }));
   } else {
     // One path per quantised colour level, in cell units, with horizontal runs of a level merged.
-    const paths: string[][] = Array.from({ length: LEVELS }, () => []);
+    // Level LEVELS holds a log scale's zero cells.
+    const paths: string[][] = Array.from({ length: LEVELS + 1 }, () => []);
+    const levelOf = (v: number): number => {
+      const position = t(v);
+      return position < 0 ? LEVELS : Math.min(LEVELS - 1, Math.floor(position * LEVELS));
+    };
     grid.forEach((row, r) => {
       let k = 0;
       while (k < gc) {
-        const level = Math.min(LEVELS - 1, Math.floor(t(row[k] as number) * LEVELS));
+        const level = levelOf(row[k] as number);
         let end = k + 1;
-        while (end < gc && Math.min(LEVELS - 1, Math.floor(t(row[end] as number) * LEVELS)) === level) end++;
+        while (end < gc && levelOf(row[end] as number) === level) end++;
         (paths[level] as string[]).push(`M${k} ${r}h${end - k}v1h${k - end}z`);
         k = end;
       }
     });
     cells.attr('transform', `translate(${px(plot.x)},${px(plot.y)}) scale(${cw.toFixed(4)},${ch.toFixed(4)})`).attr('shape-rendering', 'crispEdges');
     paths.forEach((d, level) => {
-      if (d.length > 0) cells.append('path').attr('d', d.join('')).attr('fill', c.d3.interpolateViridis((level + 0.5) / LEVELS));
+      if (d.length > 0) cells.append('path').attr('d', d.join('')).attr('fill', level === LEVELS ? ZERO_FILL : c.d3.interpolateViridis((level + 0.5) / LEVELS));
     });
   }
   c.svg.append('rect').attr('x', px(plot.x)).attr('y', px(plot.y)).attr('width', px(plot.width)).attr('height', px(plot.height))
@@ -173,8 +192,9 @@ export function heatmap(data: HeatmapData, options: HeatmapOptions): string {
   }
   drawText(c.svg, barX + 21 + legendTickWidth + 8 + FONT.axisLabel * 0.8, plot.y + plot.height / 2, withUnit(options.valueLabel, unit),
     { size: FONT.axisLabel, anchor: 'middle', weight: 'bold', rotate: -90 });
-  if (fr > 1 || fc > 1) {
-    drawNote(c, `${rows} × ${cols} binned to ${gr} × ${gc} (${mean ? 'mean' : 'sum'} of ${fr} × ${fc} cells)`);
-  }
+  const notes: string[] = [];
+  if (fr > 1 || fc > 1) notes.push(`${rows} × ${cols} binned to ${gr} × ${gc} (${mean ? 'mean' : 'sum'} of ${fr} × ${fc} cells)`);
+  if (log) notes.push(`log colour scale${zeros ? '; white cells: 0' : ''}`);
+  if (notes.length > 0) drawNote(c, notes.join('; '));
   return c.toSvg();
 }

@@ -10,6 +10,7 @@ import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
 import { addFlowBytes, addPlanBytes, createCollectivePlanner, emptyCommBytes } from './collective-plans.ts';
 import type { CriticalPathRecorder } from './critical-path.ts';
 import type { CommBytes, Span } from './execution-types.ts';
+import type { TrafficRecorder } from './traffic-matrix.ts';
 
 /** True when a send can take the network's single-flow path (anything else takes the general path and its errors). */
 function plainSend(spec: CollectiveSpec, devices: number): boolean {
@@ -57,6 +58,8 @@ export class CollectiveRendezvous {
      * each: fewer events, but a different engine order among same-time events (see runStepProgram for when).
      */
     private readonly wakeAtOnce = false,
+    /** Records the traffic matrix when set. */
+    private readonly traffic: TrafficRecorder | undefined = undefined,
   ) {
     const n = program.collectives.length;
     this.collectives = program.collectives;
@@ -113,12 +116,14 @@ export class CollectiveRendezvous {
       const bytes = spec.bytes as number;
       this.algorithms[spec.category] ??= 'direct'; // sendRecv's algorithm
       addFlowBytes(this.cluster, src, dst, bytes, this.commBytes, byCategory);
+      this.traffic?.addFlow(src, dst, bytes);
       sim.scheduleCall(startFlow(src, dst, bytes, spec.name), this.sendArrived, c);
       return;
     }
     const plan = this.planCollective(spec);
     this.algorithms[spec.category] ??= plan.algo;
     addPlanBytes(this.cluster, plan, this.commBytes, byCategory);
+    this.traffic?.addPlan(plan);
     // The phases run one after another, as topology's runCollective runs them (the same labels and events), with
     // one continuation per collective instead of a run object and a closure per phase.
     const phases = 'phases' in plan ? plan.phases.length : packedPhaseCount(plan);

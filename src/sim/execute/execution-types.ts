@@ -1,6 +1,8 @@
 // What running a step program on the engine produces: the step time, per-device time accounting and trace spans.
 import type { TimeNs } from '../../engine/index.ts';
 import type { CommCategory, ComputeCategory } from '../../workloads/index.ts';
+import type { LinkTimeline } from './link-timeline.ts';
+import type { TrafficMatrix } from './traffic-matrix.ts';
 
 /**
  * One interval on a device's timeline: a kernel, a collective the device waits in, waiting for the collective's
@@ -56,6 +58,10 @@ export interface ExecutionResult {
   commBytesByCategory: Record<string, CommBytes>;
   /** Collective algorithm used for each kind of collective (e.g. ep-dispatch: hierarchical). */
   algorithms: Record<string, string>;
+  /** Bytes sent between devices (or servers, or groups of servers) by every collective transfer (recordTraffic). */
+  traffic?: TrafficMatrix;
+  /** The busiest links' rate over time for the trace (recordLinkTimeline). */
+  linkTimeline?: LinkTimeline;
   /** Bytes carried per link id (an inter-server flow counts on every link of its path). */
   linkBytes: Float64Array;
   /** Every link that carried bytes, most bytes first (ties: lower link id). */

@@ -11,6 +11,8 @@ import { CollectiveRendezvous } from './collective-rendezvous.ts';
 import { CriticalPathRecorder } from './critical-path.ts';
 import { DeviceMachine } from './device-machine.ts';
 import type { DeviceAccounting, ExecutionResult, LinkStats, Span } from './execution-types.ts';
+import { linkTimeline } from './link-timeline.ts';
+import { TrafficRecorder } from './traffic-matrix.ts';
 
 /** Links and buckets in the utilisation-over-time series. */
 const SERIES_LINKS = 16;
@@ -23,6 +25,10 @@ export interface ExecuteOptions {
   recordSpans: boolean;
   /** Record per-link rate intervals for link utilisation over time (default true; benchmarks turn it off). */
   recordLinkActivity?: boolean;
+  /** Record the device-to-device traffic matrix (default false: runs and compares turn it on, benchmarks leave it off). */
+  recordTraffic?: boolean;
+  /** Keep the busiest links' rate over time for the trace's link tracks (default false: only with trace output). */
+  recordLinkTimeline?: boolean;
   /** Record the critical path (default true; benchmarks turn it off). */
   criticalPath?: boolean;
   /**
@@ -51,7 +57,8 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   // link bytes; the flow model shares bandwidth among flows in the order they start).
   const fuse = options.fuseKernels ?? (!options.recordSpans && options.network === 'analytical');
   const machine = new DeviceMachine(sim, program, path, record, fuse);
-  const rv = new CollectiveRendezvous(sim, network, cluster, program, path, record, machine.resume, fuse);
+  const traffic = options.recordTraffic === true ? new TrafficRecorder(cluster) : undefined;
+  const rv = new CollectiveRendezvous(sim, network, cluster, program, path, record, machine.resume, fuse, traffic);
   machine.rendezvous = rv;
   machine.start();
   const stepTimeNs = sim.run();
@@ -78,5 +85,8 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
       bytes: Math.round(b.bytes), meanUtilisation: b.meanUtilisation, peakUtilisation: b.peakUtilisation,
     };
   });
-  return { stepTimeNs, ...(criticalPath ? { criticalPath } : {}), devices: accounting, spans, commBytes: rv.commBytes, commBytesByCategory: rv.commBytesByCategory, algorithms: rv.algorithms, linkBytes: network.linkBytes(), links, utilisationOverTime, eventsProcessed: sim.eventsProcessed };
+  return { stepTimeNs, ...(criticalPath ? { criticalPath } : {}), devices: accounting, spans, commBytes: rv.commBytes, commBytesByCategory: rv.commBytesByCategory, algorithms: rv.algorithms,
+    ...(traffic ? { traffic: traffic.result() } : {}),
+    ...(options.recordLinkTimeline === true ? { linkTimeline: linkTimeline(activity, cluster, ranked) } : {}),
+    linkBytes: network.linkBytes(), links, utilisationOverTime, eventsProcessed: sim.eventsProcessed };
 }

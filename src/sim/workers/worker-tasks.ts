@@ -26,7 +26,7 @@ export async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   if (task.kind === 'sweep-point') return runSweepPoint(task.task);
   if (task.kind === 'step-bench') return runStepBenchmark(task.options);
   // Plans read step time, throughput, MFU and memory only: no link activity.
-  const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)), { recordLinkActivity: false });
+  const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)), { recordLinkActivity: false, recordTraffic: false });
   return { summary: run.summary };
 }
 
