@@ -54,7 +54,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('sweep')
-    .description('run a scenario at every point of a parameter grid (--set key=v1,v2,…) on worker threads and write results.csv and results.json')
+    .description('run a scenario at every point of a parameter grid (--set key=v1,v2,…) on worker threads and write results.csv, results.json and index.html')
     .argument('<scenario>', 'scenario YAML file')
     .option('--set <key=values>', 'a swept key and its values, e.g. router.capacityFactor=1,1.25,2 (repeat for more axes)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
     .option('--workers <n>', 'worker threads (default: 2, or 1 on a one-core machine; 1 runs in-process)')
@@ -70,7 +70,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('merge')
-    .description('join the shard files of a sharded sweep (moesim sweep --shard i/n) into results.csv and results.json')
+    .description('join the shard files of a sharded sweep (moesim sweep --shard i/n) into results.csv, results.json and index.html')
     .argument('<dirs...>', 'directories holding shard-<i>-of-<n>.json files')
     .option('-o, --out <dir>', 'where to write the results (default: the first directory)')
     .option('-q, --quiet', 'print nothing')
