@@ -15,6 +15,7 @@ export type {
 } from './charts/index.ts';
 export { formatCaseError, formatCaseValue, validationChartSvg, validationMarkdown, validationTable, writeValidationReport } from './validation-report.ts';
 export { PLAN_CSV_COLUMNS, planCsv, planParetoSvg, planText, writePlanReport } from './plan-report.ts';
+export { planHtmlReport, planScaling, planScalingSvg } from './plan-html-report.ts';
 export { SWEEP_METRIC_COLUMNS, bestSweepRow, sweepColumns, sweepCsv, sweepJson, sweepSummaryLines, sweepTable, sweepTableColumns } from './sweep-report.ts';
 export type { SweepTableColumn } from './sweep-report.ts';
 export { sweepCharts, sweepHtmlReport } from './sweep-html-report.ts';
