@@ -2,7 +2,8 @@
 // engine: the event queue's hold model. routing: GShard top-2 over 1M tokens on tfjs (see routing-bench.ts for
 // exactly what is timed: routing only, features generated once as a 65,536-token pool routed with 16 layers' gates).
 // step: one training step of a DeepSeek-V3-like model at N devices (step-bench.ts), each on a fresh worker thread;
-// without --devices, a ladder of device counts shows how the wall time grows.
+// without --devices, a ladder of device counts shows how the wall time grows. No progress bar: a bar redrawn during a
+// timed run would disturb it, and each result prints as soon as it is measured (the step ladder line by line).
 import { InputError } from '../engine/index.ts';
 import { toJsonText } from '../report/index.ts';
 import type { StepBenchResult } from '../sim/index.ts';
@@ -23,13 +24,16 @@ function positiveInteger(flag: string, text: string | undefined): number | undef
 
 export interface BenchOptions {
   json: boolean;
+  quiet?: boolean;
   events?: string;
   tokens?: string;
   devices?: string;
   network?: string;
 }
 
-export async function benchCommand(name: string, options: BenchOptions, io: CliIo): Promise<number> {
+export async function benchCommand(name: string, options: BenchOptions, cliIo: CliIo): Promise<number> {
+  // --quiet prints nothing but errors; --json output is printed either way.
+  const io: CliIo = { stdout: (t) => (options.json || !options.quiet ? cliIo.stdout(t) : undefined), stderr: cliIo.stderr };
   if (name === 'routing') return routingBench(options, io);
   if (name === 'step') return stepBench(options, io);
   if (name !== 'engine') throw new InputError(`bench: unknown benchmark "${name}"; accepted: ${BENCHMARKS.join(', ')}`);

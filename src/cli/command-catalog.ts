@@ -1,4 +1,5 @@
-// `moesim catalog [name]`: list the hardware and model presets, or show one with every figure and its source.
+// `moesim catalog [name] [--json] [-q]`: list the hardware and model presets, or show one with every figure and its
+// source (-q prints nothing: the exit code says whether the preset exists).
 import { stringify as toYaml } from 'yaml';
 import { InputError } from '../engine/index.ts';
 import { toJsonText } from '../report/index.ts';
@@ -6,14 +7,17 @@ import { getChip, getSystem, listChips, listPresets } from '../topology/index.ts
 import { listModelPresets, loadModelPreset, modelPresetSource } from '../workloads/index.ts';
 import type { CliIo } from './io.ts';
 
-export function catalogCommand(name: string | undefined, options: { json: boolean }, io: CliIo): number {
+export function catalogCommand(name: string | undefined, options: { json: boolean; quiet?: boolean }, io: CliIo): number {
+  const out = (text: string): void => {
+    if (options.json || !options.quiet) io.stdout(text);
+  };
   const systems = listPresets();
   const chips = listChips();
   if (name === undefined) {
     const listing = { systems, chips, models: listModelPresets() };
-    if (options.json) io.stdout(toJsonText(listing));
+    if (options.json) out(toJsonText(listing));
     else {
-      io.stdout(
+      out(
         `systems: ${systems.join(', ')}\nchips:   ${chips.join(', ')}\nmodels:  ${listing.models.join(', ')}\n` +
           '(moesim catalog <name> shows one entry with the source of every figure)\n',
       );
@@ -23,13 +27,13 @@ export function catalogCommand(name: string | undefined, options: { json: boolea
   const models = listModelPresets();
   if (models.includes(name)) {
     // A model preset's sources are its YAML header comment, so the text view prints the file as it is.
-    io.stdout(options.json ? toJsonText(loadModelPreset(name)) : modelPresetSource(name));
+    out(options.json ? toJsonText(loadModelPreset(name)) : modelPresetSource(name));
     return 0;
   }
   let entry: unknown;
   if (systems.includes(name)) entry = getSystem(name);
   else if (chips.includes(name)) entry = getChip(name);
   else throw new InputError(`catalog: unknown preset "${name}"; systems: ${systems.join(', ')}; chips: ${chips.join(', ')}; models: ${models.join(', ')}`);
-  io.stdout(options.json ? toJsonText(entry) : toYaml(entry));
+  out(options.json ? toJsonText(entry) : toYaml(entry));
   return 0;
 }

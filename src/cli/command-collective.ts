@@ -15,6 +15,7 @@ export interface CollectiveCommandOptions {
   algo?: string;
   model?: string;
   json: boolean;
+  quiet?: boolean;
 }
 
 export interface CollectiveResult {
@@ -145,6 +146,7 @@ export function collectiveCommand(options: CollectiveCommandOptions, io: CliIo):
     io.stdout(toJsonText(r, false));
     return 0;
   }
+  if (options.quiet) return 0;
   const servers = `${r.nodes} × ${r.cluster}`;
   io.stdout(
     `  collective  ${r.op}, ${r.algo} (${formatCount(r.phases)} phases)\n` +

@@ -1,6 +1,6 @@
 // `moesim plan <plan.yaml> [--workers N] [-o DIR] [--json] [-q]`: search sizes, layouts and routers per candidate
 // system, simulate and price each, print the best configuration per system and the Pareto front, and write
-// plan.json, plan.csv and the Pareto chart to output/<plan name>/plan/ (or DIR).
+// plan.json, plan.csv, the Pareto and scaling charts (SVG, PNG) and index.html to output/<plan name>/plan/ (or DIR).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../engine/index.ts';

@@ -8,6 +8,7 @@ import type { RouteTokensOptions, RouteTokensResult } from '../sim/index.ts';
 import { EXPERTS_PER_NODE, routeTokens } from '../sim/index.ts';
 import type { TokenSourceConfig } from '../workloads/index.ts';
 import type { CliIo } from './io.ts';
+import { createProgress, progressEnabled } from './progress.ts';
 
 export interface RouteCommandOptions {
   router: string;
@@ -20,6 +21,7 @@ export interface RouteCommandOptions {
   seed?: string;
   backend?: string;
   json: boolean;
+  quiet?: boolean;
 }
 
 export const ROUTE_BACKENDS = ['wasm', 'cpu', 'node'] as const;
@@ -77,7 +79,13 @@ export function parseRouteOptions(o: RouteCommandOptions): ParsedRouteOptions {
 }
 
 export async function runRouteCommand(o: RouteCommandOptions): Promise<RouteTokensResult> {
-  return routeTokens(parseRouteOptions(o));
+  const parsed = parseRouteOptions(o);
+  const progress = createProgress(`route ${parsed.router}`, progressEnabled((o.quiet ?? false) || o.json));
+  try {
+    return await routeTokens({ ...parsed, onChunkDone: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.stop();
+  }
 }
 
 function table(r: RouteTokensResult): string {
@@ -105,6 +113,6 @@ export async function routeCommand(options: RouteCommandOptions, io: CliIo): Pro
     io.stdout(toJsonText({ router, tokens, experts, tokensPerExpert, maxOverMean, dropped, computed, time_s, featureTime_s, ...rest }, false));
     return 0;
   }
-  io.stdout(table(r));
+  if (!options.quiet) io.stdout(table(r));
   return 0;
 }

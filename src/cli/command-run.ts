@@ -43,6 +43,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   const written = writeRunReport(result, dir, { trace: scenario.output.trace });
   if (options.json) {
     io.stdout(toJsonText(result.summary));
+    if (!options.quiet) io.stderr(`wrote ${written.files.join(', ')}\n`);
   } else if (!options.quiet) {
     io.stdout(`${summaryTable(result.summary)}\n\nwrote ${written.files.join(', ')}\n`);
   }

@@ -1,7 +1,7 @@
 // `moesim sweep <scenario> --set key=v1,v2 [--set …] [--workers N] [--shard i/n] [--out DIR] [--force] [--json]
 // [--quiet]`: run every point of the cartesian product of the --set axes (on worker threads), record each finished
-// point for resume, and write results.csv and results.json (or, with --shard, shard-<i>-of-<n>.json for
-// `moesim merge`). `moesim merge DIR… [--out DIR]` joins shard files into the results an unsharded run writes.
+// point for resume, and write results.csv, results.json and index.html (or, with --shard, shard-<i>-of-<n>.json
+// for `moesim merge`). `moesim merge DIR… [--out DIR]` joins shard files into the results an unsharded run writes.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../engine/index.ts';
@@ -32,7 +32,9 @@ invalid or fails is recorded as an error row. Re-running the same sweep into the
 points; a changed sweep there is refused (--force deletes it and starts fresh).
 --shard i/n (0-based: 0/8 … 7/8) runs points p with p mod n = i and writes shard-<i>-of-<n>.json; join shards with
   moesim merge DIR… [--out DIR]
-Writes results.csv and results.json to output/<scenario name>/sweep/ (or --out).`;
+Writes results.csv, results.json and index.html (scaling curves: tokens/s and MFU against devices, one line per
+combination of the other swept keys; the results table; failed points) with charts/*.png to
+output/<scenario name>/sweep/ (or --out).`;
 
 function parseWorkers(text: string | undefined): number {
   if (text === undefined) return Math.max(1, Math.min(2, availableParallelism()));

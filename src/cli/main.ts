@@ -54,7 +54,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('sweep')
-    .description('run a scenario at every point of a parameter grid (--set key=v1,v2,…) on worker threads and write results.csv and results.json')
+    .description('run a scenario at every point of a parameter grid (--set key=v1,v2,…) on worker threads and write results.csv, results.json and index.html')
     .argument('<scenario>', 'scenario YAML file')
     .option('--set <key=values>', 'a swept key and its values, e.g. router.capacityFactor=1,1.25,2 (repeat for more axes)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
     .option('--workers <n>', 'worker threads (default: 2, or 1 on a one-core machine; 1 runs in-process)')
@@ -70,7 +70,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('merge')
-    .description('join the shard files of a sharded sweep (moesim sweep --shard i/n) into results.csv and results.json')
+    .description('join the shard files of a sharded sweep (moesim sweep --shard i/n) into results.csv, results.json and index.html')
     .argument('<dirs...>', 'directories holding shard-<i>-of-<n>.json files')
     .option('-o, --out <dir>', 'where to write the results (default: the first directory)')
     .option('-q, --quiet', 'print nothing')
@@ -82,7 +82,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('validate')
     .description('check a scenario file (schema, presets, router, parallelism) without running it')
     .argument('<scenario>', 'scenario YAML file')
-    .action((file: string) => setExit(validateCommand(file, io)));
+    .option('--json', 'print the resolved essentials (cluster, model, parallelism, router) as JSON')
+    .option('-q, --quiet', 'print nothing (the exit code says whether the scenario is valid)')
+    .action((file: string, opts: { json?: boolean; quiet?: boolean }) => setExit(validateCommand(file, { json: opts.json ?? false, quiet: opts.quiet ?? false }, io)));
 
   program
     .command('validate-papers')
@@ -111,20 +113,22 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('list the hardware presets, or show one')
     .argument('[name]', 'a system or chip preset name')
     .option('--json', 'machine-readable output')
-    .action((name: string | undefined, opts: { json?: boolean }) => setExit(catalogCommand(name, { json: opts.json ?? false }, io)));
+    .option('-q, --quiet', 'print nothing (the exit code says whether the preset exists)')
+    .action((name: string | undefined, opts: { json?: boolean; quiet?: boolean }) => setExit(catalogCommand(name, { json: opts.json ?? false, quiet: opts.quiet ?? false }, io)));
 
   program
     .command('bench')
     .description('run a benchmark and print its figures (engine: hold model with 1,000 pending events; routing: GShard top-2 over 1M tokens, d 1024, 64 experts, routing time only; step: one DeepSeek-V3-like training step at N devices)')
     .argument('<name>', 'benchmark: engine | routing | step')
     .option('--json', 'print the figures as JSON (one object per line for step)')
+    .option('-q, --quiet', 'print nothing unless --json')
     .option('--events <n>', 'events to simulate (engine)')
     .option('--tokens <n>', 'tokens to route (routing; a multiple of 4096, default 1048576)')
     .option('--devices <n>', 'devices (step; a power of two from 16; default: 256, 1024 and 4096 in turn)')
     .option('--network <model>', 'network model (step): analytical | flow', 'analytical')
-    .action(async (name: string, opts: { json?: boolean; events?: string; tokens?: string; devices?: string; network?: string }) =>
+    .action(async (name: string, opts: { json?: boolean; quiet?: boolean; events?: string; tokens?: string; devices?: string; network?: string }) =>
       setExit(await benchCommand(name, {
-        json: opts.json ?? false, ...(opts.events ? { events: opts.events } : {}), ...(opts.tokens ? { tokens: opts.tokens } : {}),
+        json: opts.json ?? false, quiet: opts.quiet ?? false, ...(opts.events ? { events: opts.events } : {}), ...(opts.tokens ? { tokens: opts.tokens } : {}),
         ...(opts.devices ? { devices: opts.devices } : {}), ...(opts.network ? { network: opts.network } : {}),
       }, io)),
     );
@@ -142,8 +146,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--seed <s>', 'seed of features and router', '1')
     .option('--backend <name>', 'tfjs backend: wasm | cpu | node', 'wasm')
     .option('--json', 'print one JSON line')
+    .option('-q, --quiet', 'no progress bar, and print nothing unless --json')
     .addHelpText('after', ROUTE_HELP)
-    .action(async (opts: Omit<RouteCommandOptions, 'json'> & { json?: boolean }) => setExit(await routeCommand({ ...opts, json: opts.json ?? false }, io)));
+    .action(async (opts: Omit<RouteCommandOptions, 'json' | 'quiet'> & { json?: boolean; quiet?: boolean }) => setExit(await routeCommand({ ...opts, json: opts.json ?? false, quiet: opts.quiet ?? false }, io)));
 
   program
     .command('collective')
@@ -155,8 +160,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--algo <name>', 'algorithm (default: what HCCL or NCCL would pick for the topology)')
     .option('--model <name>', 'network model: analytical | flow', 'analytical')
     .option('--json', 'print one JSON line')
-    .action((opts: { cluster: string; nodes: string; op: string; size: string; algo?: string; model?: string; json?: boolean }) =>
-      setExit(collectiveCommand({ ...opts, json: opts.json ?? false }, io)),
+    .option('-q, --quiet', 'print nothing unless --json')
+    .action((opts: { cluster: string; nodes: string; op: string; size: string; algo?: string; model?: string; json?: boolean; quiet?: boolean }) =>
+      setExit(collectiveCommand({ ...opts, json: opts.json ?? false, quiet: opts.quiet ?? false }, io)),
     );
 
   return program;

@@ -1,4 +1,5 @@
-// Progress bars on stderr, shown only on an interactive terminal and never in CI or with --quiet.
+// Progress bars on stderr, shown only on an interactive terminal and never in CI (the CI variable set to anything
+// but "", "0" or "false") or with --quiet or --json. README's CLI reference states the rule for every command.
 import cliProgress from 'cli-progress';
 
 export interface Progress {
@@ -6,8 +7,15 @@ export interface Progress {
   stop(): void;
 }
 
-export function progressEnabled(quiet: boolean): boolean {
-  return !quiet && process.stderr.isTTY === true && !process.env.CI;
+/** Whether CI is set the way CI services set it (CI=true, CI=1, …). */
+export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI?.trim().toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
+}
+
+/** Show a progress bar? `quiet` is --quiet or --json; the bar needs a terminal on stderr and no CI. */
+export function progressEnabled(quiet: boolean, env: NodeJS.ProcessEnv = process.env, stderrIsTty: boolean = process.stderr.isTTY === true): boolean {
+  return !quiet && stderrIsTty && !inCi(env);
 }
 
 export function createProgress(label: string, enabled: boolean): Progress {

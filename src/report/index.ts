@@ -15,5 +15,12 @@ export type {
 } from './charts/index.ts';
 export { formatCaseError, formatCaseValue, validationChartSvg, validationMarkdown, validationTable, writeValidationReport } from './validation-report.ts';
 export { PLAN_CSV_COLUMNS, planCsv, planParetoSvg, planText, writePlanReport } from './plan-report.ts';
-export { SWEEP_METRIC_COLUMNS, sweepColumns, sweepCsv, sweepJson, sweepTable, writeSweepResults } from './sweep-report.ts';
-export { SHARD_FILE, SWEEP_MANIFEST, SWEEP_POINTS_DIR, clearSweepDir, writeFileAtomic, writePointRecord, writeShardFile, writeSweepManifest } from './sweep-store.ts';
+export { planHtmlReport, planScaling, planScalingSvg } from './plan-html-report.ts';
+export { SWEEP_METRIC_COLUMNS, bestSweepRow, sweepColumns, sweepCsv, sweepJson, sweepSummaryLines, sweepTable, sweepTableColumns } from './sweep-report.ts';
+export type { SweepTableColumn } from './sweep-report.ts';
+export { sweepCharts, sweepHtmlReport } from './sweep-html-report.ts';
+export type { SweepCharts } from './sweep-html-report.ts';
+export { MAX_SCALING_SERIES, sweepScaling, sweepScalingCharts } from './sweep-scaling.ts';
+export type { ScalingSeries, SweepScaling } from './sweep-scaling.ts';
+export { writeSweepResults } from './write-sweep-report.ts';
+export { SHARD_FILE, SWEEP_CHART_NAMES, SWEEP_MANIFEST, SWEEP_POINTS_DIR, clearSweepDir, writeFileAtomic, writePointRecord, writeShardFile, writeSweepManifest } from './sweep-store.ts';

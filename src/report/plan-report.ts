@@ -1,11 +1,13 @@
 // The capacity plan's outputs: the printed plan (best configuration per system, then the Pareto front), plan.csv
-// (every configuration that fits), plan.json, and the Pareto chart (cost against training days) as SVG and PNG.
-// Deterministic bytes: no timestamps or wall times.
+// (every configuration that fits), plan.json, the Pareto chart (cost against training days) and the scaling chart
+// (training days against devices) as SVG and PNG, and index.html (plan-html-report.ts). Deterministic bytes: no
+// timestamps or wall times.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanResult, PlannedConfig } from '../sim/index.ts';
 import { paretoFront, svgToPng } from './charts/index.ts';
 import { toJsonText } from './json-text.ts';
+import { planHtmlReport, planScalingSvg } from './plan-html-report.ts';
 
 const money = (x: number, currency: string): string => `${currency} ${Math.round(x).toLocaleString('en-US')}`;
 const layoutText = (c: PlannedConfig): string => `tp ${c.layout.tp} pp ${c.layout.pp} dp ${c.layout.dp} ep ${c.layout.ep}${c.layout.recompute === 'full' ? ' +recompute' : ''}`;
@@ -51,11 +53,19 @@ export function planParetoSvg(r: PlanResult): string {
 
 export function writePlanReport(r: PlanResult, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
-  const files = ['plan.json', 'plan.csv', 'pareto.svg', 'pareto.png'].map((f) => join(dir, f));
-  const svg = planParetoSvg(r);
-  writeFileSync(files[0] as string, toJsonText(r));
-  writeFileSync(files[1] as string, planCsv(r));
-  writeFileSync(files[2] as string, svg);
-  writeFileSync(files[3] as string, svgToPng(svg, 1200));
+  const files: string[] = [];
+  const write = (name: string, data: string | Uint8Array): void => {
+    writeFileSync(join(dir, name), data);
+    files.push(join(dir, name));
+  };
+  const scaling = planScalingSvg(r);
+  const charts = [{ name: 'pareto', svg: planParetoSvg(r) }, ...(scaling ? [{ name: 'scaling', svg: scaling }] : [])];
+  write('plan.json', toJsonText(r));
+  write('plan.csv', planCsv(r));
+  write('index.html', planHtmlReport(r, charts));
+  for (const c of charts) {
+    write(`${c.name}.svg`, c.svg);
+    write(`${c.name}.png`, svgToPng(c.svg, 1200));
+  }
   return files;
 }

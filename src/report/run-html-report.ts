@@ -5,12 +5,11 @@ import type { RunResult, Summary } from '../sim/index.ts';
 import { SERIES_COLOURS, heatmap, lineSeries, stackedBars } from './charts/index.ts';
 import type { Hatch } from './charts/index.ts';
 import { formatBytes, formatPercent, formatSeconds } from './format-units.ts';
+import { escapeHtml, figure, htmlPage, keyValueTable } from './html-page.ts';
 import { trafficChart } from './traffic-report.ts';
 
 /** Links drawn in the utilisation chart (link-utilisation.csv has them all). */
 const UTILISATION_LINKS = 6;
-
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function breakdownChart(s: Summary): string {
   const rows = [['mean device', s.breakdown_s], [`device ${s.criticalDevice.device} (last to finish)`, s.criticalDevice]] as const;
@@ -58,10 +57,6 @@ export function runCharts(r: RunResult): { name: string; svg: string }[] {
   return charts.filter((c): c is { name: string; svg: string } => c.svg !== undefined);
 }
 
-function table(rows: [string, string][]): string {
-  return `<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
-}
-
 export function runHtmlReport(r: RunResult, charts: { name: string; svg: string }[]): string {
   const s = r.summary;
   const p = s.parallelism;
@@ -78,13 +73,10 @@ export function runHtmlReport(r: RunResult, charts: { name: string; svg: string 
     ['peak memory', `${formatBytes(s.peakMemoryBytes)} of ${formatBytes(s.memory.hbmBytes)}${s.memory.verdict ? `: ${s.memory.verdict}` : ' (fits)'}`],
   ];
   const comm: [string, string][] = Object.entries(s.commBytesByCategory).map(([k, b]) => [k, `${formatBytes(b.total)} (inter-server ${formatBytes(b.interServer)}), exposed ${formatSeconds(s.breakdown_s.exposedComm[k] ?? 0)} per device`]);
-  return [
-    '<!doctype html>', '<html lang="en"><head><meta charset="utf-8">', `<title>moesim: ${escapeHtml(s.scenario)}</title>`,
-    '<style>body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:1000px;margin:2em auto;color:#1a1a1a}table{border-collapse:collapse;margin:1em 0}th,td{text-align:left;padding:4px 12px;border-bottom:1px solid #ddd}th{color:#555;font-weight:normal}svg{max-width:100%;height:auto;margin:1em 0}</style>',
-    '</head><body>', `<h1>${escapeHtml(s.scenario)}</h1>`, table(headline),
-    ...charts.map((c) => `<figure>${c.svg}</figure>`),
-    '<h2>Communication by kind</h2>', table(comm),
+  return htmlPage(`moesim: ${s.scenario}`, [
+    `<h1>${escapeHtml(s.scenario)}</h1>`, keyValueTable(headline),
+    ...charts.map((c) => figure(c.svg)),
+    '<h2>Communication by kind</h2>', keyValueTable(comm),
     '<p>summary.json, experts.csv, links.csv, link-utilisation.csv and traffic-matrix.csv hold every figure; METRICS.md defines them.</p>',
-    '</body></html>', '',
-  ].join('\n');
+  ]);
 }

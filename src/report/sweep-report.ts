@@ -1,11 +1,10 @@
-// A sweep's results: results.csv and results.json (one row per point, in point order) and the printed table.
+// A sweep's results: results.csv and results.json (one row per point, in point order) and the printed table
+// (write-sweep-report.ts writes the files, with index.html).
 // Deterministic bytes: no timestamps, no wall times, no paths; fixed column order; numbers written in full, so an
 // unsharded run and merged shards write identical files.
-import { join } from 'node:path';
 import type { SweepHeader, SweepRow } from '../sim/index.ts';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
 import { toJsonText } from './json-text.ts';
-import { writeFileAtomic } from './sweep-store.ts';
 
 /** The metric columns of results.csv and results.json, in order (METRICS.md, "moesim sweep"). */
 export const SWEEP_METRIC_COLUMNS = [
@@ -47,21 +46,19 @@ export function sweepJson(sweep: SweepHeader, rows: readonly SweepRow[]): string
   return toJsonText({ sweep: { scenario, fingerprint, points, axes }, columns: sweepColumns(sweep), rows: rows.map((r) => flatRow(sweep, r)) });
 }
 
-/** Write results.csv and results.json into `dir`; returns their paths. */
-export function writeSweepResults(dir: string, sweep: SweepHeader, rows: readonly SweepRow[]): string[] {
-  const files = [join(dir, 'results.csv'), join(dir, 'results.json')];
-  writeFileAtomic(files[0] as string, sweepCsv(sweep, rows));
-  writeFileAtomic(files[1] as string, sweepJson(sweep, rows));
-  return files;
-}
-
 const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
-/** The table `moesim sweep` prints: one aligned line per point; an error row shows its message. */
-export function sweepTable(sweep: SweepHeader, rows: readonly SweepRow[]): string {
+export interface SweepTableColumn {
+  title: string;
+  left?: boolean;
+  cell: (r: SweepRow) => string;
+}
+
+/** The columns of the printed table (and of index.html's): point, swept keys, metrics (blank for errors), status. */
+export function sweepTableColumns(sweep: SweepHeader): SweepTableColumn[] {
   const keys = sweep.axes.flatMap((a) => a.keys);
   const metric = (f: (r: SweepRow) => string): ((r: SweepRow) => string) => (r) => (r.status === 'ok' ? f(r) : '');
-  const columns: { title: string; left?: boolean; cell: (r: SweepRow) => string }[] = [
+  return [
     { title: 'point', cell: (r) => String(r.point) },
     ...keys.map((k) => ({ title: k, left: true, cell: (r: SweepRow) => text(r.values[k]) })),
     { title: 'step time', cell: metric((r) => formatSeconds(r.stepTime_s as number)) },
@@ -73,15 +70,31 @@ export function sweepTable(sweep: SweepHeader, rows: readonly SweepRow[]): strin
     { title: 'peak memory', cell: metric((r) => `${formatBytes(r.peakMemoryBytes as number)}${r.memoryFits ? '' : ' (no fit)'}`) },
     { title: 'status', left: true, cell: (r) => (r.status === 'ok' ? 'ok' : `error: ${r.error ?? ''}`) },
   ];
+}
+
+/** The best point: the most tokens/s among ok points that fit in memory (ties: lower point). */
+export function bestSweepRow(rows: readonly SweepRow[]): SweepRow | undefined {
+  return rows.filter((r) => r.status === 'ok' && r.memoryFits).sort((a, b) => (b.tokensPerSecond as number) - (a.tokensPerSecond as number) || a.point - b.point)[0];
+}
+
+/** The summary lines above the table: points, ok and errors, and the best point. */
+export function sweepSummaryLines(sweep: SweepHeader, rows: readonly SweepRow[]): string[] {
+  const keys = sweep.axes.flatMap((a) => a.keys);
+  const ok = rows.filter((r) => r.status === 'ok').length;
+  const best = bestSweepRow(rows);
+  const summary = [`sweep  ${sweep.scenario}: ${sweep.points} points (${ok} ok, ${rows.length - ok} error${rows.length - ok === 1 ? '' : 's'})`];
+  if (best) summary.push(`best   point ${best.point} (${keys.map((k) => `${k}=${text(best.values[k])}`).join(', ')}): ${formatCount(best.tokensPerSecond as number)} tokens/s, fits in memory`);
+  return summary;
+}
+
+/** The table `moesim sweep` prints: one aligned line per point; an error row shows its message. */
+export function sweepTable(sweep: SweepHeader, rows: readonly SweepRow[]): string {
+  const columns = sweepTableColumns(sweep);
   const cells = [columns.map((c) => c.title), ...rows.map((r) => columns.map((c) => c.cell(r)))];
   const widths = columns.map((_, j) => Math.max(...cells.map((line) => [...(line[j] as string)].length)));
   const pad = (s: string, j: number): string => {
     const fill = ' '.repeat((widths[j] as number) - [...s].length);
     return columns[j]?.left ? s + fill : fill + s;
   };
-  const ok = rows.filter((r) => r.status === 'ok').length;
-  const best = rows.filter((r) => r.status === 'ok' && r.memoryFits).sort((a, b) => (b.tokensPerSecond as number) - (a.tokensPerSecond as number) || a.point - b.point)[0];
-  const summary = [`  sweep  ${sweep.scenario}: ${sweep.points} points (${ok} ok, ${rows.length - ok} error${rows.length - ok === 1 ? '' : 's'})`];
-  if (best) summary.push(`  best   point ${best.point} (${keys.map((k) => `${k}=${text(best.values[k])}`).join(', ')}): ${formatCount(best.tokensPerSecond as number)} tokens/s, fits in memory`);
-  return [...summary, '', ...cells.map((line) => `  ${line.map(pad).join('  ')}`.trimEnd())].join('\n');
+  return [...sweepSummaryLines(sweep, rows).map((l) => `  ${l}`), '', ...cells.map((line) => `  ${line.map(pad).join('  ')}`.trimEnd())].join('\n');
 }

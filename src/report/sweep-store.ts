@@ -11,7 +11,7 @@ import { toJsonText } from './json-text.ts';
 let tmpCounter = 0;
 
 /** Write `text` to `path` through a temporary file in the same directory (unique per process and thread) and a rename. */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${threadId}.${++tmpCounter}.tmp`;
   writeFileSync(tmp, text);
@@ -19,6 +19,8 @@ export function writeFileAtomic(path: string, text: string): void {
 }
 
 export const SWEEP_MANIFEST = 'sweep.json';
+/** The charts of a sweep's index.html, as charts/<name>.png. */
+export const SWEEP_CHART_NAMES = ['tokens-per-second', 'mfu'] as const;
 export const SWEEP_POINTS_DIR = 'points';
 export const SHARD_FILE = /^shard-\d+-of-\d+\.json$/;
 const pointFile = (dir: string, point: number): string => join(dir, SWEEP_POINTS_DIR, `${String(point).padStart(6, '0')}.json`);
@@ -29,10 +31,11 @@ export function writeSweepManifest(dir: string, sweep: SweepHeader): void {
   writeFileAtomic(join(dir, SWEEP_MANIFEST), toJsonText({ sweep }));
 }
 
-/** Delete a sweep's manifest, point records, shard files and results from `dir` (--force). */
+/** Delete a sweep's manifest, point records, shard files, results, index.html and chart PNGs from `dir` (--force). */
 export function clearSweepDir(dir: string): void {
   rmSync(join(dir, SWEEP_POINTS_DIR), { recursive: true, force: true });
-  for (const f of readdirSync(dir)) if (/^(shard-\d+-of-\d+\.json|results\.(csv|json)|sweep\.json)$/.test(f)) rmSync(join(dir, f), { force: true });
+  for (const f of readdirSync(dir)) if (/^(shard-\d+-of-\d+\.json|results\.(csv|json)|sweep\.json|index\.html)$/.test(f)) rmSync(join(dir, f), { force: true });
+  for (const name of SWEEP_CHART_NAMES) rmSync(join(dir, 'charts', `${name}.png`), { force: true });
 }
 
 /** Record one finished point (resume skips it). */

@@ -1,6 +1,6 @@
-// `moesim sweep` and `moesim merge` end to end: shards merged byte-identical to the unsharded run (one shard on
-// worker threads), resume skipping finished points, a changed sweep refused (or restarted with --force), and bad
-// input as one-line errors with exit code 2.
+// `moesim sweep` and `moesim merge` end to end: shards merged byte-identical to the unsharded run, index.html and
+// chart PNGs included (one shard on worker threads), resume skipping finished points and rewriting the report, a
+// changed sweep refused (or restarted with --force), and bad input as one-line errors with exit code 2.
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,14 +34,26 @@ describe('moesim sweep and merge', () => {
     expect(m.stderr).toMatch(/merged 2 shard files \(4 points/);
     expect(read(merged, 'results.csv')).toBe(read(full, 'results.csv'));
     expect(read(merged, 'results.json')).toBe(read(full, 'results.json'));
+    // index.html and its PNGs too: the report is built from the rows alone (no paths, no times).
+    expect(read(merged, 'index.html')).toBe(read(full, 'index.html'));
+    for (const png of ['tokens-per-second', 'mfu']) expect(readFileSync(join(merged, 'charts', `${png}.png`)).equals(readFileSync(join(full, 'charts', `${png}.png`)))).toBe(true);
+    const html = read(full, 'index.html');
+    expect(html.match(/<svg/g)).toHaveLength(2); // devices never change here: x is the first numeric key that does
+    expect(html).toContain('Throughput against router.capacityFactor');
+    expect(html).toMatch(/<h2>Failed points<\/h2>\n<table class="grid">[^]*parallelism\.dp=7, parallelism\.ep=7, router\.capacityFactor=1/);
     expectOneLineError(await runCli('merge', s0, '-o', merged), /merge: 2 of 4 points are missing \(points 1, 3\); shard 1\/2 not found/);
     expectOneLineError(await runCli('merge', s0, s0, s1, join(root, 'nothing')), /merge: cannot read directory/);
   }, 120_000);
 
   it('resumes: finished points are not run again', async () => {
     const before = statSync(join(full, 'points', '000000.json')).mtimeMs;
+    const html = read(full, 'index.html');
+    rmSync(join(full, 'index.html'));
+    rmSync(join(full, 'charts'), { recursive: true });
     const again = await runCli('sweep', scenario, ...sets, '--workers', '1', '-o', full);
     expect(again.stdout).toMatch(/0 points run, 4 already finished \(skipped\)/);
+    expect(read(full, 'index.html')).toBe(html); // a resumed sweep rewrites the report
+    expect(existsSync(join(full, 'charts', 'mfu.png'))).toBe(true);
     rmSync(join(full, 'points', '000001.json'));
     const csv = read(full, 'results.csv');
     const third = await runCli('sweep', scenario, ...sets, '--workers', '1', '-o', full);

@@ -27,6 +27,8 @@ export interface RouteTokensOptions {
   backend: BackendName;
   /** Tokens per chunk of features (rounded to whole groups that divide the group count; default 16,384). */
   chunkTokens?: number;
+  /** Called after each chunk is routed (progress display). */
+  onChunkDone?: (done: number, total: number) => void;
 }
 
 export interface RouteTokensResult {
@@ -141,6 +143,7 @@ export async function routeTokens(options: RouteTokensOptions): Promise<RouteTok
     computed += counted.computed;
     dropped += counted.dropped;
     nulls += counted.nulls;
+    options.onChunkDone?.(c + 1, chunks);
   }
   const tokensPerExpert = Array.from(perExpert);
   return {

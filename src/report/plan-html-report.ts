@@ -1,0 +1,85 @@
+// A capacity plan's index.html: one self-contained page (inline SVG, no scripts) with the Pareto chart (cost against
+// training days), the scaling chart (training days against devices per system, the best configuration at each
+// size, with the deadline), the best configuration per system, the Pareto front, and what was left out.
+import type { PlanResult, PlannedConfig } from '../sim/index.ts';
+import { lineSeries } from './charts/index.ts';
+import type { LineSeriesItem } from './charts/index.ts';
+import { escapeHtml, figure, gridTable, htmlPage, keyValueTable, paragraph } from './html-page.ts';
+import type { GridColumn } from './html-page.ts';
+
+/** Per system, the fastest configuration at each cluster size (ties: cheaper, then earlier in search order). */
+export function planScaling(r: PlanResult): { system: string; points: { devices: number; config: number }[] }[] {
+  const bySystem = new Map<string, Map<number, number>>();
+  r.configs.forEach((c, i) => {
+    const sizes = bySystem.get(c.system) ?? new Map<number, number>();
+    const held = sizes.get(c.devices);
+    const h = held === undefined ? undefined : (r.configs[held] as PlannedConfig);
+    if (!h || c.costs.trainingDays < h.costs.trainingDays || (c.costs.trainingDays === h.costs.trainingDays && c.costs.totalCost < h.costs.totalCost)) sizes.set(c.devices, i);
+    bySystem.set(c.system, sizes);
+  });
+  return [...bySystem].map(([system, sizes]) => ({ system, points: [...sizes].sort((a, b) => a[0] - b[0]).map(([devices, config]) => ({ devices, config })) }));
+}
+
+/** Training days against devices, one line per system (its best configuration at each size), plus the deadline. */
+export function planScalingSvg(r: PlanResult): string | undefined {
+  const systems = planScaling(r);
+  const devices = r.configs.map((c) => c.devices);
+  if (devices.length === 0) return undefined;
+  const lo = Math.min(...devices);
+  const hi = Math.max(...devices);
+  const series: LineSeriesItem[] = systems.map((s) => ({
+    name: s.system, points: s.points.map((p) => ({ x: p.devices, y: (r.configs[p.config] as PlannedConfig).costs.trainingDays })),
+  }));
+  // The deadline as a line when it is near the curves; far above them it would squash them, so the subtitle says it.
+  const slowest = Math.max(...series.flatMap((s) => s.points.map((p) => p.y)));
+  const drawDeadline = hi > lo && r.deadlineDays <= 1.5 * slowest;
+  if (drawDeadline) series.push({ name: `deadline (${r.deadlineDays} days)`, points: [{ x: lo, y: r.deadlineDays }, { x: hi, y: r.deadlineDays }] });
+  const deadline = drawDeadline ? '' : slowest <= r.deadlineDays ? `; every size meets the ${r.deadlineDays}-day deadline` : `; deadline ${r.deadlineDays} days`;
+  return lineSeries(series, {
+    title: `Plan ${r.plan}: training time against cluster size`,
+    subtitle: `${(r.tokens / 1e12).toFixed(2)}T tokens; each system's fastest configuration that fits at each size${deadline}`,
+    xLabel: 'Devices', xUnit: '', yLabel: 'Training time', yUnit: 'days', logX: lo > 0 && hi / lo >= 4, markers: true,
+  });
+}
+
+const money = (x: number, currency: string): string => `${currency} ${Math.round(x).toLocaleString('en-US')}`;
+const layoutText = (c: PlannedConfig): string => `tp ${c.layout.tp} · pp ${c.layout.pp} · dp ${c.layout.dp} · ep ${c.layout.ep}${c.layout.recompute === 'full' ? ' + recompute' : ''}`;
+
+function configColumns(r: PlanResult): GridColumn<PlannedConfig>[] {
+  return [
+    { title: 'system', cell: (c) => c.system },
+    { title: 'devices', numeric: true, cell: (c) => c.devices.toLocaleString('en-US') },
+    { title: 'layout', cell: layoutText },
+    { title: 'router', cell: (c) => c.router },
+    { title: 'tokens/s', numeric: true, cell: (c) => Math.round(c.tokensPerSecond).toLocaleString('en-US') },
+    { title: 'MFU', numeric: true, cell: (c) => `${(c.mfu * 100).toFixed(1)}%` },
+    { title: 'training days', numeric: true, cell: (c) => `${c.costs.trainingDays.toFixed(1)}${c.costs.meetsDeadline ? '' : ' (late)'}` },
+    { title: `total cost (${r.currency})`, numeric: true, cell: (c) => Math.round(c.costs.totalCost).toLocaleString('en-US') },
+    { title: 'energy (MWh)', numeric: true, cell: (c) => (c.costs.energyKWh / 1000).toFixed(1) },
+    { title: `per 1M tokens (${r.currency})`, numeric: true, cell: (c) => c.costs.costPerMillionTokens.toFixed(3) },
+  ];
+}
+
+export function planHtmlReport(r: PlanResult, charts: { name: string; svg: string }[]): string {
+  const columns = configColumns(r);
+  const best = Object.entries(r.bestPerSystem);
+  const bestRows = best.flatMap(([, i]) => (i === undefined ? [] : [r.configs[i] as PlannedConfig]));
+  const nothing = best.filter(([, i]) => i === undefined).map(([s]) => s);
+  const front = [...r.pareto].sort((a, b) => (r.configs[a] as PlannedConfig).costs.trainingDays - (r.configs[b] as PlannedConfig).costs.trainingDays || a - b).map((i) => r.configs[i] as PlannedConfig);
+  const cheapest = bestRows.filter((c) => c.costs.meetsDeadline).sort((a, b) => a.costs.totalCost - b.costs.totalCost)[0];
+  const headline: [string, string][] = [
+    ['goal', `${(r.tokens / 1e12).toFixed(2)}T tokens within ${r.deadlineDays} days`],
+    ['searched', `${r.configs.length} configurations that fit in memory${r.rejected.length > 0 ? `; ${r.rejected.length} left out (they do not fit; plan.json lists them)` : ''}`],
+    ['cheapest on time', cheapest ? `${cheapest.system} × ${cheapest.devices} ${cheapest.router}: ${cheapest.costs.trainingDays.toFixed(1)} days, ${money(cheapest.costs.totalCost, r.currency)}` : 'no configuration meets the deadline'],
+    ['costs', `in ${r.currency}: hardware amortised or rented, plus energy`],
+  ];
+  return htmlPage(`moesim plan: ${r.plan}`, [
+    `<h1>Plan ${escapeHtml(r.plan)}</h1>`, keyValueTable(headline),
+    ...charts.map((c) => figure(c.svg)),
+    '<h2>Best configuration per system</h2>', paragraph('The cheapest configuration that meets the deadline, else the fastest.'),
+    gridTable(columns, bestRows), ...(nothing.length > 0 ? [paragraph(`Nothing fits in memory on ${nothing.join(', ')}.`, 'note')] : []),
+    '<h2>Pareto front</h2>', paragraph(`${front.length} of ${r.configs.length} configurations: none other is at least as good on training days, total cost and energy and better on one. Fastest first.`),
+    gridTable(columns, front),
+    paragraph('plan.json and plan.csv hold every configuration in full; METRICS.md ("moesim plan") defines the figures.'),
+  ], { wideTables: true });
+}
