@@ -113,6 +113,7 @@ export function paretoFront(points: readonly ParetoPoint[], options: ParetoOptio
     for (let x = a.x; x <= b.x; x += 4) obstacles.push({ x, y: a.y, r: 1.5 });
     for (let y = Math.min(a.y, b.y); y <= Math.max(a.y, b.y); y += 4) obstacles.push({ x: b.x, y, r: 1.5 });
   }
-  placeLabels(c, plot, front.map((i) => ({ x: (screen[i] as { x: number }).x, y: (screen[i] as { y: number }).y, text: (points[i] as ParetoPoint).label, r: 6 })), obstacles, true);
+  // Leaders: a label pushed away from a crowded point is still joined to it.
+  placeLabels(c, plot, front.map((i) => ({ x: (screen[i] as { x: number }).x, y: (screen[i] as { y: number }).y, text: (points[i] as ParetoPoint).label, r: 6 })), obstacles, true, true);
   return c.toSvg();
 }
