@@ -24,6 +24,7 @@ interface GroupPlan {
 export function createCollectivePlanner(cluster: Cluster, collectives?: readonly CollectiveSpec[]): (spec: CollectiveSpec) => CollectivePlan | PackedPlan {
   const byArray = new WeakMap<readonly number[], GroupPlan>();
   const byDevices = new Map<string, GroupPlan>();
+  const plainPlans = new Map<string, CollectivePlan>(); // plans of collectives without routing, by op, bytes and group
   const matrixScratch = new Float64Array(64 * 64); // direct all-to-all matrices up to 64 ranks are built here
   // A routed all-to-all's filled plan, kept for its one repeat: the backward combine-gradient moves the forward
   // dispatch's bytes (same routing, entries and scale) and the backward dispatch-gradient the forward combine's. The
@@ -81,7 +82,15 @@ export function createCollectivePlanner(cluster: Cluster, collectives?: readonly
     }
     if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);
     if (spec.op === 'send') return sendRecv(spec.group[0] as number, spec.group[1] as number, spec.bytes, cluster);
-    return planTopologyCollective(spec.op, defaultCollectiveAlgorithm(spec.op, spec.group, cluster), spec.group, spec.bytes, cluster);
+    // The same collective over the same devices and bytes (a gradient reduction per layer, a parameter all-gather per
+    // chunk) has the same plan: built once. Plans are never changed by their users.
+    const key = `${spec.op}|${spec.bytes}|${spec.group.join(',')}`;
+    let plan = plainPlans.get(key);
+    if (plan === undefined) {
+      plan = planTopologyCollective(spec.op, defaultCollectiveAlgorithm(spec.op, spec.group, cluster), spec.group, spec.bytes, cluster);
+      plainPlans.set(key, plan);
+    }
+    return plan;
   };
 }
 
