@@ -1,11 +1,8 @@
-// The router comparison's outputs: the printed table, compare.csv and compare.json. Deterministic bytes: no
+// The router comparison's texts: the printed table, compare.csv and compare.json (write-compare-report.ts writes them). Deterministic bytes: no
 // timestamps, no paths, numbers written in full (CSV and JSON) so the same inputs give the same files.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CompareResult, CompareRow } from '../sim/index.ts';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
 import { toJsonText } from './json-text.ts';
-import type { WrittenReport } from './write-report.ts';
 
 /** compare.csv's columns, in order: the CompareRow fields except `params` (compare.json has them). */
 export const COMPARE_CSV_COLUMNS = [
@@ -30,6 +27,21 @@ export function compareJson(result: CompareResult): string {
   return toJsonText({ scenario, seed, baseline, cluster, devices, model, parallelism, tokens, tokenSource, routers: rows });
 }
 
+/** The printed table's columns (also the HTML report's): title, alignment, cell text. */
+export const COMPARE_TABLE_COLUMNS: readonly { title: string; left?: boolean; cell: (r: CompareRow) => string }[] = [
+  { title: 'router', left: true, cell: (r) => r.router },
+  { title: 'step time', cell: (r) => formatSeconds(r.stepTime_s) },
+  { title: 'tokens/s', cell: (r) => formatCount(r.tokensPerSecond) },
+  { title: 'MFU', cell: (r) => formatPercent(r.mfu) },
+  { title: 'max/mean', cell: (r) => r.maxOverMeanExpertLoad.toFixed(3) },
+  { title: 'dropped', cell: (r) => `${formatCount(r.droppedTokens)} (${formatPercent(r.droppedFraction, 2)})` },
+  { title: 'a2a intra', cell: (r) => formatBytes(r.allToAllIntraServerBytes) },
+  { title: 'a2a inter', cell: (r) => formatBytes(r.allToAllInterServerBytes) },
+  { title: 'exposed a2a', cell: (r) => formatSeconds(r.exposedAllToAll_s) },
+  { title: 'peak memory', cell: (r) => formatBytes(r.peakMemoryBytes) },
+  { title: 'speed-up', cell: (r) => `${r.speedup.toFixed(3)}×` },
+];
+
 /** The table printed by `moesim compare`: a header, then one aligned line per router. */
 export function compareTable(result: CompareResult): string {
   const { cluster: c, parallelism: p } = result;
@@ -37,19 +49,7 @@ export function compareTable(result: CompareResult): string {
     `  scenario  ${result.scenario}: ${c.servers} × ${c.preset} (${result.devices} × ${c.chip}), ${result.model}, ep ${p.ep}, ${p.microBatches} micro-batch${p.microBatches === 1 ? '' : 'es'}, seed ${result.seed}`,
     `  tokens    ${result.tokenSource} (the same for every router)`,
   ];
-  const columns: { title: string; left?: boolean; cell: (r: CompareRow) => string }[] = [
-    { title: 'router', left: true, cell: (r) => r.router },
-    { title: 'step time', cell: (r) => formatSeconds(r.stepTime_s) },
-    { title: 'tokens/s', cell: (r) => formatCount(r.tokensPerSecond) },
-    { title: 'MFU', cell: (r) => formatPercent(r.mfu) },
-    { title: 'max/mean', cell: (r) => r.maxOverMeanExpertLoad.toFixed(3) },
-    { title: 'dropped', cell: (r) => `${formatCount(r.droppedTokens)} (${formatPercent(r.droppedFraction, 2)})` },
-    { title: 'a2a intra', cell: (r) => formatBytes(r.allToAllIntraServerBytes) },
-    { title: 'a2a inter', cell: (r) => formatBytes(r.allToAllInterServerBytes) },
-    { title: 'exposed a2a', cell: (r) => formatSeconds(r.exposedAllToAll_s) },
-    { title: 'peak memory', cell: (r) => formatBytes(r.peakMemoryBytes) },
-    { title: 'speed-up', cell: (r) => `${r.speedup.toFixed(3)}×` },
-  ];
+  const columns = COMPARE_TABLE_COLUMNS;
   const cells = [columns.map((col) => col.title), ...result.rows.map((r) => columns.map((col) => col.cell(r)))];
   const widths = columns.map((_, j) => Math.max(...cells.map((line) => [...(line[j] as string)].length)));
   const pad = (text: string, j: number): string => {
@@ -58,16 +58,4 @@ export function compareTable(result: CompareResult): string {
   };
   const lines = cells.map((line) => `  ${line.map(pad).join('  ')}`.trimEnd());
   return [...header, '', ...lines].join('\n');
-}
-
-/** Write compare.csv and compare.json into `dir`. */
-export function writeCompareReport(result: CompareResult, dir: string): WrittenReport {
-  mkdirSync(dir, { recursive: true });
-  const files: string[] = [];
-  for (const [name, text] of [['compare.csv', compareCsv(result)], ['compare.json', compareJson(result)]] as const) {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    files.push(path);
-  }
-  return { dir, files };
 }

@@ -7,7 +7,9 @@ export { toJsonText } from './json-text.ts';
 export { summaryTable } from './summary-table.ts';
 export type { WrittenReport } from './write-report.ts';
 export { writeRunReport } from './write-report.ts';
-export { COMPARE_CSV_COLUMNS, compareCsv, compareJson, compareTable, writeCompareReport } from './compare-report.ts';
+export { COMPARE_CSV_COLUMNS, COMPARE_TABLE_COLUMNS, compareCsv, compareJson, compareTable } from './compare-report.ts';
+export { compareCharts, compareHtmlReport } from './compare-html-report.ts';
+export { writeCompareReport } from './write-compare-report.ts';
 export { findChartFonts, heatmap, lineSeries, paretoFront, paretoFrontIndices, scatterPredictedVsPublished, stackedBars, svgToPng } from './charts/index.ts';
 export type {
   BarSegment, ChartFonts, HeatmapData, HeatmapOptions, LineSeriesItem, LineSeriesOptions, ParetoOptions, ParetoPoint,

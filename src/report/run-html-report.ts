@@ -2,8 +2,8 @@
 // the headline figures, the step-time breakdown, tokens per expert per layer, the busiest links' utilisation
 // over time and the traffic matrix; PNG copies of the charts go to charts/ for slides. Deterministic bytes (no dates, no paths).
 import type { RunResult, Summary } from '../sim/index.ts';
-import { SERIES_COLOURS, heatmap, lineSeries, stackedBars } from './charts/index.ts';
-import type { Hatch } from './charts/index.ts';
+import { breakdownBars } from './breakdown-chart.ts';
+import { heatmap, lineSeries } from './charts/index.ts';
 import { formatBytes, formatPercent, formatSeconds } from './format-units.ts';
 import { escapeHtml, figure, htmlPage, keyValueTable } from './html-page.ts';
 import { trafficChart } from './traffic-report.ts';
@@ -12,26 +12,16 @@ import { trafficChart } from './traffic-report.ts';
 const UTILISATION_LINKS = 6;
 
 function breakdownChart(s: Summary): string {
-  const rows = [['mean device', s.breakdown_s], [`device ${s.criticalDevice.device} (last to finish)`, s.criticalDevice]] as const;
-  // Compute kinds solid, communication kinds hatched, waiting in greys: readable in greyscale and never two alike.
-  const segments: { name: string; values: number[]; colour: string; hatch: Hatch }[] = [];
-  const keysOf = (pick: (b: Summary['breakdown_s']) => Record<string, number>): string[] => [...new Set(rows.flatMap(([, b]) => Object.keys(pick(b))))].sort();
-  const colour = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length] as string;
-  keysOf((b) => b.compute).forEach((k, i) => segments.push({ name: `compute: ${k}`, values: rows.map(([, b]) => b.compute[k] ?? 0), colour: colour(i), hatch: i < SERIES_COLOURS.length ? 'none' : 'dots' }));
-  keysOf((b) => b.exposedComm).forEach((k, i) => segments.push({ name: `comm: ${k}`, values: rows.map(([, b]) => b.exposedComm[k] ?? 0), colour: colour(i + 1), hatch: i % 2 === 0 ? 'diagonal' : 'backdiagonal' }));
-  segments.push({ name: 'imbalance wait', values: rows.map(([, b]) => b.imbalanceWait), colour: '#8a8a8a', hatch: 'dots' });
-  segments.push({ name: 'pipeline bubble', values: rows.map(([, b]) => b.pipelineBubble), colour: '#b8b8b8', hatch: 'cross' });
-  segments.push({ name: 'idle at end', values: rows.map(([, b]) => b.idleAtEnd), colour: '#dcdcdc', hatch: 'none' });
-  return stackedBars({ categories: rows.map(([name]) => name), segments: segments.filter((g) => g.values.some((v) => v > 0)) }, {
-    title: 'Where the step time goes', subtitle: `step ${formatSeconds(s.stepTime_s)}; exposed communication only (overlapped work is hidden)`,
-    unit: 's', valueLabel: 'Time', categoryLabel: 'Device', showTotals: true,
+  return breakdownBars([['mean device', s.breakdown_s], [`device ${s.criticalDevice.device} (last to finish)`, s.criticalDevice]], {
+    title: 'Where the step time goes', subtitle: `step ${formatSeconds(s.stepTime_s)}; exposed communication only (overlapped work is hidden)`, categoryLabel: 'Device',
   });
 }
 
-function expertHeatmap(s: Summary): string | undefined {
+/** Tokens kept per expert per MoE layer, as a heatmap (undefined without MoE layers). */
+export function expertHeatmap(s: Summary, title = 'Tokens kept per expert'): string | undefined {
   if (s.tokensPerExpert.length === 0) return undefined;
   return heatmap({ values: s.tokensPerExpert, rowNames: s.moeLayers.map((l) => `L${l}`), colNames: s.tokensPerExpert[0]?.map((_, e) => `E${e}`) }, {
-    title: 'Tokens kept per expert', subtitle: `per MoE layer, summed over the step; max/mean ${s.maxOverMeanExpertLoad.toFixed(2)}, ${formatPercent(s.droppedFraction)} of assignments dropped`,
+    title, subtitle: `per MoE layer, summed over the step; max/mean ${s.maxOverMeanExpertLoad.toFixed(2)}, ${formatPercent(s.droppedFraction)} of assignments dropped`,
     rowLabel: 'MoE layer', colLabel: 'Expert', valueLabel: 'Tokens', unit: 'tokens',
   });
 }

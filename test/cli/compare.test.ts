@@ -110,9 +110,30 @@ describe('moesim compare', () => {
   it('--json prints compare.json on stdout, writes under output.dir/compare, and the files are byte-identical across runs', () => {
     expect(json.code).toBe(0);
     const written = join(scenarioDir, 'compare');
-    expect(json.stderr).toBe(`wrote ${join(written, 'compare.csv')}, ${join(written, 'compare.json')}\n`);
+    expect(json.stderr).toMatch(new RegExp(`^wrote ${join(written, 'compare.csv')}, ${join(written, 'compare.json')}, ${join(written, 'index.html')}, `));
     expect(json.stdout).toBe(read(written, 'compare.json'));
-    for (const name of ['compare.csv', 'compare.json']) expect(read(written, name)).toBe(read(outDir, name));
+    for (const name of ['compare.csv', 'compare.json', 'index.html']) expect(read(written, name)).toBe(read(outDir, name));
+    for (const name of readdirSync(join(outDir, 'charts'))) expect(readFileSync(join(written, 'charts', name))).toEqual(readFileSync(join(outDir, 'charts', name)));
+  });
+
+  it('writes index.html: one breakdown bar per router with its step time, the table, a heatmap per router; PNG copies', () => {
+    const html = read(outDir, 'index.html');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/); // self-contained
+    const r = result();
+    // The breakdown chart labels each bar with its total: the router's step time.
+    for (const row of r.routers) {
+      expect(html).toContain(`>${row.router}<`);
+      expect(html).toContain(`${(row.stepTime_s * 1e3).toFixed(1)} ms`);
+    }
+    expect(html.match(/<table class="grid">[\s\S]*?<\/table>/)?.[0].match(/<tr>/g)).toHaveLength(1 + 4);
+    expect(html.match(/Tokens kept per expert: /g)).toHaveLength(4);
+    const charts = readdirSync(join(outDir, 'charts')).sort();
+    expect(charts).toEqual(['step-breakdown.png', 'tokens-per-expert-1-gshard.png', 'tokens-per-expert-2-switch.png', 'tokens-per-expert-3-hash.png', 'tokens-per-expert-4-switch-capacityFactor-2.png']);
+    for (const name of charts) {
+      const png = readFileSync(join(outDir, 'charts', name));
+      expect(png.readUInt32BE(16)).toBe(1200); // IHDR width
+      expect(png.length).toBeGreaterThan(20_000); // a blank 1200-px image compresses to a few kB
+    }
   });
 });
 

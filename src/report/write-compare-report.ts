@@ -1,0 +1,28 @@
+// Write a router comparison's files: compare.csv, compare.json, index.html (compare-html-report.ts) and PNG copies
+// of the page's charts in charts/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CompareResult } from '../sim/index.ts';
+import { svgToPng } from './charts/index.ts';
+import { compareCharts, compareHtmlReport } from './compare-html-report.ts';
+import { compareCsv, compareJson } from './compare-report.ts';
+import type { WrittenReport } from './write-report.ts';
+
+/** Write compare.csv, compare.json and index.html into `dir`, with PNG copies of the page's charts in charts/. */
+export function writeCompareReport(result: CompareResult, dir: string): WrittenReport {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const charts = compareCharts(result);
+  for (const [name, text] of [['compare.csv', compareCsv(result)], ['compare.json', compareJson(result)], ['index.html', compareHtmlReport(result, charts)]] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    files.push(path);
+  }
+  mkdirSync(join(dir, 'charts'), { recursive: true });
+  for (const c of charts) {
+    const path = join(dir, 'charts', `${c.name}.png`);
+    writeFileSync(path, svgToPng(c.svg, 1200));
+    files.push(path);
+  }
+  return { dir, files };
+}
