@@ -90,7 +90,7 @@ export { ecmpHash } from './ecmp-hash.ts';
 // Flow-level network model and link activity (both models).
 export { createFlowNetwork } from './network-flow.ts';
 export type { FlowNetworkOptions } from './network-flow.ts';
-export type { FlowAllocation } from './network-flow-fluid.ts';
+export type { FlowAllocation } from './network-types.ts';
 export { maxMinFairRates } from './network-flow-solver.ts';
 export { LinkActivityRecorder } from './link-activity.ts';
 export type { LinkActivity, LinkRateInterval, LinkActivityRecorderOptions } from './link-activity.ts';

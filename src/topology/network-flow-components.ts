@@ -5,6 +5,7 @@
 //
 // Per-link lists are plain arrays with swap-removal; each entity remembers its index in the lists of the
 // first POSITIONS links of its path (longer paths fall back to a search), so removal is O(path length).
+import { grownInt32 } from './typed-array-growth.ts';
 
 /** Per entity, how many path links have a remembered list index. */
 const POSITIONS = 8;
@@ -31,7 +32,7 @@ export class LinkFlowIndex {
   /** Registers `entity` on the links pool[start .. end). */
   add(entity: number, pool: Int32Array, start: number, end: number): void {
     const base = entity * POSITIONS;
-    if (base + POSITIONS > this.position.length) this.position = grown(this.position, Math.max(base + POSITIONS, this.position.length * 2));
+    if (base + POSITIONS > this.position.length) this.position = grownInt32(this.position, Math.max(base + POSITIONS, this.position.length * 2));
     for (let p = start; p < end; p++) {
       const list = this.flowsOn[pool[p] as number] as number[];
       if (p - start < POSITIONS) this.position[base + p - start] = list.length;
@@ -94,7 +95,7 @@ export class LinkFlowIndex {
         if (f >= this.flowMark.length) this.growFlowMark(f + 1);
         if (this.flowMark[f] === generation) continue;
         this.flowMark[f] = generation;
-        if (flowCount === this.flows.length) this.flows = grown(this.flows, flowCount * 2);
+        if (flowCount === this.flows.length) this.flows = grownInt32(this.flows, flowCount * 2);
         this.flows[flowCount++] = f;
         const end = (pathStart[f] as number) + (pathLength[f] as number);
         for (let p = pathStart[f] as number; p < end; p++) {
@@ -110,12 +111,6 @@ export class LinkFlowIndex {
   }
 
   private growFlowMark(minimum: number): void {
-    this.flowMark = grown(this.flowMark, Math.max(minimum, this.flowMark.length * 2));
+    this.flowMark = grownInt32(this.flowMark, Math.max(minimum, this.flowMark.length * 2));
   }
-}
-
-function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const result = new Int32Array(size);
-  result.set(array);
-  return result;
 }

@@ -25,6 +25,8 @@ import { LinkFlowIndex } from './network-flow-components.ts';
 import { FinishHeap } from './network-flow-finish-heap.ts';
 import type { MaxMinSolver } from './network-flow-solver.ts';
 import { FlowSlots } from './network-flow-slots.ts';
+import type { FinishHandler, FlowAllocation } from './network-types.ts';
+import { grownInt32 } from './typed-array-growth.ts';
 
 /**
  * When flows finish, flows whose rate is below the smallest finished rate × (1 − KEEP_TOLERANCE) keep their
@@ -35,25 +37,6 @@ const KEEP_TOLERANCE = 1e-9;
 /** A flow whose remaining bytes are at most this fraction of its size has finished. */
 export const FINISH_EPSILON = 1e-9;
 
-/** One rate recomputation, for tests and diagnostics: per active entity its path, weight and rate. */
-export interface FlowAllocation {
-  /** When the rates took effect (ns, fractional in general). */
-  readonly timeNs: number;
-  readonly flows: readonly {
-    /** Unique per flow entity over the model's life (entity slots are recycled; serials are not). */
-    readonly serial: number;
-    readonly path: readonly number[];
-    readonly weight: number;
-    /** The size of each of the `weight` merged flows. */
-    readonly bytes: number;
-    /** Per-flow rate (each of the `weight` merged flows gets this). */
-    readonly bytesPerSecond: number;
-    readonly remainingBytes: number;
-  }[];
-}
-
-/** Called for each flow entity whose last byte has been sent, with that time rounded up to whole ns. */
-export type FinishHandler = (entity: number, sentNs: TimeNs) => void;
 
 export class FluidFlowState {
   private readonly cluster: Cluster;
@@ -198,7 +181,7 @@ export class FluidFlowState {
 
   private addSeeds(start: number, end: number): void {
     const needed = this.seedCount + end - start;
-    if (needed > this.seeds.length) this.seeds = growInt32(this.seeds, needed);
+    if (needed > this.seeds.length) this.seeds = grownInt32(this.seeds, Math.max(needed, this.seeds.length * 2));
     const pool = this.slots.routePool;
     for (let p = start; p < end; p++) this.seeds[this.seedCount++] = pool[p] as number;
   }
@@ -224,7 +207,7 @@ export class FluidFlowState {
       }
       heap.remove(f);
       remaining[f] = 0;
-      if (finishedCount === this.finished.length) this.finished = growInt32(this.finished, finishedCount + 1);
+      if (finishedCount === this.finished.length) this.finished = grownInt32(this.finished, Math.max(finishedCount + 1, this.finished.length * 2));
       this.finished[finishedCount++] = f;
     } while (heap.size > 0);
     let keepBelow = Number.POSITIVE_INFINITY;
@@ -249,7 +232,7 @@ export class FluidFlowState {
     const { index, slots } = this;
     const { flows, flowCount } = index;
     const { rate, weight, pathStart, pathLength, routePool } = slots;
-    if (this.upper.length < flowCount) this.upper = growInt32(this.upper, flowCount);
+    if (this.upper.length < flowCount) this.upper = grownInt32(this.upper, Math.max(flowCount, this.upper.length * 2));
     const { upper } = this;
     const generation = ++this.markGeneration;
     let upperCount = 0;
@@ -257,7 +240,7 @@ export class FluidFlowState {
       const f = flows[i] as number;
       if ((rate[f] as number) < threshold) continue;
       upper[upperCount++] = f;
-      if (f >= this.flowMark.length) this.flowMark = growInt32(this.flowMark, f + 1);
+      if (f >= this.flowMark.length) this.flowMark = grownInt32(this.flowMark, Math.max(f + 1, this.flowMark.length * 2));
       this.flowMark[f] = generation;
     }
     if (upperCount === flowCount) return upperCount;
@@ -337,10 +320,4 @@ export class FluidFlowState {
     }
     if (this.onAllocation !== undefined) this.onAllocation({ timeNs, flows: slots.describeActive() });
   }
-}
-
-function growInt32(array: Int32Array, minimum: number): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(Math.max(minimum, array.length * 2));
-  grown.set(array);
-  return grown;
 }

@@ -5,18 +5,7 @@
 // each route keeps its path latency and whether its links have been checked.
 import type { Cluster } from './cluster-types.ts';
 import type { FlowPathTable } from './network-flow-solver.ts';
-
-function grownFloat(array: Float64Array, size: number): Float64Array<ArrayBuffer> {
-  const grown = new Float64Array(size);
-  grown.set(array);
-  return grown;
-}
-
-function grownInt(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(size);
-  grown.set(array);
-  return grown;
-}
+import { grownFloat64, grownInt32 } from './typed-array-growth.ts';
 
 export class FlowSlots {
   /** Per entity: bytes left (each of its `weight` flows), size, current per-flow rate, weight. */
@@ -64,12 +53,12 @@ export class FlowSlots {
     if (known > 0) return known - 1;
     const links = cluster.route(src, dst);
     if (this.routeUsed + links.length > this.routePool.length) {
-      this.routePool = grownInt(this.routePool, Math.max(this.routePool.length * 2, this.routeUsed + links.length));
+      this.routePool = grownInt32(this.routePool, Math.max(this.routePool.length * 2, this.routeUsed + links.length));
     }
     if (this.routeCount === this.routeStart.length) {
-      this.routeStart = grownInt(this.routeStart, this.routeCount * 2);
-      this.routeLength = grownInt(this.routeLength, this.routeCount * 2);
-      this.routeLatencyNs = grownFloat(this.routeLatencyNs, this.routeCount * 2);
+      this.routeStart = grownInt32(this.routeStart, this.routeCount * 2);
+      this.routeLength = grownInt32(this.routeLength, this.routeCount * 2);
+      this.routeLatencyNs = grownFloat64(this.routeLatencyNs, this.routeCount * 2);
       const checked = new Uint8Array(this.routeCount * 2);
       checked.set(this.routeChecked);
       this.routeChecked = checked;
@@ -116,7 +105,7 @@ export class FlowSlots {
     this.active[at] = last;
     this.activeIndex[last] = at;
     this.activeIndex[entity] = -1;
-    if (this.freeCount === this.free.length) this.free = grownInt(this.free, this.free.length * 2);
+    if (this.freeCount === this.free.length) this.free = grownInt32(this.free, this.free.length * 2);
     this.free[this.freeCount++] = entity;
   }
 
@@ -143,17 +132,17 @@ export class FlowSlots {
   }
 
   private grow(size: number): void {
-    this.remaining = grownFloat(this.remaining, size);
-    this.bytes = grownFloat(this.bytes, size);
-    this.rate = grownFloat(this.rate, size);
-    this.weight = grownFloat(this.weight, size);
-    this.serial = grownFloat(this.serial, size);
-    this.anchorNs = grownFloat(this.anchorNs, size);
-    this.anchorS = grownFloat(this.anchorS, size);
-    this.finishS = grownFloat(this.finishS, size);
-    this.pathStart = grownInt(this.pathStart, size);
-    this.pathLength = grownInt(this.pathLength, size);
-    this.active = grownInt(this.active, size);
-    this.activeIndex = grownInt(this.activeIndex, size);
+    this.remaining = grownFloat64(this.remaining, size);
+    this.bytes = grownFloat64(this.bytes, size);
+    this.rate = grownFloat64(this.rate, size);
+    this.weight = grownFloat64(this.weight, size);
+    this.serial = grownFloat64(this.serial, size);
+    this.anchorNs = grownFloat64(this.anchorNs, size);
+    this.anchorS = grownFloat64(this.anchorS, size);
+    this.finishS = grownFloat64(this.finishS, size);
+    this.pathStart = grownInt32(this.pathStart, size);
+    this.pathLength = grownInt32(this.pathLength, size);
+    this.active = grownInt32(this.active, size);
+    this.activeIndex = grownInt32(this.activeIndex, size);
   }
 }

@@ -26,7 +26,7 @@ import { validateFlows } from './flow-validation.ts';
 import { LinkActivityRecorder, emptyLinkActivity } from './link-activity.ts';
 import type { LinkActivity } from './link-activity.ts';
 import { FluidFlowState } from './network-flow-fluid.ts';
-import type { FlowAllocation } from './network-flow-fluid.ts';
+import type { FlowAllocation } from './network-types.ts';
 import { MaxMinSolver } from './network-flow-solver.ts';
 import type { Flow, NetworkModel } from './network-types.ts';
 import { unpackPhase } from './packed-plan.ts';

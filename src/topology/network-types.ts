@@ -61,3 +61,23 @@ export interface NetworkModel {
   /** Per-link rate intervals from time 0 to now (see link-activity.ts for each model's shape). */
   linkActivity(): LinkActivity;
 }
+
+/** One rate recomputation, for tests and diagnostics: per active entity its path, weight and rate. */
+export interface FlowAllocation {
+  /** When the rates took effect (ns, fractional in general). */
+  readonly timeNs: number;
+  readonly flows: readonly {
+    /** Unique per flow entity over the model's life (entity slots are recycled; serials are not). */
+    readonly serial: number;
+    readonly path: readonly number[];
+    readonly weight: number;
+    /** The size of each of the `weight` merged flows. */
+    readonly bytes: number;
+    /** Per-flow rate (each of the `weight` merged flows gets this). */
+    readonly bytesPerSecond: number;
+    readonly remainingBytes: number;
+  }[];
+}
+
+/** Called for each flow entity whose last byte has been sent, with that time rounded up to whole ns. */
+export type FinishHandler = (entity: number, sentNs: TimeNs) => void;
