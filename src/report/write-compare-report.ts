@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompareResult } from '../sim/index.ts';
-import { svgToPng } from './charts/index.ts';
+import { writeChartPngs } from './chart-files.ts';
 import { compareCharts, compareHtmlReport } from './compare-html-report.ts';
 import { compareCsv, compareJson } from './compare-report.ts';
 import type { WrittenReport } from './write-report.ts';
@@ -18,11 +18,6 @@ export function writeCompareReport(result: CompareResult, dir: string): WrittenR
     writeFileSync(path, text);
     files.push(path);
   }
-  mkdirSync(join(dir, 'charts'), { recursive: true });
-  for (const c of charts) {
-    const path = join(dir, 'charts', `${c.name}.png`);
-    writeFileSync(path, svgToPng(c.svg, 1200));
-    files.push(path);
-  }
+  files.push(...writeChartPngs(dir, charts));
   return { dir, files };
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../sim/index.ts';
-import { svgToPng } from './charts/index.ts';
+import { writeChartPngs } from './chart-files.ts';
 import { chromeTrace } from './chrome-trace.ts';
 import { expertsCsv } from './experts-csv.ts';
 import { linkUtilisationCsv, linksCsv } from './links-csv.ts';
@@ -33,11 +33,6 @@ export function writeRunReport(result: RunResult, dir: string, options: { trace:
   if (options.trace) write('trace.json', toJsonText(chromeTrace(result), false));
   const charts = runCharts(result);
   write('index.html', runHtmlReport(result, charts));
-  mkdirSync(join(dir, 'charts'), { recursive: true });
-  for (const c of charts) {
-    const path = join(dir, 'charts', `${c.name}.png`);
-    writeFileSync(path, svgToPng(c.svg, 1200));
-    files.push(path);
-  }
+  files.push(...writeChartPngs(dir, charts));
   return { dir, files };
 }

@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepHeader, SweepRow } from '../sim/index.ts';
-import { svgToPng } from './charts/index.ts';
+import { writeChartPngs } from './chart-files.ts';
 import { sweepCharts, sweepHtmlReport } from './sweep-html-report.ts';
 import { sweepCsv, sweepJson } from './sweep-report.ts';
 import { SWEEP_CHART_NAMES, writeFileAtomic } from './sweep-store.ts';
@@ -18,10 +18,6 @@ export function writeSweepResults(dir: string, sweep: SweepHeader, rows: readonl
   writeFileAtomic(files[2] as string, sweepHtmlReport(sweep, rows, charts));
   // A chart this sweep no longer draws (a rerun with fewer successful points) must not linger from an earlier run.
   for (const name of SWEEP_CHART_NAMES) rmSync(join(dir, 'charts', `${name}.png`), { force: true });
-  for (const c of charts.charts) {
-    const path = join(dir, 'charts', `${c.name}.png`);
-    writeFileAtomic(path, svgToPng(c.svg, 1200));
-    files.push(path);
-  }
+  files.push(...writeChartPngs(dir, charts.charts, writeFileAtomic));
   return files;
 }

@@ -17,29 +17,12 @@ import type { LinkActivityRecorder } from '../../src/topology/link-activity.ts';
 import { ceilSecondsToNs } from '../../src/topology/network-analytical.ts';
 import { MaxMinSolver } from '../../src/topology/network-flow-solver.ts';
 import { FlowSlots } from '../../src/topology/network-flow-slots.ts';
+import type { FinishHandler, FlowAllocation } from '../../src/topology/network-types.ts';
 
 /** A flow whose remaining bytes are at most this fraction of its size has finished. */
 export const FINISH_EPSILON = 1e-9;
 
-/** One rate recomputation, for tests and diagnostics: per active entity its path, weight and rate. */
-export interface FlowAllocation {
-  /** When the rates took effect (ns, fractional in general). */
-  readonly timeNs: number;
-  readonly flows: readonly {
-    /** Unique per flow entity over the model's life (entity slots are recycled; serials are not). */
-    readonly serial: number;
-    readonly path: readonly number[];
-    readonly weight: number;
-    /** The size of each of the `weight` merged flows. */
-    readonly bytes: number;
-    /** Per-flow rate (each of the `weight` merged flows gets this). */
-    readonly bytesPerSecond: number;
-    readonly remainingBytes: number;
-  }[];
-}
-
-/** Called for each flow entity whose last byte has been sent, with that time rounded up to whole ns. */
-export type FinishHandler = (entity: number, sentNs: TimeNs) => void;
+export type { FinishHandler, FlowAllocation };
 
 export class ReferenceFluidFlowState {
   /** Bytes carried per link up to the state's time (baseNs after a settle). */
