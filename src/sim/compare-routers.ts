@@ -71,6 +71,8 @@ export interface CompareOptions {
   onRouterEnd?: (index: number, count: number, row: CompareRow) => void;
   /** Record link activity (default true; see RunOptions). The rows do not depend on it. */
   recordLinkActivity?: boolean;
+  /** Record each run's critical path (default true; see RunOptions). The rows do not depend on it. */
+  criticalPath?: boolean;
 }
 
 const sumOf = (record: Record<string, number>, keys: readonly string[]): number => keys.reduce((s, k) => s + (record[k] ?? 0), 0);
@@ -125,7 +127,11 @@ export async function compareRouters(scenario: Scenario, routers: string | reado
   const summaries: Summary[] = [];
   for (const [i, choice] of choices.entries()) {
     options.onRouterStart?.(i, choices.length, choice);
-    const run = await runScenario(resolved[i] as ResolvedScenario, { onRoutingProgress: options.onRoutingProgress, ...(options.recordLinkActivity === false ? { recordLinkActivity: false } : {}) });
+    // No traffic matrix: a comparison reports none (compare's page draws the breakdown and expert loads).
+    const run = await runScenario(resolved[i] as ResolvedScenario, {
+      onRoutingProgress: options.onRoutingProgress, recordTraffic: false,
+      ...(options.recordLinkActivity === false ? { recordLinkActivity: false } : {}), ...(options.criticalPath === false ? { criticalPath: false } : {}),
+    });
     for (const note of run.notes) if (!notes.includes(`${choice.label}: ${note}`)) notes.push(`${choice.label}: ${note}`);
     summaries.push(run.summary);
     const row = compareRow(choice, run.summary, (summaries[0] as Summary).stepTime_s);

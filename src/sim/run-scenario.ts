@@ -43,6 +43,11 @@ export interface RunOptions {
   recordLinkActivity?: boolean;
   /** Record the device-to-device traffic matrix (default true; cheap: a packed plan is binned once). */
   recordTraffic?: boolean;
+  /**
+   * Record the critical path (default true). Without it summary.criticalPath is absent and every other figure is the
+   * same; validation experiments, plans and sweeps turn it off (it costs about a quarter of a large step's run).
+   */
+  criticalPath?: boolean;
 }
 
 /** MEO runs merged experts (k from its parameters, else the model's top-k); other routers dispatch tokens. */
@@ -57,7 +62,7 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
   const routed = await routeStep(resolved, options.onRoutingProgress, { batchCache: options.batchCache });
   const program = buildStepProgram({ model, layout, chip: kernelChip, routing: routed.routing, ...mergedExpertsOf(resolved) });
   const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace, recordLinkActivity: options.recordLinkActivity ?? true,
-    recordTraffic: options.recordTraffic ?? true, recordLinkTimeline: scenario.output.trace,
+    recordTraffic: options.recordTraffic ?? true, recordLinkTimeline: scenario.output.trace, criticalPath: options.criticalPath ?? true,
   });
   const memory = estimateMemory(model, layout, routed.routing);
   const summary = buildSummary(resolved, routed, exec, memory);

@@ -14,7 +14,7 @@ import { InputError } from '../../engine/index.ts';
 import type { Router, RouterContext } from '../router.ts';
 import type { RouterInput, RoutingDecision } from '../router-input.ts';
 import { loadBalancingLoss } from '../capacity.ts';
-import { layerGateMatrices } from '../gate.ts';
+import { layerGateMatrices, tidyValue } from '../gate.ts';
 import { topKOfRow } from './locmoe-common.ts';
 
 export const meoParamsSchema = z.strictObject({
@@ -43,7 +43,7 @@ export function createMeoRouter(params: z.output<typeof meoParamsSchema>, ctx: R
       const perGroup = groupSize / seqLen;
       const sequences = groups * perGroup;
       const w = gateFor(layer);
-      const probs = Float64Array.from(tf.tidy(() => {
+      const probs = Float64Array.from(tidyValue(() => {
         const x = tf.tensor3d(input.features, [sequences, seqLen, hidden]);
         const pooled = tf.mean(x, 1);
         return new Float32Array(tf.softmax(tf.matMul(pooled, tf.tensor2d(w, [hidden, n]))).dataSync());

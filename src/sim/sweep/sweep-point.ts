@@ -55,7 +55,7 @@ export function errorRow(task: Pick<SweepTask, 'point' | 'values'>, message: str
 export async function runSweepPoint(task: SweepTask, options: { useCache?: boolean; cache?: TokenBatchCache } = {}): Promise<{ row: SweepRow; notes: string[] }> {
   try {
     const resolved = resolveScenario(validateScenarioObject(task.scenario, `point ${task.point}`));
-    const run = await runScenario(resolved, options.useCache === false ? { recordTraffic: false } : { batchCache: options.cache ?? cache, recordTraffic: false });
+    const run = await runScenario(resolved, options.useCache === false ? { recordTraffic: false, criticalPath: false } : { batchCache: options.cache ?? cache, recordTraffic: false, criticalPath: false });
     const s = run.summary;
     const c = compareRow({ label: s.router, name: s.router, params: s.routerParams }, s, s.stepTime_s);
     const row: SweepRow = {

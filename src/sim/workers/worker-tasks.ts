@@ -25,8 +25,8 @@ export async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   // Each thread keeps its own token-batch cache inside runSweepPoint, so points sharing features reuse them.
   if (task.kind === 'sweep-point') return runSweepPoint(task.task);
   if (task.kind === 'step-bench') return runStepBenchmark(task.options);
-  // Plans read step time, throughput, MFU and memory only: no link activity.
-  const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)), { recordLinkActivity: false, recordTraffic: false });
+  // Plans read step time, throughput, MFU and memory only: no link activity, traffic matrix or critical path.
+  const run = await runScenario(resolveScenario(validateScenarioObject(task.scenario, task.label)), { recordLinkActivity: false, recordTraffic: false, criticalPath: false });
   return { summary: run.summary };
 }
 
