@@ -108,6 +108,18 @@ export function withUnit(label: string, unit: string): string {
   return unit ? `${label} (${unit})` : label;
 }
 
+/** The texts of an x–y chart: title, optional subtitle, and each axis's label and unit (units drive rescaling). */
+export interface XYChartText {
+  title: string;
+  subtitle?: string;
+  xLabel: string;
+  /** 's' and 'ms' are rescaled to fit; '' for none (e.g. device counts); others are printed as given. */
+  xUnit: string;
+  yLabel: string;
+  /** As xUnit; line series also take '%' (fractions, 0.5 → 50%) and rescale 'B'. */
+  yUnit: string;
+}
+
 export interface PlotRect {
   x: number;
   y: number;

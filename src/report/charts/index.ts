@@ -9,6 +9,7 @@ export { lineSeries } from './line-series.ts';
 export type { LineSeriesItem, LineSeriesOptions, XYPoint } from './line-series.ts';
 export { paretoFront, paretoFrontIndices } from './pareto.ts';
 export type { ParetoOptions, ParetoPoint } from './pareto.ts';
+export type { XYChartText } from './axes.ts';
 export { findChartFonts, svgToPng } from './png.ts';
 export type { ChartFonts } from './png.ts';
 export { SERIES_COLOURS } from './style.ts';

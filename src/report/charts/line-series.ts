@@ -3,7 +3,7 @@
 // and marker shape, so they stay apart in greyscale; long series carry a marker every few points.
 import { MARGIN, createCanvas, drawTitle, px, requireFinite } from './canvas.ts';
 import { buildAxis, layoutXYPlot, scaleUnit, withUnit } from './axes.ts';
-import type { TickFormat } from './axes.ts';
+import type { TickFormat, XYChartText } from './axes.ts';
 import { DASHES, MARKERS, drawLegend, drawMarker, lineColour } from './style.ts';
 import type { LegendItem } from './style.ts';
 
@@ -17,15 +17,7 @@ export interface LineSeriesItem {
   points: readonly XYPoint[];
 }
 
-export interface LineSeriesOptions {
-  title: string;
-  subtitle?: string;
-  xLabel: string;
-  /** Unit of x ('s' and 'ms' are rescaled to fit; '' for none, e.g. device counts). */
-  xUnit: string;
-  yLabel: string;
-  /** Unit of y: '%' expects fractions (0.5 → 50%); 's', 'ms', 'B' are rescaled; others are printed as given. */
-  yUnit: string;
+export interface LineSeriesOptions extends XYChartText {
   /** Log x axis; device counts that are powers of two get base-2 ticks (32, 64, …, 4,096). */
   logX?: boolean;
   /** Log y axis (positive values only). */

@@ -3,6 +3,7 @@
 // quantity spans more than two decades.
 import { MARGIN, createCanvas, drawTitle, px, requireFinite } from './canvas.ts';
 import { buildAxis, layoutXYPlot, scaleUnit, withUnit } from './axes.ts';
+import type { XYChartText } from './axes.ts';
 import { placeLabels } from './labels.ts';
 import { drawLegend, drawMarker } from './style.ts';
 import type { LegendItem } from './style.ts';
@@ -15,14 +16,7 @@ export interface ParetoPoint {
   y: number;
 }
 
-export interface ParetoOptions {
-  title: string;
-  subtitle?: string;
-  xLabel: string;
-  xUnit: string;
-  yLabel: string;
-  /** 's' and 'ms' are rescaled to fit; others are printed as given. */
-  yUnit: string;
+export interface ParetoOptions extends XYChartText {
   /** true, false or 'auto' (log when a quantity spans more than two decades). Default 'auto'. */
   log?: boolean | 'auto';
   width?: number;
