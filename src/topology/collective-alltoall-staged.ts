@@ -132,9 +132,12 @@ function compileRoutes(cluster: Cluster, src: readonly number[], dst: readonly n
 /**
  * The plan of `compiled` for the bytes given by `values`: term i of a slot is values[terms[i]] · scale (`terms`:
  * compiled.terms, or the same entries mapped to where `values` holds them). Every term must be finite and ≥ 0.
+ * The bytes are written to `into` when given (an array of compiled.src.length no plan uses any more: every slot is
+ * overwritten), else to a new array.
  */
-export function fillHierarchicalAllToAll(compiled: CompiledAllToAll, values: ArrayLike<number>, scale: number, terms: Int32Array = compiled.terms): PackedPlan {
-  const bytes = new Float64Array(compiled.src.length);
+export function fillHierarchicalAllToAll(compiled: CompiledAllToAll, values: ArrayLike<number>, scale: number, terms: Int32Array = compiled.terms, into?: Float64Array): PackedPlan {
+  if (into !== undefined && into.length !== compiled.src.length) throw new RangeError(`fillHierarchicalAllToAll: into has ${into.length} slots, the plan ${compiled.src.length}`);
+  const bytes = into ?? new Float64Array(compiled.src.length);
   const { termStart } = compiled;
   const phases = compiled.phaseStart.length - 1;
   // Phases that carry bytes; when every phase does (the usual case) the compiled phase starts are shared as they are.

@@ -16,12 +16,20 @@ interface GroupPlan {
   tokenTerms: Map<readonly number[], [number, Int32Array | undefined, Int32Array | undefined]>;
 }
 
+/** Plans a collective; `release` says a run of a plan it returned has finished (its arrays may then be reused). */
+export interface CollectivePlanner {
+  (spec: CollectiveSpec): CollectivePlan | PackedPlan;
+  release(plan: CollectivePlan | PackedPlan): void;
+}
+
 /**
  * Plans collectives for one run; all-to-all groups are compiled once, found by their group array or its devices.
  * Given the run's collectives, a filled plan is kept exactly until its last use (the forward, a recompute, the
- * backward); without them, until its first repeat.
+ * backward); without them, until its first repeat. Given them too, a filled plan's byte array goes back to a pool
+ * once its last use has been released, and the next fill of that size overwrites it: a fresh array per fill cost
+ * more than the fill (new memory, page by page).
  */
-export function createCollectivePlanner(cluster: Cluster, collectives?: readonly CollectiveSpec[]): (spec: CollectiveSpec) => CollectivePlan | PackedPlan {
+export function createCollectivePlanner(cluster: Cluster, collectives?: readonly CollectiveSpec[]): CollectivePlanner {
   const byArray = new WeakMap<readonly number[], GroupPlan>();
   const byDevices = new Map<string, GroupPlan>();
   const plainPlans = new Map<string, CollectivePlan>(); // plans of collectives without routing, by op, bytes and group
@@ -43,6 +51,29 @@ export function createCollectivePlanner(cluster: Cluster, collectives?: readonly
     const side = t.transpose ? 1 : 0;
     count[side] = (count[side] as number) + 1;
   }
+  // Routed plans whose uses are counted: runs started and not yet released, and whether all uses have started.
+  const running = new Map<PackedPlan, number>();
+  const lastUseStarted = new WeakSet<PackedPlan>();
+  const pool = new Map<number, Float64Array[]>(); // free byte arrays by length
+  const started = (plan: PackedPlan, remaining: number): PackedPlan => {
+    running.set(plan, (running.get(plan) ?? 0) + 1);
+    if (remaining <= 0) lastUseStarted.add(plan);
+    return plan;
+  };
+  const release = (plan: CollectivePlan | PackedPlan): void => {
+    if ('phases' in plan) return;
+    const runs = running.get(plan);
+    if (runs === undefined) return;
+    if (runs > 1) {
+      running.set(plan, runs - 1);
+      return;
+    }
+    running.delete(plan);
+    if (!lastUseStarted.has(plan)) return;
+    let free = pool.get(plan.bytes.length);
+    if (free === undefined) pool.set(plan.bytes.length, (free = []));
+    free.push(plan.bytes);
+  };
   const groupPlan = (group: readonly number[]): GroupPlan => {
     let known = byArray.get(group);
     if (known !== undefined) return known;
@@ -56,7 +87,7 @@ export function createCollectivePlanner(cluster: Cluster, collectives?: readonly
     byArray.set(group, known);
     return known;
   };
-  return (spec) => {
+  const plan = (spec: CollectiveSpec): CollectivePlan | PackedPlan => {
     if (spec.op === 'all-to-all-v') {
       const g = groupPlan(spec.group);
       if (g.compiled === undefined) return allToAllV(spec.group, allToAllBytesMatrix(spec, matrixScratch));
@@ -71,27 +102,34 @@ export function createCollectivePlanner(cluster: Cluster, collectives?: readonly
       const known = plans?.get(terms);
       if (known !== undefined && known[0] === t.bytesPerToken) {
         if (remaining === undefined || remaining <= 0) plans?.delete(terms);
-        return known[1];
+        return remaining === undefined ? known[1] : started(known[1], remaining);
       }
-      const plan = fillHierarchicalAllToAll(g.compiled, t.routing.dispatchTokens, t.bytesPerToken, terms);
-      if (remaining === undefined || remaining > 0) {
+      const into = remaining === undefined ? undefined : pool.get(g.compiled.src.length)?.pop();
+      const filledPlan = fillHierarchicalAllToAll(g.compiled, t.routing.dispatchTokens, t.bytesPerToken, terms, into);
+      if (remaining === undefined) {
         if (plans === undefined) filled.set(t.routing.dispatchTokens, (plans = new Map()));
-        plans.set(terms, [t.bytesPerToken, plan]);
+        plans.set(terms, [t.bytesPerToken, filledPlan]);
+        return filledPlan;
       }
-      return plan;
+      if (remaining > 0) {
+        if (plans === undefined) filled.set(t.routing.dispatchTokens, (plans = new Map()));
+        plans.set(terms, [t.bytesPerToken, filledPlan]);
+      }
+      return started(filledPlan, remaining);
     }
     if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);
     if (spec.op === 'send') return sendRecv(spec.group[0] as number, spec.group[1] as number, spec.bytes, cluster);
     // The same collective over the same devices and bytes (a gradient reduction per layer, a parameter all-gather per
     // chunk) has the same plan: built once. Plans are never changed by their users.
     const key = `${spec.op}|${spec.bytes}|${spec.group.join(',')}`;
-    let plan = plainPlans.get(key);
-    if (plan === undefined) {
-      plan = planTopologyCollective(spec.op, defaultCollectiveAlgorithm(spec.op, spec.group, cluster), spec.group, spec.bytes, cluster);
-      plainPlans.set(key, plan);
+    let plain = plainPlans.get(key);
+    if (plain === undefined) {
+      plain = planTopologyCollective(spec.op, defaultCollectiveAlgorithm(spec.op, spec.group, cluster), spec.group, spec.bytes, cluster);
+      plainPlans.set(key, plain);
     }
-    return plan;
+    return plain;
   };
+  return Object.assign(plan, { release });
 }
 
 /** The compiled plan's matrix entries as indices into the routing's DP × DP token matrix (allToAllBytesMatrix's entries). */

@@ -8,6 +8,7 @@ import type { Cluster, CollectivePlan, Flow, NetworkModel, PackedPlan } from '..
 import { packedPhaseCount } from '../../topology/index.ts';
 import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
 import { addFlowBytes, addPlanBytes, createCollectivePlanner, emptyCommBytes } from './collective-plans.ts';
+import type { CollectivePlanner } from './collective-plans.ts';
 import type { CriticalPathRecorder } from './critical-path.ts';
 import type { CommBytes, Span } from './execution-types.ts';
 import type { TrafficRecorder } from './traffic-matrix.ts';
@@ -40,7 +41,7 @@ export class CollectiveRendezvous {
   private readonly waitHead: Int32Array;
   private readonly waitTail: Int32Array;
   private readonly nextWaiter: Int32Array;
-  private readonly planCollective: ReturnType<typeof createCollectivePlanner>;
+  private readonly planCollective: CollectivePlanner;
   private readonly collectives: readonly CollectiveSpec[];
 
   constructor(
@@ -127,14 +128,18 @@ export class CollectiveRendezvous {
     // The phases run one after another, as topology's runCollective runs them (the same labels and events), with
     // one continuation per collective instead of a run object and a closure per phase.
     const phases = 'phases' in plan ? plan.phases.length : packedPhaseCount(plan);
+    // Once its last phase is done the plan is released to the planner (which may reuse its arrays).
     if (phases === 0) {
+      this.planCollective.release(plan);
       sim.scheduleCall(0, this.finish, c);
       return;
     }
     let phase = 0;
     const next = (): void => {
-      if (++phase >= phases) sim.scheduleCall(0, this.finish, c);
-      else this.transfer(plan, phase, phases, spec.name).onDone(next);
+      if (++phase >= phases) {
+        this.planCollective.release(plan);
+        sim.scheduleCall(0, this.finish, c);
+      } else this.transfer(plan, phase, phases, spec.name).onDone(next);
     };
     this.transfer(plan, phase, phases, spec.name).onDone(next);
   }

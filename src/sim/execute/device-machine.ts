@@ -160,13 +160,13 @@ export class DeviceMachine {
     const path = this.path;
     const record = this.record;
     const rv = this.rendezvous;
-    const { kind, arg } = this.ops;
+    const { kind, arg, stride } = this.ops;
     const end = this.ops.end[d] as number;
     let pc = this.pc[d] as number;
     let resuming = this.blocked[d] === 1;
     this.blocked[d] = 0;
     this.waitingFor[d] = -1;
-    for (; pc < end; pc++, resuming = false) {
+    for (; pc < end; pc += stride, resuming = false) {
       switch (kind[pc]) {
         case OP_COMPUTE: {
           if (!resuming) {

@@ -1,0 +1,73 @@
+// Compiling a step program for the executor: each device's operations must read back as its task list (kernel runs
+// fused or not) whichever memory layout compileDeviceOps picks: by position when the devices' task lists are about as
+// long (operation j of every device side by side), contiguous per device when one list is much longer.
+import { describe, expect, it } from 'vitest';
+import { OP_COLLECTIVE, OP_COMPUTE, OP_RECV, OP_SEND, OP_WAIT, compileDeviceOps } from '../../src/sim/execute/device-program.ts';
+import type { DeviceOps } from '../../src/sim/execute/device-program.ts';
+import type { ComputeTask, StepProgram, Task } from '../../src/workloads/index.ts';
+
+const kernel = (ns: number): ComputeTask => ({ kind: 'compute', name: `k${ns}`, category: ns % 2 === 0 ? 'attention' : 'expert', durationNs: ns, flops: 0 });
+
+/** Device d's operations as [kind, arg, duration, count] rows, walked as the device machine walks them. */
+function opsOf(ops: DeviceOps, d: number): number[][] {
+  const rows: number[][] = [];
+  for (let pc = ops.first[d] as number; pc < (ops.end[d] as number); pc += ops.stride) {
+    rows.push([ops.kind[pc] as number, ops.arg[pc] as number, ops.durationNs[pc] as number, ops.count[pc] as number]);
+  }
+  return rows;
+}
+
+/** The operations a device's task list should compile to (the reference, one task at a time). */
+function expected(tasks: Task[], fuse: boolean): number[][] {
+  const rows: number[][] = [];
+  let run: number[] | undefined;
+  tasks.forEach((task, i) => {
+    if (task.kind === 'compute') {
+      if (fuse && run) {
+        run[2] = (run[2] as number) + task.durationNs;
+        run[3] = (run[3] as number) + 1;
+        return;
+      }
+      run = [OP_COMPUTE, i, task.durationNs, 1];
+      rows.push(run);
+      return;
+    }
+    run = undefined;
+    if (task.kind === 'wait') rows.push([OP_WAIT, i, 0, 0]);
+    else rows.push([task.kind === 'send' ? OP_SEND : task.kind === 'recv' ? OP_RECV : OP_COLLECTIVE, task.collective, 0, 0]);
+  });
+  return rows;
+}
+
+function program(lists: Task[][]): StepProgram {
+  return { devices: lists.length, tasks: lists, collectives: [] };
+}
+
+describe('compileDeviceOps', () => {
+  const shared: Task = { kind: 'collective', collective: 0, async: false };
+  const balanced = Array.from({ length: 5 }, (_, d): Task[] => [
+    kernel(10), kernel(11 + d), shared, kernel(20), { kind: 'send', collective: 1 + d }, kernel(30), kernel(31), kernel(32 + d),
+    { kind: 'recv', collective: 6 + d }, { kind: 'wait', name: 'w', collectives: [0] }, kernel(40),
+  ]);
+
+  for (const fuse of [false, true]) {
+    it(`lays balanced devices out by position and reads back every device's tasks (fuse ${fuse})`, () => {
+      const ops = compileDeviceOps(program(balanced), fuse);
+      expect(ops.stride).toBe(5);
+      balanced.forEach((tasks, d) => expect(opsOf(ops, d)).toEqual(expected(tasks, fuse)));
+    });
+
+    it(`keeps each device contiguous when one task list is far longer (fuse ${fuse})`, () => {
+      const lists = [...balanced.slice(0, 3), [...balanced[3]!, ...balanced[3]!, ...balanced[3]!], []];
+      const ops = compileDeviceOps(program(lists), fuse);
+      expect(ops.stride).toBe(1);
+      lists.forEach((tasks, d) => expect(opsOf(ops, d)).toEqual(expected(tasks, fuse)));
+    });
+  }
+
+  it('sums kernel time per category in task order', () => {
+    const ops = compileDeviceOps(program(balanced), true);
+    expect(ops.computeNs[2]).toEqual({ attention: 10 + 20 + 30 + 32 + 2 + 40, expert: 11 + 2 + 31 });
+    expect(Object.keys(ops.computeNs[1]!)).toEqual(['attention', 'expert']);
+  });
+});
