@@ -129,11 +129,8 @@ function interpolate(table: GemmEfficiencyTable, m: number, minNk: number): numb
   return Math.exp(top * (1 - fi) + bottom * fi);
 }
 
-/**
- * The table's relative efficiency at (m, min(n,k)): the log of the value interpolated bilinearly over log2(m) and
- * log2(min(n,k)), clamped at the edges; exactly the table's value at a grid point. Memoised per table and shape.
- */
-export function lookupRelativeEfficiency(table: GemmEfficiencyTable, m: number, minNk: number): number {
+/** The memo of one table's column min(n,k): m → relative efficiency. */
+function memoColumn(table: GemmEfficiencyTable, minNk: number): Map<number, number> {
   let byNk = memo.get(table);
   if (byNk === undefined) {
     byNk = new Map();
@@ -144,12 +141,39 @@ export function lookupRelativeEfficiency(table: GemmEfficiencyTable, m: number, 
     byM = new Map();
     byNk.set(minNk, byM);
   }
+  return byM;
+}
+
+/**
+ * The table's relative efficiency at (m, min(n,k)): the log of the value interpolated bilinearly over log2(m) and
+ * log2(min(n,k)), clamped at the edges; exactly the table's value at a grid point. Memoised per table and shape.
+ */
+export function lookupRelativeEfficiency(table: GemmEfficiencyTable, m: number, minNk: number): number {
+  const byM = memoColumn(table, minNk);
   let value = byM.get(m);
   if (value === undefined) {
     value = interpolate(table, m, minNk);
     byM.set(m, value);
   }
   return value;
+}
+
+/**
+ * lookupRelativeEfficiency for many m at one min(n,k) (a grouped GEMM's experts): the same values, with the
+ * column's memo found once. `table` undefined: 1 for every m.
+ */
+export function relativeGemmEfficiencyColumn(table: GemmEfficiencyTable | undefined, n: number, k: number): (m: number) => number {
+  if (table === undefined) return () => 1;
+  const minNk = Math.min(n, k);
+  const byM = memoColumn(table, minNk);
+  return (m) => {
+    let value = byM.get(m);
+    if (value === undefined) {
+      value = interpolate(table, m, minNk);
+      byM.set(m, value);
+    }
+    return value;
+  };
 }
 
 /** Relative efficiency of C[m,n] = A[m,k]·B[k,n]; 1 when the chip has no table (the flat, single-figure model). */

@@ -1,7 +1,7 @@
 // GEMM cost: a roofline of 2·m·n·k FLOPs against the bytes of A, B and C, at the chip's GEMM efficiency scaled by
 // the shape's relative efficiency (the chip's kernel profile table, looked up at m and min(n, k)); and the grouped
 // expert FFN, whose per-expert GEMMs are sized by the tokens each local expert really received.
-import { relativeGemmEfficiency } from './gemm-efficiency-table.ts';
+import { relativeGemmEfficiency, relativeGemmEfficiencyColumn } from './gemm-efficiency-table.ts';
 import type { KernelChip, KernelCost } from './kernel-chip.ts';
 import { ZERO_COST, rooflineNs } from './kernel-chip.ts';
 
@@ -49,17 +49,22 @@ export function groupedExpertFfnCost(
   let flops = 0;
   let bytes = 0;
   let timeNs = 0;
+  let weighted = 0;
   for (let j = 0; j < matrices; j++) {
     const down = j === matrices - 1;
     const n = down ? hidden : ffnHidden;
     const k = down ? ffnHidden : hidden;
     const matrixFlops = 2 * tokens * n * k;
     // Σ_e flops_e / relative_e, so that matrixFlops / weighted is the flop-weighted harmonic mean of the experts'
-    // relative efficiencies: the matrix's compute time is then exactly the sum of its experts' times.
-    let weighted = 0;
-    for (let e = 0; e < experts; e++) {
-      const m = tokensPerLocalExpert[e] as number;
-      if (m > 0) weighted += (2 * m * n * k) / relativeGemmEfficiency(chip.gemmShapeEfficiency, m, n * active, k);
+    // relative efficiencies: the matrix's compute time is then exactly the sum of its experts' times. The matrices
+    // before the down projection have the same shape: summed once.
+    if (j === 0 || down) {
+      const relativeAt = relativeGemmEfficiencyColumn(chip.gemmShapeEfficiency, n * active, k);
+      weighted = 0;
+      for (let e = 0; e < experts; e++) {
+        const m = tokensPerLocalExpert[e] as number;
+        if (m > 0) weighted += (2 * m * n * k) / relativeAt(m);
+      }
     }
     const relative = weighted > 0 ? matrixFlops / weighted : 1;
     const matrixBytes = bytesPerElement * (active * n * k + tokens * (n + k));

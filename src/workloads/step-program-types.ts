@@ -70,6 +70,32 @@ export interface CollectiveSpec {
   bytes?: number;
 }
 
+/**
+ * A pipeline send between model chunks (a step has one per micro-batch, chunk boundary, direction and DP × TP rank:
+ * ~123k at 4,096 devices). Its name is built only when read (traces, errors): built eagerly, the names were most of
+ * the step program's memory.
+ */
+export class PipelineTransferSpec implements CollectiveSpec {
+  id = -1;
+  readonly category = 'pp';
+  readonly op = 'send';
+
+  constructor(
+    readonly group: number[],
+    readonly bytes: number,
+    private readonly what: 'activations' | 'gradients',
+    private readonly microBatch: number,
+    private readonly fromChunk: number,
+    private readonly toChunk: number,
+    private readonly dpRank: number,
+    private readonly tpRank: number,
+  ) {}
+
+  get name(): string {
+    return `pp ${this.what} mb${this.microBatch} chunk${this.fromChunk}→${this.toChunk} dp${this.dpRank} tp${this.tpRank}`;
+  }
+}
+
 export interface StepProgram {
   devices: number;
   /** tasks[device] in execution order. */

@@ -19,6 +19,7 @@ import type { LayerRouting } from './routing-summary.ts';
 import { BYTES_PER_ELEMENT, layerCosts } from './step-costs.ts';
 import type { PassCost } from './step-costs.ts';
 import type { CollectiveOpKind, CollectiveSpec, CommCategory, ComputeCategory, ComputeTask, StepProgram, Task } from './step-program-types.ts';
+import { PipelineTransferSpec } from './step-program-types.ts';
 
 export interface StepProgramInput {
   model: ModelSpec;
@@ -72,8 +73,7 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
         for (let t = 0; t < tp; t++) {
           const src = deviceOf(layout, from % pp, d, t);
           const dst = deviceOf(layout, to % pp, d, t);
-          const what = dir === 'forward' ? 'activations' : 'gradients';
-          ids[d * tp + t] = addSpec({ name: `pp ${what} mb${mb} chunk${from}→${to} dp${d} tp${t}`, category: 'pp', group: [src, dst], op: 'send', bytes: activationBytes });
+          ids[d * tp + t] = addSpec(new PipelineTransferSpec([src, dst], activationBytes, dir === 'forward' ? 'activations' : 'gradients', mb, from, to, d, t));
         }
       }
       p2p.set(key, ids);

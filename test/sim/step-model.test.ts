@@ -85,6 +85,18 @@ describe('training step model', () => {
     }
   });
 
+  it('names each pipeline transfer by direction, micro-batch, chunks and ranks (built when read)', () => {
+    const s = stepSetup({ tp: 2, pp: 2, dp: 4, ep: 4, microBatchSize: 1, globalBatch: 16 });
+    const program = buildStepProgram({ model: s.model, layout: s.layout, chip: s.chip, routing: uniformRouting(s) });
+    const sends = program.collectives.filter((c) => c.category === 'pp');
+    // M micro-batches × one chunk boundary × two directions × DP × TP.
+    expect(sends.length).toBe(s.layout.microBatches * 2 * 4 * 2);
+    const first = sends[0]!;
+    expect([first.op, first.id, first.group, first.bytes]).toEqual(['send', program.collectives.indexOf(first), [0, 8], s.model.seqLength * s.model.hidden * 2]);
+    expect(first.name).toBe('pp activations mb0 chunk0→1 dp0 tp0');
+    expect(sends.find((c) => c.group[0] === 13 && c.group[1] === 5)?.name).toMatch(/^pp gradients mb\d+ chunk1→0 dp2 tp1$/);
+  });
+
   it('fusing back-to-back kernels into one event changes the event count only', () => {
     for (const p of [
       ep16,
