@@ -232,11 +232,11 @@ export function createAnalyticalNetwork(
     startPhase(packedPhaseCost(plan, p, label), label);
 
   /** transfer([{ src, dst, bytes }], label) without the Waitable: records the phase and returns its duration. */
-  const startFlow = (src: number, dst: number, bytes: number, label: string): TimeNs => {
+  const startFlow = (src: number, dst: number, bytes: number, label: string | { readonly name: string }): TimeNs => {
     oneFlow.src = src;
     oneFlow.dst = dst;
     oneFlow.bytes = bytes;
-    if (!flowsValid(oneFlowList, cluster.devices)) validateFlows(oneFlowList, cluster.devices, `transfer "${label}"`);
+    if (!flowsValid(oneFlowList, cluster.devices)) validateFlows(oneFlowList, cluster.devices, `transfer "${typeof label === 'string' ? label : label.name}"`);
     const duration = phaseCost(oneFlowList, 'transfer', true);
     keepPhase(duration);
     return duration;

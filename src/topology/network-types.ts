@@ -47,9 +47,10 @@ export interface NetworkModel {
   /**
    * Analytical only: transfer() of one flow without a Waitable. Records the phase from now and returns its duration;
    * the caller schedules its own completion event at now + duration (one event, as transfer()'s timeout would be).
-   * Invalid flows throw naming `transfer "<label>"`.
+   * Invalid flows throw naming `transfer "<label>"`; the label may be an object with a name (read only then: a
+   * collective spec whose name is built when read).
    */
-  readonly startFlow?: (src: number, dst: number, bytes: number, label: string) => TimeNs;
+  readonly startFlow?: (src: number, dst: number, bytes: number, label: string | { readonly name: string }) => TimeNs;
   /** The cost of the phase in this model, without running it (for planning and tests). */
   phaseDuration(flows: readonly Flow[]): TimeNs;
   /**

@@ -34,6 +34,17 @@ describe('analytical phase cost', () => {
     expect(ceilSecondsToNs(40_000.5e-9)).toBe(40_001);
   });
 
+  it('startFlow costs one flow as transfer would, and reads an object label\'s name only to report a bad flow', () => {
+    const sim = new Simulator();
+    const net = createAnalyticalNetwork(sim, a2);
+    let reads = 0;
+    const label = { get name(): string { reads++; return 'pp activations mb0'; } };
+    expect(net.startFlow?.(0, 9, 1e6, label)).toBe(network.phaseDuration([{ src: 0, dst: 9, bytes: 1e6 }]));
+    expect(reads).toBe(0);
+    expect(() => net.startFlow?.(0, 99, 1e6, label)).toThrow(/transfer "pp activations mb0"/);
+    expect(() => net.startFlow?.(0, 1, Number.NaN, 'plain label')).toThrow(/transfer "plain label"/);
+  });
+
   it('zero-byte flows and device-local flows cost nothing', () => {
     expect(network.phaseDuration([])).toBe(0);
     expect(network.phaseDuration([{ src: 3, dst: 3, bytes: 1e9 }, { src: 0, dst: 9, bytes: 0 }])).toBe(0);

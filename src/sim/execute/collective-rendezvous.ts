@@ -118,7 +118,7 @@ export class CollectiveRendezvous {
       this.algorithms[spec.category] ??= 'direct'; // sendRecv's algorithm
       addFlowBytes(this.cluster, src, dst, bytes, this.commBytes, byCategory);
       this.traffic?.addFlow(src, dst, bytes);
-      sim.scheduleCall(startFlow(src, dst, bytes, spec.name), this.sendArrived, c);
+      sim.scheduleCall(startFlow(src, dst, bytes, spec), this.sendArrived, c); // the spec: its name is read only for an error
       return;
     }
     const plan = this.planCollective(spec);
@@ -150,7 +150,11 @@ export class CollectiveRendezvous {
     return 'phases' in plan ? this.network.transfer(plan.phases[p] as Flow[], label) : this.network.transferPacked(plan, p, label);
   }
 
-  private readonly sendArrived = (c: number): void => this.sim.scheduleCall(0, this.finish, c);
+  /** A send's transfer has arrived: its run completes in a zero-delay event, or at once with wakeAtOnce. */
+  private readonly sendArrived = (c: number): void => {
+    if (this.wakeAtOnce) this.finish(c);
+    else this.sim.scheduleCall(0, this.finish, c);
+  };
 
   private readonly finish = (c: number): void => {
     const sim = this.sim;
