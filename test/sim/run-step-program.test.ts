@@ -22,6 +22,26 @@ describe('runStepProgram', () => {
     collectives: [{ id: 0, name: 'x', category: 'ep-dispatch', group: [0, 8], op: 'all-to-all-v', bytesMatrix: matrix }],
   };
 
+  it('names a pipeline transfer that arrives as the receiver\'s kernel ends as the cause, fused or not', () => {
+    // Regression: completing a send inside its arrival event (fused runs) let the receiver find it done at that same
+    // instant, so its next kernel's cause became its own kernel and the critical path lost the transfer.
+    const bytes = 1e6;
+    const transferNs = createAnalyticalNetwork(new Simulator(), cluster).phaseDuration([{ src: 0, dst: 8, bytes }]);
+    const tie: StepProgram = {
+      devices: 16,
+      tasks: Array.from({ length: 16 }, (_, d) => {
+        if (d === 0) return [{ kind: 'send', collective: 0 }];
+        if (d === 8) return [{ kind: 'compute', name: 'a', category: 'attention', durationNs: transferNs, flops: 1 }, { kind: 'recv', collective: 0 }, { kind: 'compute', name: 'b', category: 'expert', durationNs: 1000, flops: 1 }];
+        return [];
+      }),
+      collectives: [{ id: 0, name: 'pp x', category: 'pp', group: [0, 8], op: 'send', bytes }],
+    };
+    const [plain, fused] = [false, true].map((fuseKernels) => runStepProgram(tie, cluster, { network: 'analytical', recordSpans: false, fuseKernels }));
+    expect(plain?.criticalPath?.commNs).toEqual({ pp: transferNs });
+    expect(fused?.criticalPath).toEqual(plain?.criticalPath);
+    expect(fused?.stepTimeNs).toBe(transferNs + 1000);
+  });
+
   it('starts the collective when the slower member arrives and charges the other the wait', () => {
     const r = runStepProgram(program, cluster, { network: 'analytical', recordSpans: true });
     const phase = createAnalyticalNetwork(new Simulator(), cluster).phaseDuration([{ src: 0, dst: 8, bytes: 1e6 }, { src: 8, dst: 0, bytes: 1e6 }]);

@@ -150,11 +150,12 @@ export class CollectiveRendezvous {
     return 'phases' in plan ? this.network.transfer(plan.phases[p] as Flow[], label) : this.network.transferPacked(plan, p, label);
   }
 
-  /** A send's transfer has arrived: its run completes in a zero-delay event, or at once with wakeAtOnce. */
-  private readonly sendArrived = (c: number): void => {
-    if (this.wakeAtOnce) this.finish(c);
-    else this.sim.scheduleCall(0, this.finish, c);
-  };
+  /**
+   * A send's transfer has arrived: its run completes in a zero-delay event, even with wakeAtOnce. Completing it at
+   * once would let a receiver whose kernel ends at that same instant find it done and not name the transfer as the
+   * cause of its next kernel: the critical path would differ from the unfused run's.
+   */
+  private readonly sendArrived = (c: number): void => this.sim.scheduleCall(0, this.finish, c);
 
   private readonly finish = (c: number): void => {
     const sim = this.sim;
