@@ -149,7 +149,11 @@ function memoColumn(table: GemmEfficiencyTable, minNk: number): Map<number, numb
  * log2(min(n,k)), clamped at the edges; exactly the table's value at a grid point. Memoised per table and shape.
  */
 export function lookupRelativeEfficiency(table: GemmEfficiencyTable, m: number, minNk: number): number {
-  const byM = memoColumn(table, minNk);
+  return memoised(memoColumn(table, minNk), table, m, minNk);
+}
+
+/** The value at (m, minNk) from the column's memo `byM`, interpolated and memoised the first time. */
+function memoised(byM: Map<number, number>, table: GemmEfficiencyTable, m: number, minNk: number): number {
   let value = byM.get(m);
   if (value === undefined) {
     value = interpolate(table, m, minNk);
@@ -166,14 +170,7 @@ export function relativeGemmEfficiencyColumn(table: GemmEfficiencyTable | undefi
   if (table === undefined) return () => 1;
   const minNk = Math.min(n, k);
   const byM = memoColumn(table, minNk);
-  return (m) => {
-    let value = byM.get(m);
-    if (value === undefined) {
-      value = interpolate(table, m, minNk);
-      byM.set(m, value);
-    }
-    return value;
-  };
+  return (m) => memoised(byM, table, m, minNk);
 }
 
 /** Relative efficiency of C[m,n] = A[m,k]·B[k,n]; 1 when the chip has no table (the flat, single-figure model). */

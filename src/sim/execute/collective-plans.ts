@@ -106,16 +106,11 @@ export function createCollectivePlanner(cluster: Cluster, collectives?: readonly
       }
       const into = remaining === undefined ? undefined : pool.get(g.compiled.src.length)?.pop();
       const filledPlan = fillHierarchicalAllToAll(g.compiled, t.routing.dispatchTokens, t.bytesPerToken, terms, into);
-      if (remaining === undefined) {
-        if (plans === undefined) filled.set(t.routing.dispatchTokens, (plans = new Map()));
-        plans.set(terms, [t.bytesPerToken, filledPlan]);
-        return filledPlan;
-      }
-      if (remaining > 0) {
+      if (remaining === undefined || remaining > 0) {
         if (plans === undefined) filled.set(t.routing.dispatchTokens, (plans = new Map()));
         plans.set(terms, [t.bytesPerToken, filledPlan]);
       }
-      return started(filledPlan, remaining);
+      return remaining === undefined ? filledPlan : started(filledPlan, remaining);
     }
     if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);
     if (spec.op === 'send') return sendRecv(spec.group[0] as number, spec.group[1] as number, spec.bytes, cluster);
