@@ -65,6 +65,21 @@ describe('compileDeviceOps', () => {
     });
   }
 
+  it('sums kernel time per category for many categories, keys in each device\'s order of first use', () => {
+    // 40 categories (more than the per-device slots compileDeviceOps starts with), used in a different order per device.
+    const names = Array.from({ length: 40 }, (_, c) => `cat${c}`);
+    const lists = Array.from({ length: 3 }, (_, d): Task[] => names.flatMap((_, i) => {
+      const c = (i * (d + 1) * 7) % 40; // a different order per device (device 1 meets only the even ones, each twice)
+      return [{ ...kernel(1 + c + 100 * d), category: names[c] } as ComputeTask, { ...kernel(0.5), category: names[(c + 1) % 40] } as ComputeTask];
+    }));
+    const ops = compileDeviceOps(program(lists), true);
+    lists.forEach((tasks, d) => {
+      const reference: Record<string, number> = {};
+      for (const t of tasks) if (t.kind === 'compute') reference[t.category] = (reference[t.category] ?? 0) + t.durationNs;
+      expect(Object.entries(ops.computeNs[d]!)).toEqual(Object.entries(reference));
+    });
+  });
+
   it('sums kernel time per category in task order', () => {
     const ops = compileDeviceOps(program(balanced), true);
     expect(ops.computeNs[2]).toEqual({ attention: 10 + 20 + 30 + 32 + 2 + 40, expert: 11 + 2 + 31 });
