@@ -11,6 +11,7 @@ import type { CollectiveRendezvous } from './collective-rendezvous.ts';
 import type { CriticalPathRecorder } from './critical-path.ts';
 import { OP_ASYNC_COLLECTIVE, OP_COLLECTIVE, OP_COMPUTE, OP_RECV, OP_SEND, OP_WAIT, compileDeviceOps } from './device-program.ts';
 import type { DeviceOps } from './device-program.ts';
+import { CategorySums } from './category-sums.ts';
 import type { DeviceAccounting, Span } from './execution-types.ts';
 
 export class DeviceMachine {
@@ -28,14 +29,10 @@ export class DeviceMachine {
   private readonly waitNs: Float64Array;
   private readonly bubbleNs: Float64Array;
   private readonly finishNs: Float64Array;
-  /** Collective time per (device, comm category); commSeen: 1 + the rank of the category's first use on the device. */
-  private readonly commNs: Float64Array;
-  private readonly commSeen: Int32Array;
-  private readonly commUsed: Int32Array;
-  /** Each collective's comm category, as an index into commCategories. */
-  private readonly commCategoryOf: Uint8Array;
-  private readonly commCategories: string[] = [];
-  private readonly commStride: number;
+  /** Collective time per (device, comm category). */
+  private readonly comm: CategorySums;
+  /** Each collective's comm category, as its number in `comm`. */
+  private readonly commCategoryOf: Int32Array;
   /** Critical-path labels by compute category (built once, not per kernel). */
   private readonly computeLabel: Record<string, string> = {};
   rendezvous!: CollectiveRendezvous;
@@ -61,19 +58,8 @@ export class DeviceMachine {
     this.waitNs = new Float64Array(n);
     this.bubbleNs = new Float64Array(n);
     this.finishNs = new Float64Array(n);
-    const index = new Map<string, number>();
-    this.commCategoryOf = Uint8Array.from(program.collectives, (spec) => {
-      let k = index.get(spec.category);
-      if (k === undefined) {
-        index.set(spec.category, (k = this.commCategories.length));
-        this.commCategories.push(spec.category);
-      }
-      return k;
-    });
-    const k = (this.commStride = Math.max(1, this.commCategories.length));
-    this.commNs = new Float64Array(n * k);
-    this.commSeen = new Int32Array(n * k);
-    this.commUsed = new Int32Array(n);
+    const comm = (this.comm = new CategorySums(n));
+    this.commCategoryOf = Int32Array.from(program.collectives, (spec) => comm.indexOf(spec.category));
   }
 
   /** Schedules every device's first step at the current time, in device order. */
@@ -98,18 +84,9 @@ export class DeviceMachine {
 
   /** Each device's time accounting (once the run has finished). */
   accounting(): DeviceAccounting[] {
-    const k = this.commStride;
-    return this.ops.computeNs.map((computeNs, d) => {
-      const used: [number, number][] = [];
-      for (let c = 0; c < this.commCategories.length; c++) {
-        const rank = this.commSeen[d * k + c] as number;
-        if (rank > 0) used.push([rank, c]);
-      }
-      used.sort((a, b) => a[0] - b[0]);
-      const commNs: Record<string, number> = {};
-      for (const [, c] of used) commNs[this.commCategories[c] as string] = this.commNs[d * k + c] as number;
-      return { computeNs, commNs, waitNs: this.waitNs[d] as number, bubbleNs: this.bubbleNs[d] as number, finishNs: this.finishNs[d] as number };
-    });
+    const commNs = this.comm.records();
+    return this.ops.computeNs.map((computeNs, d) => (
+      { computeNs, commNs: commNs[d] as Record<string, number>, waitNs: this.waitNs[d] as number, bubbleNs: this.bubbleNs[d] as number, finishNs: this.finishNs[d] as number }));
   }
 
   /** Runs device `d` from its current operation until it must wait; exceptions name the device, as a process's would. */
@@ -131,13 +108,7 @@ export class DeviceMachine {
 
   /** Adds `ns` to device d's time in collective c's category. */
   private addComm(d: number, c: number, ns: number): void {
-    const at = d * this.commStride + (this.commCategoryOf[c] as number);
-    if (this.commSeen[at] === 0) {
-      const rank = (this.commUsed[d] as number) + 1;
-      this.commUsed[d] = rank;
-      this.commSeen[at] = rank;
-    }
-    this.commNs[at] = (this.commNs[at] as number) + ns;
+    this.comm.addAt(d, this.commCategoryOf[c] as number, ns);
   }
 
   /** Records each kernel of the run at operation `op` (path segments, spans), back to back from `start`. */

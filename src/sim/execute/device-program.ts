@@ -4,6 +4,7 @@
 // one operation with their summed duration. Kernel time per category is known before the run (kernels have fixed
 // durations), so it is summed here, in task order as the executor would.
 import type { StepProgram, Task } from '../../workloads/index.ts';
+import { CategorySums } from './category-sums.ts';
 
 export const OP_COMPUTE = 0;
 export const OP_SEND = 1;
@@ -60,7 +61,7 @@ export function compileDeviceOps(program: StepProgram, fuse: boolean): DeviceOps
   const arg = new Int32Array(slots);
   const durationNs = new Float64Array(slots);
   const count = new Int32Array(slots);
-  const byCategory = new CategorySums(n);
+  const byCategory = new CategorySums(n); // kernel time per (device, category)
   const openRun = new Int32Array(n).fill(-1); // the kernel run each device is in (its operation), −1 none
   for (let i = 0; i < longest; i++) {
     for (let d = 0; d < n; d++) {
@@ -107,80 +108,4 @@ export function compileDeviceOps(program: StepProgram, fuse: boolean): DeviceOps
     }
   }
   return { first, end, stride, kind, arg, durationNs, count, computeNs: byCategory.records() };
-}
-
-/**
- * Kernel time per (device, category) in typed arrays, categories numbered as first seen; the last category looked up
- * is remembered (the lockstep walk meets one task, so one category, for device after device). The same additions in
- * the same order as summing into one record per device, which records() builds at the end, keys in each device's
- * order of first use.
- */
-class CategorySums {
-  private readonly names: string[] = [];
-  private readonly index = new Map<string, number>();
-  private width = 16;
-  private sums: Float64Array;
-  /** 1 + the rank of the category's first use on the device, 0 before. */
-  private firstUse: Int32Array;
-  private readonly used: Int32Array;
-  private lastName: string | undefined;
-  private lastIndex = -1;
-
-  constructor(private readonly devices: number) {
-    this.sums = new Float64Array(devices * this.width);
-    this.firstUse = new Int32Array(devices * this.width);
-    this.used = new Int32Array(devices);
-  }
-
-  add(d: number, category: string, ns: number): void {
-    if (category !== this.lastName) {
-      this.lastName = category;
-      this.lastIndex = this.indexOf(category);
-    }
-    const at = d * this.width + this.lastIndex;
-    if (this.firstUse[at] === 0) {
-      const rank = (this.used[d] as number) + 1;
-      this.used[d] = rank;
-      this.firstUse[at] = rank;
-    }
-    this.sums[at] = (this.sums[at] as number) + ns;
-  }
-
-  records(): Record<string, number>[] {
-    return Array.from({ length: this.devices }, (_, d) => {
-      const order: [number, number][] = [];
-      for (let c = 0; c < this.names.length; c++) {
-        const rank = this.firstUse[d * this.width + c] as number;
-        if (rank > 0) order.push([rank, c]);
-      }
-      order.sort((a, b) => a[0] - b[0]);
-      const record: Record<string, number> = {};
-      for (const [, c] of order) record[this.names[c] as string] = this.sums[d * this.width + c] as number;
-      return record;
-    });
-  }
-
-  private indexOf(category: string): number {
-    const known = this.index.get(category);
-    if (known !== undefined) return known;
-    const c = this.names.length;
-    if (c === this.width) this.widen();
-    this.names.push(category);
-    this.index.set(category, c);
-    return c;
-  }
-
-  /** Doubles the categories per device (a program with more than the usual handful of kernel categories). */
-  private widen(): void {
-    const width = this.width * 2;
-    const sums = new Float64Array(this.devices * width);
-    const firstUse = new Int32Array(this.devices * width);
-    for (let d = 0; d < this.devices; d++) {
-      sums.set(this.sums.subarray(d * this.width, (d + 1) * this.width), d * width);
-      firstUse.set(this.firstUse.subarray(d * this.width, (d + 1) * this.width), d * width);
-    }
-    this.width = width;
-    this.sums = sums;
-    this.firstUse = firstUse;
-  }
 }
