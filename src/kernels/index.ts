@@ -15,3 +15,5 @@ export { FLASH_BACKWARD_FLOP_FACTOR, flashAttentionBackwardCost, flashAttentionC
 export type { MeoShape } from './meo.ts';
 export { meoMergeCost, meoMergedExpertCost } from './meo.ts';
 export { adamOptimizerCost, memoryBoundCost } from './memory-bound.ts';
+export type { MemoryOpEfficiency, MemoryOpKind, MemoryOpTable } from './memory-ops.ts';
+export { MEMORY_OP_KINDS, memoryOpCost } from './memory-ops.ts';

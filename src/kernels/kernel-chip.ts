@@ -1,6 +1,7 @@
 // The chip figures kernel costs depend on. The composition layer fills it from the hardware catalog.
 import type { TimeNs } from '../engine/index.ts';
 import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
+import type { MemoryOpTable } from './memory-ops.ts';
 
 export interface KernelChip {
   name: string;
@@ -19,6 +20,13 @@ export interface KernelChip {
    * Absent: every GEMM runs at `gemmEfficiency` (the flat model, handy for hand-built chips in tests).
    */
   gemmShapeEfficiency?: GemmEfficiencyTable;
+  /** Memory-bound kernels by kind (memory-ops.ts); a kind without an entry streams at `memoryEfficiency`. */
+  memoryOps?: MemoryOpTable;
+  /**
+   * Flash attention's achieved fraction of peak by pass, sequence length and (query/key) head size, from the chip's
+   * kernel profile. Absent: attention runs at `gemmEfficiency` (the flat model).
+   */
+  attentionEfficiency?: (pass: 'forward' | 'backward', seqLength: number, headDim: number) => number;
 }
 
 /** What one kernel (or a fused group of kernels) costs. */
