@@ -1,6 +1,10 @@
 // The paper-validation suite's public door (re-exported by src/sim/index.ts).
-export type { CaseResult, Experiment, Measurements, Tolerance, ValidationCase } from './validation-types.ts';
-export { judge, toleranceText } from './validation-types.ts';
+export type {
+  CaseKind, CaseResult, CaseRole, CaseStatus, CaseUnit, Experiment, KnownGap, Measurements, MfuBasis, Tolerance, ValidationCase,
+} from './validation-types.ts';
+export { CASE_KINDS, caseStatus, judge, toleranceText } from './validation-types.ts';
+export type { ErrorStats, KindCounts, ValidationSummary } from './validation-summary.ts';
+export { errorStats, summariseValidation, validationExitCode, validationHeadline } from './validation-summary.ts';
 export type { ValidationOptions, ValidationReport } from './run-validation.ts';
 export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, measurementsOf, runValidation } from './run-validation.ts';
 export { runExperiment } from './run-experiment.ts';
