@@ -121,3 +121,16 @@ export function allToAllBytesMatrix(spec: CollectiveSpec, into?: Float64Array): 
   }
   return m;
 }
+
+/**
+ * FLOPs the step's kernels execute, summed over every device: kept expert assignments only (dropped tokens run no
+ * expert), recompute included, each TP rank's share counted on its own device. Task objects shared by several
+ * devices count once per device that runs them.
+ */
+export function executedFlops(program: StepProgram): number {
+  let flops = 0;
+  for (const tasks of program.tasks) {
+    for (const task of tasks) if (task.kind === 'compute') flops += task.flops;
+  }
+  return flops;
+}
