@@ -1,11 +1,12 @@
 // Public door of src/kernels: compute cost of operations on a chip.
 export type { KernelChip, KernelCost } from './kernel-chip.ts';
 export { ZERO_COST, addCosts, rooflineNs, scaleCost } from './kernel-chip.ts';
-export type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
+export type { GemmEfficiencyTable, GemmTableColumns } from './gemm-efficiency-table.ts';
 export {
-  GEMM_TABLE_CORNER, MAX_RELATIVE_EFFICIENCY, formatGemmEfficiencyCsv, lookupRelativeEfficiency, makeGemmEfficiencyTable, parseGemmEfficiencyCsv,
-  relativeGemmEfficiency,
+  GEMM_TABLE_CORNER, GEMM_TABLE_K_CORNER, GEMM_TABLE_N_CORNER, MAX_RELATIVE_EFFICIENCY, lookupRelativeEfficiency, makeGemmEfficiencyTable,
+  makeTwoFactorGemmTable, relativeGemmEfficiency, relativeGemmEfficiencyColumn,
 } from './gemm-efficiency-table.ts';
+export { formatGemmEfficiencyCsv, parseGemmEfficiencyCsv } from './gemm-efficiency-csv.ts';
 export { defaultKernelProfileDirectory, kernelProfileTable, listKernelProfiles, loadGemmEfficiencyTable } from './kernel-profiles.ts';
 export type { DerivedKernelProfile, TileModel } from './gemm-tile-model.ts';
 export { DERIVED_KERNEL_PROFILES, TABLE_M, TABLE_NK, derivedProfileCsv, tileModelEfficiency, tileModelTable } from './gemm-tile-model.ts';

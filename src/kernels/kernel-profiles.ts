@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../engine/index.ts';
 import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
-import { parseGemmEfficiencyCsv } from './gemm-efficiency-table.ts';
+import { parseGemmEfficiencyCsv } from './gemm-efficiency-csv.ts';
 
 /** <repo>/catalog/kernels, located from this file so it works from any working directory. */
 export function defaultKernelProfileDirectory(): string {
