@@ -32,6 +32,10 @@ export { isStepBenchDeviceCount, runStepBenchmark, stepBenchScenario } from './b
 export { runStepBenchmarkInFreshThread } from './workers/worker-tasks.ts';
 export type { CaseResult, Experiment, Measurements, Tolerance, ValidationCase, ValidationOptions, ValidationReport } from './validate/index.ts';
 export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, judge, measurementsOf, runExperiment, runValidation, toleranceText } from './validate/index.ts';
+export type { AllReduceCalibrationHint, AllReduceRow, HeldOutErrors, HeldOutFigure, HeldOutRow } from './validate/index.ts';
+export {
+  allReduceCalibrationHint, dgxAllReduceUs, readVidurAllReduce, vidurCatalogChip, vidurDgxAllReduceRows, vidurHeldOutGemmErrors, vidurHeldOutMemoryOpErrors,
+} from './validate/index.ts';
 export type { LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanResult, PlannedConfig } from './plan/index.ts';
 export { LAYOUTS_PER_SIZE, candidateLayouts, loadPlanFile, paretoIndices, planCosts, planSchema, runPlan, validatePlanObject } from './plan/index.ts';
 export type { SweepAxis, SweepHeader, SweepPlan, SweepRow, SweepRunOptions, SweepRunResult, SweepShard, SweepShardFile, SweepTask, TokenBatchCacheOptions } from './sweep/index.ts';
