@@ -149,9 +149,39 @@ export function relativeGemmEfficiencyColumn(table: GemmEfficiencyTable | undefi
     const byM = memoColumn(table, minNk);
     return (m) => memoised(byM, table, m, minNk);
   }
-  const byMOfN = memoColumn(table, n);
-  const byMOfK = memoColumn(kGrid, k);
-  return (m) => memoised(byMOfN, table, m, n) * memoised(byMOfK, kGrid, m, k);
+  const byM = productColumn(table, n, k);
+  return (m) => memoisedProduct(byM, table, kGrid, m, n, k);
+}
+
+/** Memoised products of a two-factor table: n → k → m → relative efficiency (one map read per m, as one grid). */
+const productMemo = new WeakMap<GemmEfficiencyTable, Map<number, Map<number, Map<number, number>>>>();
+
+function productColumn(table: GemmEfficiencyTable, n: number, k: number): Map<number, number> {
+  let byN = productMemo.get(table);
+  if (byN === undefined) {
+    byN = new Map();
+    productMemo.set(table, byN);
+  }
+  let byK = byN.get(n);
+  if (byK === undefined) {
+    byK = new Map();
+    byN.set(n, byK);
+  }
+  let byM = byK.get(k);
+  if (byM === undefined) {
+    byM = new Map();
+    byK.set(k, byM);
+  }
+  return byM;
+}
+
+function memoisedProduct(byM: Map<number, number>, table: GemmEfficiencyTable, kGrid: GemmEfficiencyTable, m: number, n: number, k: number): number {
+  let value = byM.get(m);
+  if (value === undefined) {
+    value = lookupRelativeEfficiency(table, m, n) * lookupRelativeEfficiency(kGrid, m, k);
+    byM.set(m, value);
+  }
+  return value;
 }
 
 /**
@@ -161,5 +191,5 @@ export function relativeGemmEfficiencyColumn(table: GemmEfficiencyTable | undefi
 export function relativeGemmEfficiency(table: GemmEfficiencyTable | undefined, m: number, n: number, k: number): number {
   if (table === undefined) return 1;
   if (table.kFactor === undefined) return lookupRelativeEfficiency(table, m, Math.min(n, k));
-  return lookupRelativeEfficiency(table, m, n) * lookupRelativeEfficiency(table.kFactor, m, k);
+  return memoisedProduct(productColumn(table, n, k), table, table.kFactor, m, n, k);
 }
