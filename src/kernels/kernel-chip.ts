@@ -1,7 +1,7 @@
 // The chip figures kernel costs depend on. The composition layer fills it from the hardware catalog.
 import type { TimeNs } from '../engine/index.ts';
 import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
-import type { MemoryOpTable } from './memory-ops.ts';
+import type { MemoryOpTable } from './memory-op-kinds.ts';
 
 export interface KernelChip {
   name: string;

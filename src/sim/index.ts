@@ -38,6 +38,10 @@ export {
   CASE_KINDS, VALIDATION_CASES, VALIDATION_EXPERIMENTS, caseStatus, errorStats, evaluateCase, judge, measurementsOf, runExperiment, runValidation,
   summariseValidation, toleranceText, validationExitCode, validationHeadline,
 } from './validate/index.ts';
+export type { AllReduceCalibrationHint, AllReduceRow, HeldOutErrors, HeldOutFigure, HeldOutRow } from './validate/index.ts';
+export {
+  allReduceCalibrationHint, dgxAllReduceUs, readVidurAllReduce, vidurCatalogChip, vidurDgxAllReduceRows, vidurHeldOutGemmErrors, vidurHeldOutMemoryOpErrors,
+} from './validate/index.ts';
 export type { LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanResult, PlannedConfig } from './plan/index.ts';
 export { LAYOUTS_PER_SIZE, candidateLayouts, loadPlanFile, paretoIndices, planCosts, planSchema, runPlan, validatePlanObject } from './plan/index.ts';
 export type { SweepAxis, SweepHeader, SweepPlan, SweepRow, SweepRunOptions, SweepRunResult, SweepShard, SweepShardFile, SweepTask, TokenBatchCacheOptions } from './sweep/index.ts';

@@ -8,3 +8,7 @@ export { errorStats, summariseValidation, validationExitCode, validationHeadline
 export type { ValidationOptions, ValidationReport } from './run-validation.ts';
 export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, measurementsOf, runValidation } from './run-validation.ts';
 export { runExperiment } from './run-experiment.ts';
+export type { HeldOutErrors, HeldOutFigure, HeldOutRow } from './vidur-heldout-kernels.ts';
+export { LARGE_M, vidurCatalogChip, vidurHeldOutGemmErrors, vidurHeldOutMemoryOpErrors } from './vidur-heldout-kernels.ts';
+export type { AllReduceCalibrationHint, AllReduceRow } from './vidur-allreduce.ts';
+export { allReduceCalibrationHint, dgxAllReduceUs, readVidurAllReduce, vidurDgxAllReduceRows } from './vidur-allreduce.ts';
