@@ -24,9 +24,8 @@ export function formatCaseValue(value: number, unit: CaseResult['unit']): string
     case 'tokens/s':
       return Math.round(value).toLocaleString('en-US');
     case 'ms':
-      return `${value.toPrecision(4)} ms`;
     case 'µs':
-      return `${value.toPrecision(4)} µs`;
+      return `${value >= 1000 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(4)} ${unit}`;
   }
 }
 

@@ -28,6 +28,8 @@ export interface KindCounts {
 export interface ValidationSummary {
   /** The headline: held-out accuracy cases. */
   heldOutAccuracy: KindCounts;
+  /** The headline's cases by scope: whole training steps, and single kernels or collectives. */
+  heldOutAccuracyByScope: { step: ErrorStats; component: ErrorStats };
   calibrationAccuracy: KindCounts;
   /** relative, ranking, arithmetic (both roles), then consistency, which is not validation. */
   others: KindCounts[];
@@ -67,6 +69,10 @@ export function summariseValidation(cases: CaseResult[]): ValidationSummary {
   const consistency = cases.filter((c) => c.kind === 'consistency');
   return {
     heldOutAccuracy: kindCounts(cases, 'accuracy', 'held-out'),
+    heldOutAccuracyByScope: {
+      step: errorStats(cases.filter((c) => c.kind === 'accuracy' && c.role === 'held-out' && c.scope === 'step')),
+      component: errorStats(cases.filter((c) => c.kind === 'accuracy' && c.role === 'held-out' && c.scope === 'component')),
+    },
     calibrationAccuracy: kindCounts(cases, 'accuracy', 'calibration'),
     others: CASE_KINDS.filter((k) => k !== 'accuracy').map((k) => kindCounts(cases, k, 'all')),
     counts: {
@@ -84,8 +90,10 @@ export function validationHeadline(s: ValidationSummary): string[] {
     `${k.pass} pass, ${k.fail} fail, ${k.knownGap} known gap${k.knownGap === 1 ? '' : 's'}${k.improved > 0 ? `, ${k.improved} improved (update the registry)` : ''}`;
   const h = s.heldOutAccuracy;
   const c = s.calibrationAccuracy;
+  const scope = (name: string, e: ErrorStats): string => `${name}: median ${pct(e.medianAbsError)}, mean ${pct(e.meanAbsError)} over ${e.measured}`;
   const lines = [
     `held-out accuracy: median |error| ${pct(h.error.medianAbsError)}, mean |error| ${pct(h.error.meanAbsError)} over ${h.error.measured} of ${h.cases} cases (${statusText(h)})`,
+    `  of which ${scope('whole training steps', s.heldOutAccuracyByScope.step)}; ${scope('single kernels and collectives', s.heldOutAccuracyByScope.component)}`,
     `calibration accuracy: median |error| ${pct(c.error.medianAbsError)}, mean |error| ${pct(c.error.meanAbsError)} over ${c.error.measured} of ${c.cases} cases (${statusText(c)})`,
   ];
   for (const k of s.others) {

@@ -29,6 +29,9 @@ export const CASE_KINDS: readonly CaseKind[] = ['accuracy', 'relative', 'ranking
 /** calibration: a catalog figure was fitted to the case, or its inputs were inferred from its own figure. */
 export type CaseRole = 'calibration' | 'held-out';
 
+/** What a case's figure measures: a whole training step (throughput, MFU, shares), or one kernel or collective. */
+export type CaseScope = 'step' | 'component';
+
 /** Which MFU a case compares with, and the peak it divides by (METRICS.md, "MFU"). */
 export interface MfuBasis {
   convention: 'model' | 'hardware';
@@ -70,6 +73,8 @@ export interface ValidationCase {
   tolerance: Tolerance;
   kind: CaseKind;
   role: CaseRole;
+  /** Default 'step'; 'component' for a single kernel or collective. */
+  scope?: CaseScope;
   /** MFU cases: which MFU and which peak. */
   mfu?: MfuBasis;
   /** Set when the case does not hold honestly: why, and the band its error is recorded in. */
@@ -111,6 +116,7 @@ export interface CaseResult {
   toleranceText: string;
   kind: CaseKind;
   role: CaseRole;
+  scope: CaseScope;
   mfu?: MfuBasis;
   status: CaseStatus;
   knownGap?: KnownGap;

@@ -5,8 +5,8 @@
 //
 // Rows: three large sizes where bandwidth dominates (16, 32, 64 MiB) and the small sizes where latency dominates
 // (≤ 64 KiB: their single rows are bimodal, about 20 or 37 µs on H100, so the row is the median over those sizes,
-// compared with moesim at 32 KiB). NVLink's efficiency and the per-message latency in catalog/systems are not fitted
-// to these rows; allReduceCalibrationHint says what a fit would give, and which rows it would use.
+// compared with moesim at 32 KiB). NVLink's efficiency and the per-message latency in catalog/systems are fitted to
+// the small-size and 64 MiB rows (fitDgxAllReduce: calibration); the 16 and 32 MiB rows are held out.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError, Simulator } from '../../engine/index.ts';
@@ -26,8 +26,8 @@ export interface AllReduceRow {
   /** nccl-tests bus bandwidth of both, GB/s (2·(n−1)/n · bytes / time). */
   predictedBusGBps: number;
   measuredBusGBps: number;
-  /** The row a fit of the catalog's figures would be calibrated on (the others would stay held out). */
-  calibrationCandidate: boolean;
+  /** A row the catalog's NVLink efficiency and message latency are fitted to (fitDgxAllReduce); the others are held out. */
+  calibration: boolean;
 }
 
 const RANKS = 8;
@@ -70,8 +70,8 @@ export function readVidurAllReduce(gpu: VidurGpu, directory: string = vidurDataD
 }
 
 /** moesim's all-reduce time (µs) of `bytes` over the 8 GPUs of one DGX server (the default algorithm: ring). */
-export function dgxAllReduceUs(gpu: VidurGpu, bytes: number): number {
-  const cluster = topology.buildCluster({ preset: gpu === 'h100' ? 'dgx-h100' : 'dgx-a100', servers: 1 });
+export function dgxAllReduceUs(gpu: VidurGpu, bytes: number, system?: topology.SystemOverrides): number {
+  const cluster = topology.buildCluster({ preset: gpu === 'h100' ? 'dgx-h100' : 'dgx-a100', servers: 1, ...(system !== undefined ? { overrides: { system } } : {}) });
   const group = Array.from({ length: cluster.devices }, (_, d) => d);
   const plan = topology.planCollective('allreduce', topology.defaultCollectiveAlgorithm('allreduce', group, cluster), group, bytes, cluster);
   const sim = new Simulator();
@@ -95,7 +95,7 @@ export function vidurDgxAllReduceRows(gpu: VidurGpu): AllReduceRow[] {
     const p = dgxAllReduceUs(gpu, bytes);
     return {
       description: `all-reduce of ${bytes / MiB} MiB over the 8 GPUs of one ${system} (bandwidth-bound)`, bytes, role: 'bandwidth',
-      predictedUs: p, measuredUs: m, error: p / m - 1, predictedBusGBps: busGBps(bytes, p), measuredBusGBps: busGBps(bytes, m), calibrationCandidate: bytes === 64 * MiB,
+      predictedUs: p, measuredUs: m, error: p / m - 1, predictedBusGBps: busGBps(bytes, p), measuredBusGBps: busGBps(bytes, m), calibration: bytes === 64 * MiB,
     };
   });
   const small = [...measured].filter(([bytes]) => bytes <= SMALL_LIMIT);
@@ -104,40 +104,49 @@ export function vidurDgxAllReduceRows(gpu: VidurGpu): AllReduceRow[] {
   rows.push({
     description: `all-reduce of small buffers over the 8 GPUs of one ${system} (latency-bound): Vidur's median over its ${small.length} sizes ≤ 64 KiB, moesim at 32 KiB`,
     bytes: SMALL_PROBE, role: 'latency', predictedUs: p, measuredUs: m, error: p / m - 1,
-    predictedBusGBps: busGBps(SMALL_PROBE, p), measuredBusGBps: busGBps(SMALL_PROBE, m), calibrationCandidate: true,
+    predictedBusGBps: busGBps(SMALL_PROBE, p), measuredBusGBps: busGBps(SMALL_PROBE, m), calibration: true,
   });
   return rows;
 }
 
-export interface AllReduceCalibrationHint {
-  /** Bus bandwidth between the 32 and 64 MiB rows (their slope), GB/s, and as a fraction of the NVLink line rate. */
-  measuredBusGBps: number;
-  nvlinkLineRateGBps: number;
+export interface DgxAllReduceFit {
+  gpu: VidurGpu;
+  /** Fitted NVLink efficiency (achieved / line rate) and per-message latency (s): the catalog's figures. */
   nvlinkEfficiency: number;
-  /** The NVLink efficiency at which moesim's 64 MiB time equals Vidur's, with today's latency. */
-  nvlinkEfficiencyMatching64MiB: number;
-  /** Latency per ring step that would match the small-size row (2·(n−1) = 14 steps), µs, against moesim's now. */
-  stepLatencyUs: number;
-  currentStepLatencyUs: number;
+  messageLatency_s: number;
+  /** The calibration rows the two were solved from, and the catalog's current figures for comparison. */
+  calibrationRows: string[];
   description: string;
 }
 
-/** What fitting the catalog's NVLink efficiency and per-message latency to these rows would give (not applied). */
-export function allReduceCalibrationHint(gpu: VidurGpu): AllReduceCalibrationHint {
+/**
+ * The DGX generation's NVLink efficiency and per-message latency, solved from two calibration rows: the small-size
+ * (latency-bound) row and the 64 MiB (bandwidth-bound) row; 16 and 32 MiB stay held out. moesim's ring all-reduce
+ * is 2·(n − 1) phases, each costing the message latency + its path latency + its busiest link's bytes / (line
+ * rate × efficiency), so a row's time is 14·m + L + B(bytes) / e with L and B read off moesim at m = 0, e = 1:
+ * two rows, two unknowns. What NCCL does that the model lacks (tree and LL protocols at small sizes, NVLS in-switch
+ * reduction on H100) is folded into the two figures: one per hardware generation, never per case.
+ */
+export function fitDgxAllReduce(gpu: VidurGpu): DgxAllReduceFit {
+  const preset = gpu === 'h100' ? 'dgx-h100' : 'dgx-a100';
+  // moesim with no message latency and NVLink at its line rate (a catalog without an efficiency figure is at 1).
+  const unfitted: topology.SystemOverrides = topology.getSystem(preset).intraServer.link.efficiency !== undefined
+    ? { messageLatency: 0, intraServer: { link: { efficiency: 1 } } } : { messageLatency: 0 };
+  const plain = (bytes: number): number => dgxAllReduceUs(gpu, bytes, unfitted);
   const measured = readVidurAllReduce(gpu);
-  const [t32, t64] = [measured.get(32 * MiB) as number, measured.get(64 * MiB) as number];
-  const measuredBus = (2 * (RANKS - 1) / RANKS) * (32 * MiB) / ((t64 - t32) / 1e6) / 1e9;
-  const lineRate = topology.getSystem(gpu === 'h100' ? 'dgx-h100' : 'dgx-a100').intraServer.link.bandwidth.value / 1e9;
-  const steps = 2 * (RANKS - 1);
   const small = vidurDgxAllReduceRows(gpu).find((r) => r.role === 'latency') as AllReduceRow;
-  const busBytes = (bytes: number): number => (2 * (RANKS - 1) / RANKS) * bytes;
-  const bandwidthUs = busBytes(SMALL_PROBE) / (lineRate * 1e3);
-  const currentStepLatencyUs = (small.predictedUs - bandwidthUs) / steps;
+  const t64 = measured.get(64 * MiB) as number;
+  const steps = 2 * (RANKS - 1);
+  // plain(b) = L + B(b): the path latencies L are bytes-independent; B(small) is the small probe's bandwidth term.
+  const zero = plain(0.5);
+  const bandwidthSmall = plain(SMALL_PROBE) - zero;
+  const bandwidth64 = plain(64 * MiB) - zero;
+  // small = 14·m + L + B_s / e and t64 = 14·m + L + B_64 / e.
+  const inverseEfficiency = (t64 - small.measuredUs) / (bandwidth64 - bandwidthSmall);
+  const messageLatencyUs = (small.measuredUs - zero - bandwidthSmall * inverseEfficiency) / steps;
   return {
-    measuredBusGBps: measuredBus, nvlinkLineRateGBps: lineRate, nvlinkEfficiency: measuredBus / lineRate,
-    nvlinkEfficiencyMatching64MiB: busBytes(64 * MiB) / ((t64 - steps * currentStepLatencyUs) * 1e3) / lineRate,
-    stepLatencyUs: (small.measuredUs - bandwidthUs) / steps, currentStepLatencyUs,
-    description: `${gpu.toUpperCase()} DGX: NVLink efficiency from the 32→64 MiB slope (calibration: the 64 MiB row; held out: 16 and 32 MiB), `
-      + 'ring step latency from the small-size row (calibration); moesim models NCCL as a ring and no tree, LL protocol or NVLS in-switch reduction',
+    gpu, nvlinkEfficiency: 1 / inverseEfficiency, messageLatency_s: messageLatencyUs / 1e6,
+    calibrationRows: ['the small-size row (median over sizes ≤ 64 KiB)', 'the 64 MiB row'],
+    description: `${preset}: NVLink efficiency and per-message latency solved from Vidur's small-size and 64 MiB all-reduce rows (8 ranks); 16 and 32 MiB held out`,
   };
 }
