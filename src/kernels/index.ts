@@ -30,3 +30,7 @@ export type { ChipFigures, VidurDerivedProfile, VidurProfileSpec } from './vidur
 export {
   VIDUR_COMMIT, VIDUR_DERIVED_PROFILES, VIDUR_MEMORY_OP_KINDS, VIDUR_SOURCE, deriveVidurProfile, tileModelShippedProfiles,
 } from './vidur-derived-profiles.ts';
+export type { AttentionEfficiencyTable, AttentionPass, AttentionPoint } from './attention-efficiency-table.ts';
+export { ATTENTION_CSV_HEADER, lookupAttentionEfficiency, makeAttentionEfficiencyTable, parseAttentionCsv } from './attention-efficiency-table.ts';
+export { ATTENTION_SUFFIX, kernelProfileAttention } from './kernel-profiles.ts';
+export { attentionTableCsv, backwardFromCombined, derivedAttentionPoints } from './attention-published.ts';

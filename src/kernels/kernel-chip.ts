@@ -26,7 +26,7 @@ export interface KernelChip {
    * Flash attention's achieved fraction of peak by pass, sequence length and (query/key) head size, from the chip's
    * kernel profile. Absent: attention runs at `gemmEfficiency` (the flat model).
    */
-  attentionEfficiency?: (pass: 'forward' | 'backward', seqLength: number, headDim: number) => number;
+  attentionEfficiency?: (pass: 'forward' | 'backward', seqLength: number, headDim: number, causal: boolean) => number;
 }
 
 /** What one kernel (or a fused group of kernels) costs. */

@@ -9,9 +9,13 @@ import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
 import { parseGemmEfficiencyCsv } from './gemm-efficiency-csv.ts';
 import { parseMemoryOpCsv } from './memory-op-table.ts';
 import type { MemoryOpTable } from './memory-op-kinds.ts';
+import type { AttentionEfficiencyTable } from './attention-efficiency-table.ts';
+import { parseAttentionCsv } from './attention-efficiency-table.ts';
 
 /** A profile's memory-op file: <name> + this suffix, next to its GEMM table. */
 export const MEMORY_OPS_SUFFIX = '.memory-ops.csv';
+/** A profile's flash-attention file: <name> + this suffix (published measurements; GPUs only so far). */
+export const ATTENTION_SUFFIX = '.attention.csv';
 
 /** <repo>/catalog/kernels, located from this file so it works from any working directory. */
 export function defaultKernelProfileDirectory(): string {
@@ -45,7 +49,7 @@ export function listKernelProfiles(directory: string = defaultKernelProfileDirec
   } catch {
     return [];
   }
-  return names.filter((n) => n.endsWith('.csv') && !n.endsWith(MEMORY_OPS_SUFFIX)).map((n) => n.slice(0, -'.csv'.length)).sort();
+  return names.filter((n) => n.endsWith('.csv') && !n.endsWith(MEMORY_OPS_SUFFIX) && !n.endsWith(ATTENTION_SUFFIX)).map((n) => n.slice(0, -'.csv'.length)).sort();
 }
 
 /** The GEMM efficiency table of a named kernel profile; an unknown name throws listing the known ones. */
@@ -80,5 +84,29 @@ export function kernelProfileMemoryOps(name: string, directory: string = default
     table = parseMemoryOpCsv(text, shown);
   }
   memoryOpCache.set(absolute, table);
+  return table;
+}
+
+const attentionCache = new Map<string, AttentionEfficiencyTable | undefined>();
+
+/**
+ * Flash attention's efficiency table of a kernel profile (<directory>/<name>.attention.csv), or undefined when the
+ * profile has none. Read once per process.
+ */
+export function kernelProfileAttention(name: string, directory: string = defaultKernelProfileDirectory()): AttentionEfficiencyTable | undefined {
+  const absolute = resolve(join(directory, `${name}${ATTENTION_SUFFIX}`));
+  if (attentionCache.has(absolute)) return attentionCache.get(absolute);
+  let table: AttentionEfficiencyTable | undefined;
+  if (existsSync(absolute)) {
+    const shown = relative(process.cwd(), absolute) || absolute;
+    let text: string;
+    try {
+      text = readFileSync(absolute, 'utf8');
+    } catch (error) {
+      throw new InputError(`${shown}: cannot read the attention efficiency table: ${(error as Error).message}`);
+    }
+    table = parseAttentionCsv(text, shown);
+  }
+  attentionCache.set(absolute, table);
   return table;
 }
