@@ -9,7 +9,8 @@ export {
 export { defaultKernelProfileDirectory, kernelProfileTable, listKernelProfiles, loadGemmEfficiencyTable } from './kernel-profiles.ts';
 export type { DerivedKernelProfile, TileModel } from './gemm-tile-model.ts';
 export { DERIVED_KERNEL_PROFILES, TABLE_M, TABLE_NK, derivedProfileCsv, tileModelEfficiency, tileModelTable } from './gemm-tile-model.ts';
-export { gemmCost, groupedExpertFfnCost } from './gemm.ts';
+export type { GemmPassCosts } from './gemm.ts';
+export { gemmCost, gemmInputGradientCost, gemmWeightGradientCost, groupedExpertFfnCost, groupedExpertGemmCosts } from './gemm.ts';
 export type { AttentionShape } from './attention.ts';
 export { FLASH_BACKWARD_FLOP_FACTOR, flashAttentionBackwardCost, flashAttentionCost } from './attention.ts';
 export type { MeoShape } from './meo.ts';
@@ -17,3 +18,9 @@ export { meoMergeCost, meoMergedExpertCost } from './meo.ts';
 export { adamOptimizerCost, memoryBoundCost } from './memory-bound.ts';
 export type { MemoryOpEfficiency, MemoryOpKind, MemoryOpTable } from './memory-ops.ts';
 export { MEMORY_OP_KINDS, memoryOpCost } from './memory-ops.ts';
+export type { ActivationKind } from './memory-kernels.ts';
+export {
+  activationBackwardCost, activationForwardCost, crossEntropyBackwardCost, crossEntropyForwardCosts, embeddingBackwardCost, embeddingForwardCost,
+  normBackwardCost, normForwardCost, permuteBackwardCost, permuteForwardCost, residualAddCost, ropeCost, routerTopkBackwardCost, routerTopkForwardCost,
+  unpermuteBackwardCost, unpermuteForwardCost,
+} from './memory-kernels.ts';
