@@ -16,8 +16,11 @@ export type { ResampleClasses, ResamplePlan } from './routing-resample.ts';
 export { planResampling, resampleGroupCounts } from './routing-resample.ts';
 export type { MemoryBreakdown } from './memory-model.ts';
 export { estimateMemory, inFlightUnits, memoryVerdict } from './memory-model.ts';
-export type { CollectiveOpKind, CollectiveSpec, CollectiveTask, CommCategory, ComputeCategory, ComputeTask, RecvTask, RoutedTraffic, SendTask, StepProgram, Task, WaitTask } from './step-program-types.ts';
-export { allToAllBytesMatrix } from './step-program-types.ts';
+export type {
+  CollectiveOpKind, CollectiveSpec, CollectiveTask, CommCategory, ComputeCategory, ComputePass, ComputeTask, KernelLabel, KernelSequenceTask, RecvTask, RoutedTraffic, SendTask, StepProgram, Task,
+  WaitTask,
+} from './step-program-types.ts';
+export { COMPUTE_PASSES, allToAllBytesMatrix } from './step-program-types.ts';
 export type { PipelineUnit } from './pipeline-schedule.ts';
 export { pipelineSchedule } from './pipeline-schedule.ts';
 export type { DeviceParams } from './param-sharding.ts';
