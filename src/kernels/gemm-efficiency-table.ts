@@ -111,8 +111,6 @@ function bracket(keys: Float64Array, x: number, frac: Float64Array, slot: number
 }
 
 const fractions = new Float64Array(2);
-/** Memoised lookups per table: min(n,k) → m → relative efficiency (the same shapes recur all through a step). */
-const memo = new WeakMap<GemmEfficiencyTable, Map<number, Map<number, number>>>();
 
 function interpolate(table: GemmEfficiencyTable, m: number, minNk: number): number {
   const i = bracket(table.log2M, Math.log2(m), fractions, 0);
@@ -129,19 +127,42 @@ function interpolate(table: GemmEfficiencyTable, m: number, minNk: number): numb
   return Math.exp(top * (1 - fi) + bottom * fi);
 }
 
-/** The memo of one table's column min(n,k): m → relative efficiency. */
-function memoColumn(table: GemmEfficiencyTable, minNk: number): Map<number, number> {
-  let byNk = memo.get(table);
-  if (byNk === undefined) {
-    byNk = new Map();
-    memo.set(table, byNk);
+/**
+ * Memoised lookups of one table along one line of shapes: a column (min(n,k) fixed, `at(m)`) or a row (m fixed,
+ * `at(min(n,k))`). The same shapes recur all through a step, and a grouped GEMM looks up one line per expert, so a
+ * line is found once and then costs one map lookup per value (no closure per call: hot loops use it).
+ */
+export class EfficiencyLine {
+  private readonly values = new Map<number, number>();
+
+  constructor(private readonly table: GemmEfficiencyTable, private readonly fixed: number, private readonly fixedIsM: boolean) {}
+
+  at(x: number): number {
+    let value = this.values.get(x);
+    if (value === undefined) {
+      value = this.fixedIsM ? interpolate(this.table, this.fixed, x) : interpolate(this.table, x, this.fixed);
+      this.values.set(x, value);
+    }
+    return value;
   }
-  let byM = byNk.get(minNk);
-  if (byM === undefined) {
-    byM = new Map();
-    byNk.set(minNk, byM);
+}
+
+/** Per table: its column lines by min(n,k) and its row lines by m. */
+const memo = new WeakMap<GemmEfficiencyTable, { columns: Map<number, EfficiencyLine>; rows: Map<number, EfficiencyLine> }>();
+
+function lineOf(table: GemmEfficiencyTable, fixed: number, fixedIsM: boolean): EfficiencyLine {
+  let lines = memo.get(table);
+  if (lines === undefined) {
+    lines = { columns: new Map(), rows: new Map() };
+    memo.set(table, lines);
   }
-  return byM;
+  const byFixed = fixedIsM ? lines.rows : lines.columns;
+  let line = byFixed.get(fixed);
+  if (line === undefined) {
+    line = new EfficiencyLine(table, fixed, fixedIsM);
+    byFixed.set(fixed, line);
+  }
+  return line;
 }
 
 /**
@@ -149,17 +170,17 @@ function memoColumn(table: GemmEfficiencyTable, minNk: number): Map<number, numb
  * log2(min(n,k)), clamped at the edges; exactly the table's value at a grid point. Memoised per table and shape.
  */
 export function lookupRelativeEfficiency(table: GemmEfficiencyTable, m: number, minNk: number): number {
-  return memoised(memoColumn(table, minNk), table, m, minNk);
+  return lineOf(table, minNk, false).at(m);
 }
 
-/** The value at (m, minNk) from the column's memo `byM`, interpolated and memoised the first time. */
-function memoised(byM: Map<number, number>, table: GemmEfficiencyTable, m: number, minNk: number): number {
-  let value = byM.get(m);
-  if (value === undefined) {
-    value = interpolate(table, m, minNk);
-    byM.set(m, value);
-  }
-  return value;
+/** The memoised column min(n, k) of a table (look up m with `at`); undefined without a table (every value 1). */
+export function efficiencyColumn(table: GemmEfficiencyTable | undefined, n: number, k: number): EfficiencyLine | undefined {
+  return table === undefined ? undefined : lineOf(table, Math.min(n, k), false);
+}
+
+/** The memoised row m of a table (look up min(n, k) with `at`); undefined without a table. */
+export function efficiencyRow(table: GemmEfficiencyTable | undefined, m: number): EfficiencyLine | undefined {
+  return table === undefined ? undefined : lineOf(table, m, true);
 }
 
 /**
@@ -167,10 +188,8 @@ function memoised(byM: Map<number, number>, table: GemmEfficiencyTable, m: numbe
  * column's memo found once. `table` undefined: 1 for every m.
  */
 export function relativeGemmEfficiencyColumn(table: GemmEfficiencyTable | undefined, n: number, k: number): (m: number) => number {
-  if (table === undefined) return () => 1;
-  const minNk = Math.min(n, k);
-  const byM = memoColumn(table, minNk);
-  return (m) => memoised(byM, table, m, minNk);
+  const column = efficiencyColumn(table, n, k);
+  return column === undefined ? () => 1 : (m) => column.at(m);
 }
 
 /** Relative efficiency of C[m,n] = A[m,k]·B[k,n]; 1 when the chip has no table (the flat, single-figure model). */

@@ -2,7 +2,7 @@
 // the shape's relative efficiency (the chip's kernel profile table, looked up at m and min(n, k)); the backward
 // GEMMs of a forward C = A·W at their own shapes (input gradient dA = dC·Wᵀ, weight gradient dW = Aᵀ·dC); and the
 // grouped expert GEMMs, whose per-expert GEMMs are sized by the tokens each local expert really received.
-import { lookupRelativeEfficiency, relativeGemmEfficiency, relativeGemmEfficiencyColumn } from './gemm-efficiency-table.ts';
+import { efficiencyColumn, efficiencyRow, relativeGemmEfficiency, relativeGemmEfficiencyColumn } from './gemm-efficiency-table.ts';
 import type { KernelChip, KernelCost } from './kernel-chip.ts';
 import { ZERO_COST, rooflineNs } from './kernel-chip.ts';
 
@@ -63,8 +63,38 @@ const ZERO_PASSES: GemmPassCosts = { forward: ZERO_COST, inputGradient: ZERO_COS
  * layer and DP rank).
  */
 export function groupedExpertGemmCosts(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>, n: number, k: number, bytesPerElement = 2): GemmPassCosts {
+  if (tokensPerLocalExpert.length === 0) return ZERO_PASSES;
+  const p = groupedPasses(chip, tokensPerLocalExpert, n, k, bytesPerElement);
+  const flops = p[3] as number;
+  return {
+    forward: { flops, bytes: p[4] as number, timeNs: p[0] as number },
+    inputGradient: { flops, bytes: p[4] as number, timeNs: p[1] as number },
+    weightGradient: { flops, bytes: p[5] as number, timeNs: p[2] as number },
+  };
+}
+
+/**
+ * groupedExpertGemmCosts' three times only (forward, dgrad, wgrad ns), written to `into` from `offset`: the step
+ * computes them per micro-batch, layer and DP rank and keeps nothing else, so this allocates nothing.
+ */
+export function groupedExpertGemmTimes(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>, n: number, k: number, into: number[] | Float64Array, offset = 0): void {
+  if (tokensPerLocalExpert.length === 0) {
+    into[offset] = 0;
+    into[offset + 1] = 0;
+    into[offset + 2] = 0;
+    return;
+  }
+  const passes = groupedPasses(chip, tokensPerLocalExpert, n, k, 2);
+  into[offset] = passes[0] as number;
+  into[offset + 1] = passes[1] as number;
+  into[offset + 2] = passes[2] as number;
+}
+
+/** Scratch for groupedPasses: forward, dgrad and wgrad ns, FLOPs, forward/dgrad bytes, wgrad bytes. */
+const passScratch = new Float64Array(6);
+
+function groupedPasses(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>, n: number, k: number, bytesPerElement: number): Float64Array {
   const experts = tokensPerLocalExpert.length;
-  if (experts === 0) return ZERO_PASSES;
   let tokens = 0;
   let active = 0;
   for (let e = 0; e < experts; e++) {
@@ -75,8 +105,9 @@ export function groupedExpertGemmCosts(chip: KernelChip, tokensPerLocalExpert: A
     }
   }
   const table = chip.gemmShapeEfficiency;
-  const forwardAt = relativeGemmEfficiencyColumn(table, n * active, k);
-  const dgradAt = relativeGemmEfficiencyColumn(table, k * active, n);
+  const forwardAt = efficiencyColumn(table, n * active, k);
+  const dgradAt = efficiencyColumn(table, k * active, n);
+  const wgradAt = efficiencyRow(table, k);
   const wide = n * active;
   // Σ_e flops_e / relative_e per pass (flops_e = 2·m_e·n·k in all three).
   let forwardWeighted = 0;
@@ -86,21 +117,23 @@ export function groupedExpertGemmCosts(chip: KernelChip, tokensPerLocalExpert: A
     const m = tokensPerLocalExpert[e] as number;
     if (m <= 0) continue;
     const flops = 2 * m * n * k;
-    forwardWeighted += flops / forwardAt(m);
-    dgradWeighted += flops / dgradAt(m);
-    wgradWeighted += flops / (table === undefined ? 1 : lookupRelativeEfficiency(table, k, Math.min(wide, m)));
+    forwardWeighted += forwardAt === undefined ? flops : flops / forwardAt.at(m);
+    dgradWeighted += dgradAt === undefined ? flops : flops / dgradAt.at(m);
+    wgradWeighted += wgradAt === undefined ? flops : flops / wgradAt.at(Math.min(wide, m));
   }
   const flops = 2 * tokens * n * k;
   const weights = active * n * k;
   const activations = tokens * (n + k);
-  const cost = (weighted: number, bytes: number): KernelCost => ({
-    flops, bytes, timeNs: rooflineNs(chip, flops, bytes, 1, weighted > 0 ? flops / weighted : 1),
-  });
-  return {
-    forward: cost(forwardWeighted, bytesPerElement * (weights + activations)),
-    inputGradient: cost(dgradWeighted, bytesPerElement * (weights + activations)),
-    weightGradient: cost(wgradWeighted, bytesPerElement * (2 * weights + activations)),
-  };
+  const forwardBytes = bytesPerElement * (weights + activations);
+  const wgradBytes = bytesPerElement * (2 * weights + activations);
+  const out = passScratch;
+  out[0] = rooflineNs(chip, flops, forwardBytes, 1, forwardWeighted > 0 ? flops / forwardWeighted : 1);
+  out[1] = rooflineNs(chip, flops, forwardBytes, 1, dgradWeighted > 0 ? flops / dgradWeighted : 1);
+  out[2] = rooflineNs(chip, flops, wgradBytes, 1, wgradWeighted > 0 ? flops / wgradWeighted : 1);
+  out[3] = flops;
+  out[4] = forwardBytes;
+  out[5] = wgradBytes;
+  return out;
 }
 
 /**

@@ -10,7 +10,7 @@ export { defaultKernelProfileDirectory, kernelProfileTable, listKernelProfiles, 
 export type { DerivedKernelProfile, TileModel } from './gemm-tile-model.ts';
 export { DERIVED_KERNEL_PROFILES, TABLE_M, TABLE_NK, derivedProfileCsv, tileModelEfficiency, tileModelTable } from './gemm-tile-model.ts';
 export type { GemmPassCosts } from './gemm.ts';
-export { gemmCost, gemmInputGradientCost, gemmWeightGradientCost, groupedExpertFfnCost, groupedExpertGemmCosts } from './gemm.ts';
+export { gemmCost, gemmInputGradientCost, gemmWeightGradientCost, groupedExpertFfnCost, groupedExpertGemmCosts, groupedExpertGemmTimes } from './gemm.ts';
 export type { AttentionShape } from './attention.ts';
 export { FLASH_BACKWARD_FLOP_FACTOR, flashAttentionBackwardCost, flashAttentionCost } from './attention.ts';
 export type { MeoShape } from './meo.ts';

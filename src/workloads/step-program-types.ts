@@ -6,8 +6,7 @@ import type { LayerRouting } from './routing-summary.ts';
 
 export type ComputeCategory =
   | 'embedding' | 'norm' | 'attention-proj' | 'rope' | 'flash-attention' | 'residual-add' | 'router' | 'permute' | 'activation' | 'dense-ffn' | 'shared-expert' | 'expert'
-  | 'lm-head' | 'cross-entropy' | 'optimizer'
-  | 'attention' | 'gate' | 'recompute';
+  | 'lm-head' | 'cross-entropy' | 'optimizer';
 export type CommCategory = 'ep-dispatch' | 'ep-combine' | 'tp' | 'pp' | 'dp-grad' | 'expert-grad' | 'param-allgather';
 
 /**
@@ -39,8 +38,9 @@ export interface KernelLabel {
  * Kernels a device runs back to back with nothing in between (a layer's norm, projections, RoPE and flash attention,
  * say), as one task: the executor runs the sequence as one operation and accounts, records and traces each kernel
  * on its own, as if they were consecutive ComputeTasks. One task per device instead of one per kernel keeps a
- * 4,096-device program's task lists as short as before the step had separate kernels. `kernels` may be shared by
- * many sequences: every DP rank's expert kernels have the same labels and their own durations.
+ * 4,096-device program's task lists as short as before the step had separate kernels. `kernels` and `durationsNs`
+ * may be shared by many sequences: every layer's and micro-batch's attention kernels have the same labels and
+ * times; every DP rank's expert kernels have the same labels and their own times.
  */
 export interface KernelSequenceTask {
   kind: 'kernels';
@@ -49,6 +49,11 @@ export interface KernelSequenceTask {
   durationsNs: readonly TimeNs[];
   /** Their sum. */
   durationNs: TimeNs;
+  /**
+   * Where in the step the kernels run ("L3 mb2"), appended to each kernel's name in the trace: it lets one labels
+   * array and one durations array serve every layer and micro-batch that runs the same kernels.
+   */
+  scope?: string;
 }
 
 /** Join a collective. Blocking: wait for it to finish. Async: go on at once (finish it later with a WaitTask). */

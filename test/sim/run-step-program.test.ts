@@ -15,7 +15,7 @@ describe('runStepProgram', () => {
   const program: StepProgram = {
     devices: 16,
     tasks: Array.from({ length: 16 }, (_, d) => {
-      if (d === 0) return [{ kind: 'compute', name: 'a', category: 'attention', durationNs: 100_000, flops: 1 }, { kind: 'collective', collective: 0, async: false }];
+      if (d === 0) return [{ kind: 'compute', name: 'a', category: 'flash-attention', durationNs: 100_000, flops: 1 }, { kind: 'collective', collective: 0, async: false }];
       if (d === 8) return [{ kind: 'compute', name: 'b', category: 'expert', durationNs: 300_000, flops: 1 }, { kind: 'collective', collective: 0, async: false }];
       return [];
     }),
@@ -31,7 +31,7 @@ describe('runStepProgram', () => {
       devices: 16,
       tasks: Array.from({ length: 16 }, (_, d) => {
         if (d === 0) return [{ kind: 'send', collective: 0 }];
-        if (d === 8) return [{ kind: 'compute', name: 'a', category: 'attention', durationNs: transferNs, flops: 1 }, { kind: 'recv', collective: 0 }, { kind: 'compute', name: 'b', category: 'expert', durationNs: 1000, flops: 1 }];
+        if (d === 8) return [{ kind: 'compute', name: 'a', category: 'flash-attention', durationNs: transferNs, flops: 1 }, { kind: 'recv', collective: 0 }, { kind: 'compute', name: 'b', category: 'expert', durationNs: 1000, flops: 1 }];
         return [];
       }),
       collectives: [{ id: 0, name: 'pp x', category: 'pp', group: [0, 8], op: 'send', bytes }],

@@ -121,23 +121,24 @@ export class DeviceMachine {
     for (let i = from; i < to; i++) {
       const task = tasks[i] as ComputeTask | KernelSequenceTask;
       if (task.kind === 'compute') {
-        start = this.recordKernel(d, task.name, task.category, task.pass ?? 'forward', start, task.durationNs);
+        start = this.recordKernel(d, task.name, '', task.category, task.pass ?? 'forward', start, task.durationNs);
         continue;
       }
       const durations = task.durationsNs;
-      task.kernels.forEach((k, j) => { start = this.recordKernel(d, k.name, k.category, k.pass, start, durations[j] as number); });
+      const scope = task.scope === undefined ? '' : ` ${task.scope}`;
+      task.kernels.forEach((k, j) => { start = this.recordKernel(d, k.name, scope, k.category, k.pass, start, durations[j] as number); });
     }
   }
 
-  /** One kernel's path segment and span from `start`; returns its end. */
-  private recordKernel(d: number, name: string, category: ComputeCategory, pass: ComputePass, start: number, durationNs: number): number {
+  /** One kernel's path segment and span (named `name` + `scope`) from `start`; returns its end. */
+  private recordKernel(d: number, name: string, scope: string, category: ComputeCategory, pass: ComputePass, start: number, durationNs: number): number {
     const stop = start + durationNs;
     const path = this.path;
     if (path) {
       const label = ((this.computeLabel[pass] ??= {})[category] ??= `compute:${category}:${pass}`);
       path.lastOf[d] = path.add(start, stop, label, path.lastOf[d] as number);
     }
-    if (this.record) this.record({ device: d, name, kind: 'compute', category, pass, startNs: start, endNs: stop });
+    if (this.record) this.record({ device: d, name: scope === '' ? name : `${name}${scope}`, kind: 'compute', category, pass, startNs: start, endNs: stop });
     return stop;
   }
 

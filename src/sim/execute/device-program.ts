@@ -4,8 +4,8 @@
 // `fuse`, a run of back-to-back kernel tasks is one operation with their summed duration. Kernel time per category
 // and per pass is known before the run (kernels have fixed durations), so it is summed here, kernel by kernel in
 // task order as the executor would.
-import type { KernelLabel, KernelSequenceTask, StepProgram, Task } from '../../workloads/index.ts';
-import { CategorySums } from './category-sums.ts';
+import type { StepProgram, Task } from '../../workloads/index.ts';
+import { KernelAccounting } from './kernel-accounting.ts';
 
 export const OP_COMPUTE = 0;
 export const OP_SEND = 1;
@@ -33,52 +33,6 @@ export interface DeviceOps {
   computeNs: Record<string, number>[];
   /** The same time by pass (forward, recompute, backward, wgrad, optimizer). */
   computeByPassNs: Record<string, number>[];
-}
-
-/** A labels array's kernels as category and pass numbers. */
-interface LabelNumbers {
-  category: Int32Array;
-  pass: Int32Array;
-}
-
-/**
- * Kernel time per (device, category) and (device, pass). A sequence's labels are turned into category and pass
- * numbers once per distinct labels array (every DP rank's expert sequences share one), remembering the last one:
- * the lockstep walk meets the same sequence on a stage's devices one after another.
- */
-class KernelAccounting {
-  readonly byCategory: CategorySums;
-  readonly byPass: CategorySums;
-  private readonly numbers = new Map<readonly KernelLabel[], LabelNumbers>();
-  private lastKernels: readonly KernelLabel[] | undefined;
-  private lastNumbers: LabelNumbers = { category: new Int32Array(0), pass: new Int32Array(0) };
-
-  constructor(devices: number) {
-    this.byCategory = new CategorySums(devices);
-    this.byPass = new CategorySums(devices);
-  }
-
-  addSequence(d: number, task: KernelSequenceTask): void {
-    if (task.kernels !== this.lastKernels) {
-      this.lastKernels = task.kernels;
-      let known = this.numbers.get(task.kernels);
-      if (known === undefined) {
-        known = {
-          category: Int32Array.from(task.kernels, (k) => this.byCategory.indexOf(k.category)),
-          pass: Int32Array.from(task.kernels, (k) => this.byPass.indexOf(k.pass)),
-        };
-        this.numbers.set(task.kernels, known);
-      }
-      this.lastNumbers = known;
-    }
-    const { category, pass } = this.lastNumbers;
-    const durations = task.durationsNs;
-    for (let i = 0; i < durations.length; i++) {
-      const ns = durations[i] as number;
-      this.byCategory.addAt(d, category[i] as number, ns);
-      this.byPass.addAt(d, pass[i] as number, ns);
-    }
-  }
 }
 
 /**
@@ -160,5 +114,6 @@ export function compileDeviceOps(program: StepProgram, fuse: boolean): DeviceOps
       }
     }
   }
+  accounting.finish();
   return { first, end, stride, kind, arg, durationNs, count, computeNs: accounting.byCategory.records(), computeByPassNs: accounting.byPass.records() };
 }
