@@ -39,14 +39,14 @@ function sizes(a: AttentionShape): AttentionSizes {
 }
 
 /**
- * Roofline time of one attention pass: FLOPs at `chip.attentionEfficiency(pass, seqLength, qk head size)` (an
+ * Roofline time of one attention pass: FLOPs at `chip.attentionEfficiency(pass, seqLength, qk head size, causal)` (an
  * absolute fraction of peak, capped at 1) when the chip has it, else at gemmEfficiency; bytes at the streaming
  * rate. One launch.
  */
 function attentionNs(chip: KernelChip, pass: 'forward' | 'backward', a: AttentionShape, s: AttentionSizes, flops: number, bytes: number): number {
-  const efficiency = chip.attentionEfficiency?.(pass, a.seqLength, s.qk);
+  const efficiency = chip.attentionEfficiency?.(pass, a.seqLength, s.qk, a.causal);
   if (efficiency === undefined) return rooflineNs(chip, flops, bytes, 1);
-  if (!(efficiency > 0)) throw new Error(`attentionEfficiency(${pass}, ${a.seqLength}, ${s.qk}) must be positive, got ${efficiency}`);
+  if (!(efficiency > 0)) throw new Error(`attentionEfficiency(${pass}, ${a.seqLength}, ${s.qk}, ${a.causal}) must be positive, got ${efficiency}`);
   const computeS = flops / (chip.peakFlops * Math.min(1, efficiency));
   const memoryS = bytes / (chip.hbmBandwidth * chip.memoryEfficiency);
   return Math.ceil(Math.max(computeS, memoryS) * 1e9) + chip.launchOverheadNs;

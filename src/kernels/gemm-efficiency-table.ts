@@ -1,26 +1,33 @@
-// GEMM efficiency by shape: a 2-D table of RELATIVE efficiency (1.0 = a large, well-shaped GEMM) over m and
-// min(n, k), read from CSV (catalog/kernels/*.csv) and interpolated bilinearly in log space (log of the value over
-// log2(m), log2(min(n,k)): a power law between grid points, so a GEMM's time never falls as m grows while the table
-// has rel(2m) ≤ 2·rel(m)), exact at grid points and clamped at the edges.
-// The absolute efficiency of a GEMM is relative × the chip's calibrated `gemmEfficiency`.
-//
-// CSV format (DESIGN.md, "Kernel cost model"): lines starting with '#' and blank lines are comments; the first
-// other line is the header `m\min_nk,<x1>,<x2>,…` with the min(n,k) sizes of the columns; every further line is
-// `<m>,<v1>,<v2>,…`: a row's m then one relative efficiency per column. Sizes are positive and strictly
-// increasing (rows and columns); values are numbers in (0, MAX_RELATIVE_EFFICIENCY].
+// GEMM efficiency by shape: RELATIVE efficiency (1.0 = a large, well-shaped GEMM) as a grid over m and one
+// other size, interpolated bilinearly in log space (log of the value over log2(m) and log2(size): a power law
+// between grid points, so a GEMM's time never falls as m grows while the grid has rel(2m) ≤ 2·rel(m)), exact at
+// grid points and clamped at the edges. A table is either
+//   - one grid over (m, min(n,k))  ("m\min_nk"; the tile-model profiles), or
+//   - two factors, a grid over (m, n) times a grid over (m, k)  ("m\n" then "m\k"; the measured GPU profiles,
+//     where a short k costs less than a short n of the same size: DESIGN.md, "Kernel cost model").
+// The absolute efficiency of a GEMM is relative × the chip's calibrated `gemmEfficiency`. The CSV format is in
+// gemm-efficiency-csv.ts.
 import { InputError } from '../engine/index.ts';
 
-/** The header's first cell: rows are m, columns min(n, k). */
+/** The header's first cell of a one-grid table: rows are m, columns min(n, k). */
 export const GEMM_TABLE_CORNER = 'm\\min_nk';
+/** The header's first cells of a two-factor table's grids: columns n, then columns k. */
+export const GEMM_TABLE_N_CORNER = 'm\\n';
+export const GEMM_TABLE_K_CORNER = 'm\\k';
 /** Largest relative efficiency a table may hold (a shape may beat the calibration GEMM, by at most 2×). */
 export const MAX_RELATIVE_EFFICIENCY = 2;
+
+/** What a grid's columns are keyed by. */
+export type GemmTableColumns = 'min_nk' | 'n' | 'k';
 
 export interface GemmEfficiencyTable {
   /** Where the table came from (file path or a label), for messages. */
   source: string;
+  /** The column key: min(n, k) for a one-grid table; n for a two-factor table (whose k grid is `kFactor`). */
+  columns: GemmTableColumns;
   /** Row keys: m, strictly increasing. */
   m: readonly number[];
-  /** Column keys: min(n, k), strictly increasing. */
+  /** Column keys (min(n, k), n or k as `columns` says), strictly increasing. */
   nk: readonly number[];
   /** Row-major relative efficiencies, m.length × nk.length. */
   values: Float64Array;
@@ -28,10 +35,14 @@ export interface GemmEfficiencyTable {
   log2M: Float64Array;
   log2Nk: Float64Array;
   logValues: Float64Array;
+  /** A two-factor table's second grid (columns k): relative efficiency = this grid at (m, n) × kFactor at (m, k). */
+  kFactor?: GemmEfficiencyTable;
 }
 
-/** Builds a table from keys and row-major values (checks sizes, order and ranges; `source` names it in errors). */
-export function makeGemmEfficiencyTable(source: string, m: readonly number[], nk: readonly number[], values: ArrayLike<number>): GemmEfficiencyTable {
+/** Builds one grid from keys and row-major values (checks sizes, order and ranges; `source` names it in errors). */
+export function makeGemmEfficiencyTable(
+  source: string, m: readonly number[], nk: readonly number[], values: ArrayLike<number>, columns: GemmTableColumns = 'min_nk',
+): GemmEfficiencyTable {
   const increasing = (a: readonly number[]): boolean => a.every((x, i) => Number.isFinite(x) && x > 0 && (i === 0 || x > (a[i - 1] as number)));
   if (m.length === 0 || nk.length === 0) throw new InputError(`${source}: a GEMM efficiency table needs at least one row and one column`);
   if (!increasing(m) || !increasing(nk)) throw new InputError(`${source}: row and column sizes must be positive and strictly increasing`);
@@ -42,6 +53,7 @@ export function makeGemmEfficiencyTable(source: string, m: readonly number[], nk
   }
   return {
     source,
+    columns,
     m: [...m],
     nk: [...nk],
     values: Float64Array.from(values),
@@ -51,50 +63,12 @@ export function makeGemmEfficiencyTable(source: string, m: readonly number[], nk
   };
 }
 
-/** Parses the CSV text of a table; `file` names it in errors, which read `file:line: what is wrong`. */
-export function parseGemmEfficiencyCsv(text: string, file: string): GemmEfficiencyTable {
-  const lines = text.split(/\r?\n/);
-  let columns: number[] | undefined;
-  const rows: number[] = [];
-  const values: number[] = [];
-  const fail = (line: number, what: string): never => {
-    throw new InputError(`${file}:${line}: ${what}`);
-  };
-  const size = (cell: string, line: number, what: string): number => {
-    const v = Number(cell);
-    if (cell === '' || !Number.isFinite(v) || v <= 0) fail(line, `${what} "${cell}" is not a positive number`);
-    return v;
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    const line = (lines[i] as string).trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const cells = line.split(',').map((c) => c.trim());
-    if (columns === undefined) {
-      if (cells[0] !== GEMM_TABLE_CORNER) fail(lineNo, `the header must start with "${GEMM_TABLE_CORNER}" (rows are m, columns min_nk = min(n,k)), got "${cells[0]}"`);
-      columns = cells.slice(1).map((c, j) => size(c, lineNo, `column ${j + 1}'s min(n,k)`));
-      if (columns.length === 0) fail(lineNo, 'the header names no min(n,k) columns');
-      columns.forEach((x, j) => {
-        if (j > 0 && x <= (columns as number[])[j - 1]!) fail(lineNo, `column sizes must increase strictly: ${x} after ${(columns as number[])[j - 1]}`);
-      });
-      continue;
-    }
-    if (cells.length !== columns.length + 1) fail(lineNo, `expected ${columns.length + 1} cells (m and ${columns.length} values), got ${cells.length}`);
-    const m = size(cells[0] as string, lineNo, 'row size m');
-    if (rows.length > 0 && m <= (rows.at(-1) as number)) fail(lineNo, `row sizes must increase strictly: m = ${m} after ${rows.at(-1)}`);
-    rows.push(m);
-    for (let j = 1; j < cells.length; j++) {
-      const cell = cells[j] as string;
-      const v = Number(cell);
-      if (cell === '' || !Number.isFinite(v) || v <= 0 || v > MAX_RELATIVE_EFFICIENCY) {
-        fail(lineNo, `value "${cell}" (m = ${m}, min(n,k) = ${columns[j - 1]}) must be a number in (0, ${MAX_RELATIVE_EFFICIENCY}]`);
-      }
-      values.push(v);
-    }
+/** A two-factor table from its n grid (columns 'n') and k grid (columns 'k'). */
+export function makeTwoFactorGemmTable(nGrid: GemmEfficiencyTable, kGrid: GemmEfficiencyTable): GemmEfficiencyTable {
+  if (nGrid.columns !== 'n' || kGrid.columns !== 'k' || nGrid.kFactor !== undefined || kGrid.kFactor !== undefined) {
+    throw new InputError(`${nGrid.source}: a two-factor table is a grid keyed by n and a grid keyed by k`);
   }
-  if (columns === undefined) throw new InputError(`${file}: no header line "${GEMM_TABLE_CORNER},…" (only comments or blank lines)`);
-  if (rows.length === 0) throw new InputError(`${file}: the table has a header but no rows`);
-  return makeGemmEfficiencyTable(file, rows, columns, values);
+  return { ...nGrid, kFactor: kGrid };
 }
 
 /** Index i with keys[i] ≤ x ≤ keys[i+1] (x already clamped); the fraction of the way from i to i+1 goes to `frac`. */
@@ -111,6 +85,8 @@ function bracket(keys: Float64Array, x: number, frac: Float64Array, slot: number
 }
 
 const fractions = new Float64Array(2);
+/** Memoised lookups per grid: column size → m → relative efficiency (the same shapes recur all through a step). */
+const memo = new WeakMap<GemmEfficiencyTable, Map<number, Map<number, number>>>();
 
 function interpolate(table: GemmEfficiencyTable, m: number, minNk: number): number {
   const i = bracket(table.log2M, Math.log2(m), fractions, 0);
@@ -127,84 +103,137 @@ function interpolate(table: GemmEfficiencyTable, m: number, minNk: number): numb
   return Math.exp(top * (1 - fi) + bottom * fi);
 }
 
+/** The memo of one grid's column: m → relative efficiency. */
+function memoColumn(table: GemmEfficiencyTable, minNk: number): Map<number, number> {
+  let byNk = memo.get(table);
+  if (byNk === undefined) {
+    byNk = new Map();
+    memo.set(table, byNk);
+  }
+  let byM = byNk.get(minNk);
+  if (byM === undefined) {
+    byM = new Map();
+    byNk.set(minNk, byM);
+  }
+  return byM;
+}
+
 /**
- * Memoised lookups of one table along one line of shapes: a column (min(n,k) fixed, `at(m)`) or a row (m fixed,
- * `at(min(n,k))`). The same shapes recur all through a step, and a grouped GEMM looks up one line per expert, so a
- * line is found once and then costs one map lookup per value (no closure per call: hot loops use it).
+ * One grid's value at (m, column) (column = min(n,k), n or k as the grid's `columns` says; a two-factor table's
+ * k grid is `table.kFactor`): the log of the value interpolated bilinearly over log2(m) and log2(column), clamped
+ * at the edges; exactly the grid's value at a grid point. Memoised per grid and shape.
+ */
+export function lookupRelativeEfficiency(table: GemmEfficiencyTable, m: number, column: number): number {
+  return memoised(memoColumn(table, column), table, m, column);
+}
+
+/** The value at (m, minNk) from the column's memo `byM`, interpolated and memoised the first time. */
+function memoised(byM: Map<number, number>, table: GemmEfficiencyTable, m: number, minNk: number): number {
+  let value = byM.get(m);
+  if (value === undefined) {
+    value = interpolate(table, m, minNk);
+    byM.set(m, value);
+  }
+  return value;
+}
+
+/**
+ * relativeGemmEfficiency for many m at one (n, k) (a grouped GEMM's experts): the same values, with the columns'
+ * memos found once. `table` undefined: 1 for every m.
+ */
+export function relativeGemmEfficiencyColumn(table: GemmEfficiencyTable | undefined, n: number, k: number): (m: number) => number {
+  if (table === undefined) return () => 1;
+  const kGrid = table.kFactor;
+  if (kGrid === undefined) {
+    const minNk = Math.min(n, k);
+    const byM = memoColumn(table, minNk);
+    return (m) => memoised(byM, table, m, minNk);
+  }
+  const byM = productColumn(table, n, k);
+  return (m) => memoisedProduct(byM, table, kGrid, m, n, k);
+}
+
+/** Memoised products of a two-factor table: n → k → m → relative efficiency (one map read per m, as one grid). */
+const productMemo = new WeakMap<GemmEfficiencyTable, Map<number, Map<number, Map<number, number>>>>();
+
+function productColumn(table: GemmEfficiencyTable, n: number, k: number): Map<number, number> {
+  let byN = productMemo.get(table);
+  if (byN === undefined) {
+    byN = new Map();
+    productMemo.set(table, byN);
+  }
+  let byK = byN.get(n);
+  if (byK === undefined) {
+    byK = new Map();
+    byN.set(n, byK);
+  }
+  let byM = byK.get(k);
+  if (byM === undefined) {
+    byM = new Map();
+    byK.set(k, byM);
+  }
+  return byM;
+}
+
+function memoisedProduct(byM: Map<number, number>, table: GemmEfficiencyTable, kGrid: GemmEfficiencyTable, m: number, n: number, k: number): number {
+  let value = byM.get(m);
+  if (value === undefined) {
+    value = lookupRelativeEfficiency(table, m, n) * lookupRelativeEfficiency(kGrid, m, k);
+    byM.set(m, value);
+  }
+  return value;
+}
+
+/**
+ * Relative efficiency of C[m,n] = A[m,k]·B[k,n]: the grid at (m, min(n,k)), or for a two-factor table the n grid
+ * at (m, n) times the k grid at (m, k); 1 when the chip has no table (the flat, single-figure model).
+ */
+export function relativeGemmEfficiency(table: GemmEfficiencyTable | undefined, m: number, n: number, k: number): number {
+  if (table === undefined) return 1;
+  if (table.kFactor === undefined) return lookupRelativeEfficiency(table, m, Math.min(n, k));
+  return memoisedProduct(productColumn(table, n, k), table, table.kFactor, m, n, k);
+}
+
+/**
+ * Memoised relative efficiencies of a table along one line of shapes, for hot loops (a grouped GEMM's experts, per
+ * micro-batch, layer and DP rank): `at(x)` is one map read once computed, and no closure is made per call.
  */
 export class EfficiencyLine {
   private readonly values = new Map<number, number>();
 
-  constructor(private readonly table: GemmEfficiencyTable, private readonly fixed: number, private readonly fixedIsM: boolean) {}
+  constructor(private readonly value: (x: number) => number) {}
 
   at(x: number): number {
-    let value = this.values.get(x);
-    if (value === undefined) {
-      value = this.fixedIsM ? interpolate(this.table, this.fixed, x) : interpolate(this.table, x, this.fixed);
-      this.values.set(x, value);
+    let v = this.values.get(x);
+    if (v === undefined) {
+      v = this.value(x);
+      this.values.set(x, v);
     }
-    return value;
+    return v;
   }
 }
 
-/** Per table: its column lines by min(n,k) and its row lines by m. */
-const memo = new WeakMap<GemmEfficiencyTable, { columns: Map<number, EfficiencyLine>; rows: Map<number, EfficiencyLine> }>();
+/** Lines per table, by their two fixed sizes. */
+type LineMemo = WeakMap<GemmEfficiencyTable, Map<number, Map<number, EfficiencyLine>>>;
+const columnLines: LineMemo = new WeakMap();
+const innerLines: LineMemo = new WeakMap();
 
-function lineOf(table: GemmEfficiencyTable, fixed: number, fixedIsM: boolean): EfficiencyLine {
-  let lines = memo.get(table);
-  if (lines === undefined) {
-    lines = { columns: new Map(), rows: new Map() };
-    memo.set(table, lines);
-  }
-  const byFixed = fixedIsM ? lines.rows : lines.columns;
-  let line = byFixed.get(fixed);
-  if (line === undefined) {
-    line = new EfficiencyLine(table, fixed, fixedIsM);
-    byFixed.set(fixed, line);
-  }
+function lineOf(memo: LineMemo, table: GemmEfficiencyTable, a: number, b: number, value: () => (x: number) => number): EfficiencyLine {
+  let byA = memo.get(table);
+  if (byA === undefined) memo.set(table, (byA = new Map()));
+  let byB = byA.get(a);
+  if (byB === undefined) byA.set(a, (byB = new Map()));
+  let line = byB.get(b);
+  if (line === undefined) byB.set(b, (line = new EfficiencyLine(value())));
   return line;
 }
 
-/**
- * The table's relative efficiency at (m, min(n,k)): the log of the value interpolated bilinearly over log2(m) and
- * log2(min(n,k)), clamped at the edges; exactly the table's value at a grid point. Memoised per table and shape.
- */
-export function lookupRelativeEfficiency(table: GemmEfficiencyTable, m: number, minNk: number): number {
-  return lineOf(table, minNk, false).at(m);
-}
-
-/** The memoised column min(n, k) of a table (look up m with `at`); undefined without a table (every value 1). */
+/** relativeGemmEfficiency(table, m, n, k) as m varies: `at(m)`. Undefined without a table (every value 1). */
 export function efficiencyColumn(table: GemmEfficiencyTable | undefined, n: number, k: number): EfficiencyLine | undefined {
-  return table === undefined ? undefined : lineOf(table, Math.min(n, k), false);
+  return table === undefined ? undefined : lineOf(columnLines, table, n, k, () => relativeGemmEfficiencyColumn(table, n, k));
 }
 
-/** The memoised row m of a table (look up min(n, k) with `at`); undefined without a table. */
-export function efficiencyRow(table: GemmEfficiencyTable | undefined, m: number): EfficiencyLine | undefined {
-  return table === undefined ? undefined : lineOf(table, m, true);
-}
-
-/**
- * lookupRelativeEfficiency for many m at one min(n,k) (a grouped GEMM's experts): the same values, with the
- * column's memo found once. `table` undefined: 1 for every m.
- */
-export function relativeGemmEfficiencyColumn(table: GemmEfficiencyTable | undefined, n: number, k: number): (m: number) => number {
-  const column = efficiencyColumn(table, n, k);
-  return column === undefined ? () => 1 : (m) => column.at(m);
-}
-
-/** Relative efficiency of C[m,n] = A[m,k]·B[k,n]; 1 when the chip has no table (the flat, single-figure model). */
-export function relativeGemmEfficiency(table: GemmEfficiencyTable | undefined, m: number, n: number, k: number): number {
-  return table === undefined ? 1 : lookupRelativeEfficiency(table, m, Math.min(n, k));
-}
-
-/** Formats a table as CSV, `comments` first (each line prefixed with "# "), values to `digits` significant digits. */
-export function formatGemmEfficiencyCsv(table: GemmEfficiencyTable, comments: readonly string[], digits = 4): string {
-  const out = comments.map((c) => (c === '' ? '#' : `# ${c}`));
-  out.push([GEMM_TABLE_CORNER, ...table.nk.map(String)].join(','));
-  const cols = table.nk.length;
-  table.m.forEach((m, i) => {
-    const row = Array.from(table.values.subarray(i * cols, (i + 1) * cols), (v) => String(Number(v.toPrecision(digits))));
-    out.push([String(m), ...row].join(','));
-  });
-  return `${out.join('\n')}\n`;
+/** relativeGemmEfficiency(table, m, n, k) as the inner size k varies (a weight gradient's tokens): `at(k)`. */
+export function efficiencyInner(table: GemmEfficiencyTable | undefined, m: number, n: number): EfficiencyLine | undefined {
+  return table === undefined ? undefined : lineOf(innerLines, table, m, n, () => (k) => relativeGemmEfficiency(table, m, n, k));
 }

@@ -14,7 +14,8 @@
 // the best-shaped large GEMM is 1.0. Split-K / stream-K (which soften wave quantisation) are not modelled: the
 // tables are on the conservative side for small grids of tiles.
 import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
-import { formatGemmEfficiencyCsv, makeGemmEfficiencyTable } from './gemm-efficiency-table.ts';
+import { formatGemmEfficiencyCsv } from './gemm-efficiency-csv.ts';
+import { makeGemmEfficiencyTable } from './gemm-efficiency-table.ts';
 
 export interface TileModel {
   /** Cores a GEMM's tiles are spread over (AI cores, SMs). */

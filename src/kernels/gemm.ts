@@ -2,7 +2,7 @@
 // the shape's relative efficiency (the chip's kernel profile table, looked up at m and min(n, k)); the backward
 // GEMMs of a forward C = A·W at their own shapes (input gradient dA = dC·Wᵀ, weight gradient dW = Aᵀ·dC); and the
 // grouped expert GEMMs, whose per-expert GEMMs are sized by the tokens each local expert really received.
-import { efficiencyColumn, efficiencyRow, relativeGemmEfficiency, relativeGemmEfficiencyColumn } from './gemm-efficiency-table.ts';
+import { efficiencyColumn, efficiencyInner, relativeGemmEfficiency, relativeGemmEfficiencyColumn } from './gemm-efficiency-table.ts';
 import type { KernelChip, KernelCost } from './kernel-chip.ts';
 import { ZERO_COST, rooflineNs } from './kernel-chip.ts';
 
@@ -48,11 +48,12 @@ const ZERO_PASSES: GemmPassCosts = { forward: ZERO_COST, inputGradient: ZERO_COS
 
 /**
  * One weight matrix (k inputs → n outputs per expert) of the local experts as grouped GEMMs, forward and backward,
- * each one launch whatever the number of experts. Expert e with m_e > 0 tokens runs
- *  - forward C[m_e,n] = A[m_e,k]·W_e at relative efficiency (m_e, min(n·active, k)),
- *  - dgrad dA[m_e,k] = dC·W_eᵀ at (m_e, min(k·active, n)),
- *  - wgrad dW_e[k,n] = Aᵀ·dC at (k, min(n·active, m_e)): k rows, inner size m_e, so an expert with few tokens is
- *    a skinny GEMM,
+ * each one launch whatever the number of experts. Expert e with m_e > 0 tokens runs (shapes as (rows, outputs,
+ * inner), looked up as relativeGemmEfficiency does: (m, min(n, k)) on a one-grid table)
+ *  - forward C[m_e,n] = A[m_e,k]·W_e at relative efficiency (m_e, n·active, k),
+ *  - dgrad dA[m_e,k] = dC·W_eᵀ at (m_e, k·active, n),
+ *  - wgrad dW_e[k,n] = Aᵀ·dC at (k, n·active, m_e): k rows, inner size m_e, so an expert with few tokens is a
+ *    skinny GEMM,
  * where `active` (experts with tokens) widens the output because the grouped kernel spreads every expert's tiles
  * over the cores together. Each pass's compute time is the sum of its experts' times (the flop-weighted harmonic
  * mean of their relative efficiencies), against its HBM bytes: forward and dgrad read the active experts' weights
@@ -74,20 +75,20 @@ export function groupedExpertGemmCosts(chip: KernelChip, tokensPerLocalExpert: A
 }
 
 /**
- * groupedExpertGemmCosts' three times only (forward, dgrad, wgrad ns), written to `into` from `offset`: the step
- * computes them per micro-batch, layer and DP rank and keeps nothing else, so this allocates nothing.
+ * groupedExpertGemmCosts' three times (forward, dgrad, wgrad ns) and the FLOPs of one pass, written to `into` from
+ * `offset`: the step computes them per micro-batch, layer and DP rank and keeps nothing else, so this allocates
+ * nothing.
  */
 export function groupedExpertGemmTimes(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>, n: number, k: number, into: number[] | Float64Array, offset = 0): void {
   if (tokensPerLocalExpert.length === 0) {
-    into[offset] = 0;
-    into[offset + 1] = 0;
-    into[offset + 2] = 0;
+    into.fill(0, offset, offset + 4);
     return;
   }
   const passes = groupedPasses(chip, tokensPerLocalExpert, n, k, 2);
   into[offset] = passes[0] as number;
   into[offset + 1] = passes[1] as number;
   into[offset + 2] = passes[2] as number;
+  into[offset + 3] = passes[3] as number;
 }
 
 /** Scratch for groupedPasses: forward, dgrad and wgrad ns, FLOPs, forward/dgrad bytes, wgrad bytes. */
@@ -107,8 +108,7 @@ function groupedPasses(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>
   const table = chip.gemmShapeEfficiency;
   const forwardAt = efficiencyColumn(table, n * active, k);
   const dgradAt = efficiencyColumn(table, k * active, n);
-  const wgradAt = efficiencyRow(table, k);
-  const wide = n * active;
+  const wgradAt = efficiencyInner(table, k, n * active);
   // Σ_e flops_e / relative_e per pass (flops_e = 2·m_e·n·k in all three).
   let forwardWeighted = 0;
   let dgradWeighted = 0;
@@ -119,7 +119,7 @@ function groupedPasses(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>
     const flops = 2 * m * n * k;
     forwardWeighted += forwardAt === undefined ? flops : flops / forwardAt.at(m);
     dgradWeighted += dgradAt === undefined ? flops : flops / dgradAt.at(m);
-    wgradWeighted += wgradAt === undefined ? flops : flops / wgradAt.at(Math.min(wide, m));
+    wgradWeighted += wgradAt === undefined ? flops : flops / wgradAt.at(m);
   }
   const flops = 2 * tokens * n * k;
   const weights = active * n * k;

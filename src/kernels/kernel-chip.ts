@@ -1,7 +1,7 @@
 // The chip figures kernel costs depend on. The composition layer fills it from the hardware catalog.
 import type { TimeNs } from '../engine/index.ts';
 import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
-import type { MemoryOpTable } from './memory-ops.ts';
+import type { MemoryOpTable } from './memory-op-kinds.ts';
 
 export interface KernelChip {
   name: string;
@@ -26,7 +26,7 @@ export interface KernelChip {
    * Flash attention's achieved fraction of peak by pass, sequence length and (query/key) head size, from the chip's
    * kernel profile. Absent: attention runs at `gemmEfficiency` (the flat model).
    */
-  attentionEfficiency?: (pass: 'forward' | 'backward', seqLength: number, headDim: number) => number;
+  attentionEfficiency?: (pass: 'forward' | 'backward', seqLength: number, headDim: number, causal: boolean) => number;
 }
 
 /** What one kernel (or a fused group of kernels) costs. */

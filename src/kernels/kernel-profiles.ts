@@ -1,11 +1,21 @@
 // Kernel profiles: a chip's catalog entry names one (`kernelProfile: ascend-910b`), which is the GEMM efficiency
-// table catalog/kernels/<name>.csv. Each file is read and parsed once per process (cached by resolved path).
-import { readFileSync, readdirSync } from 'node:fs';
+// table catalog/kernels/<name>.csv and, where measurements exist, the memory-bound kernels by kind in
+// catalog/kernels/<name>.memory-ops.csv. Each file is read and parsed once per process (cached by resolved path).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../engine/index.ts';
 import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
-import { parseGemmEfficiencyCsv } from './gemm-efficiency-table.ts';
+import { parseGemmEfficiencyCsv } from './gemm-efficiency-csv.ts';
+import { parseMemoryOpCsv } from './memory-op-table.ts';
+import type { MemoryOpTable } from './memory-op-kinds.ts';
+import type { AttentionEfficiencyTable } from './attention-efficiency-table.ts';
+import { parseAttentionCsv } from './attention-efficiency-table.ts';
+
+/** A profile's memory-op file: <name> + this suffix, next to its GEMM table. */
+export const MEMORY_OPS_SUFFIX = '.memory-ops.csv';
+/** A profile's flash-attention file: <name> + this suffix (published measurements; GPUs only so far). */
+export const ATTENTION_SUFFIX = '.attention.csv';
 
 /** <repo>/catalog/kernels, located from this file so it works from any working directory. */
 export function defaultKernelProfileDirectory(): string {
@@ -31,7 +41,7 @@ export function loadGemmEfficiencyTable(path: string): GemmEfficiencyTable {
   return table;
 }
 
-/** Names of the kernel profiles in a directory (its .csv files), sorted. */
+/** Names of the kernel profiles in a directory (its .csv files other than memory-op files), sorted. */
 export function listKernelProfiles(directory: string = defaultKernelProfileDirectory()): string[] {
   let names: string[];
   try {
@@ -39,7 +49,7 @@ export function listKernelProfiles(directory: string = defaultKernelProfileDirec
   } catch {
     return [];
   }
-  return names.filter((n) => n.endsWith('.csv')).map((n) => n.slice(0, -'.csv'.length)).sort();
+  return names.filter((n) => n.endsWith('.csv') && !n.endsWith(MEMORY_OPS_SUFFIX) && !n.endsWith(ATTENTION_SUFFIX)).map((n) => n.slice(0, -'.csv'.length)).sort();
 }
 
 /** The GEMM efficiency table of a named kernel profile; an unknown name throws listing the known ones. */
@@ -51,4 +61,52 @@ export function kernelProfileTable(name: string, directory: string = defaultKern
     throw new InputError(`unknown kernel profile "${name}" (no ${join(directory, `${name}.csv`)}); known profiles: ${known.join(', ')}`, 'kernelProfile');
   }
   return loadGemmEfficiencyTable(path);
+}
+
+const memoryOpCache = new Map<string, MemoryOpTable | undefined>();
+
+/**
+ * The memory-bound kernels by kind of a kernel profile (<directory>/<name>.memory-ops.csv), or undefined when the
+ * profile has none (every kind then streams at the chip's memoryBoundEfficiency). Read once per process.
+ */
+export function kernelProfileMemoryOps(name: string, directory: string = defaultKernelProfileDirectory()): MemoryOpTable | undefined {
+  const absolute = resolve(join(directory, `${name}${MEMORY_OPS_SUFFIX}`));
+  if (memoryOpCache.has(absolute)) return memoryOpCache.get(absolute);
+  let table: MemoryOpTable | undefined;
+  if (existsSync(absolute)) {
+    const shown = relative(process.cwd(), absolute) || absolute;
+    let text: string;
+    try {
+      text = readFileSync(absolute, 'utf8');
+    } catch (error) {
+      throw new InputError(`${shown}: cannot read the memory-op table: ${(error as Error).message}`);
+    }
+    table = parseMemoryOpCsv(text, shown);
+  }
+  memoryOpCache.set(absolute, table);
+  return table;
+}
+
+const attentionCache = new Map<string, AttentionEfficiencyTable | undefined>();
+
+/**
+ * Flash attention's efficiency table of a kernel profile (<directory>/<name>.attention.csv), or undefined when the
+ * profile has none. Read once per process.
+ */
+export function kernelProfileAttention(name: string, directory: string = defaultKernelProfileDirectory()): AttentionEfficiencyTable | undefined {
+  const absolute = resolve(join(directory, `${name}${ATTENTION_SUFFIX}`));
+  if (attentionCache.has(absolute)) return attentionCache.get(absolute);
+  let table: AttentionEfficiencyTable | undefined;
+  if (existsSync(absolute)) {
+    const shown = relative(process.cwd(), absolute) || absolute;
+    let text: string;
+    try {
+      text = readFileSync(absolute, 'utf8');
+    } catch (error) {
+      throw new InputError(`${shown}: cannot read the attention efficiency table: ${(error as Error).message}`);
+    }
+    table = parseAttentionCsv(text, shown);
+  }
+  attentionCache.set(absolute, table);
+  return table;
 }

@@ -4,21 +4,10 @@
 // kernel profile where measured data exists; a kind without an entry streams at the chip's memoryEfficiency.
 import type { KernelChip, KernelCost } from './kernel-chip.ts';
 import { rooflineNs } from './kernel-chip.ts';
+import type { MemoryOpKind } from './memory-op-kinds.ts';
 
-export const MEMORY_OP_KINDS = [
-  'norm', 'activation', 'rope', 'residual-add', 'embedding', 'permute', 'softmax-topk', 'cross-entropy', 'optimizer', 'generic',
-] as const;
-export type MemoryOpKind = (typeof MEMORY_OP_KINDS)[number];
-
-/** How one kind of memory-bound kernel performs on a chip: time = max(fixedNs, bytes / (HBM × bandwidthEfficiency)). */
-export interface MemoryOpEfficiency {
-  /** Achieved fraction of HBM bandwidth for large tensors. */
-  bandwidthEfficiency: number;
-  /** Floor of one kernel's device time (ns): a tiny kernel still takes this long. */
-  fixedNs: number;
-}
-
-export type MemoryOpTable = Partial<Record<MemoryOpKind, MemoryOpEfficiency>>;
+export type { MemoryOpEfficiency, MemoryOpKind, MemoryOpTable } from './memory-op-kinds.ts';
+export { MEMORY_OP_KINDS } from './memory-op-kinds.ts';
 
 /**
  * A memory-bound kernel of kind `op` that reads and writes `bytes` in total, with `flopsPerByte` arithmetic.

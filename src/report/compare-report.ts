@@ -6,7 +6,7 @@ import { toJsonText } from './json-text.ts';
 
 /** compare.csv's columns, in order: the CompareRow fields except `params` (compare.json has them). */
 export const COMPARE_CSV_COLUMNS = [
-  'router', 'name', 'stepTime_s', 'tokensPerSecond', 'mfu', 'maxOverMeanExpertLoad', 'droppedTokens', 'proposedAssignments', 'droppedFraction',
+  'router', 'name', 'stepTime_s', 'tokensPerSecond', 'mfu', 'hfu', 'maxOverMeanExpertLoad', 'droppedTokens', 'proposedAssignments', 'droppedFraction',
   'allToAllIntraServerBytes', 'allToAllInterServerBytes', 'exposedAllToAll_s', 'peakMemoryBytes', 'speedup',
 ] as const satisfies readonly (keyof CompareRow)[];
 
@@ -33,6 +33,7 @@ export const COMPARE_TABLE_COLUMNS: readonly { title: string; left?: boolean; ce
   { title: 'step time', cell: (r) => formatSeconds(r.stepTime_s) },
   { title: 'tokens/s', cell: (r) => formatCount(r.tokensPerSecond) },
   { title: 'MFU', cell: (r) => formatPercent(r.mfu) },
+  { title: 'HFU', cell: (r) => formatPercent(r.hfu) },
   { title: 'max/mean', cell: (r) => r.maxOverMeanExpertLoad.toFixed(3) },
   { title: 'dropped', cell: (r) => `${formatCount(r.droppedTokens)} (${formatPercent(r.droppedFraction, 2)})` },
   { title: 'a2a intra', cell: (r) => formatBytes(r.allToAllIntraServerBytes) },

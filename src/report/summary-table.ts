@@ -34,7 +34,7 @@ export function summaryTable(s: Summary): string {
     ['router', `${s.router} (${s.routing.backend}), ${formatCount(s.routing.decisionsComputed)} decisions computed`],
     ['step time', formatSeconds(s.stepTime_s)],
     ['tokens/s', formatCount(s.tokensPerSecond)],
-    ['MFU', formatPercent(s.mfu)],
+    ['MFU', `${formatPercent(s.mfu)} model FLOPs, HFU ${formatPercent(s.hfu)} executed FLOPs (of the ${s.cluster.chip} BF16 peak)`],
     ['dropped', `${formatCount(s.droppedTokens)} of ${formatCount(s.proposedAssignments)} assignments (${formatPercent(s.droppedFraction, 2)})`],
     ['expert load', `max/mean ${s.maxOverMeanExpertLoad.toFixed(3)}`],
     ['compute', computeText(s.breakdown_s)],

@@ -1,9 +1,11 @@
-// The paper-validation report: the printed table (case | published | moesim | error | tolerance | pass),
-// output/validation/report.md (the table by paper, the error on calibration and held-out cases, the known
-// gaps with their reasons) and report.json. Deterministic bytes: no dates or wall times in the files.
+// The paper-validation report: the headline (median and mean |error| of the held-out accuracy cases) first, then
+// one table per kind of case (case | published | moesim | error | tolerance | pass), printed and in
+// output/validation/report.md (with the known gaps, their reasons and recorded bands, and any failures), and
+// report.json. Deterministic bytes: no dates or wall times in the files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CaseResult, ValidationReport } from '../sim/index.ts';
+import type { CaseKind, CaseResult, ValidationReport } from '../sim/index.ts';
+import { CASE_KINDS, validationHeadline } from '../sim/index.ts';
 import { scatterPredictedVsPublished, svgToPng } from './charts/index.ts';
 import { toJsonText } from './json-text.ts';
 
@@ -21,6 +23,9 @@ export function formatCaseValue(value: number, unit: CaseResult['unit']): string
       return `${value.toFixed(1)} GB/s`;
     case 'tokens/s':
       return Math.round(value).toLocaleString('en-US');
+    case 'ms':
+    case 'µs':
+      return `${value >= 1000 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(4)} ${unit}`;
   }
 }
 
@@ -36,79 +41,103 @@ export function formatCaseError(r: CaseResult): string {
 
 interface Column { title: string; cell: (r: CaseResult) => string; right?: boolean }
 
+const STATUS_TEXT: Record<CaseResult['status'], string> = { pass: 'yes', fail: 'NO', 'known gap': 'known gap', improved: 'improved' };
+
 const COLUMNS: Column[] = [
   { title: 'case', cell: (r) => r.id },
   { title: 'published', cell: (r) => r.publishedText, right: true },
   { title: 'moesim', cell: (r) => formatCaseValue(r.predicted, r.unit), right: true },
   { title: 'error', cell: formatCaseError, right: true },
   { title: 'tolerance', cell: (r) => r.toleranceText, right: true },
-  { title: 'pass', cell: (r) => (r.status === 'pass' ? 'yes' : r.status === 'fail' ? 'NO' : 'known gap') },
+  { title: 'pass', cell: (r) => STATUS_TEXT[r.status] },
 ];
 
-/** The printed table, aligned, one line per case. */
+/** The cases of each table: accuracy split by role (held-out first), then every other kind whole. */
+function caseGroups(cases: CaseResult[]): { title: string; cases: CaseResult[] }[] {
+  const groups = [
+    { title: 'accuracy, held out', cases: cases.filter((r) => r.kind === 'accuracy' && r.role === 'held-out') },
+    { title: 'accuracy, calibration', cases: cases.filter((r) => r.kind === 'accuracy' && r.role === 'calibration') },
+    ...CASE_KINDS.filter((k): k is Exclude<CaseKind, 'accuracy'> => k !== 'accuracy').map((k) => ({
+      title: k === 'consistency' ? 'consistency (true by construction; not counted as validation)' : k,
+      cases: cases.filter((r) => r.kind === k),
+    })),
+  ];
+  return groups.filter((g) => g.cases.length > 0);
+}
+
+/** One line per case that failed for another reason than its error: a crash, or a prediction that is not finite. */
+function failureLines(cases: CaseResult[]): string[] {
+  return cases.filter((r) => r.failure !== undefined).map((r) => `FAILED ${r.id}: ${r.failure as string}`);
+}
+
+/** The printed report: the headline first, then one aligned table per kind of case, then any failures. */
 export function validationTable(report: ValidationReport): string {
   const cells = report.cases.map((r) => COLUMNS.map((c) => c.cell(r)));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] as string).length)));
   const line = (row: string[]): string => row.map((text, i) => ((COLUMNS[i] as Column).right ? text.padStart(widths[i] as number) : text.padEnd(widths[i] as number))).join('  ').trimEnd();
-  const { pass, fail, knownGap } = report.counts;
-  return [line(COLUMNS.map((c) => c.title)), ...cells.map(line), '', `${pass} pass, ${fail} fail, ${knownGap} known gap${knownGap === 1 ? '' : 's'} (of ${report.cases.length} cases)`].join('\n') + '\n';
-}
-
-/** Mean |relative error| of the cases judged by a relative tolerance. */
-function meanAbsRelativeError(cases: CaseResult[]): string {
-  const relative = cases.filter((r) => r.toleranceText.startsWith('±') && r.toleranceText.endsWith('%') && Number.isFinite(r.error));
-  if (relative.length === 0) return 'no cases with a relative tolerance';
-  const mean = relative.reduce((s, r) => s + Math.abs(r.error), 0) / relative.length;
-  return `mean |error| ${(mean * 100).toFixed(1)}% over ${relative.length} case${relative.length === 1 ? '' : 's'} with a relative tolerance`;
+  const out = [...validationHeadline(report.summary), ''];
+  for (const g of caseGroups(report.cases)) {
+    out.push(`${g.title}:`, line(COLUMNS.map((c) => c.title)), ...g.cases.map((r) => line(COLUMNS.map((c) => c.cell(r)))), '');
+  }
+  out.push(...failureLines(report.cases));
+  return out.join('\n').trimEnd() + '\n';
 }
 
 function markdownTable(cases: CaseResult[]): string[] {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
   return [
-    `| ${COLUMNS.map((c) => c.title).join(' | ')} |`,
-    `|${COLUMNS.map((c) => (c.right ? '---:' : '---')).join('|')}|`,
-    ...cases.map((r) => `| ${COLUMNS.map((c) => esc(c.cell(r))).join(' | ')} |`),
+    `| ${COLUMNS.map((c) => c.title).join(' | ')} | paper |`,
+    `|${COLUMNS.map((c) => (c.right ? '---:' : '---')).join('|')}|---|`,
+    ...cases.map((r) => `| ${COLUMNS.map((c) => esc(c.cell(r))).join(' | ')} | ${esc(r.paper)} |`),
   ];
 }
 
-/** report.md: by paper, then the calibration / held-out split, then the known gaps. */
+/** report.md: the headline, one table per kind of case, the failures, the known gaps and the MFU cases' bases. */
 export function validationMarkdown(report: ValidationReport, chartFile?: string): string {
-  const papers = [...new Set(report.cases.map((r) => r.paper))];
-  const calibration = report.cases.filter((r) => r.calibration);
-  const heldOut = report.cases.filter((r) => !r.calibration);
-  const { pass, fail, knownGap } = report.counts;
   const lines = [
     '# moesim against published results',
     '',
-    `${report.cases.length} cases: ${pass} pass, ${fail} fail, ${knownGap} known gap${knownGap === 1 ? '' : 's'}. Produced by \`moesim validate-papers\`; docs/VALIDATION.md says what each case assumes.`,
+    'Produced by `moesim validate-papers`; docs/VALIDATION.md says what each case assumes, which cases calibrate a catalog figure, and why each known gap is one.',
     '',
-    `- Calibration cases (a catalog figure was fitted to them): ${calibration.length}; ${meanAbsRelativeError(calibration)}.`,
-    `- Held-out cases: ${heldOut.length}; ${meanAbsRelativeError(heldOut)}.`,
+    ...validationHeadline(report.summary).map((l) => `- ${l}`),
     '',
   ];
   if (chartFile !== undefined) lines.push(`![moesim against published values](${chartFile})`, '');
-  for (const paper of papers) {
-    const cases = report.cases.filter((r) => r.paper === paper);
-    lines.push(`## ${paper}`, '', `Source: ${(cases[0] as CaseResult).source}.`, '', ...markdownTable(cases), '');
+  for (const g of caseGroups(report.cases)) {
+    lines.push(`## ${g.title.charAt(0).toUpperCase()}${g.title.slice(1)}`, '', ...markdownTable(g.cases), '');
   }
+  const failures = failureLines(report.cases);
+  if (failures.length > 0) lines.push('## Failures', '', ...failures.map((f) => `- ${f}`), '');
   const gaps = report.cases.filter((r) => r.knownGap !== undefined);
   if (gaps.length > 0) {
     lines.push('## Known gaps', '');
-    for (const r of gaps) lines.push(`- **${r.id}** (${r.status}, error ${formatCaseError(r)}): ${r.knownGap as string}`);
+    for (const r of gaps) {
+      const gap = r.knownGap as NonNullable<CaseResult['knownGap']>;
+      lines.push(`- **${r.id}** (${r.status}, error ${formatCaseError(r)}, recorded band ${gap.band[0]} … ${gap.band[1]}): ${gap.reason}`);
+    }
+    lines.push('');
+  }
+  const mfu = report.cases.filter((r) => r.mfu !== undefined);
+  if (mfu.length > 0) {
+    lines.push('## MFU cases', '');
+    for (const r of mfu) {
+      const basis = r.mfu as NonNullable<CaseResult['mfu']>;
+      lines.push(`- **${r.id}**: ${basis.convention}-FLOPs MFU, divided by ${basis.peak}`);
+    }
     lines.push('');
   }
   return lines.join('\n');
 }
 
-/** The chart's points: the cases with an absolute published figure (ranges and rankings have no single value). */
+/** The chart's points: the cases with one absolute published figure (accuracy and arithmetic). */
 export function validationChartSvg(report: ValidationReport): string | undefined {
   const points = report.cases
-    .filter((r) => (r.toleranceText.startsWith('±')) && r.published > 0 && r.predicted > 0 && Number.isFinite(r.predicted))
+    .filter((r) => (r.kind === 'accuracy' || r.kind === 'arithmetic') && r.published > 0 && r.predicted > 0 && Number.isFinite(r.predicted))
     .map((r) => ({ label: r.id, published: r.published, predicted: r.predicted, pass: r.status === 'pass' }));
   if (points.length === 0) return undefined;
   return scatterPredictedVsPublished(points, {
     title: 'moesim against published figures',
-    subtitle: `${points.length} absolute figures, each in its own unit (%, ×, GFLOPs, GB/s, tokens/s); band: ±10%`,
+    subtitle: `${points.length} absolute figures (accuracy and arithmetic cases), each in its own unit; band: ±10%`,
     unit: '',
     quantity: 'value',
     tolerance: 0.1,

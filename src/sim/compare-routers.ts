@@ -25,7 +25,10 @@ export interface CompareRow {
   params: Record<string, unknown>;
   stepTime_s: number;
   tokensPerSecond: number;
+  /** Model-FLOPs utilisation (the papers' convention). */
   mfu: number;
+  /** Hardware-FLOPs utilisation: executed kernel FLOPs (kept experts, recompute). */
+  hfu: number;
   maxOverMeanExpertLoad: number;
   droppedTokens: number;
   proposedAssignments: number;
@@ -87,6 +90,7 @@ export function compareRow(choice: ResolvedRouterChoice, s: Summary, baselineSte
     stepTime_s: s.stepTime_s,
     tokensPerSecond: s.tokensPerSecond,
     mfu: s.mfu,
+    hfu: s.hfu,
     maxOverMeanExpertLoad: s.maxOverMeanExpertLoad,
     droppedTokens: s.droppedTokens,
     proposedAssignments: s.proposedAssignments,

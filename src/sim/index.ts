@@ -30,8 +30,18 @@ export { ALL_TO_ALL_CATEGORIES, compareRouters, compareRow, scenariosForRouters 
 export type { StepBenchOptions, StepBenchResult } from './bench/step-bench.ts';
 export { isStepBenchDeviceCount, runStepBenchmark, stepBenchScenario } from './bench/step-bench.ts';
 export { runStepBenchmarkInFreshThread } from './workers/worker-tasks.ts';
-export type { CaseResult, Experiment, Measurements, Tolerance, ValidationCase, ValidationOptions, ValidationReport } from './validate/index.ts';
-export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, judge, measurementsOf, runExperiment, runValidation, toleranceText } from './validate/index.ts';
+export type {
+  CaseKind, CaseResult, CaseRole, CaseScope, CaseStatus, CaseUnit, ErrorStats, Experiment, KindCounts, KnownGap, Measurements, MfuBasis, Tolerance, ValidationCase,
+  ValidationOptions, ValidationReport, ValidationSummary,
+} from './validate/index.ts';
+export {
+  CASE_KINDS, VALIDATION_CASES, VALIDATION_EXPERIMENTS, caseStatus, errorStats, evaluateCase, judge, measurementsOf, runExperiment, runValidation,
+  summariseValidation, toleranceText, validationExitCode, validationHeadline,
+} from './validate/index.ts';
+export type { AllReduceRow, DgxAllReduceFit, HeldOutErrors, HeldOutFigure, HeldOutRow } from './validate/index.ts';
+export {
+  dgxAllReduceUs, fitDgxAllReduce, readVidurAllReduce, vidurCatalogChip, vidurDgxAllReduceRows, vidurHeldOutGemmErrors, vidurHeldOutMemoryOpErrors,
+} from './validate/index.ts';
 export type { LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanResult, PlannedConfig } from './plan/index.ts';
 export { LAYOUTS_PER_SIZE, candidateLayouts, loadPlanFile, paretoIndices, planCosts, planSchema, runPlan, validatePlanObject } from './plan/index.ts';
 export type { SweepAxis, SweepHeader, SweepPlan, SweepRow, SweepRunOptions, SweepRunResult, SweepShard, SweepShardFile, SweepTask, TokenBatchCacheOptions } from './sweep/index.ts';

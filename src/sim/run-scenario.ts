@@ -1,6 +1,6 @@
 // The whole pipeline for one scenario: route with tfjs → build the step program → run it on the engine →
 // memory model → summary. Pure composition: no file output (src/report writes the files).
-import { buildStepProgram, deviceOf, estimateMemory, expertDpRank, layerPlacement } from '../workloads/index.ts';
+import { buildStepProgram, deviceOf, estimateMemory, executedFlops, expertDpRank, layerPlacement } from '../workloads/index.ts';
 import type { ExecutionResult, LinkStats, Span } from './execute/execution-types.ts';
 import type { LinkTimeline } from './execute/link-timeline.ts';
 import type { TrafficMatrix } from './execute/traffic-matrix.ts';
@@ -65,7 +65,7 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
     recordTraffic: options.recordTraffic ?? true, recordLinkTimeline: scenario.output.trace, criticalPath: options.criticalPath ?? true,
   });
   const memory = estimateMemory(model, layout, routed.routing);
-  const summary = buildSummary(resolved, routed, exec, memory);
+  const summary = buildSummary(resolved, routed, exec, memory, executedFlops(program));
   return {
     summary,
     spans: exec.spans,

@@ -10,6 +10,7 @@ export interface Summary {
   // --- contract fields (never renamed; see METRICS.md) ---
   stepTime_s: number;
   tokensPerSecond: number;
+  /** Model-FLOPs utilisation, the papers' convention (METRICS.md): flops.modelPerStep / (step × devices × peak). */
   mfu: number;
   devices: number;
   tokensPerExpert: number[][];
@@ -19,6 +20,10 @@ export interface Summary {
   router: string;
   seed: number;
   // --- details ---
+  /** Hardware-FLOPs utilisation: the FLOPs the kernels executed (kept experts, recompute) / (step × devices × peak). */
+  hfu: number;
+  /** What the two utilisations count, and the peak they divide by. */
+  flops: { modelPerToken: number; modelPerStep: number; executedPerStep: number; peakPerDevice: number; peakBasis: string };
   scenario: string;
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
@@ -85,7 +90,11 @@ function meanSeconds(records: Record<string, number>[], order: readonly string[]
   return Object.fromEntries(keys.map((k) => [k, nsToSeconds(records.reduce((s, r) => s + (r[k] ?? 0), 0) / records.length)]));
 }
 
-export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, exec: ExecutionResult, memory: MemoryBreakdown[]): Summary {
+/**
+ * The run's summary. `executedFlops` is the FLOPs every device's kernels executed (workloads' executedFlops of the
+ * step program): the hardware-FLOPs utilisation's numerator.
+ */
+export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, exec: ExecutionResult, memory: MemoryBreakdown[], executedFlops: number): Summary {
   const { scenario, model, layout, cluster } = resolved;
   const stepTime = nsToSeconds(exec.stepTimeNs);
   const tokensPerStep = layout.globalBatch * model.seqLength;
@@ -111,8 +120,9 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     }
     tokensPerExpert.push(counts);
   }
-  // Experts a token really uses, from the routing (proposed assignments per token per MoE layer).
-  // MEO runs one merged expert per token whatever k it merged (the merge is memory-bound overhead, not model FLOPs).
+  // Experts per token the router chose (proposed assignments per token per MoE layer, before capacity drops): the
+  // model's nominal work, as papers count it. MEO runs one merged expert per token whatever k it merged (the merge is
+  // memory-bound overhead, not model FLOPs). What really ran (kept experts, recompute) is the hardware count below.
   const expertsPerToken = resolved.router.name === 'meo' ? 1 : moeLayers.length > 0 ? proposed / (tokensPerStep * moeLayers.length) : model.topK;
   const flopsPerToken = trainingFlopsPerToken(model, expertsPerToken);
   const loads = tokensPerExpert.flat();
@@ -145,6 +155,11 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     peakMemoryBytes: worstMemory.total,
     router: resolved.router.name,
     seed: scenario.seed,
+    hfu: executedFlops / (stepTime * layout.devices * peak),
+    flops: {
+      modelPerToken: flopsPerToken, modelPerStep: flopsPerToken * tokensPerStep, executedPerStep: executedFlops, peakPerDevice: peak,
+      peakBasis: `dense BF16 peak of one ${cluster.chip.name} (catalog peakFlopsBf16)`,
+    },
     scenario: scenario.name,
     routerParams: resolved.router.params,
     cluster: { preset: scenario.cluster.preset, servers: scenario.cluster.servers, chip: cluster.chip.name, network: scenario.cluster.network, fabric: cluster.fabric.topology },

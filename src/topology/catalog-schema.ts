@@ -48,6 +48,12 @@ export const chipSpecSchema = z.strictObject({
    * gemmEfficiency (one table per hardware generation; DESIGN.md, "Kernel cost model").
    */
   kernelProfile: catalogName,
+  /**
+   * Flash attention's achieved fraction of peak, flat, by pass. Where the chip has it, it is used for every
+   * sequence length and head size; otherwise the kernel profile's <name>.attention.csv (measured, GPUs), otherwise
+   * gemmEfficiency.
+   */
+  attentionEfficiency: z.strictObject({ forward: fractionFigureSchema, backward: fractionFigureSchema }).optional(),
   powerWatts: positiveFigureSchema,
   price: moneySchema.optional(),
 });

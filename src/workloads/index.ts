@@ -20,7 +20,7 @@ export type {
   CollectiveOpKind, CollectiveSpec, CollectiveTask, CommCategory, ComputeCategory, ComputePass, ComputeTask, KernelLabel, KernelSequenceTask, RecvTask, RoutedTraffic, SendTask, StepProgram, Task,
   WaitTask,
 } from './step-program-types.ts';
-export { COMPUTE_PASSES, allToAllBytesMatrix } from './step-program-types.ts';
+export { COMPUTE_PASSES, allToAllBytesMatrix, executedFlops } from './step-program-types.ts';
 export type { PipelineUnit } from './pipeline-schedule.ts';
 export { pipelineSchedule } from './pipeline-schedule.ts';
 export type { DeviceParams } from './param-sharding.ts';

@@ -115,6 +115,8 @@ export function denseFfnWidth(model: ModelSpec): number {
  * layers widen too (an over-estimate, stated in DESIGN.md).
  */
 export function denseEquivalentModel(model: ModelSpec): ModelSpec {
+  // A model without MoE layers (Llama, Pangu Ultra 135B) is its own dense equivalent.
+  if (!Array.from({ length: model.layers }, (_, l) => isMoeLayer(model, l)).some(Boolean)) return model;
   return {
     ...model,
     name: `${model.name}-dense-equivalent`,

@@ -21,10 +21,11 @@ import { chain, ffnKernels, kernel, weightGemm } from './step-kernels.ts';
 
 export const BYTES_PER_ELEMENT = 2; // bf16 activations and gradients
 
-/** One DP rank's routed-expert kernel times, in the order of LayerKernels.expertKernels. */
+/** One DP rank's routed-expert kernel times, in the order of LayerKernels.expertKernels, and the forward's FLOPs (the backward's are twice them). */
 export interface ExpertTimes {
   forwardNs: number[];
   backwardNs: number[];
+  forwardFlops: number;
 }
 
 export interface LayerKernels extends AttentionKernels {
@@ -79,7 +80,7 @@ export function layerKernels(model: ModelSpec, layout: Layout, chip: KernelChip)
   const vocabShard = Math.ceil(model.vocab / tp);
   const crossEntropy = crossEntropyForwardCosts(chip, tokens, vocabShard);
   const lmHeadGemm = weightGemm(chip, 'lm head', 'lm-head', tokens, vocabShard, h);
-  const passes = new Float64Array(3); // scratch for the experts' grouped GEMM times
+  const passes = new Float64Array(4); // scratch for the experts' grouped GEMM times and FLOPs
   return {
     ...attentionKernels(model, layout, chip),
     tokens,
@@ -107,15 +108,17 @@ export function layerKernels(model: ModelSpec, layout: Layout, chip: KernelChip)
       forwardNs[0] = passes[0] as number;
       backwardNs[3] = passes[1] as number;
       backwardNs[4] = passes[2] as number;
+      let forwardFlops = passes[3] as number;
       groupedExpertGemmTimes(chip, counts, h, expertWidth, passes);
       forwardNs[2] = passes[0] as number;
       backwardNs[0] = passes[1] as number;
       backwardNs[1] = passes[2] as number;
+      forwardFlops += passes[3] as number;
       let received = 0;
       for (let e = 0; e < counts.length; e++) received += counts[e] as number;
       forwardNs[1] = activationForwardCost(chip, received, expertWidth, model.activation).timeNs;
       backwardNs[2] = activationBackwardCost(chip, received, expertWidth, model.activation).timeNs;
-      return { forwardNs, backwardNs };
+      return { forwardNs, backwardNs, forwardFlops };
     },
     mergedExperts: (k) => {
       // MEO's merged expert keeps the old backward estimate (2 × the forward: the merge and FFN gradients).

@@ -27,11 +27,11 @@ export function addSpec(program: ProgramParts, spec: Omit<CollectiveSpec, 'id'>)
   return id;
 }
 
-/** Kernels with their labels and durations as one task, named in the trace with `scope` ("L3 mb2"). */
-export function kernelSequence(kernels: readonly KernelLabel[], durationsNs: readonly number[], scope: string): KernelSequenceTask {
+/** Kernels with their labels, durations and FLOPs as one task, named in the trace with `scope` ("L3 mb2"). */
+export function kernelSequence(kernels: readonly KernelLabel[], durationsNs: readonly number[], flops: number, scope: string): KernelSequenceTask {
   let durationNs = 0;
   for (let i = 0; i < durationsNs.length; i++) durationNs += durationsNs[i] as number;
-  return { kind: 'kernels', kernels, durationsNs, durationNs, scope };
+  return { kind: 'kernels', kernels, durationsNs, durationNs, flops, scope };
 }
 
 /** A run of kernels as a path from the root of KernelSequences' tree, with its labels and durations once built. */
@@ -39,6 +39,8 @@ interface SequenceNode {
   parent: SequenceNode | undefined;
   label: KernelLabel | undefined;
   durationNs: number;
+  /** FLOPs of the run up to and including this kernel. */
+  flops: number;
   /** Next kernels: by StepKernel, one map for the forward and one for its recompute. */
   next: [Map<StepKernel, SequenceNode>, Map<StepKernel, SequenceNode>];
   built?: { kernels: KernelLabel[]; durationsNs: number[] };
@@ -46,7 +48,7 @@ interface SequenceNode {
 
 /** Kernel runs as a tree of StepKernel paths, so that equal runs share their labels and durations arrays. */
 export class KernelSequences {
-  readonly root: SequenceNode = { parent: undefined, label: undefined, durationNs: 0, next: [new Map(), new Map()] };
+  readonly root: SequenceNode = { parent: undefined, label: undefined, durationNs: 0, flops: 0, next: [new Map(), new Map()] };
 
   /** The run `node` followed by kernel `k` (recomputed: its pass is 'recompute', its name says so). */
   next(node: SequenceNode, k: StepKernel, recompute: boolean): SequenceNode {
@@ -54,7 +56,7 @@ export class KernelSequences {
     let child = children.get(k);
     if (child === undefined) {
       const label: KernelLabel = { name: recompute ? `${k.name} recompute` : k.name, category: k.category, pass: recompute ? 'recompute' : k.pass };
-      child = { parent: node, label, durationNs: k.cost.timeNs, next: [new Map(), new Map()] };
+      child = { parent: node, label, durationNs: k.cost.timeNs, flops: node.flops + k.cost.flops, next: [new Map(), new Map()] };
       children.set(k, child);
     }
     return child;
@@ -118,7 +120,7 @@ export class StageBuilder {
   flush(): void {
     if (this.pending === this.sequences.root) return;
     const { kernels, durationsNs } = this.sequences.built(this.pending);
-    const task = kernelSequence(kernels, durationsNs, this.pendingScope);
+    const task = kernelSequence(kernels, durationsNs, this.pending.flops, this.pendingScope);
     this.pending = this.sequences.root;
     for (const d of this.devices) this.program.tasks[d]?.push(task);
   }
@@ -134,12 +136,12 @@ export class StageBuilder {
     for (let d = 0; d < dp; d++) for (let t = 0; t < tp; t++) this.program.tasks[this.devices[d * tp + t] as number]?.push(make(d, t));
   }
 
-  /** Per DP rank, kernels with shared labels and that rank's durations (its TP ranks run the same), at `scope`. */
-  perRank(labels: readonly KernelLabel[], durationsOf: (dpRank: number) => readonly number[], scope: string): void {
+  /** Per DP rank, kernels with shared labels and that rank's durations and FLOPs (its TP ranks run the same), at `scope`. */
+  perRank(labels: readonly KernelLabel[], durationsOf: (dpRank: number) => readonly number[], flopsOf: (dpRank: number) => number, scope: string): void {
     this.flush();
     const { dp, tp } = this.layout;
     for (let d = 0; d < dp; d++) {
-      const task = kernelSequence(labels, durationsOf(d), scope);
+      const task = kernelSequence(labels, durationsOf(d), flopsOf(d), scope);
       for (let t = 0; t < tp; t++) this.program.tasks[this.devices[d * tp + t] as number]?.push(task);
     }
   }

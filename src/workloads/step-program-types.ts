@@ -49,6 +49,8 @@ export interface KernelSequenceTask {
   durationsNs: readonly TimeNs[];
   /** Their sum. */
   durationNs: TimeNs;
+  /** FLOPs its kernels execute (HFU's numerator, executedFlops). */
+  flops: number;
   /**
    * Where in the step the kernels run ("L3 mb2"), appended to each kernel's name in the trace: it lets one labels
    * array and one durations array serve every layer and micro-batch that runs the same kernels.
@@ -161,4 +163,17 @@ export function allToAllBytesMatrix(spec: CollectiveSpec, into?: Float64Array): 
     }
   }
   return m;
+}
+
+/**
+ * FLOPs the step's kernels execute, summed over every device: kept expert assignments only (dropped tokens run no
+ * expert), recompute included, each TP rank's share counted on its own device. Task objects shared by several
+ * devices count once per device that runs them.
+ */
+export function executedFlops(program: StepProgram): number {
+  let flops = 0;
+  for (const tasks of program.tasks) {
+    for (const task of tasks) if (task.kind === 'compute' || task.kind === 'kernels') flops += task.flops;
+  }
+  return flops;
 }

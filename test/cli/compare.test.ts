@@ -42,7 +42,7 @@ describe('moesim compare', () => {
     expect(table.stderr).toBe('');
     expect(table.code).toBe(0);
     const lines = table.stdout.split('\n');
-    const header = lines.findIndex((l) => /^\s+router\s+step time\s+tokens\/s\s+MFU\s+max\/mean\s+dropped\s+a2a intra\s+a2a inter\s+exposed a2a\s+peak memory\s+speed-up$/.test(l));
+    const header = lines.findIndex((l) => /^\s+router\s+step time\s+tokens\/s\s+MFU\s+HFU\s+max\/mean\s+dropped\s+a2a intra\s+a2a inter\s+exposed a2a\s+peak memory\s+speed-up$/.test(l));
     expect(header).toBeGreaterThan(0);
     expect(lines.slice(header + 1, header + 5).map((l) => l.trim().split(/\s+/)[0])).toEqual(ROUTERS.split(','));
     expect(lines[header + 1]).toMatch(/ 1\.000×$/);

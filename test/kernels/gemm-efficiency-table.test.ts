@@ -1,12 +1,13 @@
 // The GEMM efficiency table: CSV parsing, exact values at grid points, log-space bilinear interpolation against
-// hand calculations, clamping outside the grid, format → parse round trip, and file:line errors on bad tables.
+// hand calculations, clamping outside the grid, format → parse round trip, two-factor tables (an n grid times a k
+// grid), and file:line errors on bad tables.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  GEMM_TABLE_CORNER, formatGemmEfficiencyCsv, loadGemmEfficiencyTable, lookupRelativeEfficiency, makeGemmEfficiencyTable, parseGemmEfficiencyCsv,
-  relativeGemmEfficiency,
+  GEMM_TABLE_CORNER, GEMM_TABLE_K_CORNER, GEMM_TABLE_N_CORNER, formatGemmEfficiencyCsv, loadGemmEfficiencyTable, lookupRelativeEfficiency,
+  makeGemmEfficiencyTable, makeTwoFactorGemmTable, parseGemmEfficiencyCsv, relativeGemmEfficiency, relativeGemmEfficiencyColumn,
 } from '../../src/kernels/index.ts';
 
 const CSV = ['# a test table', '', `${GEMM_TABLE_CORNER},16,256,4096`, '1,0.01,0.02,0.04', '64,0.1,0.4,0.5', '1024,0.2,0.8,1.0', ''].join('\n');
@@ -66,6 +67,55 @@ describe('GEMM efficiency table: parsing and lookup', () => {
     const first = loadGemmEfficiencyTable(path);
     writeFileSync(path, 'not a table any more');
     expect(loadGemmEfficiencyTable(path)).toBe(first);
+  });
+});
+
+const TWO_FACTOR_CSV = [
+  '# a two-factor table', `${GEMM_TABLE_N_CORNER},256,4096`, '1,0.01,0.02', '1024,0.5,1.0',
+  '# the k factor', `${GEMM_TABLE_K_CORNER},512,8192`, '1,0.5,1', '1024,0.8,1', '',
+].join('\n');
+
+describe('GEMM efficiency table: two factors (n grid × k grid)', () => {
+  const table = parseGemmEfficiencyCsv(TWO_FACTOR_CSV, 'two.csv');
+
+  it('reads both grids', () => {
+    expect(table.columns).toBe('n');
+    expect(table.nk).toEqual([256, 4096]);
+    expect(table.kFactor?.columns).toBe('k');
+    expect(table.kFactor?.nk).toEqual([512, 8192]);
+    expect(Array.from(table.kFactor?.values ?? [])).toEqual([0.5, 1, 0.8, 1]);
+  });
+
+  it('multiplies the n grid at (m, n) by the k grid at (m, k): a short k and a short n differ', () => {
+    expect(relativeGemmEfficiency(table, 1024, 4096, 8192)).toBe(1.0);
+    expect(relativeGemmEfficiency(table, 1024, 4096, 512)).toBe(0.8);
+    expect(relativeGemmEfficiency(table, 1024, 256, 8192)).toBe(0.5);
+    // Halfway in log2 k between 512 and 8192 (9, 13): the geometric mean of 0.8 and 1.
+    expect(relativeGemmEfficiency(table, 1024, 4096, 2048)).toBeCloseTo(Math.sqrt(0.8), 12);
+    expect(relativeGemmEfficiency(table, 32, 256, 512)).toBeCloseTo(Math.sqrt(0.01 * 0.5) * Math.sqrt(0.5 * 0.8), 12);
+  });
+
+  it('gives the same values through the column lookup of a grouped GEMM', () => {
+    const at = relativeGemmEfficiencyColumn(table, 1000, 3000);
+    for (const m of [1, 7, 100, 1024, 5000]) expect(at(m)).toBe(relativeGemmEfficiency(table, m, 1000, 3000));
+    expect(relativeGemmEfficiencyColumn(undefined, 1, 1)(5)).toBe(1);
+  });
+
+  it('round-trips through formatGemmEfficiencyCsv', () => {
+    const again = parseGemmEfficiencyCsv(formatGemmEfficiencyCsv(table, ['again']), 'again.csv');
+    expect(Array.from(again.values)).toEqual(Array.from(table.values));
+    expect(Array.from(again.kFactor?.values ?? [])).toEqual(Array.from(table.kFactor?.values ?? []));
+  });
+
+  it('rejects a missing or misplaced k section and grids of the wrong kind', () => {
+    const nOnly = `${GEMM_TABLE_N_CORNER},256\n1,0.5`;
+    expect(() => parseGemmEfficiencyCsv(nOnly, 'bad.csv')).toThrow(/^bad\.csv: a two-factor table \("m\\n" section\) needs a second section "m\\k,…"$/);
+    expect(() => parseGemmEfficiencyCsv(`${GEMM_TABLE_CORNER},16\n1,0.5\n${GEMM_TABLE_K_CORNER},16\n1,0.5`, 'bad.csv')).toThrow(/^bad\.csv:3: unexpected section header "m\\k"/);
+    expect(() => parseGemmEfficiencyCsv(`${nOnly}\n${GEMM_TABLE_K_CORNER},16\n1,0.5\n${GEMM_TABLE_K_CORNER},16`, 'bad.csv')).toThrow(/^bad\.csv:5: unexpected section header/);
+    expect(() => parseGemmEfficiencyCsv(`${nOnly}\n${GEMM_TABLE_K_CORNER},16\n# none`, 'bad.csv')).toThrow(/^bad\.csv: the table has a header but no rows \(section "m\\k" at line 3\)$/);
+    expect(() => parseGemmEfficiencyCsv(`${nOnly}\n${GEMM_TABLE_K_CORNER},16\n1,3`, 'bad.csv')).toThrow(/^bad\.csv:4: value "3" \(m = 1, k = 16\) must be a number in \(0, 2\]$/);
+    const grid = makeGemmEfficiencyTable('g', [1], [1], [0.5]);
+    expect(() => makeTwoFactorGemmTable(grid, grid)).toThrow(/g: a two-factor table is a grid keyed by n and a grid keyed by k/);
   });
 });
 

@@ -120,12 +120,12 @@ describe('backward GEMMs at their real shapes', () => {
 
 describe('flash attention at its own efficiency', () => {
   const shape = { sequences: 1, seqLength: 8192, heads: 32, kvHeads: 8, headDim: 128, causal: true };
-  it('uses attentionEfficiency(pass, seqLength, qk head size) as a fraction of peak, else gemmEfficiency', () => {
+  it('uses attentionEfficiency(pass, seqLength, qk head size, causal) as a fraction of peak, else gemmEfficiency', () => {
     const calls: string[] = [];
-    const chip: KernelChip = { ...flat, attentionEfficiency: (pass, s, d) => { calls.push(`${pass} ${s} ${d}`); return pass === 'forward' ? 0.6 : 0.45; } };
+    const chip: KernelChip = { ...flat, attentionEfficiency: (pass, s, d, causal) => { calls.push(`${pass} ${s} ${d} ${causal}`); return pass === 'forward' ? 0.6 : 0.45; } };
     const f = flashAttentionCost(chip, shape);
     const b = flashAttentionBackwardCost(chip, { ...shape, qkHeadDim: 192, vHeadDim: 128 });
-    expect(calls).toEqual(['forward 8192 128', 'backward 8192 192']);
+    expect(calls).toEqual(['forward 8192 128 true', 'backward 8192 192 true']);
     expect(f.timeNs).toBe(Math.ceil((f.flops / (300e12 * 0.6)) * 1e9) + 12_000);
     expect(b.timeNs).toBe(Math.ceil((b.flops / (300e12 * 0.45)) * 1e9) + 12_000);
     expect(flashAttentionCost(flat, shape).timeNs).toBe(Math.ceil(computeNs(f.flops)) + 12_000);

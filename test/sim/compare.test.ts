@@ -94,7 +94,7 @@ describe('the scenario each router runs', () => {
 
 describe('compareRow', () => {
   const summary = (stepTime_s: number): Summary => ({
-    stepTime_s, tokensPerSecond: 1000 / stepTime_s, mfu: 0.25, maxOverMeanExpertLoad: 1.5, droppedTokens: 10, proposedAssignments: 200, droppedFraction: 0.05,
+    stepTime_s, tokensPerSecond: 1000 / stepTime_s, mfu: 0.25, hfu: 0.3, maxOverMeanExpertLoad: 1.5, droppedTokens: 10, proposedAssignments: 200, droppedFraction: 0.05,
     peakMemoryBytes: 123, routerParams: { capacityFactor: 1 },
     commBytesByCategory: {
       'ep-dispatch': { total: 30, intraServer: 20, interServer: 10 }, 'ep-combine': { total: 7, intraServer: 4, interServer: 3 }, 'dp-grad': { total: 1000, intraServer: 900, interServer: 100 },

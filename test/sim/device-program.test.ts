@@ -11,7 +11,7 @@ const kernel = (ns: number): ComputeTask => ({ kind: 'compute', name: `k${ns}`, 
 const labels: KernelLabel[] = [
   { name: 'norm', category: 'norm', pass: 'forward' }, { name: 'fc1', category: 'expert', pass: 'forward' }, { name: 'fc1 wgrad', category: 'expert', pass: 'wgrad' },
 ];
-const sequence = (...durationsNs: number[]): KernelSequenceTask => ({ kind: 'kernels', kernels: labels, durationsNs, durationNs: durationsNs.reduce((a, b) => a + b, 0) });
+const sequence = (...durationsNs: number[]): KernelSequenceTask => ({ kind: 'kernels', kernels: labels, durationsNs, durationNs: durationsNs.reduce((a, b) => a + b, 0), flops: 0 });
 
 /** Device d's operations as [kind, arg, duration, count] rows, walked as the device machine walks them. */
 function opsOf(ops: DeviceOps, d: number): number[][] {
@@ -90,7 +90,7 @@ describe('compileDeviceOps', () => {
     const common = sequence(7, 8, 9);
     const otherLabels: KernelLabel[] = [{ name: 'rope', category: 'rope', pass: 'backward' }, { name: 'norm', category: 'norm', pass: 'recompute' }];
     const lists = Array.from({ length: 6 }, (_, d): Task[] => [
-      ...(d % 2 === 0 ? [{ kind: 'kernels', kernels: otherLabels, durationsNs: [d, 1], durationNs: d + 1 } as KernelSequenceTask] : []),
+      ...(d % 2 === 0 ? [{ kind: 'kernels', kernels: otherLabels, durationsNs: [d, 1], durationNs: d + 1, flops: 0 } as KernelSequenceTask] : []),
       common, kernel(5 + d), shared, common,
     ]);
     const ops = compileDeviceOps(program(lists), true);

@@ -64,7 +64,7 @@ describe('runStepProgram', () => {
     const seq: StepProgram = {
       devices: 16,
       tasks: Array.from({ length: 16 }, (_, d) => (d === 0 ? [
-        { kind: 'kernels', kernels, durationsNs: [1000, 2000, 3000], durationNs: 6000 },
+        { kind: 'kernels', kernels, durationsNs: [1000, 2000, 3000], durationNs: 6000, flops: 0 },
         { kind: 'compute', name: 'adam', category: 'optimizer', pass: 'optimizer', durationNs: 500, flops: 0 },
       ] : [])),
       collectives: [],

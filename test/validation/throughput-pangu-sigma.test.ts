@@ -1,4 +1,4 @@
-// Published training throughput of PanGu-Σ on 512 × 910 (69,905 tokens/s). The tolerance is stated here and must
+// Published training throughput of PanGu-Σ on 512 × 910 (69,905 tokens/s). The tolerance and the known-gap band are stated here and must
 // equal the registry's (src/sim/validate/cases-published-figures.ts). Pangu Ultra MoE has its own file, so the
 // two large runs go to different test workers.
 import { beforeAll, describe } from 'vitest';
@@ -13,5 +13,5 @@ describe('PanGu-Σ training throughput', () => {
     results = await runExperiments(['pangu-sigma-910a-512']);
   }, 600_000);
 
-  validationCase('pangu-sigma-512-tokens-per-s', { kind: 'relative', value: 0.1 }, get);
+  validationCase('pangu-sigma-512-tokens-per-s', { tolerance: { kind: 'relative', value: 0.1 }, band: [0.66, 0.81] }, get);
 });

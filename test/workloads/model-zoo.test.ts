@@ -7,7 +7,7 @@ import { catalogCommand } from '../../src/cli/command-catalog.ts';
 import { countParams, listModelPresets, loadModelPreset, modelSpecSchema, trainingFlopsPerToken } from '../../src/workloads/index.ts';
 import type { ModelSpec } from '../../src/workloads/index.ts';
 
-const ZOO = ['bert-base-moe', 'deepseek-v3', 'mixtral-8x7b', 'pangu-sigma-16e', 'pangu-ultra-moe-718b', 'switch-base-128', 'tiny-moe'];
+const ZOO = ['bert-base-moe', 'deepseek-v3', 'llama2-70b', 'llama2-7b', 'mixtral-8x7b', 'pangu-sigma-16e', 'pangu-ultra-135b', 'pangu-ultra-moe-718b', 'switch-base-128', 'tiny-moe'];
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const relErr = (computed: number, published: number): number => (computed - published) / published;
@@ -30,6 +30,23 @@ interface PublishedCase {
 const SWITCH_CROSS_ATTENTION = 12 * 4 * 768 * 768;
 
 const PUBLISHED: PublishedCase[] = [
+  // Dense models (validation scenarios of the 910B compute calibration): every weight is active, so the active count
+  // is the total without the input embedding.
+  {
+    preset: 'llama2-7b',
+    total: { value: 6.738e9, source: 'Llama 2 7B, 6,738,415,616 parameters in the released checkpoint', tolerance: 0.02 },
+    active: { value: 6.738e9 - 32000 * 4096, source: 'the total without the input embedding', tolerance: 0.02 },
+  },
+  {
+    preset: 'llama2-70b',
+    total: { value: 68.98e9, source: 'Llama 2 70B, 68,976,648,192 parameters in the released checkpoint', tolerance: 0.02 },
+    active: { value: 68.98e9 - 32000 * 8192, source: 'the total without the input embedding', tolerance: 0.02 },
+  },
+  {
+    preset: 'pangu-ultra-135b',
+    total: { value: 135e9, source: 'arXiv 2504.07866 abstract ("135 billion parameters")', tolerance: 0.02 },
+    active: { value: 135e9 - 153376 * 12288, source: 'the published total without the input embedding', tolerance: 0.02 },
+  },
   {
     preset: 'mixtral-8x7b',
     total: { value: 46.7e9, source: 'Mistral AI, arXiv 2401.04088', tolerance: 0.02 },

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { InputError, secondsToNs } from '../../engine/index.ts';
 import type { KernelChip } from '../../kernels/index.ts';
-import { kernelProfileTable } from '../../kernels/index.ts';
+import { kernelProfileAttention, kernelProfileMemoryOps, kernelProfileTable, lookupAttentionEfficiency } from '../../kernels/index.ts';
 import { routerParamsSchema } from '../../routing/index.ts';
 import type { Cluster, ClusterOverrides } from '../../topology/index.ts';
 import { buildCluster } from '../../topology/index.ts';
@@ -45,9 +45,20 @@ function resolveRouter(scenario: Scenario): { name: string; params: Record<strin
   return { name, params: parsed.data as Record<string, unknown> };
 }
 
+/** Flash attention's efficiency: the chip's flat figure, else its kernel profile's table, else none (gemmEfficiency). */
+function attentionOf(c: Cluster['chip']): Pick<KernelChip, 'attentionEfficiency'> {
+  const flat = c.attentionEfficiency;
+  if (flat !== undefined) return { attentionEfficiency: (pass) => flat[pass].value };
+  const table = kernelProfileAttention(c.kernelProfile);
+  if (table === undefined) return {};
+  return { attentionEfficiency: (pass, seqLength, headDim, causal) => lookupAttentionEfficiency(table, pass, seqLength, headDim, causal) };
+}
+
 /**
  * The chip figures the kernel models use, taken from the (overridden) catalog entry, with the GEMM efficiency table
- * of the chip's kernel profile (catalog/kernels/<kernelProfile>.csv, read once per process).
+ * of the chip's kernel profile (catalog/kernels/<kernelProfile>.csv) and its memory-bound kernels by kind where the
+ * profile has them (<kernelProfile>.memory-ops.csv; none: every kind streams at memoryBoundEfficiency). Each file
+ * is read once per process.
  */
 export function kernelChipOf(cluster: Cluster): KernelChip {
   const c = cluster.chip;
@@ -59,6 +70,8 @@ export function kernelChipOf(cluster: Cluster): KernelChip {
     gemmEfficiency: c.gemmEfficiency.value,
     memoryEfficiency: c.memoryBoundEfficiency.value,
     gemmShapeEfficiency: kernelProfileTable(c.kernelProfile),
+    memoryOps: kernelProfileMemoryOps(c.kernelProfile),
+    ...attentionOf(c),
   };
 }
 

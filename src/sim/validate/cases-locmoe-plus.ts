@@ -16,16 +16,22 @@ function perSize(make: (n: number) => ValidationCase): ValidationCase[] {
   return SIZES.map(make);
 }
 
+/** Recorded error bands of the efficiency gaps (distance outside the published range; docs/VALIDATION.md). */
+const EFFICIENCY_BANDS: Record<string, [number, number]> = {
+  '32-gshard': [0.119, 0.16], '64-gshard': [0.239, 0.292], '256-gshard': [0.204, 0.249],
+  '32-locmoe': [-0.035, -0.001], '64-locmoe': [0.042, 0.083], '256-locmoe': [0.065, 0.105],
+};
+
 /** "Training efficiency up 5.4–46.6% against the baseline and 2.9–13.3% against LocMoE" (tokens/s ratio − 1). */
 const efficiency: ValidationCase[] = ([['gshard', 'the baseline (top-2, cf 1.1)', 0.054, 0.466], ['locmoe', 'LocMoE', 0.029, 0.133]] as const).flatMap(([versus, label, low, high]) =>
   perSize((n) => ({
     id: `locmoe-plus-${n}-efficiency-vs-${versus}`, paper: PAPER, source: SOURCE,
     what: `${n} NPUs: LocMoE+'s throughput gain over ${label}`, unit: '%', published: low,
     publishedText: `${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}% higher`,
-    tolerance: { kind: 'range', low, high }, calibration: false, experiments: [experimentOf(n)],
-    knownGap: versus === 'gshard'
+    tolerance: { kind: 'range', low, high }, kind: 'relative', role: 'held-out', experiments: [experimentOf(n)],
+    knownGap: { band: EFFICIENCY_BANDS[`${n}-${versus}`] as [number, number], reason: versus === 'gshard'
       ? 'moesim\'s baseline runs both of Mixtral\'s experts per token (top-2, cf 1.1) and LocMoE+ one, so expert FLOPs and all-to-all bytes halve and the step is 1.6–1.7× faster; the published gain (at most 46.6%) implies costs moesim does not see, which the paper does not itemise'
-      : 'both routers are top-1, and moesim separates them by load balance and drops alone (LocMoE+ keeps fewer tokens per expert); the gain is 1.4% at 32 NPUs (below the range) and about 20% at 64 and 256 (above it)',
+      : 'both routers are top-1, and moesim separates them by load balance and drops alone (LocMoE+ keeps fewer tokens per expert); the gain is 1.4% at 32 NPUs (below the range) and about 20% at 64 and 256 (above it)' },
     measure: async (m) => (await speedup(m, experimentOf(n), 'locmoe-plus', versus)) - 1,
   })));
 
@@ -34,7 +40,9 @@ const rankings: ValidationCase[] = ([['locmoe-plus', 'LocMoE+', 'locmoe', 'LocMo
   perSize((n) => ({
     id: `locmoe-plus-${n}-${router}-beats-${versus}`, paper: PAPER, source: SOURCE,
     what: `${n} NPUs: ${label} is faster than ${versusLabel} (speed-up > 1)`, unit: '×', published: 1, publishedText: 'faster',
-    tolerance: { kind: 'range', low: 1, high: Number.POSITIVE_INFINITY }, calibration: false, experiments: [experimentOf(n)],
+    tolerance: { kind: 'range', low: 1, high: Number.POSITIVE_INFINITY }, role: 'held-out', experiments: [experimentOf(n)],
+    // A top-1 router beating a top-2 baseline halves the expert work by construction: consistency, not validation.
+    kind: versus === 'gshard' ? 'consistency' : 'ranking',
     measure: (m) => speedup(m, experimentOf(n), router, versus),
   })));
 
@@ -42,7 +50,8 @@ const rankings: ValidationCase[] = ([['locmoe-plus', 'LocMoE+', 'locmoe', 'LocMo
 const tokens: ValidationCase[] = perSize((n) => ({
   id: `locmoe-plus-${n}-tokens-per-expert`, paper: PAPER, source: SOURCE,
   what: `${n} NPUs: fewer tokens kept per expert than the baseline`, unit: '%', published: 0.4, publishedText: 'over 40% fewer',
-  tolerance: { kind: 'range', low: 0.4, high: 1 }, calibration: false, experiments: [experimentOf(n)],
+  // Top-1 against top-2 keeps about half the tokens per expert by construction: consistency, not validation.
+  tolerance: { kind: 'range', low: 0.4, high: 1 }, kind: 'consistency', role: 'held-out', experiments: [experimentOf(n)],
   measure: (m) => tokensPerExpertReduction(m, experimentOf(n), 'locmoe-plus', 'gshard'),
 }));
 
@@ -50,7 +59,7 @@ const tokens: ValidationCase[] = perSize((n) => ({
 const memory: ValidationCase[] = perSize((n) => ({
   id: `locmoe-plus-${n}-memory`, paper: PAPER, source: SOURCE,
   what: `${n} NPUs: peak memory per device below the baseline's`, unit: '%', published: 0.0457, publishedText: '4.57–16.27% lower',
-  tolerance: { kind: 'range', low: 0.0457, high: 0.1627 }, calibration: false, experiments: [experimentOf(n)],
+  tolerance: { kind: 'range', low: 0.0457, high: 0.1627 }, kind: 'relative', role: 'held-out', experiments: [experimentOf(n)],
   measure: (m) => memoryReduction(m, experimentOf(n), 'locmoe-plus', 'gshard'),
 }));
 

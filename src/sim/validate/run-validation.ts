@@ -7,13 +7,16 @@ import type { CompareResult } from '../compare-routers.ts';
 import { LOCMOE_CASES, LOCMOE_EXPERIMENTS } from './cases-locmoe.ts';
 import { LOCMOE_PLUS_CASES, LOCMOE_PLUS_EXPERIMENTS } from './cases-locmoe-plus.ts';
 import { PUBLISHED_FIGURE_CASES, THROUGHPUT_EXPERIMENTS } from './cases-published-figures.ts';
+import { KERNEL_CASES } from './cases-kernels.ts';
 import type { WorkerTask } from '../workers/worker-tasks.ts';
 import { runTasks } from '../workers/worker-tasks.ts';
 import type { CaseResult, Experiment, Measurements, ValidationCase } from './validation-types.ts';
-import { judge, toleranceText } from './validation-types.ts';
+import { caseStatus, judge, toleranceText } from './validation-types.ts';
+import type { ValidationSummary } from './validation-summary.ts';
+import { summariseValidation } from './validation-summary.ts';
 
 export const VALIDATION_EXPERIMENTS: Experiment[] = [...LOCMOE_EXPERIMENTS, ...LOCMOE_PLUS_EXPERIMENTS, ...THROUGHPUT_EXPERIMENTS];
-export const VALIDATION_CASES: ValidationCase[] = [...LOCMOE_CASES, ...LOCMOE_PLUS_CASES, ...PUBLISHED_FIGURE_CASES];
+export const VALIDATION_CASES: ValidationCase[] = [...LOCMOE_CASES, ...LOCMOE_PLUS_CASES, ...PUBLISHED_FIGURE_CASES, ...KERNEL_CASES];
 
 export interface ValidationOptions {
   /** Only the cases of these papers (names as in the table, case-insensitive); default: all. */
@@ -28,7 +31,8 @@ export interface ValidationReport {
   cases: CaseResult[];
   /** Wall seconds from the start of the run until each experiment finished (not part of the judged results). */
   experimentWall_s: Record<string, number>;
-  counts: { pass: number; fail: number; knownGap: number };
+  /** The headline (held-out accuracy error first) and the counts by kind and status. */
+  summary: ValidationSummary;
 }
 
 function chooseCases(papers: string[] | undefined): ValidationCase[] {
@@ -41,40 +45,65 @@ function chooseCases(papers: string[] | undefined): ValidationCase[] {
   return VALIDATION_CASES.filter((c) => wanted.includes(c.paper.toLowerCase()));
 }
 
-async function runExperiments(experiments: Experiment[], options: ValidationOptions): Promise<{ results: Map<string, CompareResult>; wall: Record<string, number> }> {
+async function runExperiments(experiments: Experiment[], options: ValidationOptions): Promise<{ results: Map<string, CompareResult>; failed: Map<string, string>; wall: Record<string, number> }> {
   const results = new Map<string, CompareResult>();
+  const failed = new Map<string, string>();
   const wall: Record<string, number> = {};
   const t0 = performance.now();
   let done = 0;
-  const tasks = experiments.map((e): WorkerTask => ({ kind: 'experiment', scenario: e.scenario, routers: e.routers }));
-  await runTasks<CompareResult>(tasks, Math.max(1, options.workers ?? 1), (i, result) => {
+  const finished = (i: number): void => {
     const id = (experiments[i] as Experiment).id;
-    results.set(id, result);
     wall[id] = Number(((performance.now() - t0) / 1000).toFixed(2)); // seconds from the start until it finished
     options.onExperimentDone?.(id, ++done, experiments.length);
+  };
+  const tasks = experiments.map((e): WorkerTask => ({ kind: 'experiment', scenario: e.scenario, routers: e.routers }));
+  // An experiment that throws (or whose thread dies) fails the cases that need it; the others still run.
+  await runTasks<CompareResult>(tasks, Math.max(1, options.workers ?? 1), (i, result) => {
+    results.set((experiments[i] as Experiment).id, result);
+    finished(i);
+  }, (i, error) => {
+    failed.set((experiments[i] as Experiment).id, error instanceof Error ? error.message : String(error));
+    finished(i);
   });
-  return { results, wall };
+  return { results, failed, wall };
 }
 
-/** Judge one case from finished experiments. */
+/** Judge one case from finished experiments. A measurement that throws, or a prediction that is not finite, fails. */
 export async function evaluateCase(c: ValidationCase, m: Measurements): Promise<CaseResult> {
-  const predicted = await c.measure(m);
-  const { error, within } = judge(predicted, c.published, c.tolerance);
-  const status = within ? 'pass' : c.knownGap !== undefined ? 'known gap' : 'fail';
+  let predicted = Number.NaN;
+  let published = Number.NaN;
+  let publishedText = '';
+  let failure: string | undefined;
+  try {
+    // A case may read its published figure from a data file (a measurement): that can fail too.
+    published = c.published;
+    publishedText = c.publishedText;
+    predicted = await c.measure(m);
+    if (!Number.isFinite(predicted)) failure = `the prediction is not a finite number (${String(predicted)})`;
+    else if (!Number.isFinite(published)) failure = `the published figure is not a finite number (${String(published)})`;
+  } catch (error) {
+    failure = `the measurement failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const { error, within } = failure === undefined ? judge(predicted, published, c.tolerance) : { error: Number.NaN, within: false };
+  const status = failure === undefined ? caseStatus(error, within, c.knownGap) : 'fail';
   return {
-    id: c.id, paper: c.paper, source: c.source, what: c.what, unit: c.unit, published: c.published, publishedText: c.publishedText,
-    predicted, error, toleranceText: toleranceText(c.tolerance, c.unit), calibration: c.calibration, status,
+    id: c.id, paper: c.paper, source: c.source, what: c.what, unit: c.unit, published, publishedText,
+    predicted, error, relativeError: failure === undefined ? predicted / published - 1 : Number.NaN,
+    toleranceText: toleranceText(c.tolerance, c.unit), kind: c.kind, role: c.role, scope: c.scope ?? 'step', status,
+    ...(c.mfu !== undefined ? { mfu: c.mfu } : {}),
     ...(c.knownGap !== undefined ? { knownGap: c.knownGap } : {}),
+    ...(failure !== undefined ? { failure } : {}),
   };
 }
 
-/** Measurements over a finished set of experiment results. */
-export function measurementsOf(results: Map<string, CompareResult>): Measurements {
+/** Measurements over a finished set of experiment results (and the experiments that failed, with why). */
+export function measurementsOf(results: Map<string, CompareResult>, failed: Map<string, string> = new Map()): Measurements {
   return {
     compare: (id) => {
       const r = results.get(id);
-      if (r === undefined) return Promise.reject(new Error(`validation: experiment "${id}" was not run`));
-      return Promise.resolve(r);
+      if (r !== undefined) return Promise.resolve(r);
+      const why = failed.get(id);
+      return Promise.reject(new Error(why !== undefined ? `experiment "${id}" failed: ${why}` : `experiment "${id}" was not run`));
     },
   };
 }
@@ -83,10 +112,9 @@ export async function runValidation(options: ValidationOptions = {}): Promise<Va
   const cases = chooseCases(options.papers);
   const needed = new Set(cases.flatMap((c) => c.experiments));
   const experiments = VALIDATION_EXPERIMENTS.filter((e) => needed.has(e.id));
-  const { results, wall } = await runExperiments(experiments, options);
-  const m = measurementsOf(results);
+  const { results, failed, wall } = await runExperiments(experiments, options);
+  const m = measurementsOf(results, failed);
   const judged: CaseResult[] = [];
   for (const c of cases) judged.push(await evaluateCase(c, m));
-  const count = (s: CaseResult['status']): number => judged.filter((r) => r.status === s).length;
-  return { cases: judged, experimentWall_s: wall, counts: { pass: count('pass'), fail: count('fail'), knownGap: count('known gap') } };
+  return { cases: judged, experimentWall_s: wall, summary: summariseValidation(judged) };
 }

@@ -1,0 +1,114 @@
+// The validation report's headline and counts. The headline is the median and mean |error| of the held-out
+// accuracy cases (absolute figures no catalog value was fitted to), because that is what a user's prediction of
+// an unseen cluster can expect; calibration accuracy, relative improvements, rankings and arithmetic follow, each
+// with its own count; consistency cases (true by construction) are reported and never counted as validation.
+import type { CaseKind, CaseResult, CaseRole, CaseStatus } from './validation-types.ts';
+import { CASE_KINDS } from './validation-types.ts';
+
+export interface ErrorStats {
+  cases: number;
+  /** Cases with a finite error (a failed measurement has none). */
+  measured: number;
+  medianAbsError: number;
+  meanAbsError: number;
+}
+
+export interface KindCounts {
+  kind: CaseKind;
+  role: CaseRole | 'all';
+  cases: number;
+  pass: number;
+  fail: number;
+  knownGap: number;
+  improved: number;
+  /** |predicted / published − 1| over the measured cases (accuracy and relative speed-ups; NaN when none). */
+  error: ErrorStats;
+}
+
+export interface ValidationSummary {
+  /** The headline: held-out accuracy cases. */
+  heldOutAccuracy: KindCounts;
+  /** The headline's cases by scope: whole training steps, and single kernels or collectives. */
+  heldOutAccuracyByScope: { step: ErrorStats; component: ErrorStats };
+  calibrationAccuracy: KindCounts;
+  /** relative, ranking, arithmetic (both roles), then consistency, which is not validation. */
+  others: KindCounts[];
+  /** Over every case but consistency ones. */
+  counts: { cases: number; pass: number; fail: number; knownGap: number; improved: number };
+  consistency: { cases: number; pass: number; fail: number };
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Median and mean |relativeError| of the cases whose error is finite. */
+export function errorStats(cases: CaseResult[]): ErrorStats {
+  const errors = cases.map((c) => Math.abs(c.relativeError)).filter(Number.isFinite);
+  const mean = errors.length > 0 ? errors.reduce((a, b) => a + b, 0) / errors.length : Number.NaN;
+  return { cases: cases.length, measured: errors.length, medianAbsError: median(errors), meanAbsError: mean };
+}
+
+function countStatus(cases: CaseResult[], status: CaseStatus): number {
+  return cases.filter((c) => c.status === status).length;
+}
+
+function kindCounts(cases: CaseResult[], kind: CaseKind, role: CaseRole | 'all'): KindCounts {
+  const chosen = cases.filter((c) => c.kind === kind && (role === 'all' || c.role === role));
+  return {
+    kind, role, cases: chosen.length, pass: countStatus(chosen, 'pass'), fail: countStatus(chosen, 'fail'),
+    knownGap: countStatus(chosen, 'known gap'), improved: countStatus(chosen, 'improved'), error: errorStats(chosen),
+  };
+}
+
+export function summariseValidation(cases: CaseResult[]): ValidationSummary {
+  const counted = cases.filter((c) => c.kind !== 'consistency');
+  const consistency = cases.filter((c) => c.kind === 'consistency');
+  return {
+    heldOutAccuracy: kindCounts(cases, 'accuracy', 'held-out'),
+    heldOutAccuracyByScope: {
+      step: errorStats(cases.filter((c) => c.kind === 'accuracy' && c.role === 'held-out' && c.scope === 'step')),
+      component: errorStats(cases.filter((c) => c.kind === 'accuracy' && c.role === 'held-out' && c.scope === 'component')),
+    },
+    calibrationAccuracy: kindCounts(cases, 'accuracy', 'calibration'),
+    others: CASE_KINDS.filter((k) => k !== 'accuracy').map((k) => kindCounts(cases, k, 'all')),
+    counts: {
+      cases: counted.length, pass: countStatus(counted, 'pass'), fail: countStatus(counted, 'fail'),
+      knownGap: countStatus(counted, 'known gap'), improved: countStatus(counted, 'improved'),
+    },
+    consistency: { cases: consistency.length, pass: countStatus(consistency, 'pass'), fail: countStatus(consistency, 'fail') },
+  };
+}
+
+/** The headline lines, printed before anything else. */
+export function validationHeadline(s: ValidationSummary): string[] {
+  const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
+  const statusText = (k: { pass: number; fail: number; knownGap: number; improved: number }): string =>
+    `${k.pass} pass, ${k.fail} fail, ${k.knownGap} known gap${k.knownGap === 1 ? '' : 's'}${k.improved > 0 ? `, ${k.improved} improved (update the registry)` : ''}`;
+  const h = s.heldOutAccuracy;
+  const c = s.calibrationAccuracy;
+  const scope = (name: string, e: ErrorStats): string => `${name}: median ${pct(e.medianAbsError)}, mean ${pct(e.meanAbsError)} over ${e.measured}`;
+  const lines = [
+    `held-out accuracy: median |error| ${pct(h.error.medianAbsError)}, mean |error| ${pct(h.error.meanAbsError)} over ${h.error.measured} of ${h.cases} cases (${statusText(h)})`,
+    `  of which ${scope('whole training steps', s.heldOutAccuracyByScope.step)}; ${scope('single kernels and collectives', s.heldOutAccuracyByScope.component)}`,
+    `calibration accuracy: median |error| ${pct(c.error.medianAbsError)}, mean |error| ${pct(c.error.meanAbsError)} over ${c.error.measured} of ${c.cases} cases (${statusText(c)})`,
+  ];
+  for (const k of s.others) {
+    if (k.kind === 'consistency') continue;
+    lines.push(`${k.kind}: ${k.cases} case${k.cases === 1 ? '' : 's'} (${statusText(k)})`);
+  }
+  lines.push(`consistency (true by construction, not counted as validation): ${s.consistency.cases} cases, ${s.consistency.pass} pass, ${s.consistency.fail} fail`);
+  lines.push(`all counted cases: ${s.counts.cases} (${statusText(s.counts)})`);
+  return lines;
+}
+
+/**
+ * The exit code of a validation run: 1 when any case failed (outside its tolerance, a known gap worse than its
+ * band, a crashed measurement, a prediction that is not finite), consistency cases included; else 0.
+ */
+export function validationExitCode(s: ValidationSummary): number {
+  return s.counts.fail + s.consistency.fail > 0 ? 1 : 0;
+}
