@@ -1,5 +1,7 @@
 // Flash-style attention core cost (scores and weighted values, never materialising the score matrix), forward
-// and backward, with separate query/key and value head sizes for multi-head latent attention (MLA).
+// and backward, with separate query/key and value head sizes for multi-head latent attention (MLA). Each pass runs
+// at the chip's flash-attention efficiency for its sequence length and head size when the kernel profile has one,
+// else at the GEMM efficiency.
 import type { KernelChip, KernelCost } from './kernel-chip.ts';
 import { rooflineNs } from './kernel-chip.ts';
 
@@ -36,6 +38,20 @@ function sizes(a: AttentionShape): AttentionSizes {
   return { qk: a.qkHeadDim ?? a.headDim, v: a.vHeadDim ?? a.headDim, scores: a.causal ? full / 2 : full };
 }
 
+/**
+ * Roofline time of one attention pass: FLOPs at `chip.attentionEfficiency(pass, seqLength, qk head size, causal)` (an
+ * absolute fraction of peak, capped at 1) when the chip has it, else at gemmEfficiency; bytes at the streaming
+ * rate. One launch.
+ */
+function attentionNs(chip: KernelChip, pass: 'forward' | 'backward', a: AttentionShape, s: AttentionSizes, flops: number, bytes: number): number {
+  const efficiency = chip.attentionEfficiency?.(pass, a.seqLength, s.qk, a.causal);
+  if (efficiency === undefined) return rooflineNs(chip, flops, bytes, 1);
+  if (!(efficiency > 0)) throw new Error(`attentionEfficiency(${pass}, ${a.seqLength}, ${s.qk}, ${a.causal}) must be positive, got ${efficiency}`);
+  const computeS = flops / (chip.peakFlops * Math.min(1, efficiency));
+  const memoryS = bytes / (chip.hbmBandwidth * chip.memoryEfficiency);
+  return Math.ceil(Math.max(computeS, memoryS) * 1e9) + chip.launchOverheadNs;
+}
+
 /** Elements of Q, K, V and O (each read or written once). */
 function tensorElements(a: AttentionShape, s: AttentionSizes): { q: number; k: number; v: number; o: number } {
   const tokens = a.sequences * a.seqLength;
@@ -51,7 +67,7 @@ export function flashAttentionCost(chip: KernelChip, a: AttentionShape, bytesPer
   const flops = 2 * s.scores * a.heads * (s.qk + s.v);
   const t = tensorElements(a, s);
   const bytes = bytesPerElement * (t.q + t.k + t.v + t.o);
-  return { flops, bytes, timeNs: rooflineNs(chip, flops, bytes, 1) };
+  return { flops, bytes, timeNs: attentionNs(chip, 'forward', a, s, flops, bytes) };
 }
 
 /**
@@ -65,5 +81,5 @@ export function flashAttentionBackwardCost(chip: KernelChip, a: AttentionShape, 
   const flops = 2 * s.scores * a.heads * (3 * s.qk + 2 * s.v);
   const t = tensorElements(a, s);
   const bytes = bytesPerElement * (2 * (t.q + t.k + t.v) + 2 * t.o);
-  return { flops, bytes, timeNs: rooflineNs(chip, flops, bytes, 1) };
+  return { flops, bytes, timeNs: attentionNs(chip, 'backward', a, s, flops, bytes) };
 }

@@ -193,3 +193,47 @@ export function relativeGemmEfficiency(table: GemmEfficiencyTable | undefined, m
   if (table.kFactor === undefined) return lookupRelativeEfficiency(table, m, Math.min(n, k));
   return memoisedProduct(productColumn(table, n, k), table, table.kFactor, m, n, k);
 }
+
+/**
+ * Memoised relative efficiencies of a table along one line of shapes, for hot loops (a grouped GEMM's experts, per
+ * micro-batch, layer and DP rank): `at(x)` is one map read once computed, and no closure is made per call.
+ */
+export class EfficiencyLine {
+  private readonly values = new Map<number, number>();
+
+  constructor(private readonly value: (x: number) => number) {}
+
+  at(x: number): number {
+    let v = this.values.get(x);
+    if (v === undefined) {
+      v = this.value(x);
+      this.values.set(x, v);
+    }
+    return v;
+  }
+}
+
+/** Lines per table, by their two fixed sizes. */
+type LineMemo = WeakMap<GemmEfficiencyTable, Map<number, Map<number, EfficiencyLine>>>;
+const columnLines: LineMemo = new WeakMap();
+const innerLines: LineMemo = new WeakMap();
+
+function lineOf(memo: LineMemo, table: GemmEfficiencyTable, a: number, b: number, value: () => (x: number) => number): EfficiencyLine {
+  let byA = memo.get(table);
+  if (byA === undefined) memo.set(table, (byA = new Map()));
+  let byB = byA.get(a);
+  if (byB === undefined) byA.set(a, (byB = new Map()));
+  let line = byB.get(b);
+  if (line === undefined) byB.set(b, (line = new EfficiencyLine(value())));
+  return line;
+}
+
+/** relativeGemmEfficiency(table, m, n, k) as m varies: `at(m)`. Undefined without a table (every value 1). */
+export function efficiencyColumn(table: GemmEfficiencyTable | undefined, n: number, k: number): EfficiencyLine | undefined {
+  return table === undefined ? undefined : lineOf(columnLines, table, n, k, () => relativeGemmEfficiencyColumn(table, n, k));
+}
+
+/** relativeGemmEfficiency(table, m, n, k) as the inner size k varies (a weight gradient's tokens): `at(k)`. */
+export function efficiencyInner(table: GemmEfficiencyTable | undefined, m: number, n: number): EfficiencyLine | undefined {
+  return table === undefined ? undefined : lineOf(innerLines, table, m, n, () => (k) => relativeGemmEfficiency(table, m, n, k));
+}

@@ -13,7 +13,8 @@ export {
 export { MAX_BANDWIDTH_EFFICIENCY, MEMORY_OP_HEADER, formatMemoryOpCsv, parseMemoryOpCsv } from './memory-op-table.ts';
 export type { DerivedKernelProfile, TileModel } from './gemm-tile-model.ts';
 export { DERIVED_KERNEL_PROFILES, TABLE_M, TABLE_NK, derivedProfileCsv, tileModelEfficiency, tileModelTable } from './gemm-tile-model.ts';
-export { gemmCost, groupedExpertFfnCost } from './gemm.ts';
+export type { GemmPassCosts } from './gemm.ts';
+export { gemmCost, gemmInputGradientCost, gemmWeightGradientCost, groupedExpertFfnCost, groupedExpertGemmCosts, groupedExpertGemmTimes } from './gemm.ts';
 export type { AttentionShape } from './attention.ts';
 export { FLASH_BACKWARD_FLOP_FACTOR, flashAttentionBackwardCost, flashAttentionCost } from './attention.ts';
 export type { MeoShape } from './meo.ts';
@@ -34,3 +35,9 @@ export type { AttentionEfficiencyTable, AttentionPass, AttentionPoint } from './
 export { ATTENTION_CSV_HEADER, lookupAttentionEfficiency, makeAttentionEfficiencyTable, parseAttentionCsv } from './attention-efficiency-table.ts';
 export { ATTENTION_SUFFIX, kernelProfileAttention } from './kernel-profiles.ts';
 export { attentionTableCsv, backwardFromCombined, derivedAttentionPoints } from './attention-published.ts';
+export type { ActivationKind } from './memory-kernels.ts';
+export {
+  activationBackwardCost, activationForwardCost, crossEntropyBackwardCost, crossEntropyForwardCosts, embeddingBackwardCost, embeddingForwardCost,
+  normBackwardCost, normForwardCost, permuteBackwardCost, permuteForwardCost, residualAddCost, ropeCost, routerTopkBackwardCost, routerTopkForwardCost,
+  unpermuteBackwardCost, unpermuteForwardCost,
+} from './memory-kernels.ts';

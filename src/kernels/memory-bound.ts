@@ -1,6 +1,7 @@
 // Memory-bound kernels (norms, activations, residual adds, the optimizer update): time = bytes / achievable HBM bandwidth.
 import type { KernelChip, KernelCost } from './kernel-chip.ts';
 import { rooflineNs } from './kernel-chip.ts';
+import { memoryOpCost } from './memory-ops.ts';
 
 /** A streaming kernel that reads and writes `bytes` in total with `flopsPerByte` arithmetic intensity. */
 export function memoryBoundCost(chip: KernelChip, bytes: number, launches = 1, flopsPerByte = 0): KernelCost {
@@ -13,5 +14,5 @@ export function memoryBoundCost(chip: KernelChip, bytes: number, launches = 1, f
  * writes fp32 master, m, v and the bf16 weights: 2 + 12 read, 12 + 2 written = 28 bytes per parameter.
  */
 export function adamOptimizerCost(chip: KernelChip, params: number): KernelCost {
-  return memoryBoundCost(chip, 28 * params, 1, 0.5);
+  return memoryOpCost(chip, 'optimizer', 28 * params, 1, 0.5);
 }

@@ -46,6 +46,7 @@ export function chromeTrace(result: RunResult): { traceEvents: TraceEvent[]; dis
       ts: nsToUs(span.startNs),
       dur: nsToUs(span.endNs - span.startNs),
       cat: `${span.kind},${span.category}`,
+      ...(span.pass !== undefined ? { args: { pass: span.pass } } : {}),
     });
   }
   const links = linkCounters(result, servers.length > 0 ? (servers[servers.length - 1] as number) + 1 : 0);

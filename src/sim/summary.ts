@@ -1,7 +1,7 @@
 // The run summary (summary.json): the contract fields documented in METRICS.md, then the details behind them.
 import { nsToSeconds } from '../engine/index.ts';
 import type { MemoryBreakdown } from '../workloads/index.ts';
-import { countParams, memoryVerdict, trainingFlopsPerToken } from '../workloads/index.ts';
+import { COMPUTE_PASSES, countParams, memoryVerdict, trainingFlopsPerToken } from '../workloads/index.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats } from './execute/execution-types.ts';
 import type { StepRouting } from './route-step-shared.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
@@ -41,7 +41,7 @@ export interface Summary {
   /** The same breakdown for the device that finishes last (it sets the step time). */
   criticalDevice: Breakdown & { device: number };
   /** The chain of kernels and collectives that set the step time (seconds by kind); its length is the step time. */
-  criticalPath?: { endDevice: number; length_s: number; compute: Record<string, number>; comm: Record<string, number>; segments: number };
+  criticalPath?: { endDevice: number; length_s: number; compute: Record<string, number>; computeByPass: Record<string, number>; comm: Record<string, number>; segments: number };
   commBytesByCategory: Record<string, CommBytes>;
   collectiveAlgorithms: Record<string, string>;
   linkBytesByKind: Record<string, number>;
@@ -53,7 +53,10 @@ export interface Summary {
 }
 
 export interface Breakdown {
+  /** Kernel time by category (recomputed kernels in their own category). */
   compute: Record<string, number>;
+  /** The same kernel time split by pass instead (forward, recompute, backward, wgrad, optimizer): not added again. */
+  computeByPass: Record<string, number>;
   exposedComm: Record<string, number>;
   imbalanceWait: number;
   pipelineBubble: number;
@@ -64,6 +67,7 @@ function breakdownOf(devices: DeviceAccounting[], stepTimeNs: number): Breakdown
   const mean = (f: (d: DeviceAccounting) => number): number => nsToSeconds(devices.reduce((s, d) => s + f(d), 0) / devices.length);
   return {
     compute: meanSeconds(devices.map((d) => d.computeNs)),
+    computeByPass: meanSeconds(devices.map((d) => d.computeByPassNs), COMPUTE_PASSES),
     exposedComm: meanSeconds(devices.map((d) => d.commNs)),
     imbalanceWait: mean((d) => d.waitNs),
     pipelineBubble: mean((d) => d.bubbleNs),
@@ -75,12 +79,14 @@ function criticalPathSeconds(p: NonNullable<ExecutionResult['criticalPath']>): N
   const seconds = (r: Record<string, number>): Record<string, number> =>
     Object.fromEntries(Object.keys(r).sort().map((k) => [k, nsToSeconds(r[k] as number)]));
   const total = [...Object.values(p.computeNs), ...Object.values(p.commNs)].reduce((a, b) => a + b, 0) + p.gapNs;
-  return { endDevice: p.device, length_s: nsToSeconds(total), compute: seconds(p.computeNs), comm: seconds(p.commNs), segments: p.segments };
+  const byPass = Object.fromEntries(COMPUTE_PASSES.filter((k) => p.computeByPassNs[k] !== undefined).map((k) => [k, nsToSeconds(p.computeByPassNs[k] as number)]));
+  return { endDevice: p.device, length_s: nsToSeconds(total), compute: seconds(p.computeNs), computeByPass: byPass, comm: seconds(p.commNs), segments: p.segments };
 }
 
-/** Mean over devices of a per-device record of durations, in seconds, keys sorted. */
-function meanSeconds(records: Record<string, number>[]): Record<string, number> {
-  const keys = [...new Set(records.flatMap((r) => Object.keys(r)))].sort();
+/** Mean over devices of a per-device record of durations, in seconds, keys sorted (or in `order`, then sorted). */
+function meanSeconds(records: Record<string, number>[], order: readonly string[] = []): Record<string, number> {
+  const present = new Set(records.flatMap((r) => Object.keys(r)));
+  const keys = [...order.filter((k) => present.has(k)), ...[...present].filter((k) => !order.includes(k)).sort()];
   return Object.fromEntries(keys.map((k) => [k, nsToSeconds(records.reduce((s, r) => s + (r[k] ?? 0), 0) / records.length)]));
 }
 

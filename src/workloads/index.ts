@@ -16,14 +16,18 @@ export type { ResampleClasses, ResamplePlan } from './routing-resample.ts';
 export { planResampling, resampleGroupCounts } from './routing-resample.ts';
 export type { MemoryBreakdown } from './memory-model.ts';
 export { estimateMemory, inFlightUnits, memoryVerdict } from './memory-model.ts';
-export type { CollectiveOpKind, CollectiveSpec, CollectiveTask, CommCategory, ComputeCategory, ComputeTask, RecvTask, RoutedTraffic, SendTask, StepProgram, Task, WaitTask } from './step-program-types.ts';
-export { allToAllBytesMatrix, executedFlops } from './step-program-types.ts';
+export type {
+  CollectiveOpKind, CollectiveSpec, CollectiveTask, CommCategory, ComputeCategory, ComputePass, ComputeTask, KernelLabel, KernelSequenceTask, RecvTask, RoutedTraffic, SendTask, StepProgram, Task,
+  WaitTask,
+} from './step-program-types.ts';
+export { COMPUTE_PASSES, allToAllBytesMatrix, executedFlops } from './step-program-types.ts';
 export type { PipelineUnit } from './pipeline-schedule.ts';
 export { pipelineSchedule } from './pipeline-schedule.ts';
 export type { DeviceParams } from './param-sharding.ts';
 export { attentionParamsPerRank, chunkExtraParams, chunkParams, layerParams, projectionShards, stageParams } from './param-sharding.ts';
-export type { LayerCosts, PassCost } from './step-costs.ts';
-export { layerCosts } from './step-costs.ts';
+export type { ExpertTimes, LayerKernels } from './step-costs.ts';
+export { layerKernels } from './step-costs.ts';
+export type { BlockKernels, KernelTemplate, StepKernel } from './step-kernels.ts';
 export type { StepProgramInput } from './step-program.ts';
 export { buildStepProgram } from './step-program.ts';
 export type { TokenBatch, TokenSource } from './tokens/token-batch.ts';

@@ -1,87 +1,141 @@
-// Kernel costs of one layer's pieces on one tensor-parallel rank, for one micro-batch: the attention block, the
-// dense FFN, the router gate, shared experts, routed experts (from their real token counts), embedding, LM head
-// and the optimizer. Megatron's sharding: column-parallel projections split their outputs over tp, row-parallel ones
-// (attention O, FFN down) their inputs; the gate and norms are replicated (norms run on 1/tp of the tokens with
-// sequence parallelism). Backward is 2 × forward for GEMMs and memory-bound ops (input and weight gradients); the
-// flash-attention core has its own backward cost (kernels: it recomputes the scores, about 2.5 × the forward).
+// The kernels of one layer's pieces on one tensor-parallel rank, for one micro-batch, forward and backward: the
+// attention block (attention-kernels.ts), the dense FFN, the MoE router (gate GEMM, softmax/top-k), shared experts,
+// permute/unpermute, the routed experts (from their real token counts), MEO's merged expert, the embedding, the LM
+// head with vocab-parallel cross-entropy, and the optimizer. Megatron's sharding: column-parallel projections split
+// their outputs over tp, row-parallel ones (attention O, FFN fc2) their inputs; the gate and norms are replicated
+// (norms and residual adds run on 1/tp of the tokens with sequence parallelism, as does the MoE block's routing).
 import type { KernelChip, KernelCost } from '../kernels/index.ts';
-import { addCosts, adamOptimizerCost, flashAttentionBackwardCost, flashAttentionCost, gemmCost, groupedExpertFfnCost, memoryBoundCost, meoMergedExpertCost, scaleCost } from '../kernels/index.ts';
+import {
+  activationBackwardCost, activationForwardCost, adamOptimizerCost, crossEntropyBackwardCost, crossEntropyForwardCosts, embeddingBackwardCost, embeddingForwardCost,
+  groupedExpertGemmTimes, meoMergedExpertCost, permuteBackwardCost, permuteForwardCost, routerTopkBackwardCost, routerTopkForwardCost, scaleCost, unpermuteBackwardCost,
+  unpermuteForwardCost,
+} from '../kernels/index.ts';
+import type { AttentionKernels } from './attention-kernels.ts';
+import { attentionKernels, normKernels } from './attention-kernels.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth } from './model-spec.ts';
-import { attentionCoreDims, attentionProjections, ffnMatrices } from './model-size.ts';
-import { projectionShards } from './param-sharding.ts';
+import { ffnMatrices } from './model-size.ts';
 import type { Layout } from './parallelism.ts';
+import type { BlockKernels, KernelTemplate, StepKernel } from './step-kernels.ts';
+import { chain, ffnKernels, kernel, weightGemm } from './step-kernels.ts';
 
 export const BYTES_PER_ELEMENT = 2; // bf16 activations and gradients
-const GEMM_BACKWARD = 2;
 
-export interface PassCost {
-  forward: KernelCost;
-  backward: KernelCost;
+/** One DP rank's routed-expert kernel times, in the order of LayerKernels.expertKernels, and the forward's FLOPs (the backward's are twice them). */
+export interface ExpertTimes {
+  forwardNs: number[];
+  backwardNs: number[];
+  forwardFlops: number;
 }
 
-export interface LayerCosts {
+export interface LayerKernels extends AttentionKernels {
   /** Tokens one TP rank holds per micro-batch (microBatchSize · seqLength). */
   tokens: number;
-  attention: PassCost;
-  denseFfn: PassCost;
-  gate: PassCost;
-  sharedExperts: PassCost;
-  embedding: PassCost;
-  lmHead: PassCost;
-  /** Routed experts of one EP rank from the tokens each local expert received. */
-  experts(tokensPerLocalExpert: ArrayLike<number>): PassCost;
+  /** Tokens the norms, residual adds and the MoE block's routing run on: tokens / tp with sequence parallelism. */
+  sequenceTokens: number;
+  denseFfn: BlockKernels;
+  /** The gate GEMM and the softmax/top-k over the experts, on sequenceTokens. */
+  router: BlockKernels;
+  sharedExperts: BlockKernels;
+  /** Gathering the routed tokens' rows into expert order before dispatch (`assignments` kept on this rank). */
+  permute(assignments: number): BlockKernels;
+  /** The weighted sum of each token's experts' outputs after combine. */
+  unpermute(assignments: number): BlockKernels;
+  /** The routed experts' kernels (fc1, activation, fc2; backward dgrad and wgrad): what runs, shared by every rank. */
+  expertKernels: { forward: KernelTemplate[]; backward: KernelTemplate[] };
+  /** Their times on one EP rank from the tokens each local expert received (FFN width / tp). */
+  expertTimes(tokensPerLocalExpert: ArrayLike<number>): ExpertTimes;
   /** MEO: each sequence merges its k experts into one and runs it over its tokens (weights TP-sharded). */
-  mergedExperts(k: number): PassCost;
+  mergedExperts(k: number): BlockKernels;
+  embedding: BlockKernels;
+  /** The final norm before the LM head (on sequenceTokens). */
+  finalNorm: BlockKernels;
+  /** The column-parallel LM head and cross-entropy's first kernel (forward), its backward and the head's dgrad and wgrad. */
+  lmHead: BlockKernels;
+  /** Cross-entropy's kernels after its max reduction, and after its sum-of-exps and target-logit reductions. */
+  crossEntropyExpSum: StepKernel[];
+  crossEntropyLoss: StepKernel[];
   optimizer(params: number): KernelCost;
 }
 
-function pass(forward: KernelCost, backwardFactor = GEMM_BACKWARD): PassCost {
-  return { forward, backward: scaleCost(forward, backwardFactor) };
-}
+const EXPERT_KERNELS: LayerKernels['expertKernels'] = {
+  forward: [
+    { name: 'expert fc1', category: 'expert', pass: 'forward' }, { name: 'expert activation', category: 'activation', pass: 'forward' },
+    { name: 'expert fc2', category: 'expert', pass: 'forward' },
+  ],
+  backward: [
+    { name: 'expert fc2 dgrad', category: 'expert', pass: 'backward' }, { name: 'expert fc2 wgrad', category: 'expert', pass: 'wgrad' },
+    { name: 'expert activation bwd', category: 'activation', pass: 'backward' },
+    { name: 'expert fc1 dgrad', category: 'expert', pass: 'backward' }, { name: 'expert fc1 wgrad', category: 'expert', pass: 'wgrad' },
+  ],
+};
 
-function joinPasses(...parts: PassCost[]): PassCost {
-  return { forward: addCosts(...parts.map((p) => p.forward)), backward: addCosts(...parts.map((p) => p.backward)) };
-}
-
-/** A dense (or shared-expert) FFN of `width` on `tokens` tokens, sharded over tp: up/gate column-, down row-parallel. */
-function ffnCost(chip: KernelChip, model: ModelSpec, tokens: number, width: number, tp: number): KernelCost {
-  if (width === 0) return { flops: 0, bytes: 0, timeNs: 0 };
-  const mats = ffnMatrices(model);
-  const shard = width / tp;
-  return addCosts(gemmCost(chip, tokens, shard * (mats - 1), model.hidden), gemmCost(chip, tokens, model.hidden, shard));
-}
-
-export function layerCosts(model: ModelSpec, layout: Layout, chip: KernelChip): LayerCosts {
+export function layerKernels(model: ModelSpec, layout: Layout, chip: KernelChip): LayerKernels {
   const tp = layout.tp;
   const tokens = layout.microBatchSize * model.seqLength;
   const h = model.hidden;
-  const normTokens = layout.sequenceParallel ? tokens / tp : tokens;
-  const core = attentionCoreDims(model);
-  const projections = attentionProjections(model).map((p) =>
-    p.name === 'o' ? gemmCost(chip, tokens, p.n, p.k / tp) : gemmCost(chip, tokens, Math.ceil(p.n / projectionShards(model, p.name, tp)), p.k));
-  const attentionShape = {
-    sequences: layout.microBatchSize, seqLength: model.seqLength, heads: core.heads / tp, kvHeads: Math.max(1, core.kvHeads / tp),
-    headDim: core.qkHeadDim, qkHeadDim: core.qkHeadDim, vHeadDim: core.vHeadDim, causal: model.causal,
-  };
-  const attention = joinPasses(
-    pass(memoryBoundCost(chip, 2 * normTokens * h * BYTES_PER_ELEMENT)), // input norm
-    pass(addCosts(...projections)),
-    { forward: flashAttentionCost(chip, attentionShape), backward: flashAttentionBackwardCost(chip, attentionShape) },
-    pass(memoryBoundCost(chip, 3 * normTokens * h * BYTES_PER_ELEMENT)), // residual add
-  );
-  const ffnNorm = pass(memoryBoundCost(chip, 5 * normTokens * h * BYTES_PER_ELEMENT)); // norm + residual
-  const mats = ffnMatrices(model);
+  const sequenceTokens = layout.sequenceParallel ? tokens / tp : tokens;
+  const expertWidth = model.ffnHidden / tp;
+  const fc1Width = (ffnMatrices(model) - 1) * expertWidth;
+  const vocabShard = Math.ceil(model.vocab / tp);
+  const crossEntropy = crossEntropyForwardCosts(chip, tokens, vocabShard);
+  const lmHeadGemm = weightGemm(chip, 'lm head', 'lm-head', tokens, vocabShard, h);
+  const passes = new Float64Array(4); // scratch for the experts' grouped GEMM times and FLOPs
   return {
+    ...attentionKernels(model, layout, chip),
     tokens,
-    attention,
-    denseFfn: joinPasses(ffnNorm, pass(ffnCost(chip, model, tokens, denseFfnWidth(model), tp))),
-    gate: joinPasses(ffnNorm, pass(addCosts(gemmCost(chip, normTokens, model.experts, h), memoryBoundCost(chip, 3 * normTokens * model.experts * 4)))),
-    sharedExperts: pass(ffnCost(chip, model, tokens, model.sharedExperts * model.ffnHidden, tp)),
-    embedding: pass(memoryBoundCost(chip, 2 * normTokens * h * BYTES_PER_ELEMENT)),
-    lmHead: pass(addCosts(gemmCost(chip, tokens, Math.ceil(model.vocab / tp), h), memoryBoundCost(chip, 3 * tokens * Math.ceil(model.vocab / tp) * 4))),
-    experts: (counts) => pass(groupedExpertFfnCost(chip, counts, h, model.ffnHidden / tp, mats)),
-    mergedExperts: (k) => pass(meoMergedExpertCost(chip, { sequences: layout.microBatchSize, seqLength: model.seqLength, k, hidden: h, ffnHidden: model.ffnHidden / tp, matrices: mats })),
+    sequenceTokens,
+    denseFfn: ffnKernels(chip, model, '', 'dense-ffn', tokens, denseFfnWidth(model), tp),
+    router: chain(weightGemm(chip, 'router gate', 'router', sequenceTokens, model.experts, h), {
+      forward: [kernel('router softmax/top-k', 'router', 'forward', routerTopkForwardCost(chip, sequenceTokens, model.experts, model.topK))],
+      backward: [kernel('router softmax/top-k bwd', 'router', 'backward', routerTopkBackwardCost(chip, sequenceTokens, model.experts, model.topK))],
+    }),
+    sharedExperts: ffnKernels(chip, model, 'shared ', 'shared-expert', tokens, model.sharedExperts * model.ffnHidden, tp),
+    permute: (assignments) => ({
+      forward: [kernel('permute', 'permute', 'forward', permuteForwardCost(chip, assignments, h))],
+      backward: [kernel('permute bwd', 'permute', 'backward', permuteBackwardCost(chip, assignments, sequenceTokens, h))],
+    }),
+    unpermute: (assignments) => ({
+      forward: [kernel('unpermute', 'permute', 'forward', unpermuteForwardCost(chip, assignments, sequenceTokens, h))],
+      backward: [kernel('unpermute bwd', 'permute', 'backward', unpermuteBackwardCost(chip, assignments, h))],
+    }),
+    expertKernels: EXPERT_KERNELS,
+    expertTimes: (counts) => {
+      // fc1 and fc2's (forward, dgrad, wgrad) times written straight into the two sequences' arrays.
+      const forwardNs = [0, 0, 0];
+      const backwardNs = [0, 0, 0, 0, 0];
+      groupedExpertGemmTimes(chip, counts, fc1Width, h, passes);
+      forwardNs[0] = passes[0] as number;
+      backwardNs[3] = passes[1] as number;
+      backwardNs[4] = passes[2] as number;
+      let forwardFlops = passes[3] as number;
+      groupedExpertGemmTimes(chip, counts, h, expertWidth, passes);
+      forwardNs[2] = passes[0] as number;
+      backwardNs[0] = passes[1] as number;
+      backwardNs[1] = passes[2] as number;
+      forwardFlops += passes[3] as number;
+      let received = 0;
+      for (let e = 0; e < counts.length; e++) received += counts[e] as number;
+      forwardNs[1] = activationForwardCost(chip, received, expertWidth, model.activation).timeNs;
+      backwardNs[2] = activationBackwardCost(chip, received, expertWidth, model.activation).timeNs;
+      return { forwardNs, backwardNs, forwardFlops };
+    },
+    mergedExperts: (k) => {
+      // MEO's merged expert keeps the old backward estimate (2 × the forward: the merge and FFN gradients).
+      const forward = meoMergedExpertCost(chip, { sequences: layout.microBatchSize, seqLength: model.seqLength, k, hidden: h, ffnHidden: expertWidth, matrices: ffnMatrices(model) });
+      return { forward: [kernel('merged expert', 'expert', 'forward', forward)], backward: [kernel('merged expert bwd', 'expert', 'backward', scaleCost(forward, 2))] };
+    },
+    embedding: {
+      forward: [kernel('embedding', 'embedding', 'forward', embeddingForwardCost(chip, tokens, h, tp))],
+      backward: [kernel('embedding wgrad', 'embedding', 'wgrad', embeddingBackwardCost(chip, tokens, h, tp))],
+    },
+    finalNorm: normKernels(chip, 'final norm', sequenceTokens, h),
+    lmHead: {
+      forward: [...lmHeadGemm.forward, kernel('cross-entropy max', 'cross-entropy', 'forward', crossEntropy.max)],
+      backward: [kernel('cross-entropy bwd', 'cross-entropy', 'backward', crossEntropyBackwardCost(chip, tokens, vocabShard)), ...lmHeadGemm.backward],
+    },
+    crossEntropyExpSum: [kernel('cross-entropy exp-sum', 'cross-entropy', 'forward', crossEntropy.expSum)],
+    crossEntropyLoss: [kernel('cross-entropy loss', 'cross-entropy', 'forward', crossEntropy.loss)],
     optimizer: (params) => adamOptimizerCost(chip, params),
   };
 }

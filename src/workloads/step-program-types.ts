@@ -4,15 +4,58 @@
 import type { TimeNs } from '../engine/index.ts';
 import type { LayerRouting } from './routing-summary.ts';
 
-export type ComputeCategory = 'embedding' | 'attention' | 'gate' | 'expert' | 'shared-expert' | 'dense-ffn' | 'lm-head' | 'optimizer' | 'recompute';
+export type ComputeCategory =
+  | 'embedding' | 'norm' | 'attention-proj' | 'rope' | 'flash-attention' | 'residual-add' | 'router' | 'permute' | 'activation' | 'dense-ffn' | 'shared-expert' | 'expert'
+  | 'lm-head' | 'cross-entropy' | 'optimizer';
 export type CommCategory = 'ep-dispatch' | 'ep-combine' | 'tp' | 'pp' | 'dp-grad' | 'expert-grad' | 'param-allgather';
+
+/**
+ * Which part of the step a kernel belongs to: the forward, the forward rerun by full recomputation, the backward's
+ * input gradients (dgrad GEMMs, flash attention's backward, the memory-bound kernels' backward), its weight
+ * gradients (wgrad GEMMs, the embedding's gradient), or the optimizer update.
+ */
+export type ComputePass = 'forward' | 'recompute' | 'backward' | 'wgrad' | 'optimizer';
+export const COMPUTE_PASSES: readonly ComputePass[] = ['forward', 'recompute', 'backward', 'wgrad', 'optimizer'];
 
 export interface ComputeTask {
   kind: 'compute';
   name: string;
   category: ComputeCategory;
+  /** Default 'forward'. */
+  pass?: ComputePass;
   durationNs: TimeNs;
   flops: number;
+}
+
+/** What a kernel is, shared by every device and rank that runs it: its name (trace), category and pass (breakdown). */
+export interface KernelLabel {
+  name: string;
+  category: ComputeCategory;
+  pass: ComputePass;
+}
+
+/**
+ * Kernels a device runs back to back with nothing in between (a layer's norm, projections, RoPE and flash attention,
+ * say), as one task: the executor runs the sequence as one operation and accounts, records and traces each kernel
+ * on its own, as if they were consecutive ComputeTasks. One task per device instead of one per kernel keeps a
+ * 4,096-device program's task lists as short as before the step had separate kernels. `kernels` and `durationsNs`
+ * may be shared by many sequences: every layer's and micro-batch's attention kernels have the same labels and
+ * times; every DP rank's expert kernels have the same labels and their own times.
+ */
+export interface KernelSequenceTask {
+  kind: 'kernels';
+  kernels: readonly KernelLabel[];
+  /** durationsNs[i]: kernel i's time on the devices running this task. */
+  durationsNs: readonly TimeNs[];
+  /** Their sum. */
+  durationNs: TimeNs;
+  /** FLOPs its kernels execute (HFU's numerator, executedFlops). */
+  flops: number;
+  /**
+   * Where in the step the kernels run ("L3 mb2"), appended to each kernel's name in the trace: it lets one labels
+   * array and one durations array serve every layer and micro-batch that runs the same kernels.
+   */
+  scope?: string;
 }
 
 /** Join a collective. Blocking: wait for it to finish. Async: go on at once (finish it later with a WaitTask). */
@@ -42,7 +85,7 @@ export interface RecvTask {
   collective: number;
 }
 
-export type Task = ComputeTask | CollectiveTask | WaitTask | SendTask | RecvTask;
+export type Task = ComputeTask | KernelSequenceTask | CollectiveTask | WaitTask | SendTask | RecvTask;
 
 /** An all-to-all-v whose matrix is built from a layer's routing when it starts (nothing stored per collective). */
 export interface RoutedTraffic {
@@ -130,7 +173,7 @@ export function allToAllBytesMatrix(spec: CollectiveSpec, into?: Float64Array): 
 export function executedFlops(program: StepProgram): number {
   let flops = 0;
   for (const tasks of program.tasks) {
-    for (const task of tasks) if (task.kind === 'compute') flops += task.flops;
+    for (const task of tasks) if (task.kind === 'compute' || task.kind === 'kernels') flops += task.flops;
   }
   return flops;
 }

@@ -65,6 +65,21 @@ describe('moesim run scenarios/default.yaml', () => {
     expect(s.peakMemoryBytes).toBeGreaterThan(0);
   });
 
+  it('names the kernels a real step runs in the breakdown and on the critical path, and splits their time by pass', () => {
+    const s = JSON.parse(read(0, 'summary.json')) as {
+      breakdown_s: { compute: Record<string, number>; computeByPass: Record<string, number> };
+      criticalPath: { compute: Record<string, number>; computeByPass: Record<string, number> };
+    };
+    for (const kernel of ['norm', 'attention-proj', 'rope', 'flash-attention', 'residual-add', 'router', 'permute', 'activation', 'expert', 'lm-head', 'cross-entropy', 'embedding', 'optimizer']) {
+      expect(s.breakdown_s.compute[kernel], kernel).toBeGreaterThan(0);
+      expect(s.criticalPath.compute[kernel], kernel).toBeGreaterThan(0);
+    }
+    expect(Object.keys(s.breakdown_s.computeByPass)).toEqual(['forward', 'backward', 'wgrad', 'optimizer']);
+    const total = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
+    expect(total(s.breakdown_s.computeByPass)).toBeCloseTo(total(s.breakdown_s.compute), 12);
+    expect(total(s.criticalPath.computeByPass)).toBeCloseTo(total(s.criticalPath.compute), 12);
+  });
+
   it('writes an experts.csv row per (layer, expert) matching tokensPerExpert', () => {
     const s = JSON.parse(read(0, 'summary.json')) as { tokensPerExpert: number[][] };
     const rows = read(0, 'experts.csv').trim().split('\n');

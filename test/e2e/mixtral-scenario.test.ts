@@ -1,7 +1,8 @@
 // The issue-6 scenario: Mixtral 8x7B on 32 × 910B3 (TP 4, PP 4, DP 2, EP 2; sequence 32768, global batch 128)
 // runs end to end from its scenario file and reports step time, tokens/s, MFU, tokens per expert per layer,
-// communication bytes and peak memory, and fits in 64 GiB. Routing is cut to one 2,048-token sample of one
-// micro-batch here to keep the test fast (the file routes 8,192 tokens of 2 micro-batches).
+// communication bytes, the kernels it runs (breakdown, critical path, passes) and peak memory, and fits in 64 GiB.
+// Routing is cut to one 2,048-token sample of one micro-batch here to keep the test fast (the file routes 8,192
+// tokens of 2 micro-batches).
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, resolveScenario, runScenario, validateScenarioObject } from '../../src/sim/index.ts';
 
@@ -23,6 +24,13 @@ describe('scenarios/mixtral-8x7b-910b3-32.yaml', () => {
     for (const row of s.tokensPerExpert) expect(row).toHaveLength(8);
     for (const kind of ['ep-dispatch', 'ep-combine', 'tp', 'pp', 'dp-grad', 'param-allgather']) expect(s.commBytesByCategory[kind]?.total ?? 0, kind).toBeGreaterThan(0);
     expect(s.breakdown_s.pipelineBubble).toBeGreaterThan(0);
+    // The kernels a real step runs, in the breakdown and on the critical path; full recomputation is a pass.
+    for (const kernel of ['norm', 'attention-proj', 'rope', 'flash-attention', 'residual-add', 'router', 'permute', 'activation', 'expert', 'cross-entropy']) {
+      expect(s.breakdown_s.compute[kernel] ?? 0, kernel).toBeGreaterThan(0);
+      expect(s.criticalPath?.compute[kernel] ?? 0, kernel).toBeGreaterThan(0);
+    }
+    expect(Object.keys(s.breakdown_s.computeByPass)).toEqual(['forward', 'recompute', 'backward', 'wgrad', 'optimizer']);
+    console.log(`kernel time by pass (mean device): ${Object.entries(s.breakdown_s.computeByPass).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}`);
     expect(s.memory.fits).toBe(true);
     expect(s.peakMemoryBytes).toBeLessThanOrEqual(64 * 2 ** 30);
     // A device holds 1/(tp·pp) of the dense weights and 1/(tp·pp·ep) of the experts: (1.6B + 45.1B / 2) / 16 ≈ 1.51B

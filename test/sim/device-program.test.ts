@@ -1,12 +1,17 @@
 // Compiling a step program for the executor: each device's operations must read back as its task list (kernel runs
 // fused or not) whichever memory layout compileDeviceOps picks: by position when the devices' task lists are about as
-// long (operation j of every device side by side), contiguous per device when one list is much longer.
+// long (operation j of every device side by side), contiguous per device when one list is much longer. A kernel
+// sequence is one operation whose kernels are accounted one by one, by category and by pass.
 import { describe, expect, it } from 'vitest';
 import { OP_COLLECTIVE, OP_COMPUTE, OP_RECV, OP_SEND, OP_WAIT, compileDeviceOps } from '../../src/sim/execute/device-program.ts';
 import type { DeviceOps } from '../../src/sim/execute/device-program.ts';
-import type { ComputeTask, StepProgram, Task } from '../../src/workloads/index.ts';
+import type { ComputeTask, KernelLabel, KernelSequenceTask, StepProgram, Task } from '../../src/workloads/index.ts';
 
-const kernel = (ns: number): ComputeTask => ({ kind: 'compute', name: `k${ns}`, category: ns % 2 === 0 ? 'attention' : 'expert', durationNs: ns, flops: 0 });
+const kernel = (ns: number): ComputeTask => ({ kind: 'compute', name: `k${ns}`, category: ns % 2 === 0 ? 'flash-attention' : 'expert', durationNs: ns, flops: 0 });
+const labels: KernelLabel[] = [
+  { name: 'norm', category: 'norm', pass: 'forward' }, { name: 'fc1', category: 'expert', pass: 'forward' }, { name: 'fc1 wgrad', category: 'expert', pass: 'wgrad' },
+];
+const sequence = (...durationsNs: number[]): KernelSequenceTask => ({ kind: 'kernels', kernels: labels, durationsNs, durationNs: durationsNs.reduce((a, b) => a + b, 0), flops: 0 });
 
 /** Device d's operations as [kind, arg, duration, count] rows, walked as the device machine walks them. */
 function opsOf(ops: DeviceOps, d: number): number[][] {
@@ -22,7 +27,7 @@ function expected(tasks: Task[], fuse: boolean): number[][] {
   const rows: number[][] = [];
   let run: number[] | undefined;
   tasks.forEach((task, i) => {
-    if (task.kind === 'compute') {
+    if (task.kind === 'compute' || task.kind === 'kernels') {
       if (fuse && run) {
         run[2] = (run[2] as number) + task.durationNs;
         run[3] = (run[3] as number) + 1;
@@ -46,8 +51,8 @@ function program(lists: Task[][]): StepProgram {
 describe('compileDeviceOps', () => {
   const shared: Task = { kind: 'collective', collective: 0, async: false };
   const balanced = Array.from({ length: 5 }, (_, d): Task[] => [
-    kernel(10), kernel(11 + d), shared, kernel(20), { kind: 'send', collective: 1 + d }, kernel(30), kernel(31), kernel(32 + d),
-    { kind: 'recv', collective: 6 + d }, { kind: 'wait', name: 'w', collectives: [0] }, kernel(40),
+    kernel(10), kernel(11 + d), shared, kernel(20), { kind: 'send', collective: 1 + d }, kernel(30), sequence(1, 2 + d, 3), kernel(31), kernel(32 + d),
+    { kind: 'recv', collective: 6 + d }, { kind: 'wait', name: 'w', collectives: [0] }, sequence(4, 5, 6), kernel(40),
   ]);
 
   for (const fuse of [false, true]) {
@@ -80,9 +85,37 @@ describe('compileDeviceOps', () => {
     });
   });
 
-  it('sums kernel time per category in task order', () => {
+  it('sums a sequence shared by many devices as if each added its kernels one by one, keys in first-use order', () => {
+    // One sequence object on every device, twice, after a per-device one (its first use comes later on some devices).
+    const common = sequence(7, 8, 9);
+    const otherLabels: KernelLabel[] = [{ name: 'rope', category: 'rope', pass: 'backward' }, { name: 'norm', category: 'norm', pass: 'recompute' }];
+    const lists = Array.from({ length: 6 }, (_, d): Task[] => [
+      ...(d % 2 === 0 ? [{ kind: 'kernels', kernels: otherLabels, durationsNs: [d, 1], durationNs: d + 1, flops: 0 } as KernelSequenceTask] : []),
+      common, kernel(5 + d), shared, common,
+    ]);
+    const ops = compileDeviceOps(program(lists), true);
+    lists.forEach((tasks, d) => {
+      const byCategory: Record<string, number> = {};
+      const byPass: Record<string, number> = {};
+      const add = (category: string, pass: string, ns: number): void => {
+        byCategory[category] = (byCategory[category] ?? 0) + ns;
+        byPass[pass] = (byPass[pass] ?? 0) + ns;
+      };
+      for (const t of tasks) {
+        if (t.kind === 'compute') add(t.category, t.pass ?? 'forward', t.durationNs);
+        if (t.kind === 'kernels') t.kernels.forEach((k, i) => add(k.category, k.pass, t.durationsNs[i] as number));
+      }
+      expect(Object.entries(ops.computeNs[d]!)).toEqual(Object.entries(byCategory));
+      expect(Object.entries(ops.computeByPassNs[d]!)).toEqual(Object.entries(byPass));
+    });
+  });
+
+  it('sums kernel time per category and per pass in task order, a sequence kernel by kernel', () => {
     const ops = compileDeviceOps(program(balanced), true);
-    expect(ops.computeNs[2]).toEqual({ attention: 10 + 20 + 30 + 32 + 2 + 40, expert: 11 + 2 + 31 });
-    expect(Object.keys(ops.computeNs[1]!)).toEqual(['attention', 'expert']);
+    expect(ops.computeNs[2]).toEqual({ 'flash-attention': 10 + 20 + 30 + 32 + 2 + 40, expert: 11 + 2 + 4 + 3 + 31 + 5 + 6, norm: 1 + 4 });
+    expect(Object.keys(ops.computeNs[2]!)).toEqual(['flash-attention', 'expert', 'norm']);
+    expect(Object.keys(ops.computeNs[1]!)).toEqual(['flash-attention', 'norm', 'expert']);
+    // Plain compute tasks without a pass count as forward; the sequences' wgrad kernels as wgrad.
+    expect(ops.computeByPassNs[2]).toEqual({ forward: 10 + 13 + 20 + 30 + 1 + 4 + 31 + 34 + 4 + 5 + 40, wgrad: 3 + 6 });
   });
 });

@@ -15,7 +15,7 @@ describe('runStepProgram', () => {
   const program: StepProgram = {
     devices: 16,
     tasks: Array.from({ length: 16 }, (_, d) => {
-      if (d === 0) return [{ kind: 'compute', name: 'a', category: 'attention', durationNs: 100_000, flops: 1 }, { kind: 'collective', collective: 0, async: false }];
+      if (d === 0) return [{ kind: 'compute', name: 'a', category: 'flash-attention', durationNs: 100_000, flops: 1 }, { kind: 'collective', collective: 0, async: false }];
       if (d === 8) return [{ kind: 'compute', name: 'b', category: 'expert', durationNs: 300_000, flops: 1 }, { kind: 'collective', collective: 0, async: false }];
       return [];
     }),
@@ -31,7 +31,7 @@ describe('runStepProgram', () => {
       devices: 16,
       tasks: Array.from({ length: 16 }, (_, d) => {
         if (d === 0) return [{ kind: 'send', collective: 0 }];
-        if (d === 8) return [{ kind: 'compute', name: 'a', category: 'attention', durationNs: transferNs, flops: 1 }, { kind: 'recv', collective: 0 }, { kind: 'compute', name: 'b', category: 'expert', durationNs: 1000, flops: 1 }];
+        if (d === 8) return [{ kind: 'compute', name: 'a', category: 'flash-attention', durationNs: transferNs, flops: 1 }, { kind: 'recv', collective: 0 }, { kind: 'compute', name: 'b', category: 'expert', durationNs: 1000, flops: 1 }];
         return [];
       }),
       collectives: [{ id: 0, name: 'pp x', category: 'pp', group: [0, 8], op: 'send', bytes }],
@@ -55,6 +55,33 @@ describe('runStepProgram', () => {
     }
     expect(r.commBytes).toEqual({ total: 2e6, intraServer: 0, interServer: 2e6 });
     expect(r.spans.filter((s) => s.kind === 'wait')).toHaveLength(1);
+  });
+
+  it('runs a kernel sequence as one task and records, accounts and traces each of its kernels', () => {
+    const kernels = [
+      { name: 'norm L0', category: 'norm', pass: 'forward' }, { name: 'fc1 dgrad L0', category: 'expert', pass: 'backward' }, { name: 'fc1 wgrad L0', category: 'expert', pass: 'wgrad' },
+    ] as const;
+    const seq: StepProgram = {
+      devices: 16,
+      tasks: Array.from({ length: 16 }, (_, d) => (d === 0 ? [
+        { kind: 'kernels', kernels, durationsNs: [1000, 2000, 3000], durationNs: 6000, flops: 0 },
+        { kind: 'compute', name: 'adam', category: 'optimizer', pass: 'optimizer', durationNs: 500, flops: 0 },
+      ] : [])),
+      collectives: [],
+    };
+    for (const recordSpans of [true, false]) {
+      const r = runStepProgram(seq, cluster, { network: 'analytical', recordSpans });
+      expect(r.stepTimeNs).toBe(6500);
+      expect(r.devices[0]?.computeNs).toEqual({ norm: 1000, expert: 5000, optimizer: 500 });
+      expect(r.devices[0]?.computeByPassNs).toEqual({ forward: 1000, backward: 2000, wgrad: 3000, optimizer: 500 });
+      expect(r.criticalPath).toMatchObject({ computeNs: { norm: 1000, expert: 5000, optimizer: 500 }, computeByPassNs: { forward: 1000, backward: 2000, wgrad: 3000, optimizer: 500 }, gapNs: 0, segments: 4 });
+      if (recordSpans) {
+        expect(r.spans.map((x) => [x.name, x.category, x.pass, x.startNs, x.endNs])).toEqual([
+          ['norm L0', 'norm', 'forward', 0, 1000], ['fc1 dgrad L0', 'expert', 'backward', 1000, 3000], ['fc1 wgrad L0', 'expert', 'wgrad', 3000, 6000],
+          ['adam', 'optimizer', 'optimizer', 6000, 6500],
+        ]);
+      }
+    }
   });
 
   it('gives the same step on the flow network for non-contending flows, and lists the links it used', () => {

@@ -50,13 +50,13 @@ describe('training step model', () => {
       Math.max(...r.spans.filter((x) => x.device === d && x.kind === 'compute' && x.category === category).map((x) => x.endNs));
     const background = withOverlap.spans.filter((x) => x.device === 0 && x.kind === 'async-comm' && x.category === 'dp-grad');
     const firstGradStart = Math.min(...background.map((x) => x.startNs));
-    console.log(`step: overlap ${(withOverlap.stepTimeNs / 1e6).toFixed(3)} ms, none ${(without.stepTimeNs / 1e6).toFixed(3)} ms; first gradient reduction starts ${((lastCompute(withOverlap, 0, 'attention') - firstGradStart) / 1e3).toFixed(1)} µs before device 0's last backward ends`);
+    console.log(`step: overlap ${(withOverlap.stepTimeNs / 1e6).toFixed(3)} ms, none ${(without.stepTimeNs / 1e6).toFixed(3)} ms; first gradient reduction starts ${((lastCompute(withOverlap, 0, 'flash-attention') - firstGradStart) / 1e3).toFixed(1)} µs before device 0's last backward ends`);
     expect(background.length).toBeGreaterThan(0);
-    expect(firstGradStart).toBeLessThan(lastCompute(withOverlap, 0, 'attention'));
+    expect(firstGradStart).toBeLessThan(lastCompute(withOverlap, 0, 'flash-attention'));
     // Without overlap, no gradient collective starts before the backward is over.
     const blocking = without.spans.filter((x) => x.device === 0 && x.kind === 'comm' && x.category === 'dp-grad');
     expect(without.spans.some((x) => x.kind === 'async-comm')).toBe(false);
-    expect(Math.min(...blocking.map((x) => x.startNs))).toBeGreaterThanOrEqual(lastCompute(without, 0, 'attention'));
+    expect(Math.min(...blocking.map((x) => x.startNs))).toBeGreaterThanOrEqual(lastCompute(without, 0, 'flash-attention'));
     expect(withOverlap.stepTimeNs).toBeLessThan(without.stepTimeNs);
   });
 
@@ -113,7 +113,7 @@ describe('training step model', () => {
     }
   });
 
-  it('with sequence parallelism an MoE layer has one reduce-scatter and one all-gather around it, plus the dispatcher\'s own', () => {
+  it('with sequence parallelism an MoE layer has one all-gather and one reduce-scatter around attention, plus the dispatcher\'s own', () => {
     const base: ParallelismInput = { tp: 2, pp: 1, dp: 8, ep: 8, microBatchSize: 1, globalBatch: 8 };
     const tpOps = (p: ParallelismInput): string[] => {
       const s = stepSetup(p);
@@ -121,8 +121,9 @@ describe('training step model', () => {
       return program.collectives.filter((c) => c.category === 'tp' && c.group.includes(0) && / L1 mb0/.test(c.name) && !/bwd/.test(c.name)).map((c) => c.op);
     };
     expect(tpOps(base)).toEqual(['allreduce', 'allreduce']);
-    // Attention's reduce-scatter, experts-in all-gather, experts-out reduce-scatter, the all-gather feeding the next layer.
-    expect(tpOps({ ...base, sequenceParallel: true })).toEqual(['reducescatter', 'allgather', 'reducescatter', 'allgather']);
+    // The all-gather entering attention (after the input norm on 1/tp of the tokens), attention's reduce-scatter,
+    // then the MoE block's experts-in all-gather and experts-out reduce-scatter.
+    expect(tpOps({ ...base, sequenceParallel: true })).toEqual(['allgather', 'reducescatter', 'allgather', 'reducescatter']);
   });
 
   it('MEO merges each sequence\'s experts instead of dispatching tokens: no all-to-all, and expert time stays near one expert as k grows', () => {

@@ -3,7 +3,7 @@
 // segment of the device whose arrival started it). Walking back from the device that finishes last gives the
 // chain of work that set the step time, split by kind; a device's own waiting is never on it.
 
-/** Segment labels: `compute:<category>` or `comm:<category>`. */
+/** Segment labels: `compute:<category>:<pass>` or `comm:<category>`. */
 export class CriticalPathRecorder {
   private readonly startNs: number[] = [];
   private readonly endNs: number[] = [];
@@ -28,6 +28,7 @@ export class CriticalPathRecorder {
   /** Walk back from `segment`: time by label, the path's length and any gaps between consecutive segments. */
   walk(segment: number): CriticalPath {
     const compute: Record<string, number> = {};
+    const computeByPass: Record<string, number> = {};
     const comm: Record<string, number> = {};
     let gapNs = 0;
     let steps = 0;
@@ -37,18 +38,22 @@ export class CriticalPathRecorder {
       const stop = this.endNs[s] as number;
       gapNs += end - stop;
       end = start;
-      const [kind, category] = (this.label[s] as string).split(':') as [string, string];
+      const [kind, category, pass] = (this.label[s] as string).split(':') as [string, string, string | undefined];
       const into = kind === 'compute' ? compute : comm;
       into[category] = (into[category] ?? 0) + (stop - start);
+      if (pass !== undefined) computeByPass[pass] = (computeByPass[pass] ?? 0) + (stop - start);
       steps++;
     }
     gapNs += end; // time before the first segment
-    return { computeNs: compute, commNs: comm, gapNs, segments: steps };
+    return { computeNs: compute, computeByPassNs: computeByPass, commNs: comm, gapNs, segments: steps };
   }
 }
 
 export interface CriticalPath {
+  /** Kernel time on the path by category. */
   computeNs: Record<string, number>;
+  /** The same by pass. */
+  computeByPassNs: Record<string, number>;
   commNs: Record<string, number>;
   /** Time on the path covered by no segment (0 when every dependency is recorded). */
   gapNs: number;

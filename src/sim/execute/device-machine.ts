@@ -6,7 +6,7 @@
 // arrays until the end. A device left waiting when the queue runs dry is reported as a SimulationStalledError.
 import { ProcessError, SimulationStalledError } from '../../engine/index.ts';
 import type { Simulator, WaitingProcess } from '../../engine/index.ts';
-import type { ComputeTask, StepProgram, WaitTask } from '../../workloads/index.ts';
+import type { ComputeCategory, ComputePass, ComputeTask, KernelSequenceTask, StepProgram, WaitTask } from '../../workloads/index.ts';
 import type { CollectiveRendezvous } from './collective-rendezvous.ts';
 import type { CriticalPathRecorder } from './critical-path.ts';
 import { OP_ASYNC_COLLECTIVE, OP_COLLECTIVE, OP_COMPUTE, OP_RECV, OP_SEND, OP_WAIT, compileDeviceOps } from './device-program.ts';
@@ -33,8 +33,8 @@ export class DeviceMachine {
   private readonly comm: CategorySums;
   /** Each collective's comm category, as its number in `comm`. */
   private readonly commCategoryOf: Int32Array;
-  /** Critical-path labels by compute category (built once, not per kernel). */
-  private readonly computeLabel: Record<string, string> = {};
+  /** Critical-path labels by compute pass and category (built once, not per kernel). */
+  private readonly computeLabel: Record<string, Record<string, string>> = {};
   rendezvous!: CollectiveRendezvous;
 
   constructor(
@@ -85,8 +85,10 @@ export class DeviceMachine {
   /** Each device's time accounting (once the run has finished). */
   accounting(): DeviceAccounting[] {
     const commNs = this.comm.records();
-    return this.ops.computeNs.map((computeNs, d) => (
-      { computeNs, commNs: commNs[d] as Record<string, number>, waitNs: this.waitNs[d] as number, bubbleNs: this.bubbleNs[d] as number, finishNs: this.finishNs[d] as number }));
+    return this.ops.computeNs.map((computeNs, d) => ({
+      computeNs, computeByPassNs: this.ops.computeByPassNs[d] as Record<string, number>, commNs: commNs[d] as Record<string, number>,
+      waitNs: this.waitNs[d] as number, bubbleNs: this.bubbleNs[d] as number, finishNs: this.finishNs[d] as number,
+    }));
   }
 
   /** Runs device `d` from its current operation until it must wait; exceptions name the device, as a process's would. */
@@ -114,16 +116,30 @@ export class DeviceMachine {
   /** Records each kernel of the run at operation `op` (path segments, spans), back to back from `start`. */
   private recordKernels(d: number, op: number, start: number): void {
     const tasks = this.program.tasks[d] ?? [];
-    const path = this.path;
     const from = this.ops.arg[op] as number;
     const to = from + (this.ops.count[op] as number);
     for (let i = from; i < to; i++) {
-      const kernel = tasks[i] as ComputeTask;
-      const stop = start + kernel.durationNs;
-      if (path) path.lastOf[d] = path.add(start, stop, (this.computeLabel[kernel.category] ??= `compute:${kernel.category}`), path.lastOf[d] as number);
-      if (this.record) this.record({ device: d, name: kernel.name, kind: 'compute', category: kernel.category, startNs: start, endNs: stop });
-      start = stop;
+      const task = tasks[i] as ComputeTask | KernelSequenceTask;
+      if (task.kind === 'compute') {
+        start = this.recordKernel(d, task.name, '', task.category, task.pass ?? 'forward', start, task.durationNs);
+        continue;
+      }
+      const durations = task.durationsNs;
+      const scope = task.scope === undefined ? '' : ` ${task.scope}`;
+      task.kernels.forEach((k, j) => { start = this.recordKernel(d, k.name, scope, k.category, k.pass, start, durations[j] as number); });
     }
+  }
+
+  /** One kernel's path segment and span (named `name` + `scope`) from `start`; returns its end. */
+  private recordKernel(d: number, name: string, scope: string, category: ComputeCategory, pass: ComputePass, start: number, durationNs: number): number {
+    const stop = start + durationNs;
+    const path = this.path;
+    if (path) {
+      const label = ((this.computeLabel[pass] ??= {})[category] ??= `compute:${category}:${pass}`);
+      path.lastOf[d] = path.add(start, stop, label, path.lastOf[d] as number);
+    }
+    if (this.record) this.record({ device: d, name: scope === '' ? name : `${name}${scope}`, kind: 'compute', category, pass, startNs: start, endNs: stop });
+    return stop;
   }
 
   private step(d: number): void {

@@ -1,10 +1,11 @@
 // A step program's task lists compiled for the executor: every device's tasks as operations in flat typed arrays
 // (kind, operand, duration), read in order while the step runs, instead of task objects scattered over the heap (at
-// 4,096 devices, fetching those objects cost more than running them). With `fuse`, a run of back-to-back kernels is
-// one operation with their summed duration. Kernel time per category is known before the run (kernels have fixed
-// durations), so it is summed here, in task order as the executor would.
+// 4,096 devices, fetching those objects cost more than running them). A kernel sequence task is one operation; with
+// `fuse`, a run of back-to-back kernel tasks is one operation with their summed duration. Kernel time per category
+// and per pass is known before the run (kernels have fixed durations), so it is summed here, kernel by kernel in
+// task order as the executor would.
 import type { StepProgram, Task } from '../../workloads/index.ts';
-import { CategorySums } from './category-sums.ts';
+import { KernelAccounting } from './kernel-accounting.ts';
 
 export const OP_COMPUTE = 0;
 export const OP_SEND = 1;
@@ -25,11 +26,13 @@ export interface DeviceOps {
   kind: Uint8Array;
   /** The collective (send, recv, collective); for a kernel run or a wait, the index of its first task in tasks[d]. */
   arg: Int32Array;
-  /** A kernel run: its summed duration; its kernels are tasks[d][arg … arg + count − 1]. */
+  /** A kernel run: its summed duration; its kernel tasks (single kernels or sequences) are tasks[d][arg … arg + count − 1]. */
   durationNs: Float64Array;
   count: Int32Array;
   /** Kernel time by category per device, keys in the order the device first runs them. */
   computeNs: Record<string, number>[];
+  /** The same time by pass (forward, recompute, backward, wgrad, optimizer). */
+  computeByPassNs: Record<string, number>[];
 }
 
 /**
@@ -61,14 +64,18 @@ export function compileDeviceOps(program: StepProgram, fuse: boolean): DeviceOps
   const arg = new Int32Array(slots);
   const durationNs = new Float64Array(slots);
   const count = new Int32Array(slots);
-  const byCategory = new CategorySums(n); // kernel time per (device, category)
+  const accounting = new KernelAccounting(n);
   const openRun = new Int32Array(n).fill(-1); // the kernel run each device is in (its operation), −1 none
   for (let i = 0; i < longest; i++) {
     for (let d = 0; d < n; d++) {
       const task = (lists[d] as Task[])[i];
       if (task === undefined) continue;
-      if (task.kind === 'compute') {
-        byCategory.add(d, task.category, task.durationNs);
+      if (task.kind === 'compute' || task.kind === 'kernels') {
+        if (task.kind === 'kernels') accounting.addSequence(d, task);
+        else {
+          accounting.byCategory.add(d, task.category, task.durationNs);
+          accounting.byPass.add(d, task.pass ?? 'forward', task.durationNs);
+        }
         const run = openRun[d] as number;
         if (fuse && run >= 0) {
           durationNs[run] = (durationNs[run] as number) + task.durationNs;
@@ -107,5 +114,6 @@ export function compileDeviceOps(program: StepProgram, fuse: boolean): DeviceOps
       }
     }
   }
-  return { first, end, stride, kind, arg, durationNs, count, computeNs: byCategory.records() };
+  accounting.finish();
+  return { first, end, stride, kind, arg, durationNs, count, computeNs: accounting.byCategory.records(), computeByPassNs: accounting.byPass.records() };
 }

@@ -1,6 +1,6 @@
 // What running a step program on the engine produces: the step time, per-device time accounting and trace spans.
 import type { TimeNs } from '../../engine/index.ts';
-import type { CommCategory, ComputeCategory } from '../../workloads/index.ts';
+import type { CommCategory, ComputeCategory, ComputePass } from '../../workloads/index.ts';
 import type { LinkTimeline } from './link-timeline.ts';
 import type { TrafficMatrix } from './traffic-matrix.ts';
 
@@ -14,12 +14,17 @@ export interface Span {
   name: string;
   kind: 'compute' | 'comm' | 'wait' | 'async-comm';
   category: ComputeCategory | CommCategory;
+  /** A kernel's pass (compute spans only). */
+  pass?: ComputePass;
   startNs: TimeNs;
   endNs: TimeNs;
 }
 
 export interface DeviceAccounting {
+  /** Kernel time by category. */
   computeNs: Record<string, TimeNs>;
+  /** The same kernel time by pass (forward, recompute, backward, wgrad, optimizer). */
+  computeByPassNs: Record<string, TimeNs>;
   /** Time inside collectives once every member had arrived, by kind. */
   commNs: Record<string, TimeNs>;
   /** Time spent at a collective waiting for slower members to arrive (load imbalance, stragglers). */
@@ -51,7 +56,7 @@ export interface LinkStats {
 export interface ExecutionResult {
   stepTimeNs: TimeNs;
   /** The chain of kernels and collectives that set the step time, walked back from the last device to finish. */
-  criticalPath?: { device: number; computeNs: Record<string, number>; commNs: Record<string, number>; gapNs: number; segments: number };
+  criticalPath?: { device: number; computeNs: Record<string, number>; computeByPassNs: Record<string, number>; commNs: Record<string, number>; gapNs: number; segments: number };
   devices: DeviceAccounting[];
   spans: Span[];
   commBytes: CommBytes;
