@@ -8,6 +8,7 @@ import { LOCMOE_CASES, LOCMOE_EXPERIMENTS } from './cases-locmoe.ts';
 import { LOCMOE_PLUS_CASES, LOCMOE_PLUS_EXPERIMENTS } from './cases-locmoe-plus.ts';
 import { PUBLISHED_FIGURE_CASES, THROUGHPUT_EXPERIMENTS } from './cases-published-figures.ts';
 import { KERNEL_CASES } from './cases-kernels.ts';
+import { ASCEND_COMPUTE_CASES, ASCEND_COMPUTE_EXPERIMENTS } from './cases-ascend-compute.ts';
 import type { WorkerTask } from '../workers/worker-tasks.ts';
 import { runTasks } from '../workers/worker-tasks.ts';
 import type { CaseResult, Experiment, Measurements, ValidationCase } from './validation-types.ts';
@@ -15,8 +16,8 @@ import { caseStatus, judge, toleranceText } from './validation-types.ts';
 import type { ValidationSummary } from './validation-summary.ts';
 import { summariseValidation } from './validation-summary.ts';
 
-export const VALIDATION_EXPERIMENTS: Experiment[] = [...LOCMOE_EXPERIMENTS, ...LOCMOE_PLUS_EXPERIMENTS, ...THROUGHPUT_EXPERIMENTS];
-export const VALIDATION_CASES: ValidationCase[] = [...LOCMOE_CASES, ...LOCMOE_PLUS_CASES, ...PUBLISHED_FIGURE_CASES, ...KERNEL_CASES];
+export const VALIDATION_EXPERIMENTS: Experiment[] = [...LOCMOE_EXPERIMENTS, ...LOCMOE_PLUS_EXPERIMENTS, ...THROUGHPUT_EXPERIMENTS, ...ASCEND_COMPUTE_EXPERIMENTS];
+export const VALIDATION_CASES: ValidationCase[] = [...LOCMOE_CASES, ...LOCMOE_PLUS_CASES, ...PUBLISHED_FIGURE_CASES, ...ASCEND_COMPUTE_CASES, ...KERNEL_CASES];
 
 export interface ValidationOptions {
   /** Only the cases of these papers (names as in the table, case-insensitive); default: all. */
