@@ -32,8 +32,11 @@ export { isStepBenchDeviceCount, runStepBenchmark, stepBenchScenario } from './b
 export { runStepBenchmarkInFreshThread } from './workers/worker-tasks.ts';
 export type { CaseResult, Experiment, Measurements, Tolerance, ValidationCase, ValidationOptions, ValidationReport } from './validate/index.ts';
 export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, judge, measurementsOf, runExperiment, runValidation, toleranceText } from './validate/index.ts';
-export type { LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanResult, PlannedConfig } from './plan/index.ts';
-export { LAYOUTS_PER_SIZE, candidateLayouts, loadPlanFile, paretoIndices, planCosts, planSchema, runPlan, validatePlanObject } from './plan/index.ts';
+export type { CostBasis, CostFigure, DeviceCostFigures, LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanPoint, PlanResult, PlannedConfig, Selectable } from './plan/index.ts';
+export {
+  FLOW_RUNNER_UPS_PER_SYSTEM, LAYOUTS_PER_SIZE, bestPerSystemOf, candidateLayouts, deviceCostFigures, fastestPerSize, loadPlanFile, paretoIndices, paretoOf, planCosts,
+  planSchema, rankForBest, routingSampleTokens, runPlan, shownOrContending, topKNote, usesAssumedFigure, validatePlanObject,
+} from './plan/index.ts';
 export type { SweepAxis, SweepHeader, SweepPlan, SweepRow, SweepRunOptions, SweepRunResult, SweepShard, SweepShardFile, SweepTask, TokenBatchCacheOptions } from './sweep/index.ts';
 export {
   TokenBatchCache, mergeShardFiles, parseSetArgument, parseShard, planSweep, pointScenario, pointValues, runSweep, runSweepPoint,
