@@ -171,6 +171,18 @@ describe('runPlan', () => {
     }
     expect(result.notes.some((n) => /re-run on the flow network model/.test(n))).toBe(true);
   }, 180_000);
+
+  it('routes configurations with the same routing inputs once, with the same results as routing each', async () => {
+    // GShard ignores the placement: one routing per sampled shape (two groups of 256 tokens for TP 1 PP 1 and TP 2,
+    // one for PP 2), shared by both systems. LocMoE+ (on PP 2, EP 8 in one server) reads which experts are local to
+    // the sampled group: all of them, on both systems. 3 routings for 8 configurations.
+    const plan = validatePlanObject({ ...base, routers: ['gshard', 'locmoe-plus'] }, 'test');
+    const shared = await runPlan(plan);
+    expect(shared.notes).toContain('routed 3 distinct sets of routing inputs for 8 configurations; the other 5 replay the trace of one with the same inputs (exact)');
+    const alone = await runPlan(plan, { shareRouting: false });
+    expect(alone.notes).toContain('routed 8 distinct sets of routing inputs for 8 configurations; the other 0 replay the trace of one with the same inputs (exact)');
+    expect({ ...shared, notes: [] }).toEqual({ ...alone, notes: [] });
+  }, 180_000);
 });
 
 describe('moesim plan (CLI)', () => {

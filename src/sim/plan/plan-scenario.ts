@@ -1,7 +1,8 @@
 // One planned configuration as a scenario: the point searched (system, size, layout, router), the routing sample it
 // needs, the top-k it runs at, and the scenario object a worker simulates — on the analytical network model while
-// searching (recording its routing), or on the flow model when re-run (replaying that routing, which does not
-// depend on the network model, so the re-run skips tfjs and the token source).
+// searching (recording its routing, or replaying another configuration's with the same routing inputs,
+// plan-routing-key.ts), or on the flow model when re-run (replaying that routing, which does not depend on the
+// network model, so the re-run skips tfjs and the token source).
 import { InputError } from '../../engine/index.ts';
 import { routerExpertsPerToken } from '../../routing/index.ts';
 import type { ChipSpec, SystemSpec } from '../../topology/index.ts';
@@ -62,15 +63,14 @@ export function topKNote(modelTopK: number, routerTopK: number | undefined, meas
 
 export interface ScenarioRun {
   network: 'analytical' | 'flow';
-  /** Trace directory: written by the analytical run, replayed by the flow re-run. */
-  traceDir: string;
+  /** Record this run's routing into a trace directory, or replay one recorded by an earlier run. */
+  routing: { record: string } | { replay: string };
 }
 
 export function planScenario(plan: Plan, model: ModelSpec, p: PlanPoint, run: ScenarioRun): unknown {
   const [choice] = parseRouterList(p.router, 'routers');
   const { tp, pp, dp, ep, sequenceParallel, zero, recompute, microBatchSize, globalBatch } = p.layout;
   const base = plan.routing ?? { sampledMicroBatches: DEFAULT_SAMPLED_MICRO_BATCHES };
-  const trace = run.network === 'analytical' ? { record: run.traceDir } : { replay: run.traceDir };
   return {
     version: 1,
     name: `${plan.name}-${p.system.name}-${p.devices}`.toLowerCase(),
@@ -80,7 +80,7 @@ export function planScenario(plan: Plan, model: ModelSpec, p: PlanPoint, run: Sc
     parallelism: { tp, pp, dp, ep, sequenceParallel, zero, recompute, microBatchSize, globalBatch },
     router: { ...(choice?.overrides ?? {}), name: choice?.name ?? p.router },
     tokens: plan.tokensSource ?? { source: 'synthetic' },
-    routing: { ...base, sampleTokensPerLayer: routingSampleTokens(plan, model, p).tokens, ...trace },
+    routing: { ...base, sampleTokensPerLayer: routingSampleTokens(plan, model, p).tokens, ...run.routing },
     output: { trace: false },
   };
 }

@@ -1,9 +1,11 @@
 // `moesim plan`: search cluster sizes, layouts and routers for each candidate system, simulate each configuration
 // (one training step, full scale), price it, and keep only what fits in memory. Two stages keep the search small and
 // fast on the analytical network model: stage 1 runs each (system, size)'s top-ranked layouts under the first
-// router; stage 2 runs every router on each (system, size)'s fastest layout. Stage 3 re-runs on the flow network
-// model (contention between concurrent collectives counted) every configuration the plan shows or that could take
-// the place of one, until the Pareto front, the best per system and the scaling points are all flow figures.
+// router; stage 2 runs every router on each (system, size)'s fastest layout. Configurations whose routers see the
+// same inputs route once and replay the recorded trace (plan-routing-key.ts; routing is most of a run's time).
+// Stage 3 re-runs on the flow network model (contention between concurrent collectives counted) every
+// configuration the plan shows or that could take the place of one, until the Pareto front, the bests and the
+// scaling points are all flow figures.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ import { deviceCostFigures, usesAssumedFigure } from './plan-cost-figures.ts';
 import type { PlanCosts } from './plan-costs.ts';
 import { devicePriceInPlanCurrency, planCosts } from './plan-costs.ts';
 import type { PlanPoint } from './plan-scenario.ts';
+import { routingInputsKey } from './plan-routing-key.ts';
 import { planScenario, routerTopKs, routingSampleTokens, topKNote } from './plan-scenario.ts';
 import type { Plan } from './plan-schema.ts';
 import { FLOW_RUNNER_UPS_PER_SYSTEM, bestPerSystemOf, paretoOf, shownOrContending } from './plan-selection.ts';
@@ -77,6 +80,8 @@ export interface PlanResult {
 
 export interface PlanOptions {
   workers?: number;
+  /** Route configurations with the same routing inputs once (default true; exact, false only to test that). */
+  shareRouting?: boolean;
   /** Stage 1: layouts, 2: routers, 3: flow re-runs (its total grows if the front changes). */
   onProgress?: (done: number, total: number, stage: 1 | 2 | 3) => void;
 }
@@ -136,12 +141,31 @@ export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<Pl
   const rejected: PlanResult['rejected'] = [];
   const traceRoot = mkdtempSync(join(tmpdir(), 'moesim-plan-'));
   try {
-    let traces = 0;
+    const recorded = new Map<string, string>(); // routing inputs key → the trace directory that holds its routing
     const analytical = async (points: PlanPoint[], stage: 1 | 2): Promise<Simulated[]> => {
-      const dirs = points.map(() => join(traceRoot, `c${traces++}`));
-      const tasks = points.map((p, i): WorkerTask => ({ kind: 'scenario', scenario: planScenario(plan, model, p, { network: 'analytical', traceDir: dirs[i] as string }), label: `plan ${p.system.name} × ${p.devices}` }));
-      const summaries = await simulate(tasks, options, stage);
-      return points.map((point, i) => ({ point, summary: summaries[i] as Summary, traceDir: dirs[i] as string }));
+      // First the configurations with new routing inputs, recording; then the rest, replaying their traces.
+      const traceDirs: string[] = [];
+      const firsts: number[] = [];
+      const repeats: number[] = [];
+      points.forEach((p, i) => {
+        const own = join(traceRoot, `stage${stage}-${i}`);
+        const key = options.shareRouting === false ? own : routingInputsKey(planScenario(plan, model, p, { network: 'analytical', routing: { record: own } }), `plan ${p.system.name} × ${p.devices}`);
+        const dir = recorded.get(key);
+        if (dir === undefined) recorded.set(key, own);
+        (dir === undefined ? firsts : repeats).push(i);
+        traceDirs[i] = dir ?? own;
+      });
+      const run = (indices: number[], routing: (dir: string) => { record: string } | { replay: string }): WorkerTask[] => indices.map((i) => {
+        const p = points[i] as PlanPoint;
+        return { kind: 'scenario', scenario: planScenario(plan, model, p, { network: 'analytical', routing: routing(traceDirs[i] as string) }), label: `plan ${p.system.name} × ${p.devices}` };
+      });
+      const progress = { done: 0, total: points.length };
+      const summaries: Summary[] = [];
+      const first = await simulate(run(firsts, (record) => ({ record })), options, stage, progress);
+      firsts.forEach((i, k) => (summaries[i] = first[k] as Summary));
+      const again = await simulate(run(repeats, (replay) => ({ replay })), options, stage, progress);
+      repeats.forEach((i, k) => (summaries[i] = again[k] as Summary));
+      return points.map((point, i) => ({ point, summary: summaries[i] as Summary, traceDir: traceDirs[i] as string }));
     };
     const stage1 = await analytical(stageOne(plan, model, rejected), 1);
     // Stage 2: every other router on each (system, size)'s fastest layout that fits.
@@ -180,6 +204,7 @@ export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<Pl
     plan.candidates.forEach((c, i) => (costFigures[c.system] = figures[i] as DeviceCostFigures));
     const notes = [
       ...samplingNotes(plan, model, all.map((s) => s.point)),
+      `routed ${recorded.size} distinct sets of routing inputs for ${all.length} configurations; the other ${all.length - recorded.size} replay the trace of one with the same inputs (exact)`,
       `${reruns} of ${configs.length} configurations re-run on the flow network model, which counts contention between concurrent collectives: the Pareto front, each system's best (also keeping the model's top-k) and next ${FLOW_RUNNER_UPS_PER_SYSTEM}, and each system's fastest per size; the rest keep the analytical search's figures (plan.csv's network column)`,
     ];
     return {
@@ -213,7 +238,7 @@ async function rerunOnFlow(
     progress.total += todo.length;
     const tasks = todo.map((i): WorkerTask => {
       const s = simulated[i] as Simulated;
-      return { kind: 'scenario', scenario: planScenario(plan, model, s.point, { network: 'flow', traceDir: s.traceDir }), label: `plan ${s.point.system.name} × ${s.point.devices} (flow)` };
+      return { kind: 'scenario', scenario: planScenario(plan, model, s.point, { network: 'flow', routing: { replay: s.traceDir } }), label: `plan ${s.point.system.name} × ${s.point.devices} (flow)` };
     });
     const summaries = await simulate(tasks, options, 3, progress);
     todo.forEach((i, k) => {
