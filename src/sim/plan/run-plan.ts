@@ -139,7 +139,7 @@ export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<Pl
   const topKs = routerTopKs(plan, model);
   const figures = plan.candidates.map((_, i) => deviceCostFigures(plan, i));
   const rejected: PlanResult['rejected'] = [];
-  const traceRoot = mkdtempSync(join(tmpdir(), 'moesim-plan-'));
+  const traceRoot = mkdtempSync(join(tmpdir(), 'moesim-plan-traces-'));
   try {
     const recorded = new Map<string, string>(); // routing inputs key → the trace directory that holds its routing
     const analytical = async (points: PlanPoint[], stage: 1 | 2): Promise<Simulated[]> => {
