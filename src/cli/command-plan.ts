@@ -29,7 +29,7 @@ export async function planCommand(file: string, options: PlanCommandOptions, io:
       onProgress: (done, total, stage) => {
         if (stage !== stageShown) {
           progress?.stop();
-          progress = createProgress(stage === 1 ? 'plan: layouts' : 'plan: routers', show);
+          progress = createProgress(stage === 1 ? 'plan: layouts' : stage === 2 ? 'plan: routers' : 'plan: flow re-runs', show);
           stageShown = stage;
         }
         progress?.update(done, total);

@@ -42,8 +42,11 @@ export type { AllReduceRow, DgxAllReduceFit, HeldOutErrors, HeldOutFigure, HeldO
 export {
   dgxAllReduceUs, fitDgxAllReduce, readVidurAllReduce, vidurCatalogChip, vidurDgxAllReduceRows, vidurHeldOutGemmErrors, vidurHeldOutMemoryOpErrors,
 } from './validate/index.ts';
-export type { LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanResult, PlannedConfig } from './plan/index.ts';
-export { LAYOUTS_PER_SIZE, candidateLayouts, loadPlanFile, paretoIndices, planCosts, planSchema, runPlan, validatePlanObject } from './plan/index.ts';
+export type { CostBasis, CostFigure, DeviceCostFigures, LayoutChoice, Plan, PlanCosts, PlanInput, PlanOptions, PlanPoint, PlanResult, PlannedConfig, Selectable } from './plan/index.ts';
+export {
+  FLOW_RUNNER_UPS_PER_SYSTEM, LAYOUTS_PER_SIZE, bestPerSystemOf, candidateLayouts, deviceCostFigures, fastestPerSize, loadPlanFile, paretoIndices, paretoOf, planCosts,
+  planSchema, rankForBest, routingSampleTokens, runPlan, shownOrContending, topKNote, usesAssumedFigure, validatePlanObject,
+} from './plan/index.ts';
 export type { SweepAxis, SweepHeader, SweepPlan, SweepRow, SweepRunOptions, SweepRunResult, SweepShard, SweepShardFile, SweepTask, TokenBatchCacheOptions } from './sweep/index.ts';
 export {
   TokenBatchCache, mergeShardFiles, parseSetArgument, parseShard, planSweep, pointScenario, pointValues, runSweep, runSweepPoint,

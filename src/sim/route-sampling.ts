@@ -19,11 +19,20 @@ export interface SamplingLayout {
   shrunk: boolean;
 }
 
+/**
+ * Placement classes of a layout: the server positions inside an EP group (1 when an EP group fits in a server).
+ * Routing one whole group per class needs a budget of classes × microBatchSize × seqLength tokens.
+ */
+export function placementClassCount(ep: number, tp: number, devicesPerServer: number): number {
+  // DP ranks per server on one stage (a TP group fills tp devices of a server).
+  const perServer = Math.max(1, Math.floor(devicesPerServer / tp));
+  return ep > perServer ? Math.ceil(ep / perServer) : 1;
+}
+
 export function samplingLayout(model: ModelSpec, layout: Layout, cluster: Cluster, tokenBudget: number): SamplingLayout {
   const groupSize = layout.microBatchSize * model.seqLength;
-  // DP ranks per server on one stage (a TP group fills tp devices of a server).
   const perServer = Math.max(1, Math.floor(cluster.system.devicesPerServer / layout.tp));
-  const classCount = layout.ep > perServer ? Math.ceil(layout.ep / perServer) : 1;
+  const classCount = placementClassCount(layout.ep, layout.tp, cluster.system.devicesPerServer);
   const classOfRank = (r: number): number => (layout.ep > perServer ? Math.floor((r % layout.ep) / perServer) : 0);
   let plan = planResampling(groupSize, layout.dp, tokenBudget, classCount);
   // Sequence-level routers need whole sequences in a sampled group.

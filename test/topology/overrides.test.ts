@@ -23,7 +23,7 @@ describe('applyOverrides', () => {
   });
 
   it('can add a power figure the preset lacks', () => {
-    const changed = applyOverrides(a2, { powerWatts: 5500 });
+    const changed = applyOverrides(getSystem('atlas-800-910a'), { powerWatts: 5500 });
     expect(changed.powerWatts).toEqual({ value: 5500, source: 'scenario override' });
   });
 

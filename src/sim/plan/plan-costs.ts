@@ -1,8 +1,9 @@
 // What a planned configuration costs: training days from its simulated tokens/s, capital cost amortised over the
 // pricing period (or rental per device-hour), energy (device power × PUE) and its price, per million tokens too;
-// and the Pareto front over (days, cost, energy). Pure arithmetic, in the plan's currency.
+// and the Pareto front over (days, cost, energy). Pure arithmetic, in the plan's currency, from the device's price
+// and power on the plan's cost basis (plan-cost-figures.ts).
 import { InputError } from '../../engine/index.ts';
-import type { ChipSpec, SystemSpec } from '../../topology/index.ts';
+import type { DeviceCostFigures } from './plan-cost-figures.ts';
 import type { Plan } from './plan-schema.ts';
 
 type Candidate = Plan['candidates'][number];
@@ -29,32 +30,22 @@ export function toPlanCurrency(plan: Plan, amount: number, currency: string): nu
   return amount * rate;
 }
 
-/** Price of one device for capital pricing: the plan's server price, else the catalog's system price, else the chip's. */
-export function devicePrice(plan: Plan, candidate: Candidate, system: SystemSpec, chip: ChipSpec): number {
-  const p = candidate.pricing;
-  if (p.kind !== 'capital') throw new Error('devicePrice: rental pricing has no device price');
-  if (p.serverPrice !== undefined) return toPlanCurrency(plan, p.serverPrice, p.currency ?? plan.currency) / system.devicesPerServer;
-  if (system.price !== undefined) return toPlanCurrency(plan, system.price.value, system.price.currency) / system.devicesPerServer;
-  if (chip.price !== undefined) return toPlanCurrency(plan, chip.price.value, chip.price.currency);
-  throw new InputError(`candidates: ${candidate.system}: the catalog has no price for the system or its chip; set pricing.serverPrice`);
+/** Capital price of one device in the plan's currency (undefined with rental pricing). */
+export function devicePriceInPlanCurrency(plan: Plan, figures: DeviceCostFigures): number | undefined {
+  return figures.price ? toPlanCurrency(plan, figures.price.value, figures.price.currency) : undefined;
 }
 
-/** Watts per device: the plan's, else the system's power / devices per server, else the chip's. */
-export function deviceWatts(candidate: Candidate, system: SystemSpec, chip: ChipSpec): number {
-  if (candidate.powerWatts !== undefined) return candidate.powerWatts;
-  if (system.powerWatts !== undefined) return system.powerWatts.value / system.devicesPerServer;
-  return chip.powerWatts.value;
-}
-
-export function planCosts(plan: Plan, candidate: Candidate, system: SystemSpec, chip: ChipSpec, devices: number, tokensPerSecond: number, stepTime_s: number): PlanCosts {
+export function planCosts(plan: Plan, candidate: Candidate, figures: DeviceCostFigures, devices: number, tokensPerSecond: number, stepTime_s: number): PlanCosts {
   const seconds = plan.tokens / tokensPerSecond;
   const hours = seconds / 3600;
   const trainingDays = hours / 24;
   const p = candidate.pricing;
+  const price = devicePriceInPlanCurrency(plan, figures);
+  if (p.kind === 'capital' && price === undefined) throw new Error('planCosts: capital pricing without a device price');
   const hardwareCost = p.kind === 'capital'
-    ? devices * devicePrice(plan, candidate, system, chip) * (trainingDays / (p.years * 365))
+    ? devices * (price as number) * (trainingDays / (p.years * 365))
     : devices * hours * toPlanCurrency(plan, p.perDeviceHour, p.currency);
-  const kW = (devices * deviceWatts(candidate, system, chip) * plan.energy.pue) / 1000;
+  const kW = (devices * figures.watts.value * plan.energy.pue) / 1000;
   const energyKWh = kW * hours;
   const energyCost = energyKWh * toPlanCurrency(plan, plan.energy.pricePerKWh, plan.energy.currency);
   const totalCost = hardwareCost + energyCost;

@@ -1,24 +1,28 @@
 // The capacity plan file (`moesim plan <plan.yaml>`), version 1: a model and a token budget with a deadline,
-// candidate systems with their pricing (capital cost amortised over a period, or rental per device-hour), energy
-// price and PUE, the cluster sizes and routers to search, and the scenario settings every candidate shares.
+// candidate systems with their pricing (capital cost amortised over a period, or rental per device-hour) on one cost
+// basis for all (whole server or chip only), energy price and PUE, the cluster sizes and routers to search, and the
+// scenario settings every candidate shares.
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../engine/index.ts';
-import { getChip, getSystem, listPresets } from '../../topology/index.ts';
+import { getSystem, listPresets } from '../../topology/index.ts';
 import { formatIssue } from '../scenario/format-issues.ts';
 import { readInputText } from '../scenario/load-scenario.ts';
 import { modelRefSchema, routingSchema } from '../scenario/scenario-schema.ts';
 import { tokenSourceSchema } from '../../workloads/index.ts';
+import { deviceCostFigures } from './plan-cost-figures.ts';
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD or CNY');
 
 const pricingSchema = z.discriminatedUnion('kind', [
   z.strictObject({
-    /** Buy the cluster: the catalog's price (system, else chip × devices per server) amortised over `years`. */
+    /** Buy the cluster: the catalog's price on the plan's cost basis (server ÷ devices, or chip), amortised over `years`. */
     kind: z.literal('capital'),
     years: z.number().positive(),
-    /** Price per server overriding the catalog's, in `currency`. */
+    /** Price per server overriding the catalog's, in `currency` (costBasis server). */
     serverPrice: z.number().positive().optional(),
+    /** Price per device overriding the catalog's chip price, in `currency` (costBasis chip). */
+    chipPrice: z.number().positive().optional(),
     currency: currency.optional(),
   }),
   z.strictObject({
@@ -33,7 +37,7 @@ export const candidateSchema = z.strictObject({
   /** A system preset (`moesim catalog` lists them). */
   system: z.string().min(1),
   pricing: pricingSchema,
-  /** Watts per device, overriding the catalog's (system power / devices per server, else the chip's). */
+  /** Watts per device on the plan's cost basis, overriding the catalog's (server power ÷ devices, or the chip's). */
   powerWatts: z.number().positive().optional(),
 });
 
@@ -54,6 +58,11 @@ export const planSchema = z.strictObject({
   devices: z.array(z.number().int().positive()).min(1),
   /** Routers to compare on each system's best layout (their parameters after a colon, as in compare). */
   routers: z.array(z.string().min(1)).min(1),
+  /**
+   * What a device costs, for every candidate alike: `server` (the whole server's price and power ÷ its devices:
+   * chassis, CPUs, NICs, power supplies; what a buyer pays) or `chip` (the accelerator alone).
+   */
+  costBasis: z.enum(['server', 'chip']).default('server'),
   energy: z.strictObject({
     pricePerKWh: z.number().nonnegative(),
     currency,
@@ -77,20 +86,25 @@ export function validatePlanObject(raw: unknown, where: string): Plan {
     throw new InputError(`${where}: ${issue ? formatIssue(issue, raw) : 'invalid plan'}`);
   }
   const plan = parsed.data;
+  for (const key of ['record', 'replay'] as const) {
+    if (plan.routing?.[key] !== undefined) throw new InputError(`${where}: routing.${key}: a plan records and replays its own routing (for the flow re-runs); remove it`, `routing.${key}`);
+  }
   const used = [plan.energy.currency];
   for (const [i, c] of plan.candidates.entries()) {
-    let system;
     try {
-      system = getSystem(c.system);
+      getSystem(c.system);
     } catch {
       throw new InputError(`${where}: candidates.${i}.system: unknown system "${c.system}"; accepted: ${listPresets().join(', ')}`);
     }
-    if (c.pricing.currency !== undefined) used.push(c.pricing.currency);
-    else if (c.pricing.kind === 'capital' && c.pricing.serverPrice === undefined) {
-      const price = system.price ?? getChip(system.chip).price;
-      if (price === undefined) throw new InputError(`${where}: candidates.${i}.pricing.serverPrice: the catalog has no price for ${c.system} or its chip; give one`);
-      used.push(price.currency);
+    let figures;
+    try {
+      figures = deviceCostFigures(plan, i);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(`${where}: ${err.message}`, err.field);
+      throw err;
     }
+    if (c.pricing.currency !== undefined) used.push(c.pricing.currency);
+    else if (figures.price) used.push(figures.price.currency);
   }
   for (const cur of used) {
     if (cur !== plan.currency && plan.exchangeRates[cur] === undefined) {

@@ -1,21 +1,32 @@
 // `moesim plan`: search cluster sizes, layouts and routers for each candidate system, simulate each configuration
-// (one training step, full scale), price it, and keep only what fits in memory. Two stages keep the search small:
-// stage 1 runs each (system, size)'s top-ranked layouts under the first router; stage 2 runs every router on
-// each (system, size)'s fastest layout. The result lists every configuration with its costs, the Pareto front
-// over (training days, total cost, energy), and the best configuration per system.
+// (one training step, full scale), price it, and keep only what fits in memory. Two stages keep the search small and
+// fast on the analytical network model: stage 1 runs each (system, size)'s top-ranked layouts under the first
+// router; stage 2 runs every router on each (system, size)'s fastest layout. Configurations whose routers see the
+// same inputs route once and replay the recorded trace (plan-routing-key.ts; routing is most of a run's time).
+// Stage 3 re-runs on the flow network model (contention between concurrent collectives counted) every
+// configuration the plan shows or that could take the place of one, until the Pareto front, the bests and the
+// scaling points are all flow figures.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../../engine/index.ts';
 import { getChip, getSystem } from '../../topology/index.ts';
-import type { ChipSpec, SystemSpec } from '../../topology/index.ts';
+import type { ModelSpec } from '../../workloads/index.ts';
 import { loadModelPreset, modelSpecSchema } from '../../workloads/index.ts';
-import { parseRouterList } from '../router-choices.ts';
 import type { Summary } from '../summary.ts';
 import type { WorkerTask } from '../workers/worker-tasks.ts';
 import { runTasks } from '../workers/worker-tasks.ts';
 import type { LayoutChoice } from './plan-candidates.ts';
 import { candidateLayouts } from './plan-candidates.ts';
+import type { CostBasis, DeviceCostFigures } from './plan-cost-figures.ts';
+import { deviceCostFigures, usesAssumedFigure } from './plan-cost-figures.ts';
 import type { PlanCosts } from './plan-costs.ts';
-import { paretoIndices, planCosts } from './plan-costs.ts';
+import { devicePriceInPlanCurrency, planCosts } from './plan-costs.ts';
+import type { PlanPoint } from './plan-scenario.ts';
+import { routingInputsKey } from './plan-routing-key.ts';
+import { planScenario, routerTopKs, routingSampleTokens, topKNote } from './plan-scenario.ts';
 import type { Plan } from './plan-schema.ts';
+import { FLOW_RUNNER_UPS_PER_SYSTEM, bestPerSystemOf, paretoOf, shownOrContending } from './plan-selection.ts';
 
 /** Layouts per (system, size) that stage 1 simulates. */
 export const LAYOUTS_PER_SIZE = 3;
@@ -26,11 +37,23 @@ export interface PlannedConfig {
   devices: number;
   layout: LayoutChoice;
   router: string;
+  /** Network model of the figures below: `flow` for configurations re-run before showing them, else `analytical`. */
+  network: 'analytical' | 'flow';
   stepTime_s: number;
   tokensPerSecond: number;
   mfu: number;
   peakMemoryBytes: number;
+  /** The model's top-k, the router's experts per token (null when it varies per token), the run's measured mean. */
+  expertsPerToken: { model: number; router: number | null; measured: number };
+  /** Present when the router changes the model's experts per token, e.g. "top-1 router on a top-2 model". */
+  topKNote?: string;
+  /** Tokens routed for real per (layer, micro-batch), after raising the plan's budget to whole routing groups. */
+  routingSampleTokens: number;
+  /** Price (plan currency; null when rented) and watts of one device on the plan's cost basis. */
+  device: { costBasis: CostBasis; price: number | null; watts: number; assumedFigures: boolean };
   costs: PlanCosts;
+  /** A flow re-run's analytical figures, kept for comparison. */
+  analytical?: { stepTime_s: number; tokensPerSecond: number; mfu: number; trainingDays: number; totalCost: number; energyKWh: number };
 }
 
 export interface PlanResult {
@@ -38,98 +61,192 @@ export interface PlanResult {
   currency: string;
   tokens: number;
   deadlineDays: number;
+  costBasis: CostBasis;
+  /** Per candidate system: the device price and power charged, with their sources and whether they are estimates. */
+  costFigures: Record<string, DeviceCostFigures>;
   /** Every simulated configuration that fits in memory, in search order. */
   configs: PlannedConfig[];
   /** Indices into configs: the Pareto front over (trainingDays, totalCost, energyKWh). */
   pareto: number[];
   /** Per system: the cheapest configuration that meets the deadline, else the fastest; undefined if none fits. */
   bestPerSystem: Record<string, number | undefined>;
+  /** The same among configurations whose router keeps the model's top-k (no topKNote); undefined if none. */
+  bestKeepingTopK: Record<string, number | undefined>;
   /** Configurations simulated but left out because they do not fit in memory, and sizes with no layout at all. */
   rejected: { system: string; devices: number; layout?: LayoutChoice; router: string; reason: string }[];
+  /** What the reader should know about how the plan ran (raised routing samples, flow re-runs). */
+  notes: string[];
 }
 
 export interface PlanOptions {
   workers?: number;
-  onProgress?: (done: number, total: number, stage: 1 | 2) => void;
+  /** Route configurations with the same routing inputs once (default true; exact, false only to test that). */
+  shareRouting?: boolean;
+  /** Stage 1: layouts, 2: routers, 3: flow re-runs (its total grows if the front changes). */
+  onProgress?: (done: number, total: number, stage: 1 | 2 | 3) => void;
 }
 
-interface Point { system: SystemSpec; chip: ChipSpec; candidate: Plan['candidates'][number]; devices: number; layout: LayoutChoice; router: string }
+interface Simulated { point: PlanPoint; summary: Summary; traceDir: string }
 
-function scenarioOf(plan: Plan, p: Point): unknown {
-  const [choice] = parseRouterList(p.router, 'routers');
-  const { tp, pp, dp, ep, sequenceParallel, zero, recompute, microBatchSize, globalBatch } = p.layout;
-  return {
-    version: 1,
-    name: `${plan.name}-${p.system.name}-${p.devices}`.toLowerCase(),
-    seed: plan.seed,
-    cluster: { preset: p.system.name, servers: p.devices / p.system.devicesPerServer, network: 'analytical' },
-    model: plan.model,
-    parallelism: { tp, pp, dp, ep, sequenceParallel, zero, recompute, microBatchSize, globalBatch },
-    router: { ...(choice?.overrides ?? {}), name: choice?.name ?? p.router },
-    tokens: plan.tokensSource ?? { source: 'synthetic' },
-    routing: plan.routing ?? { sampleTokensPerLayer: 512, sampledMicroBatches: 1 },
-    output: { trace: false },
-  };
-}
-
-async function simulate(plan: Plan, points: Point[], options: PlanOptions, stage: 1 | 2): Promise<Summary[]> {
-  const tasks = points.map((p): WorkerTask => ({ kind: 'scenario', scenario: scenarioOf(plan, p), label: `plan ${p.system.name} × ${p.devices}` }));
-  let done = 0;
-  const results = await runTasks<{ summary: Summary }>(tasks, options.workers ?? 1, () => options.onProgress?.(++done, tasks.length, stage));
-  return results.map((r) => (r as { summary: Summary }).summary); // without onError every slot is filled or runTasks threw
-}
-
-export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<PlanResult> {
+function modelOf(plan: Plan): ModelSpec {
   const model = loadModelPreset(plan.model.preset);
   // The same merge and cross-field checks a scenario's model gets (every candidate's scenario is validated again).
   const merged = modelSpecSchema.safeParse(plan.model.overrides ? { ...model, ...plan.model.overrides } : model);
   if (!merged.success) throw new InputError(`model.overrides: ${merged.error.issues[0]?.path.join('.') ?? ''}: ${merged.error.issues[0]?.message ?? 'invalid'}`, 'model.overrides');
-  const modelSpec = merged.data;
-  const rejected: PlanResult['rejected'] = [];
-  const stage1: Point[] = [];
-  for (const candidate of plan.candidates) {
-    const system = getSystem(candidate.system);
+  return merged.data;
+}
+
+async function simulate(tasks: WorkerTask[], options: PlanOptions, stage: 1 | 2 | 3, progress = { done: 0, total: tasks.length }): Promise<Summary[]> {
+  const results = await runTasks<{ summary: Summary }>(tasks, options.workers ?? 1, () => options.onProgress?.(++progress.done, progress.total, stage));
+  return results.map((r) => (r as { summary: Summary }).summary); // without onError every slot is filled or runTasks threw
+}
+
+function stageOne(plan: Plan, model: ModelSpec, rejected: PlanResult['rejected']): PlanPoint[] {
+  const points: PlanPoint[] = [];
+  for (const [candidate, c] of plan.candidates.entries()) {
+    const system = getSystem(c.system);
     const chip = getChip(system.chip);
     for (const devices of plan.devices) {
       if (devices % system.devicesPerServer !== 0) {
         throw new InputError(`devices: ${devices} is not a whole number of ${system.name} servers (${system.devicesPerServer} devices each)`, 'devices');
       }
-      const layouts = candidateLayouts(modelSpec, devices, system.devicesPerServer, plan.globalBatch, chip.hbmBytes.value).slice(0, LAYOUTS_PER_SIZE);
+      const layouts = candidateLayouts(model, devices, system.devicesPerServer, plan.globalBatch, chip.hbmBytes.value).slice(0, LAYOUTS_PER_SIZE);
       if (layouts.length === 0) rejected.push({ system: system.name, devices, router: plan.routers[0] as string, reason: 'no layout fits in memory (lower bound)' });
-      for (const layout of layouts) stage1.push({ system, chip, candidate, devices, layout, router: plan.routers[0] as string });
+      for (const layout of layouts) points.push({ system, chip, candidate, devices, layout, router: plan.routers[0] as string });
     }
   }
-  const summaries1 = await simulate(plan, stage1, options, 1);
-  // Stage 2: every other router on each (system, size)'s fastest layout that fits.
-  const best = new Map<string, number>();
-  summaries1.forEach((s, i) => {
-    const key = `${(stage1[i] as Point).system.name}/${(stage1[i] as Point).devices}`;
-    const prev = best.get(key);
-    if (s.memory.fits && (prev === undefined || s.stepTime_s < (summaries1[prev] as Summary).stepTime_s)) best.set(key, i);
-  });
-  const stage2: Point[] = [...best.values()].flatMap((i) => plan.routers.slice(1).map((router) => ({ ...(stage1[i] as Point), router })));
-  const summaries2 = await simulate(plan, stage2, options, 2);
+  return points;
+}
 
-  const configs: PlannedConfig[] = [];
-  [...stage1, ...stage2].forEach((p, i) => {
-    const s = (i < stage1.length ? summaries1[i] : summaries2[i - stage1.length]) as Summary;
-    if (!s.memory.fits) {
-      rejected.push({ system: p.system.name, devices: p.devices, layout: p.layout, router: p.router, reason: s.memory.verdict ?? 'does not fit' });
-      return;
-    }
-    configs.push({
-      system: p.system.name, chip: p.chip.name, devices: p.devices, layout: p.layout, router: p.router,
-      stepTime_s: s.stepTime_s, tokensPerSecond: s.tokensPerSecond, mfu: s.mfu, peakMemoryBytes: s.peakMemoryBytes,
-      costs: planCosts(plan, p.candidate, p.system, p.chip, p.devices, s.tokensPerSecond, s.stepTime_s),
-    });
-  });
-  const pareto = paretoIndices(configs.map((c) => [c.costs.trainingDays, c.costs.totalCost, c.costs.energyKWh]));
-  const bestPerSystem: Record<string, number | undefined> = {};
-  for (const candidate of plan.candidates) {
-    const mine = configs.map((c, i) => ({ c, i })).filter(({ c }) => c.system === candidate.system);
-    const onTime = mine.filter(({ c }) => c.costs.meetsDeadline).sort((a, b) => a.c.costs.totalCost - b.c.costs.totalCost);
-    const fastest = [...mine].sort((a, b) => a.c.costs.trainingDays - b.c.costs.trainingDays);
-    bestPerSystem[candidate.system] = (onTime[0] ?? fastest[0])?.i;
+/** Notes on routing samples raised to whole groups, one per distinct raised budget. */
+function samplingNotes(plan: Plan, model: ModelSpec, points: readonly PlanPoint[]): string[] {
+  const given = plan.routing?.sampleTokensPerLayer;
+  const raised = new Map<number, number>();
+  for (const p of points) {
+    const { tokens } = routingSampleTokens(plan, model, p);
+    if (given === undefined || tokens > given) raised.set(tokens, (raised.get(tokens) ?? 0) + 1);
   }
-  return { plan: plan.name, currency: plan.currency, tokens: plan.tokens, deadlineDays: plan.deadlineDays, configs, pareto, bestPerSystem, rejected };
+  if (raised.size === 0) return [];
+  const counts = [...raised].sort((a, b) => a[0] - b[0]).map(([t, n]) => `${t.toLocaleString('en-US')} tokens for ${n}`).join(', ');
+  const why = `one whole routing group (microBatchSize × seqLength = ${model.seqLength.toLocaleString('en-US')} tokens) per placement class, so capacity binds as in the real step`;
+  return [given === undefined
+    ? `routing.sampleTokensPerLayer not set: each configuration routes ${why}: ${counts} of ${points.length} configurations`
+    : `routing.sampleTokensPerLayer ${given.toLocaleString('en-US')} raised to ${why}: ${counts} of ${points.length} configurations`];
+}
+
+export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<PlanResult> {
+  const model = modelOf(plan);
+  const topKs = routerTopKs(plan, model);
+  const figures = plan.candidates.map((_, i) => deviceCostFigures(plan, i));
+  const rejected: PlanResult['rejected'] = [];
+  const traceRoot = mkdtempSync(join(tmpdir(), 'moesim-plan-traces-'));
+  try {
+    const recorded = new Map<string, string>(); // routing inputs key → the trace directory that holds its routing
+    const analytical = async (points: PlanPoint[], stage: 1 | 2): Promise<Simulated[]> => {
+      // First the configurations with new routing inputs, recording; then the rest, replaying their traces.
+      const traceDirs: string[] = [];
+      const firsts: number[] = [];
+      const repeats: number[] = [];
+      points.forEach((p, i) => {
+        const own = join(traceRoot, `stage${stage}-${i}`);
+        const key = options.shareRouting === false ? own : routingInputsKey(planScenario(plan, model, p, { network: 'analytical', routing: { record: own } }), `plan ${p.system.name} × ${p.devices}`);
+        const dir = recorded.get(key);
+        if (dir === undefined) recorded.set(key, own);
+        (dir === undefined ? firsts : repeats).push(i);
+        traceDirs[i] = dir ?? own;
+      });
+      const run = (indices: number[], routing: (dir: string) => { record: string } | { replay: string }): WorkerTask[] => indices.map((i) => {
+        const p = points[i] as PlanPoint;
+        return { kind: 'scenario', scenario: planScenario(plan, model, p, { network: 'analytical', routing: routing(traceDirs[i] as string) }), label: `plan ${p.system.name} × ${p.devices}` };
+      });
+      const progress = { done: 0, total: points.length };
+      const summaries: Summary[] = [];
+      const first = await simulate(run(firsts, (record) => ({ record })), options, stage, progress);
+      firsts.forEach((i, k) => (summaries[i] = first[k] as Summary));
+      const again = await simulate(run(repeats, (replay) => ({ replay })), options, stage, progress);
+      repeats.forEach((i, k) => (summaries[i] = again[k] as Summary));
+      return points.map((point, i) => ({ point, summary: summaries[i] as Summary, traceDir: traceDirs[i] as string }));
+    };
+    const stage1 = await analytical(stageOne(plan, model, rejected), 1);
+    // Stage 2: every other router on each (system, size)'s fastest layout that fits.
+    const best = new Map<string, Simulated>();
+    for (const s of stage1) {
+      const key = `${s.point.system.name}/${s.point.devices}`;
+      const prev = best.get(key);
+      if (s.summary.memory.fits && (prev === undefined || s.summary.stepTime_s < prev.summary.stepTime_s)) best.set(key, s);
+    }
+    const stage2 = await analytical([...best.values()].flatMap((s) => plan.routers.slice(1).map((router) => ({ ...s.point, router }))), 2);
+    const all = [...stage1, ...stage2];
+
+    const configs: PlannedConfig[] = [];
+    const simulated: Simulated[] = [];
+    for (const s of all) {
+      const { point: p, summary } = s;
+      if (!summary.memory.fits) {
+        rejected.push({ system: p.system.name, devices: p.devices, layout: p.layout, router: p.router, reason: summary.memory.verdict ?? 'does not fit' });
+        continue;
+      }
+      const routerK = topKs.get(p.router);
+      const f = figures[p.candidate] as DeviceCostFigures;
+      const note = topKNote(model.topK, routerK, summary.model.expertsPerToken);
+      configs.push({
+        system: p.system.name, chip: p.chip.name, devices: p.devices, layout: p.layout, router: p.router, network: 'analytical',
+        ...figuresOf(plan, p, f, summary),
+        expertsPerToken: { model: model.topK, router: routerK ?? null, measured: summary.model.expertsPerToken }, ...(note ? { topKNote: note } : {}),
+        routingSampleTokens: routingSampleTokens(plan, model, p).tokens,
+        device: { costBasis: plan.costBasis, price: devicePriceInPlanCurrency(plan, f) ?? null, watts: f.watts.value, assumedFigures: usesAssumedFigure(f) },
+      });
+      simulated.push(s);
+    }
+    const systems = plan.candidates.map((c) => c.system);
+    const reruns = await rerunOnFlow(plan, model, configs, simulated, systems, figures, options);
+    const costFigures: Record<string, DeviceCostFigures> = {};
+    plan.candidates.forEach((c, i) => (costFigures[c.system] = figures[i] as DeviceCostFigures));
+    const notes = [
+      ...samplingNotes(plan, model, all.map((s) => s.point)),
+      `routed ${recorded.size} distinct sets of routing inputs for ${all.length} configurations; the other ${all.length - recorded.size} replay the trace of one with the same inputs (exact)`,
+      `${reruns} of ${configs.length} configurations re-run on the flow network model, which counts contention between concurrent collectives: the Pareto front, each system's best (also keeping the model's top-k) and next ${FLOW_RUNNER_UPS_PER_SYSTEM}, and each system's fastest per size; the rest keep the analytical search's figures (plan.csv's network column)`,
+    ];
+    return {
+      plan: plan.name, currency: plan.currency, tokens: plan.tokens, deadlineDays: plan.deadlineDays, costBasis: plan.costBasis, costFigures,
+      configs, pareto: paretoOf(configs), bestPerSystem: bestPerSystemOf(configs, systems), bestKeepingTopK: bestPerSystemOf(configs, systems, true), rejected, notes,
+    };
+  } finally {
+    rmSync(traceRoot, { recursive: true, force: true });
+  }
+}
+
+function figuresOf(plan: Plan, p: PlanPoint, f: DeviceCostFigures, s: Summary): Pick<PlannedConfig, 'stepTime_s' | 'tokensPerSecond' | 'mfu' | 'peakMemoryBytes' | 'costs'> {
+  return {
+    stepTime_s: s.stepTime_s, tokensPerSecond: s.tokensPerSecond, mfu: s.mfu, peakMemoryBytes: s.peakMemoryBytes,
+    costs: planCosts(plan, plan.candidates[p.candidate] as Plan['candidates'][number], f, p.devices, s.tokensPerSecond, s.stepTime_s),
+  };
+}
+
+/**
+ * Re-run on the flow model, replaying each one's recorded routing, every configuration shown or contending
+ * (plan-selection.ts), again until that set holds only flow figures. Updates `configs` in place; returns how many.
+ */
+async function rerunOnFlow(
+  plan: Plan, model: ModelSpec, configs: PlannedConfig[], simulated: readonly Simulated[], systems: readonly string[], figures: readonly DeviceCostFigures[], options: PlanOptions,
+): Promise<number> {
+  const progress = { done: 0, total: 0 };
+  let reruns = 0;
+  for (;;) {
+    const todo = shownOrContending(configs, systems).filter((i) => (configs[i] as PlannedConfig).network === 'analytical');
+    if (todo.length === 0) return reruns;
+    progress.total += todo.length;
+    const tasks = todo.map((i): WorkerTask => {
+      const s = simulated[i] as Simulated;
+      return { kind: 'scenario', scenario: planScenario(plan, model, s.point, { network: 'flow', routing: { replay: s.traceDir } }), label: `plan ${s.point.system.name} × ${s.point.devices} (flow)` };
+    });
+    const summaries = await simulate(tasks, options, 3, progress);
+    todo.forEach((i, k) => {
+      const c = configs[i] as PlannedConfig;
+      const s = simulated[i] as Simulated;
+      const analytical = { stepTime_s: c.stepTime_s, tokensPerSecond: c.tokensPerSecond, mfu: c.mfu, trainingDays: c.costs.trainingDays, totalCost: c.costs.totalCost, energyKWh: c.costs.energyKWh };
+      configs[i] = { ...c, network: 'flow', ...figuresOf(plan, s.point, figures[s.point.candidate] as DeviceCostFigures, summaries[k] as Summary), analytical };
+    });
+    reruns += todo.length;
+  }
 }
