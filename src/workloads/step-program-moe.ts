@@ -86,6 +86,7 @@ export class MoeBlockBuilder {
       stage.allToAll(`combine bwd ${scope}`, 'ep-combine', r, false, this.tokenBytes);
       if (this.sp) stage.joinGroups(`experts out all-gather bwd ${scope}`, 'tp', 'allgather', stage.tpGroups((d) => this.receivedBytes(r, d)));
       const times = this.timesOf(mb, l, r);
+      this.expertTimes.delete(mb * this.model.layers + l); // the backward is their last use
       stage.perRank(this.expertLabels.backward, (d) => (times[d] as ExpertTimes).backwardNs, (d) => 2 * (times[d] as ExpertTimes).forwardFlops, scope);
       if (this.sp) stage.joinGroups(`experts in reduce-scatter bwd ${scope}`, 'tp', 'reducescatter', stage.tpGroups((d) => this.receivedBytes(r, d)));
       stage.allToAll(`dispatch bwd ${scope}`, 'ep-dispatch', r, true, this.tokenBytes);

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { KernelChip } from '../../src/kernels/index.ts';
 import {
   GEMM_TABLE_CORNER, activationBackwardCost, activationForwardCost, crossEntropyBackwardCost, crossEntropyForwardCosts, embeddingBackwardCost, embeddingForwardCost,
-  flashAttentionBackwardCost, flashAttentionCost, gemmCost, gemmInputGradientCost, gemmWeightGradientCost, groupedExpertGemmCosts, normBackwardCost, normForwardCost,
-  parseGemmEfficiencyCsv, permuteBackwardCost, permuteForwardCost, residualAddCost, ropeCost, routerTopkBackwardCost, routerTopkForwardCost, unpermuteBackwardCost,
+  flashAttentionBackwardCost, flashAttentionCost, gemmCost, gemmInputGradientCost, gemmWeightGradientCost, groupedExpertGemmCosts, makeGemmEfficiencyTable,
+  makeTwoFactorGemmTable, normBackwardCost, normForwardCost, parseGemmEfficiencyCsv, relativeGemmEfficiency, permuteBackwardCost, permuteForwardCost, residualAddCost, ropeCost, routerTopkBackwardCost, routerTopkForwardCost, unpermuteBackwardCost,
   unpermuteForwardCost,
 } from '../../src/kernels/index.ts';
 
@@ -105,6 +105,23 @@ describe('backward GEMMs at their real shapes', () => {
     expect(c.inputGradient.timeNs).toBe(c.forward.timeNs);
     expect(c.weightGradient.bytes).toBe(2 * (2 * 2 * 1024 * 1024 + activations));
     expect(c.weightGradient.timeNs).toBeCloseTo(timeOf(wgradS, c.weightGradient.bytes), -1);
+  });
+
+  it('charges each expert’s pass at relativeGemmEfficiency of its own shape, on one-grid and two-factor tables alike', () => {
+    const grid = (columns: 'n' | 'k') => makeGemmEfficiencyTable(`${columns}.csv`, [1, 4096], [256, 4096], columns === 'n' ? [0.2, 0.5, 0.9, 1.0] : [0.5, 0.7, 0.8, 1.0], columns);
+    for (const table of [shaped.gemmShapeEfficiency, makeTwoFactorGemmTable(grid('n'), grid('k'))]) {
+      const chip: KernelChip = { ...flat, hbmBandwidth: 1e18, gemmShapeEfficiency: table }; // compute bound: time = Σ compute
+      const tokens = [3000, 40, 700];
+      const [n, k] = [2048, 512];
+      const c = groupedExpertGemmCosts(chip, tokens, n, k);
+      const sum = (shape: (m: number) => [number, number, number]): number => tokens.reduce((t, m) => {
+        const [rows, out, inner] = shape(m);
+        return t + (2 * m * n * k) / (300e12 * Math.min(1, 0.9 * relativeGemmEfficiency(table, rows, out, inner)));
+      }, 0);
+      expect(c.forward.timeNs).toBeCloseTo(Math.ceil(sum((m) => [m, n * 3, k]) * 1e9) + 12_000, -1);
+      expect(c.inputGradient.timeNs).toBeCloseTo(Math.ceil(sum((m) => [m, k * 3, n]) * 1e9) + 12_000, -1);
+      expect(c.weightGradient.timeNs).toBeCloseTo(Math.ceil(sum((m) => [k, n * 3, m]) * 1e9) + 12_000, -1);
+    }
   });
 
   it('makes experts with few tokens memory bound in wgrad, costs nothing for empty experts but the launch', () => {
