@@ -44,6 +44,7 @@ export const ASCEND_COMPUTE_CASES: ValidationCase[] = [
     id: 'mindspeed-llama2-70b-tokens-per-npu', ...MINDSPEED, kind: 'accuracy', role: 'held-out',
     what: 'Llama 2 70B tokens/s per NPU on 32 × 910B (TP 8, PP 4, VPP 4, seq 4096)',
     unit: 'tokens/s', published: 420, publishedText: '420 tokens/s per NPU', tolerance: { kind: 'relative', value: 0.1 },
+    knownGap: { band: [-0.19, -0.11], reason: 'moesim exposes every TP collective: 9.6 s of its 45.9 s step are TP all-gathers and reduce-scatters, which MindSpeed partly hides behind the neighbouring matmuls; with them hidden moesim would predict about 450 tokens/s per NPU (+7%). Overlap is the next issue\'s work' },
     experiments: ['mindspeed-llama2-70b-910b-32'], measure: (m) => tokensPerNpu(m, 'mindspeed-llama2-70b-910b-32'),
   },
   {
@@ -52,7 +53,7 @@ export const ASCEND_COMPUTE_CASES: ValidationCase[] = [
     what: 'MFU on 8,192 × 910B (TP 8, PP 8, VPP 6, DP 128, seq 4096), PaLM\'s FLOP count',
     unit: '%', published: 0.52, publishedText: 'over 52%', tolerance: { kind: 'relative', value: 0.1 },
     mfu: { convention: 'model', peak: 'BF16 dense, 294.9 TFLOPS per 910B3 (the catalog\'s Atlas 800T A2 chip; the report names neither variant nor peak); PaLM\'s count: attention not halved for the causal mask' },
-    knownGap: { reason: PANGU_135B_GAP, band: [-0.5, -0.1] },
+    knownGap: { reason: PANGU_135B_GAP, band: [-0.26, -0.17] },
     experiments: ['pangu-ultra-135b-910b-8k'], measure: (m) => palmMfu(m, 'pangu-ultra-135b-910b-8k'),
   },
 ];

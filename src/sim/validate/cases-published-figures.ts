@@ -50,8 +50,13 @@ export const THROUGHPUT_EXPERIMENTS: Experiment[] = [
   { id: 'pangu-ultra-910b-6k', scenario: 'scenarios/papers/pangu-ultra-910b-6k.yaml', routers: 'deepseek-aux-free' },
 ];
 
-/** Pangu Ultra's published MFU rests on optimisations moesim does not model yet (docs/VALIDATION.md). */
-const PANGU_ULTRA_GAP = 'moesim exposes every TP collective (Pangu Ultra overlaps them with compute), and with the assumed 16 micro-batches the interleaved pipeline bubble is about 30% of the step; both cut MFU well below the published 30%';
+/**
+ * Pangu Ultra MoE's throughput rests on mechanisms moesim does not model yet (docs/VALIDATION.md). Its published
+ * MFU (30.0%) is not a separate case: it and the 1.46M tokens/s cannot both hold under moesim's FLOP count and the
+ * 910B3 peak (1.46M tokens/s is 21.9% MFU there); they agree under PaLM's count with the MTP layer and a 256 TFLOPS
+ * peak, which the paper does not state. The tokens/s figure needs no convention, so it is the one kept.
+ */
+const PANGU_ULTRA_GAP = 'moesim exposes every TP collective (5.7 s of its 19.7 s step) and the EP all-to-alls (3.2 s), which Pangu Ultra MoE overlaps with compute (its Adaptive Pipe Overlap and hierarchical EP all-to-all), recomputes every layer where Pangu recomputes selectively and swaps tensors, and the assumed 32 micro-batches leave an interleaved bubble of 4.0 s';
 
 const throughputCases: ValidationCase[] = [
   {
@@ -65,16 +70,8 @@ const throughputCases: ValidationCase[] = [
     id: 'pangu-ultra-6k-tokens-per-s', paper: 'Pangu Ultra MoE', source: 'arXiv 2505.04519 (HARDWARE.md, reference workloads)',
     what: 'training tokens/s on 6,144 × 910B (TP 8, PP 16, VPP 2, EP 4)', unit: 'tokens/s', published: 1.46e6, publishedText: 'about 1.46M tokens/s',
     tolerance: { kind: 'relative', value: 0.1 }, kind: 'accuracy', role: 'held-out', experiments: ['pangu-ultra-910b-6k'],
-    knownGap: { reason: PANGU_ULTRA_GAP, band: [-0.5, -0.41] },
+    knownGap: { reason: PANGU_ULTRA_GAP, band: [-0.62, -0.5] },
     measure: async (m) => rowOf(await m.compare('pangu-ultra-910b-6k'), 'deepseek-aux-free').tokensPerSecond,
-  },
-  {
-    id: 'pangu-ultra-6k-mfu', paper: 'Pangu Ultra MoE', source: 'arXiv 2505.04519 (HARDWARE.md, reference workloads)',
-    what: 'MFU on 6,144 × 910B (TP 8, PP 16, VPP 2, EP 4)', unit: '%', published: 0.3, publishedText: 'about 30%',
-    tolerance: { kind: 'relative', value: 0.1 }, kind: 'accuracy', role: 'held-out', experiments: ['pangu-ultra-910b-6k'],
-    mfu: { convention: 'model', peak: 'BF16 dense, 294.9 TFLOPS per 910B3 (catalog)' },
-    knownGap: { reason: PANGU_ULTRA_GAP, band: [-0.65, -0.53] },
-    measure: async (m) => rowOf(await m.compare('pangu-ultra-910b-6k'), 'deepseek-aux-free').mfu,
   },
 ];
 
