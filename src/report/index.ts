@@ -15,7 +15,7 @@ export type {
   BarSegment, ChartFonts, HeatmapData, HeatmapOptions, LineSeriesItem, LineSeriesOptions, ParetoOptions, ParetoPoint,
   PredictionPoint, ScatterOptions, StackedBarData, StackedBarOptions, XYPoint,
 } from './charts/index.ts';
-export { formatCaseError, formatCaseValue, validationChartSvg, validationMarkdown, validationTable, writeValidationReport } from './validation-report.ts';
+export { formatCaseError, formatCaseValue, validationChartSvg, validationMarkdown, validationHeadline, validationTable, writeValidationReport } from './validation-report.ts';
 export { PLAN_CSV_COLUMNS, planCsv, planParetoSvg, planText, writePlanReport } from './plan-report.ts';
 export { planHtmlReport, planScaling, planScalingSvg } from './plan-html-report.ts';
 export { SWEEP_METRIC_COLUMNS, bestSweepRow, sweepColumns, sweepCsv, sweepJson, sweepSummaryLines, sweepTable, sweepTableColumns } from './sweep-report.ts';

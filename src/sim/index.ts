@@ -36,7 +36,7 @@ export type {
 } from './validate/index.ts';
 export {
   CASE_KINDS, VALIDATION_CASES, VALIDATION_EXPERIMENTS, caseStatus, errorStats, evaluateCase, judge, measurementsOf, runExperiment, runValidation,
-  summariseValidation, toleranceText, validationExitCode, validationHeadline,
+  summariseValidation, toleranceText, validationExitCode,
 } from './validate/index.ts';
 export type { AllReduceRow, DgxAllReduceFit, HeldOutErrors, HeldOutFigure, HeldOutRow } from './validate/index.ts';
 export {

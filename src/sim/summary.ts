@@ -23,7 +23,7 @@ export interface Summary {
   /** Hardware-FLOPs utilisation: the FLOPs the kernels executed (kept experts, recompute) / (step × devices × peak). */
   hfu: number;
   /** What the two utilisations count, and the peak they divide by. */
-  flops: { modelPerToken: number; modelPerStep: number; executedPerStep: number; peakPerDevice: number; peakBasis: string };
+  flops: { modelPerToken: number; modelPerStep: number; executedPerStep: number; peakPerDevice: number; peakBasis: string; computeBasis: string };
   scenario: string;
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
@@ -159,6 +159,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     flops: {
       modelPerToken: flopsPerToken, modelPerStep: flopsPerToken * tokensPerStep, executedPerStep: executedFlops, peakPerDevice: peak,
       peakBasis: `dense BF16 peak of one ${cluster.chip.name} (catalog peakFlopsBf16)`,
+      computeBasis: cluster.chip.computeBasis,
     },
     scenario: scenario.name,
     routerParams: resolved.router.params,

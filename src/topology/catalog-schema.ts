@@ -54,6 +54,11 @@ export const chipSpecSchema = z.strictObject({
    * gemmEfficiency.
    */
   attentionEfficiency: z.strictObject({ forward: fractionFigureSchema, backward: fractionFigureSchema }).optional(),
+  /**
+   * What the chip's compute figures rest on, in one line a report can cite next to an MFU: measured, calibrated
+   * (and to which case) or assumed.
+   */
+  computeBasis: z.string().min(1),
   powerWatts: positiveFigureSchema,
   price: moneySchema.optional(),
 });

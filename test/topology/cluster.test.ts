@@ -122,7 +122,7 @@ describe('routes', () => {
     const links = cluster.route(1, 5).map((id) => cluster.links[id]!);
     expect(links.map((l) => l.kind)).toEqual(['nvlink', 'nvlink']);
     expect(cluster.nodeInfo(links[0]!.to).kind).toBe('intra-switch');
-    expect(links[0]!.bandwidth).toBe(450e9);
+    expect(links[0]!.bandwidth).toBe(450e9 * 0.896); // line rate × the calibrated NVLink efficiency (catalog/systems/dgx-h100.yaml)
   });
 
   it('is cached and deterministic', () => {

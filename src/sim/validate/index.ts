@@ -4,7 +4,7 @@ export type {
 } from './validation-types.ts';
 export { CASE_KINDS, caseStatus, judge, toleranceText } from './validation-types.ts';
 export type { ErrorStats, KindCounts, ValidationSummary } from './validation-summary.ts';
-export { errorStats, summariseValidation, validationExitCode, validationHeadline } from './validation-summary.ts';
+export { errorStats, summariseValidation, validationExitCode } from './validation-summary.ts';
 export type { ValidationOptions, ValidationReport } from './run-validation.ts';
 export { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, measurementsOf, runValidation } from './run-validation.ts';
 export { runExperiment } from './run-experiment.ts';

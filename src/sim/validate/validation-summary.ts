@@ -83,28 +83,6 @@ export function summariseValidation(cases: CaseResult[]): ValidationSummary {
   };
 }
 
-/** The headline lines, printed before anything else. */
-export function validationHeadline(s: ValidationSummary): string[] {
-  const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
-  const statusText = (k: { pass: number; fail: number; knownGap: number; improved: number }): string =>
-    `${k.pass} pass, ${k.fail} fail, ${k.knownGap} known gap${k.knownGap === 1 ? '' : 's'}${k.improved > 0 ? `, ${k.improved} improved (update the registry)` : ''}`;
-  const h = s.heldOutAccuracy;
-  const c = s.calibrationAccuracy;
-  const scope = (name: string, e: ErrorStats): string => `${name}: median ${pct(e.medianAbsError)}, mean ${pct(e.meanAbsError)} over ${e.measured}`;
-  const lines = [
-    `held-out accuracy: median |error| ${pct(h.error.medianAbsError)}, mean |error| ${pct(h.error.meanAbsError)} over ${h.error.measured} of ${h.cases} cases (${statusText(h)})`,
-    `  of which ${scope('whole training steps', s.heldOutAccuracyByScope.step)}; ${scope('single kernels and collectives', s.heldOutAccuracyByScope.component)}`,
-    `calibration accuracy: median |error| ${pct(c.error.medianAbsError)}, mean |error| ${pct(c.error.meanAbsError)} over ${c.error.measured} of ${c.cases} cases (${statusText(c)})`,
-  ];
-  for (const k of s.others) {
-    if (k.kind === 'consistency') continue;
-    lines.push(`${k.kind}: ${k.cases} case${k.cases === 1 ? '' : 's'} (${statusText(k)})`);
-  }
-  lines.push(`consistency (true by construction, not counted as validation): ${s.consistency.cases} cases, ${s.consistency.pass} pass, ${s.consistency.fail} fail`);
-  lines.push(`all counted cases: ${s.counts.cases} (${statusText(s.counts)})`);
-  return lines;
-}
-
 /**
  * The exit code of a validation run: 1 when any case failed (outside its tolerance, a known gap worse than its
  * band, a crashed measurement, a prediction that is not finite), consistency cases included; else 0.
