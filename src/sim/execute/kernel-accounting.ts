@@ -17,6 +17,8 @@ interface LabelGroups {
   categorySlot: Int32Array;
   passes: Int32Array;
   passSlot: Int32Array;
+  /** Whether some sequence of these groups was counted (else a new one's arrays need not be looked up). */
+  counted: boolean;
 }
 
 /** A sequence's time summed by category and by pass (numbers in first-appearance order). */
@@ -32,7 +34,7 @@ export class KernelAccounting {
   readonly byPass: CategorySums;
   private readonly groups = new Map<readonly KernelLabel[], LabelGroups>();
   private lastKernels: readonly KernelLabel[] | undefined;
-  private lastGroups: LabelGroups = { categories: new Int32Array(0), categorySlot: new Int32Array(0), passes: new Int32Array(0), passSlot: new Int32Array(0) };
+  private lastGroups: LabelGroups = { categories: new Int32Array(0), categorySlot: new Int32Array(0), passes: new Int32Array(0), passSlot: new Int32Array(0), counted: false };
   private lastTask: KernelSequenceTask | undefined;
   /** The last task's time per category slot and per pass slot (scratch), and its interned id once a second device met it (−1 before). */
   private categoryNs = new Float64Array(16);
@@ -59,17 +61,18 @@ export class KernelAccounting {
       this.lastTask = task;
       // Sequences sharing their labels and durations arrays (the same kernels in another layer or micro-batch) have
       // the sums already counted once.
-      this.lastId = this.byArrays.get(task.durationsNs)?.get(task.kernels) ?? -1;
+      const g = this.groupsOf(task.kernels);
+      this.lastId = g.counted ? (this.byArrays.get(task.durationsNs)?.get(task.kernels) ?? -1) : -1;
       if (this.lastId < 0) {
         // New: sum it and add it directly (a per-rank sequence is met once, or by its TP ranks only).
-        this.sum(task, this.groupsOf(task.kernels));
-        const g = this.lastGroups;
+        this.sum(task, g);
         for (let j = 0; j < g.categories.length; j++) this.byCategory.addAt(d, g.categories[j] as number, this.categoryNs[j] as number);
         for (let j = 0; j < g.passes.length; j++) this.byPass.addAt(d, g.passes[j] as number, this.passNs[j] as number);
         return;
       }
     } else if (this.lastId < 0) {
       // A second device runs it: count it from now on.
+      this.lastGroups.counted = true;
       this.lastId = this.intern(this.lastGroups);
       let byKernels = this.byArrays.get(task.durationsNs);
       if (byKernels === undefined) this.byArrays.set(task.durationsNs, (byKernels = new Map()));
@@ -155,7 +158,7 @@ export class KernelAccounting {
         const key = `${category.keys.join(',')}|${category.slot.join(',')}|${pass.keys.join(',')}|${pass.slot.join(',')}`;
         known = this.canonicalGroups.get(key);
         if (known === undefined) {
-          known = { categories: category.keys, categorySlot: category.slot, passes: pass.keys, passSlot: pass.slot };
+          known = { categories: category.keys, categorySlot: category.slot, passes: pass.keys, passSlot: pass.slot, counted: false };
           this.canonicalGroups.set(key, known);
         }
         this.groups.set(kernels, known);
