@@ -54,7 +54,7 @@ function configColumns(r: PlanResult): GridColumn<PlannedConfig>[] {
     { title: 'layout', cell: layoutText },
     { title: 'router', cell: (c) => (c.topKNote ? `${c.router} (${c.topKNote})` : c.router) },
     { title: 'tokens/s', numeric: true, cell: (c) => Math.round(c.tokensPerSecond).toLocaleString('en-US') },
-    { title: 'MFU', numeric: true, cell: (c) => `${(c.mfu * 100).toFixed(1)}%` },
+    { title: 'MFU', numeric: true, cell: (c) => `${(c.mfu * 100).toFixed(1)}% (${computeTag(c)})` },
     { title: 'training days', numeric: true, cell: (c) => `${c.costs.trainingDays.toFixed(1)}${c.costs.meetsDeadline ? '' : ' (late)'}` },
     { title: `total cost (${r.currency})`, numeric: true, cell: (c) => Math.round(c.costs.totalCost).toLocaleString('en-US') },
     { title: 'energy (MWh)', numeric: true, cell: (c) => (c.costs.energyKWh / 1000).toFixed(1) },
@@ -65,6 +65,16 @@ function configColumns(r: PlanResult): GridColumn<PlannedConfig>[] {
 }
 
 /** How the cost basis was applied, for the printed plan and the page. */
+/** The word before the colon of a chip's computeBasis: measured, calibrated or assumed. */
+export const computeTag = (c: PlannedConfig): string => c.computeBasis.split(':')[0] ?? c.computeBasis;
+
+/** One line per chip in the plan: what its MFU's compute figures rest on (the catalog's computeBasis). */
+export function computeBasisLines(r: PlanResult): string[] {
+  const byChip = new Map<string, string>();
+  for (const c of r.configs) byChip.set(c.chip, c.computeBasis);
+  return [...byChip].sort(([a], [b]) => a.localeCompare(b)).map(([chip, basis]) => `${chip}: ${basis}`);
+}
+
 export function costBasisText(basis: CostBasis): string {
   return basis === 'server'
     ? 'whole server (server price and power ÷ devices per server: chassis, CPUs, NICs, power supplies)'
@@ -111,6 +121,8 @@ export function planHtmlReport(r: PlanResult, charts: { name: string; svg: strin
     ['cheapest on time', cheapest ? `${cheapest.system} × ${cheapest.devices} ${cheapest.router}: ${cheapest.costs.trainingDays.toFixed(1)} days, ${money(cheapest.costs.totalCost, r.currency)}` : 'no configuration meets the deadline'],
     ['costs', `in ${r.currency}: hardware amortised or rented, plus energy`],
     ['cost basis', `${costBasisText(r.costBasis)}${estimates(r)}`],
+    ['MFU', 'model FLOPs (6 × active parameters + causal attention) over the chip\'s dense BF16 peak'],
+    ...computeBasisLines(r).map((l): [string, string] => ['compute basis', l]),
     ...r.notes.map((n): [string, string] => ['note', n]),
   ];
   return htmlPage(`moesim plan: ${r.plan}`, [

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { PlanResult, PlannedConfig } from '../sim/index.ts';
 import { paretoFront, svgToPng } from './charts/index.ts';
 import { toJsonText } from './json-text.ts';
-import { costBasisText, keepingTopKHeading, planHtmlReport, planScalingSvg } from './plan-html-report.ts';
+import { computeBasisLines, computeTag, costBasisText, keepingTopKHeading, planHtmlReport, planScalingSvg } from './plan-html-report.ts';
 
 const money = (x: number, currency: string): string => `${currency} ${Math.round(x).toLocaleString('en-US')}`;
 const layoutText = (c: PlannedConfig): string => `tp ${c.layout.tp} pp ${c.layout.pp} dp ${c.layout.dp} ep ${c.layout.ep}${c.layout.recompute === 'full' ? ' +recompute' : ''}`;
@@ -18,7 +18,7 @@ export const PLAN_CSV_COLUMNS = [
   'system', 'chip', 'devices', 'tp', 'pp', 'dp', 'ep', 'recompute', 'router', 'stepTime_s', 'tokensPerSecond', 'mfu', 'peakMemoryBytes',
   'trainingDays', 'meetsDeadline', 'hardwareCost', 'energyKWh', 'energyCost', 'totalCost', 'costPerMillionTokens', 'kWhPerMillionTokens', 'kWhPerStep', 'pareto',
   'network', 'analyticalStepTime_s', 'analyticalTrainingDays', 'analyticalTotalCost', 'costBasis', 'devicePrice', 'deviceWatts', 'assumedCostFigures',
-  'modelTopK', 'routerExpertsPerToken', 'expertsPerToken', 'topKNote', 'routingSampleTokens',
+  'modelTopK', 'routerExpertsPerToken', 'expertsPerToken', 'topKNote', 'routingSampleTokens', 'computeBasis',
 ] as const;
 
 export function planCsv(r: PlanResult): string {
@@ -27,7 +27,7 @@ export function planCsv(r: PlanResult): string {
     c.system, c.chip, c.devices, c.layout.tp, c.layout.pp, c.layout.dp, c.layout.ep, c.layout.recompute, c.router, c.stepTime_s, c.tokensPerSecond, c.mfu, c.peakMemoryBytes,
     c.costs.trainingDays, c.costs.meetsDeadline, c.costs.hardwareCost, c.costs.energyKWh, c.costs.energyCost, c.costs.totalCost, c.costs.costPerMillionTokens, c.costs.kWhPerMillionTokens, c.costs.kWhPerStep, front.has(i),
     c.network, c.analytical?.stepTime_s ?? '', c.analytical?.trainingDays ?? '', c.analytical?.totalCost ?? '', c.device.costBasis, c.device.price ?? '', c.device.watts, c.device.assumedFigures,
-    c.expertsPerToken.model, c.expertsPerToken.router ?? '', c.expertsPerToken.measured, c.topKNote ?? '', c.routingSampleTokens,
+    c.expertsPerToken.model, c.expertsPerToken.router ?? '', c.expertsPerToken.measured, c.topKNote ?? '', c.routingSampleTokens, c.computeBasis,
   ].map((v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(','));
   return `${[PLAN_CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
 }
@@ -36,7 +36,7 @@ export function planCsv(r: PlanResult): string {
 export const basisLabel = (c: PlannedConfig): string => `${c.device.costBasis}${c.device.assumedFigures ? '*' : ''}`;
 
 function configLine(r: PlanResult, c: PlannedConfig): string {
-  const figures = `${c.costs.trainingDays.toFixed(1).padStart(6)} days${c.costs.meetsDeadline ? ' ' : '!'}  ${money(c.costs.totalCost, r.currency).padStart(16)}  ${(c.costs.energyKWh / 1000).toFixed(0).padStart(7)} MWh  MFU ${(c.mfu * 100).toFixed(1)}%`;
+  const figures = `${c.costs.trainingDays.toFixed(1).padStart(6)} days${c.costs.meetsDeadline ? ' ' : '!'}  ${money(c.costs.totalCost, r.currency).padStart(16)}  ${(c.costs.energyKWh / 1000).toFixed(0).padStart(7)} MWh  MFU ${(c.mfu * 100).toFixed(1)}% (${computeTag(c)})`;
   return `${labelOf(c).padEnd(34)} ${layoutText(c).padEnd(30)} ${figures}  ${c.network.padEnd(10)} ${basisLabel(c).padEnd(7)}${c.topKNote ? `  ${c.topKNote}` : ''}`.trimEnd();
 }
 
@@ -49,6 +49,8 @@ function headerLines(r: PlanResult): string[] {
   return [
     `plan ${r.plan}: ${(r.tokens / 1e12).toFixed(2)}T tokens within ${r.deadlineDays} days (! = misses the deadline); costs in ${r.currency}, hardware amortised or rented plus energy`,
     `cost basis: ${costBasisText(r.costBasis)}${estimated.length > 0 ? `; * = estimated, not published (catalog assumed: true): ${estimated.join(', ')}` : ''}`,
+    'MFU: model FLOPs (6 × active parameters + causal attention) over the chip\'s dense BF16 peak; each chip\'s compute rests on:',
+    ...computeBasisLines(r).map((l) => `  ${l}`),
     ...r.notes.map((n) => `note: ${n}`),
   ];
 }

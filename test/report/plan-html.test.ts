@@ -8,7 +8,7 @@ import type { DeviceCostFigures, PlanResult, PlannedConfig } from '../../src/sim
 
 function config(system: string, devices: number, router: string, days: number, cost: number): PlannedConfig {
   return {
-    system, chip: system === 'dgx-h100' ? 'h100' : '910b3', devices, router, stepTime_s: days, tokensPerSecond: 1e12 / (days * 86400), mfu: 0.4, peakMemoryBytes: 2 ** 35,
+    system, chip: system === 'dgx-h100' ? 'h100' : '910b3', devices, router, stepTime_s: days, tokensPerSecond: 1e12 / (days * 86400), mfu: 0.4, computeBasis: system === 'dgx-h100' ? 'measured: from Vidur' : 'calibrated: to MindSpeed', peakMemoryBytes: 2 ** 35,
     layout: { tp: 1, pp: 1, dp: devices, ep: 8, recompute: 'none', sequenceParallel: false, zero: 1, microBatchSize: 1, globalBatch: 1024 } as PlannedConfig['layout'],
     costs: { trainingDays: days, meetsDeadline: days <= 12, hardwareCost: cost * 0.9, energyKWh: cost / 2, energyCost: cost * 0.1, totalCost: cost, costPerMillionTokens: cost / 1e6, kWhPerMillionTokens: cost / 2e6, kWhPerStep: 1 } as PlannedConfig['costs'],
     network: 'flow', expertsPerToken: { model: 2, router: router === 'gshard' ? 2 : 1, measured: router === 'gshard' ? 1.7 : 1 },
@@ -85,5 +85,13 @@ describe('plan report', () => {
     const [header, , second] = planCsv(result(12)).split('\n');
     const row = Object.fromEntries((header as string).split(',').map((k, i) => [k, (second as string).split(',')[i]]));
     expect(row).toMatchObject({ router: 'switch', network: 'flow', costBasis: 'server', assumedCostFigures: 'true', modelTopK: '2', routerExpertsPerToken: '1', topKNote: 'top-1 router on a top-2 model', routingSampleTokens: '4096' });
+  });
+
+  it('cites what each row\'s MFU rests on: a tag on the row and one line per chip in the header, page and plan.csv', () => {
+    const text = planText(result(12));
+    expect(text).toContain('MFU: model FLOPs (6 × active parameters + causal attention) over the chip\'s dense BF16 peak; each chip\'s compute rests on:\n  910b3: calibrated: to MindSpeed\n  h100: measured: from Vidur\n');
+    expect(text).toMatch(/atlas-800t-a2 ×256 switch .* MFU 40\.0% \(calibrated\)/);
+    expect(planHtmlReport(result(12), [])).toContain('compute basis');
+    expect(planCsv(result(12)).split('\n')[0]).toMatch(/,computeBasis$/);
   });
 });

@@ -42,6 +42,8 @@ export interface PlannedConfig {
   stepTime_s: number;
   tokensPerSecond: number;
   mfu: number;
+  /** What the chip's compute figures rest on (catalog computeBasis): the MFU's calibration, cited next to it. */
+  computeBasis: string;
   peakMemoryBytes: number;
   /** The model's top-k, the router's experts per token (null when it varies per token), the run's measured mean. */
   expertsPerToken: { model: number; router: number | null; measured: number };
@@ -216,9 +218,9 @@ export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<Pl
   }
 }
 
-function figuresOf(plan: Plan, p: PlanPoint, f: DeviceCostFigures, s: Summary): Pick<PlannedConfig, 'stepTime_s' | 'tokensPerSecond' | 'mfu' | 'peakMemoryBytes' | 'costs'> {
+function figuresOf(plan: Plan, p: PlanPoint, f: DeviceCostFigures, s: Summary): Pick<PlannedConfig, 'stepTime_s' | 'tokensPerSecond' | 'mfu' | 'computeBasis' | 'peakMemoryBytes' | 'costs'> {
   return {
-    stepTime_s: s.stepTime_s, tokensPerSecond: s.tokensPerSecond, mfu: s.mfu, peakMemoryBytes: s.peakMemoryBytes,
+    stepTime_s: s.stepTime_s, tokensPerSecond: s.tokensPerSecond, mfu: s.mfu, computeBasis: s.flops.computeBasis, peakMemoryBytes: s.peakMemoryBytes,
     costs: planCosts(plan, plan.candidates[p.candidate] as Plan['candidates'][number], f, p.devices, s.tokensPerSecond, s.stepTime_s),
   };
 }
