@@ -69,8 +69,9 @@ export async function routeStep(resolved: ResolvedScenario, onProgress?: Progres
   const backend = await initTfBackend(scenario.backend);
   const rng = new Rng(scenario.seed);
   const shape = traceShape(resolved, sampling);
-  const create = (): Promise<TokenSource> => createTokenSource(scenario.tokens, shape, rng.derive('tokens'));
-  const source = options.batchCache ? await options.batchCache.source(scenario.tokens, scenario.seed, shape, create) : await create();
+  // Batches are routed and dropped one at a time, so without a cache (which keeps them) the source may reuse buffers.
+  const create = (transient: boolean) => (): Promise<TokenSource> => createTokenSource(scenario.tokens, shape, rng.derive('tokens'), { transient });
+  const source = options.batchCache ? await options.batchCache.source(scenario.tokens, scenario.seed, shape, create(false)) : await create(true)();
   const recorder = record !== undefined ? new RoutingTraceRecorder(record) : undefined;
   const router = createRouter(resolved.router.name, resolved.router.params, {
     numExperts: model.experts, topK: model.topK, hidden: model.hidden, seqLength: model.seqLength,

@@ -30,7 +30,7 @@ export { layerKernels } from './step-costs.ts';
 export type { BlockKernels, KernelTemplate, StepKernel } from './step-kernels.ts';
 export type { StepProgramInput } from './step-program.ts';
 export { buildStepProgram } from './step-program.ts';
-export type { TokenBatch, TokenSource } from './tokens/token-batch.ts';
+export type { TokenBatch, TokenSource, TokenSourceOptions } from './tokens/token-batch.ts';
 export { assertFiniteFeatures } from './tokens/token-batch.ts';
 export type { SyntheticTokensConfig } from './tokens/synthetic.ts';
 export { createSyntheticTokenSource, syntheticTokensSchema } from './tokens/synthetic.ts';

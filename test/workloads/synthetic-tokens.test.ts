@@ -27,6 +27,18 @@ describe('synthetic token source', () => {
     expect(createSyntheticTokenSource(config, shape, new Rng(2)).batch(2, 0).features).not.toEqual(x.features);
   });
 
+  it('writes a transient source\'s batches into one buffer, with the bytes a fresh buffer gets', () => {
+    const fresh = createSyntheticTokenSource(config, shape, new Rng(1));
+    const transient = createSyntheticTokenSource(config, shape, new Rng(1), { transient: true });
+    const first = transient.batch(0, 0).features;
+    for (const [layer, mb] of [[0, 0], [1, 0], [3, 1], [0, 1]] as const) {
+      const t = transient.batch(layer, mb);
+      expect(t.features).toBe(first);
+      expect(t.features).toEqual(fresh.batch(layer, mb).features);
+    }
+    expect(fresh.batch(0, 0).features).not.toBe(fresh.batch(0, 0).features);
+  });
+
   it('keeps token ids across layers and moves features between layers by the drift', () => {
     const s = createSyntheticTokenSource({ ...config, spread: 0 }, shape, new Rng(3));
     const [l0, l1] = [s.batch(0, 0), s.batch(1, 0)];

@@ -1,8 +1,11 @@
 // Synthetic router inputs: Zipf-distributed token ids, each id bound to one of C Gaussian clusters,
 // with cluster centres that drift from layer to layer so that later layers route differently.
+// A transient source (the caller reads each batch before asking for the next) writes every batch into one feature
+// buffer: a fresh one per batch costs more in new memory pages than the features themselves (a 4,096-token
+// batch of Mixtral is 64 MiB; 32 of them took about 9 s per routing of a plan, a reused buffer about 1 s).
 import { z } from 'zod';
 import type { Rng } from '../../engine/index.ts';
-import type { TokenBatch, TokenSource } from './token-batch.ts';
+import type { TokenBatch, TokenSource, TokenSourceOptions } from './token-batch.ts';
 import { ZipfSampler } from './zipf.ts';
 
 export const syntheticTokensSchema = z.strictObject({
@@ -26,7 +29,7 @@ export interface SyntheticShape {
   vocab: number;
 }
 
-export function createSyntheticTokenSource(config: SyntheticTokensConfig, shape: SyntheticShape, rng: Rng): TokenSource {
+export function createSyntheticTokenSource(config: SyntheticTokensConfig, shape: SyntheticShape, rng: Rng, options: TokenSourceOptions = {}): TokenSource {
   const { clusters, spread, layerDrift } = config;
   const { hidden, vocab } = shape;
   const tokens = shape.groups * shape.groupSize;
@@ -63,12 +66,13 @@ export function createSyntheticTokenSource(config: SyntheticTokensConfig, shape:
     cachedMicroBatch = microBatch;
   };
 
+  let shared: Float32Array | undefined;
   return {
     description: `synthetic: ${clusters} Gaussian clusters, Zipf(${config.zipfExponent}) token ids over ${vocab}, spread ${spread}, layer drift ${layerDrift}`,
     batch(layer: number, microBatch: number): TokenBatch {
       prepare(microBatch);
       const centres = centresFor(layer);
-      const features = new Float32Array(tokens * hidden);
+      const features = options.transient ? (shared ??= new Float32Array(tokens * hidden)) : new Float32Array(tokens * hidden);
       for (let t = 0; t < tokens; t++) {
         const c = (clusterOfToken[tokenIds[t] as number] as number) * hidden;
         const row = t * hidden;

@@ -11,6 +11,14 @@ export interface TokenSource {
   batch(layer: number, microBatch: number): TokenBatch;
 }
 
+export interface TokenSourceOptions {
+  /**
+   * The caller is done with a batch before it asks for the next one (it neither keeps nor caches batches), so the
+   * source may hand out the same feature buffer every time. Routers read their input only inside route().
+   */
+  transient?: boolean;
+}
+
 /** Throw an InputError if any feature is NaN or infinite, naming the first bad row and column. */
 export function assertFiniteFeatures(batch: TokenBatch, origin: string): void {
   const { features, hidden } = batch;

@@ -9,7 +9,7 @@ import { createTextTokenSource, textTokensSchema } from './real-text.ts';
 import type { SyntheticTokensConfig } from './synthetic.ts';
 import { createSyntheticTokenSource, syntheticTokensSchema } from './synthetic.ts';
 import { loadCorpusTokens } from './text-corpus.ts';
-import type { TokenSource } from './token-batch.ts';
+import type { TokenSource, TokenSourceOptions } from './token-batch.ts';
 
 export const tokenSourceSchema = z.discriminatedUnion('source', [syntheticTokensSchema, textTokensSchema, npyTokensSchema]);
 
@@ -27,10 +27,11 @@ export interface TokenStepShape {
   microBatches: number;
 }
 
-export async function createTokenSource(config: TokenSourceConfig, shape: TokenStepShape, rng: Rng): Promise<TokenSource> {
+/** `options.transient`: the caller reads each batch before asking for the next (sources may reuse buffers). */
+export async function createTokenSource(config: TokenSourceConfig, shape: TokenStepShape, rng: Rng, options: TokenSourceOptions = {}): Promise<TokenSource> {
   switch (config.source) {
     case 'synthetic':
-      return createSyntheticTokenSource(config, shape, rng);
+      return createSyntheticTokenSource(config, shape, rng, options);
     case 'text':
       return createTextTokenSource(config, shape, await loadCorpusTokens(config.corpus), rng);
     case 'npy':
