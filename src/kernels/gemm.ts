@@ -94,17 +94,23 @@ export function groupedExpertGemmTimes(chip: KernelChip, tokensPerLocalExpert: A
 /** Scratch for groupedPasses: forward, dgrad and wgrad ns, FLOPs, forward/dgrad bytes, wgrad bytes. */
 const passScratch = new Float64Array(6);
 
-function groupedPasses(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>, n: number, k: number, bytesPerElement: number): Float64Array {
-  const experts = tokensPerLocalExpert.length;
+/** The tokens local experts received in all, and how many experts got any (`active`). */
+function expertTokenTotals(tokensPerLocalExpert: ArrayLike<number>): { tokens: number; active: number } {
   let tokens = 0;
   let active = 0;
-  for (let e = 0; e < experts; e++) {
+  for (let e = 0; e < tokensPerLocalExpert.length; e++) {
     const m = tokensPerLocalExpert[e] as number;
     if (m > 0) {
       tokens += m;
       active++;
     }
   }
+  return { tokens, active };
+}
+
+function groupedPasses(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>, n: number, k: number, bytesPerElement: number): Float64Array {
+  const experts = tokensPerLocalExpert.length;
+  const { tokens, active } = expertTokenTotals(tokensPerLocalExpert);
   const table = chip.gemmShapeEfficiency;
   const forwardAt = efficiencyColumn(table, n * active, k);
   const dgradAt = efficiencyColumn(table, k * active, n);
@@ -160,15 +166,7 @@ export function groupedExpertFfnCost(
   const experts = tokensPerLocalExpert.length;
   if (experts === 0) return ZERO_COST;
   if (!Number.isInteger(matrices) || matrices < 1) throw new Error(`groupedExpertFfnCost: matrices must be a positive integer, got ${matrices}`);
-  let tokens = 0;
-  let active = 0;
-  for (let e = 0; e < experts; e++) {
-    const m = tokensPerLocalExpert[e] as number;
-    if (m > 0) {
-      tokens += m;
-      active++;
-    }
-  }
+  const { tokens, active } = expertTokenTotals(tokensPerLocalExpert);
   let flops = 0;
   let bytes = 0;
   let timeNs = 0;

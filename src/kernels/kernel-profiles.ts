@@ -63,50 +63,40 @@ export function kernelProfileTable(name: string, directory: string = defaultKern
   return loadGemmEfficiencyTable(path);
 }
 
-const memoryOpCache = new Map<string, MemoryOpTable | undefined>();
+/** Tables read from a profile's side files, by absolute path (undefined: the profile has none). */
+const sideTableCache = new Map<string, unknown>();
+
+/** Parse `<directory>/<name><suffix>` once per process, or undefined when the file does not exist. */
+function profileSideTable<T>(name: string, directory: string, suffix: string, what: string, parse: (text: string, shown: string) => T): T | undefined {
+  const absolute = resolve(join(directory, `${name}${suffix}`));
+  if (sideTableCache.has(absolute)) return sideTableCache.get(absolute) as T | undefined;
+  let table: T | undefined;
+  if (existsSync(absolute)) {
+    const shown = relative(process.cwd(), absolute) || absolute;
+    let text: string;
+    try {
+      text = readFileSync(absolute, 'utf8');
+    } catch (error) {
+      throw new InputError(`${shown}: cannot read the ${what}: ${(error as Error).message}`);
+    }
+    table = parse(text, shown);
+  }
+  sideTableCache.set(absolute, table);
+  return table;
+}
 
 /**
  * The memory-bound kernels by kind of a kernel profile (<directory>/<name>.memory-ops.csv), or undefined when the
  * profile has none (every kind then streams at the chip's memoryBoundEfficiency). Read once per process.
  */
 export function kernelProfileMemoryOps(name: string, directory: string = defaultKernelProfileDirectory()): MemoryOpTable | undefined {
-  const absolute = resolve(join(directory, `${name}${MEMORY_OPS_SUFFIX}`));
-  if (memoryOpCache.has(absolute)) return memoryOpCache.get(absolute);
-  let table: MemoryOpTable | undefined;
-  if (existsSync(absolute)) {
-    const shown = relative(process.cwd(), absolute) || absolute;
-    let text: string;
-    try {
-      text = readFileSync(absolute, 'utf8');
-    } catch (error) {
-      throw new InputError(`${shown}: cannot read the memory-op table: ${(error as Error).message}`);
-    }
-    table = parseMemoryOpCsv(text, shown);
-  }
-  memoryOpCache.set(absolute, table);
-  return table;
+  return profileSideTable(name, directory, MEMORY_OPS_SUFFIX, 'memory-op table', parseMemoryOpCsv);
 }
-
-const attentionCache = new Map<string, AttentionEfficiencyTable | undefined>();
 
 /**
  * Flash attention's efficiency table of a kernel profile (<directory>/<name>.attention.csv), or undefined when the
  * profile has none. Read once per process.
  */
 export function kernelProfileAttention(name: string, directory: string = defaultKernelProfileDirectory()): AttentionEfficiencyTable | undefined {
-  const absolute = resolve(join(directory, `${name}${ATTENTION_SUFFIX}`));
-  if (attentionCache.has(absolute)) return attentionCache.get(absolute);
-  let table: AttentionEfficiencyTable | undefined;
-  if (existsSync(absolute)) {
-    const shown = relative(process.cwd(), absolute) || absolute;
-    let text: string;
-    try {
-      text = readFileSync(absolute, 'utf8');
-    } catch (error) {
-      throw new InputError(`${shown}: cannot read the attention efficiency table: ${(error as Error).message}`);
-    }
-    table = parseAttentionCsv(text, shown);
-  }
-  attentionCache.set(absolute, table);
-  return table;
+  return profileSideTable(name, directory, ATTENTION_SUFFIX, 'attention efficiency table', parseAttentionCsv);
 }

@@ -5,6 +5,7 @@
 // that throws or a prediction that is not finite fails, known gap or not: no `it.fails` hides a crash.
 import { it } from 'vitest';
 import type { CaseResult, CompareResult, Tolerance, ValidationCase } from '../../src/sim/index.ts';
+import { formatCaseError, formatCaseValue } from '../../src/report/index.ts';
 import { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, measurementsOf, runExperiment } from '../../src/sim/index.ts';
 
 export function caseById(id: string): ValidationCase {
@@ -63,7 +64,7 @@ export function validationCase(id: string, stated: Tolerance | StatedCase, resul
   const statement: StatedCase = 'tolerance' in stated ? stated : { tolerance: stated };
   it(`${id}: ${c.what} (${c.publishedText}) [${c.kind}, ${c.role}${c.knownGap !== undefined ? ', known gap' : ''}]`, async () => {
     const r = await evaluateCase(c, measurementsOf(results()));
-    console.log(`${id}: published ${c.publishedText}, moesim ${r.predicted.toPrecision(5)} ${c.unit}, error ${r.error.toPrecision(3)}, tolerance ${r.toleranceText}${c.knownGap !== undefined ? `, known gap band ${JSON.stringify(c.knownGap.band)}` : ''}`);
+    console.log(`${id}: published ${c.publishedText}, moesim ${formatCaseValue(r.predicted, r.unit)}, error ${formatCaseError(r)}, tolerance ${r.toleranceText}${c.knownGap !== undefined ? `, known gap band ${JSON.stringify(c.knownGap.band)}` : ''}`);
     checkCase(c, statement, r);
   });
 }

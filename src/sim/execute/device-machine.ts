@@ -34,7 +34,10 @@ export class DeviceMachine {
   /** Each collective's comm category, as its number in `comm`. */
   private readonly commCategoryOf: Int32Array;
   /** Critical-path labels by compute pass and category (built once, not per kernel). */
-  private readonly computeLabel: Record<string, Record<string, string>> = {};
+  /** Path label ids of compute segments by pass and category. */
+  private readonly computeLabel: Record<string, Record<string, number>> = {};
+  /** The first path segment index of the run of compute being recorded (kernels merge only within a run). */
+  private runFrom = 0;
   rendezvous!: CollectiveRendezvous;
 
   constructor(
@@ -118,6 +121,7 @@ export class DeviceMachine {
     const tasks = this.program.tasks[d] ?? [];
     const from = this.ops.arg[op] as number;
     const to = from + (this.ops.count[op] as number);
+    this.runFrom = this.path?.size ?? 0;
     for (let i = from; i < to; i++) {
       const task = tasks[i] as ComputeTask | KernelSequenceTask;
       if (task.kind === 'compute') {
@@ -135,8 +139,8 @@ export class DeviceMachine {
     const stop = start + durationNs;
     const path = this.path;
     if (path) {
-      const label = ((this.computeLabel[pass] ??= {})[category] ??= `compute:${category}:${pass}`);
-      path.lastOf[d] = path.add(start, stop, label, path.lastOf[d] as number);
+      const label = ((this.computeLabel[pass] ??= {})[category] ??= path.labelId(`compute:${category}:${pass}`));
+      path.lastOf[d] = path.addOrExtend(start, stop, label, path.lastOf[d] as number, this.runFrom);
     }
     if (this.record) this.record({ device: d, name: scope === '' ? name : `${name}${scope}`, kind: 'compute', category, pass, startNs: start, endNs: stop });
     return stop;
