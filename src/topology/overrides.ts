@@ -21,6 +21,11 @@ export type ChipOverrides = NumericOverrides<ChipSpec>;
 
 /** Optional figures a scenario may add when the preset lacks them (a new figure needs only a value and a source). */
 const ADDABLE_FIGURES = new Set(['powerWatts', 'l2CacheBytes', 'achievedBandwidth']);
+/**
+ * Optional groups of figures a scenario may add: a flat flash-attention efficiency replaces a chip's measured
+ * attention table (GPUs) with the scenario's own figures, so every chip's attention can be overridden.
+ */
+const ADDABLE_GROUPS: Record<string, readonly string[]> = { attentionEfficiency: ['forward', 'backward'] };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -42,6 +47,19 @@ function overlay(target: Record<string, unknown>, overrides: unknown, path: stri
     if (current === undefined) {
       if (ADDABLE_FIGURES.has(key) && typeof override === 'number') {
         target[key] = { value: override, source: 'scenario override' };
+        continue;
+      }
+      const group = ADDABLE_GROUPS[key];
+      if (group !== undefined && isPlainObject(override)) {
+        const missing = group.filter((k) => override[k] === undefined);
+        if (missing.length > 0) throw new InputError(`${field}: this chip has none to override, so give every one of ${group.join(' and ')} (missing ${missing.join(', ')})`, field);
+        const unknown = Object.keys(override).filter((k) => !group.includes(k));
+        if (unknown.length > 0) throw new InputError(`${field}.${unknown[0]}: no such field here; fields that can be overridden: ${group.join(', ')}`, `${field}.${unknown[0]}`);
+        target[key] = Object.fromEntries(group.map((k) => {
+          const value = override[k];
+          if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(`${field}.${k}: expected a finite number, got ${JSON.stringify(value)}`, `${field}.${k}`);
+          return [k, { value, source: 'scenario override' }];
+        }));
         continue;
       }
       const known = Object.keys(target).join(', ');

@@ -53,6 +53,16 @@ describe('applyOverrides', () => {
     expect(chip.peakFlopsBf16.value).toBe(313e12);
     expect(() => applyChipOverrides(getChip('910b3'), { gemmEfficiency: 1.5 })).toThrow(/gemmEfficiency\.value/);
   });
+
+  it('overrides a flat attention efficiency, and adds one in place of a GPU\'s measured table only when both passes are given', () => {
+    expect(applyChipOverrides(getChip('910b3'), { attentionEfficiency: { forward: 0.6 } }).attentionEfficiency?.forward.value).toBe(0.6);
+    expect(getChip('h100').attentionEfficiency).toBeUndefined();
+    const h100 = applyChipOverrides(getChip('h100'), { attentionEfficiency: { forward: 0.55, backward: 0.4 } });
+    expect(h100.attentionEfficiency?.backward).toEqual({ value: 0.4, source: 'scenario override' });
+    expect(() => applyChipOverrides(getChip('h100'), { attentionEfficiency: { forward: 0.55 } })).toThrow(/attentionEfficiency: .*missing backward/);
+    expect(() => applyChipOverrides(getChip('h100'), { attentionEfficiency: { forward: 0.55, backward: 2 } })).toThrow(/attentionEfficiency\.backward\.value/);
+    expect(() => applyChipOverrides(getChip('h100'), { attentionEfficiency: { forward: 0.5, backward: 0.4, causal: 1 } } as never)).toThrow(/attentionEfficiency\.causal: no such field/);
+  });
 });
 
 describe('buildCluster with overrides', () => {
