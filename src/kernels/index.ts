@@ -41,3 +41,5 @@ export {
   normBackwardCost, normForwardCost, permuteBackwardCost, permuteForwardCost, residualAddCost, ropeCost, routerTopkBackwardCost, routerTopkForwardCost,
   unpermuteBackwardCost, unpermuteForwardCost,
 } from './memory-kernels.ts';
+export type { DataFileText } from './data-file.ts';
+export { readDataFile } from './data-file.ts';

@@ -1,11 +1,12 @@
 // Kernel profiles: a chip's catalog entry names one (`kernelProfile: ascend-910b`), which is the GEMM efficiency
 // table catalog/kernels/<name>.csv and, where measurements exist, the memory-bound kernels by kind in
 // catalog/kernels/<name>.memory-ops.csv. Each file is read and parsed once per process (cached by resolved path).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../engine/index.ts';
 import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
+import { readDataFile } from './data-file.ts';
 import { parseGemmEfficiencyCsv } from './gemm-efficiency-csv.ts';
 import { parseMemoryOpCsv } from './memory-op-table.ts';
 import type { MemoryOpTable } from './memory-op-kinds.ts';
@@ -29,13 +30,7 @@ export function loadGemmEfficiencyTable(path: string): GemmEfficiencyTable {
   const absolute = resolve(path);
   const cached = cache.get(absolute);
   if (cached !== undefined) return cached;
-  const shown = relative(process.cwd(), absolute) || absolute;
-  let text: string;
-  try {
-    text = readFileSync(absolute, 'utf8');
-  } catch (error) {
-    throw new InputError(`${shown}: cannot read the GEMM efficiency table: ${(error as Error).message}`);
-  }
+  const { text, shown } = readDataFile(absolute, 'the GEMM efficiency table');
   const table = parseGemmEfficiencyCsv(text, shown);
   cache.set(absolute, table);
   return table;
@@ -72,13 +67,7 @@ function profileSideTable<T>(name: string, directory: string, suffix: string, wh
   if (sideTableCache.has(absolute)) return sideTableCache.get(absolute) as T | undefined;
   let table: T | undefined;
   if (existsSync(absolute)) {
-    const shown = relative(process.cwd(), absolute) || absolute;
-    let text: string;
-    try {
-      text = readFileSync(absolute, 'utf8');
-    } catch (error) {
-      throw new InputError(`${shown}: cannot read the ${what}: ${(error as Error).message}`);
-    }
+    const { text, shown } = readDataFile(absolute, `the ${what}`);
     table = parse(text, shown);
   }
   sideTableCache.set(absolute, table);

@@ -2,10 +2,10 @@
 // microsoft/vidur, MIT; data/vidur-profiling/README.md says what every column means and what the times include).
 // One row per (model, tokens, tensor-parallel degree); rows measured twice (Vidur's token list repeats 1024, 2048
 // and 4096) are merged by averaging their medians. Each file is read once per process.
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../engine/index.ts';
+import { readDataFile } from './data-file.ts';
 
 export type VidurGpu = 'h100' | 'a100';
 
@@ -70,13 +70,7 @@ export function readVidurMlpRows(gpu: VidurGpu, model: string, directory: string
   const path = join(directory, 'compute', gpu, model, 'mlp.csv');
   const cached = cache.get(path);
   if (cached !== undefined) return cached;
-  const shown = relative(process.cwd(), path) || path;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`${shown}: cannot read Vidur's profiling data: ${(error as Error).message}`);
-  }
+  const { text, shown } = readDataFile(path, "Vidur's profiling data");
   const rows = parseVidurMlpCsv(text, shown, model);
   cache.set(path, rows);
   return rows;

@@ -7,11 +7,10 @@
 // (≤ 64 KiB: their single rows are bimodal, about 20 or 37 µs on H100, so the row is the median over those sizes,
 // compared with moesim at 32 KiB). NVLink's efficiency and the per-message latency in catalog/systems are fitted to
 // the small-size and 64 MiB rows (fitDgxAllReduce: calibration); the 16 and 32 MiB rows are held out.
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { InputError, Simulator } from '../../engine/index.ts';
 import type { VidurGpu } from '../../kernels/index.ts';
-import { vidurDataDirectory } from '../../kernels/index.ts';
+import { readDataFile, vidurDataDirectory } from '../../kernels/index.ts';
 import * as topology from '../../topology/index.ts';
 
 export interface AllReduceRow {
@@ -39,13 +38,7 @@ const SMALL_PROBE = 32 * 1024;
 /** Vidur's median all-reduce time (µs) by buffer bytes, 8 ranks on one node; repeated sizes averaged. */
 export function readVidurAllReduce(gpu: VidurGpu, directory: string = vidurDataDirectory()): Map<number, number> {
   const path = join(directory, 'network', `${gpu}_dgx`, 'all_reduce.csv');
-  const shown = relative(process.cwd(), path) || path;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`${shown}: cannot read Vidur's all-reduce data: ${(error as Error).message}`);
-  }
+  const { text, shown } = readDataFile(path, "Vidur's all-reduce data");
   const lines = text.split(/\r?\n/);
   const header = (lines[0] ?? '').split(',');
   const at = (name: string): number => {
