@@ -103,19 +103,19 @@ function interpolate(table: GemmEfficiencyTable, m: number, minNk: number): numb
   return Math.exp(top * (1 - fi) + bottom * fi);
 }
 
+/** The map stored under `key` in `outer`, made empty on first use (one level of a nested memo). */
+function inner<K, V extends Map<unknown, unknown>>(outer: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K): V {
+  let value = outer.get(key);
+  if (value === undefined) {
+    value = new Map() as V;
+    outer.set(key, value);
+  }
+  return value;
+}
+
 /** The memo of one grid's column: m → relative efficiency. */
 function memoColumn(table: GemmEfficiencyTable, minNk: number): Map<number, number> {
-  let byNk = memo.get(table);
-  if (byNk === undefined) {
-    byNk = new Map();
-    memo.set(table, byNk);
-  }
-  let byM = byNk.get(minNk);
-  if (byM === undefined) {
-    byM = new Map();
-    byNk.set(minNk, byM);
-  }
-  return byM;
+  return inner(inner(memo, table), minNk);
 }
 
 /**
@@ -157,22 +157,7 @@ export function relativeGemmEfficiencyColumn(table: GemmEfficiencyTable | undefi
 const productMemo = new WeakMap<GemmEfficiencyTable, Map<number, Map<number, Map<number, number>>>>();
 
 function productColumn(table: GemmEfficiencyTable, n: number, k: number): Map<number, number> {
-  let byN = productMemo.get(table);
-  if (byN === undefined) {
-    byN = new Map();
-    productMemo.set(table, byN);
-  }
-  let byK = byN.get(n);
-  if (byK === undefined) {
-    byK = new Map();
-    byN.set(n, byK);
-  }
-  let byM = byK.get(k);
-  if (byM === undefined) {
-    byM = new Map();
-    byK.set(k, byM);
-  }
-  return byM;
+  return inner(inner(inner(productMemo, table), n), k);
 }
 
 function memoisedProduct(byM: Map<number, number>, table: GemmEfficiencyTable, kGrid: GemmEfficiencyTable, m: number, n: number, k: number): number {
