@@ -33,8 +33,7 @@ export class DeviceMachine {
   private readonly comm: CategorySums;
   /** Each collective's comm category, as its number in `comm`. */
   private readonly commCategoryOf: Int32Array;
-  /** Critical-path labels by compute pass and category (built once, not per kernel). */
-  /** Path label ids of compute segments by pass and category. */
+  /** Critical-path label ids of compute segments by pass and category (interned once, not per kernel). */
   private readonly computeLabel: Record<string, Record<string, number>> = {};
   /** The first path segment index of the run of compute being recorded (kernels merge only within a run). */
   private runFrom = 0;
