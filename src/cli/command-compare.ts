@@ -1,9 +1,9 @@
 // `moesim compare <scenario> --routers a,b,c`: run the scenario under each router (same tokens, same seed), print
 // the comparison table (or compare.json with --json) and write compare.csv and compare.json.
 import { join } from 'node:path';
-import { InputError } from '../engine/index.ts';
 import { compareJson, compareTable, writeCompareReport } from '../report/index.ts';
 import { compareRouters, loadScenarioFile, parseRouterList } from '../sim/index.ts';
+import { parseBackend } from './cli-options.ts';
 import type { CliIo } from './io.ts';
 import type { Progress } from './progress.ts';
 import { createProgress, progressEnabled } from './progress.ts';
@@ -16,8 +16,6 @@ export interface CompareCommandOptions {
   json: boolean;
 }
 
-const BACKENDS = ['wasm', 'cpu', 'node'] as const;
-
 export const COMPARE_HELP = `
 Routers: a comma-separated list; the first is the baseline of the speed-up column. A router with the scenario's
 router name keeps the scenario's parameters, any other starts from its defaults. Override parameters inline:
@@ -29,9 +27,7 @@ export async function compareCommand(file: string, options: CompareCommandOption
   const choices = parseRouterList(options.routers);
   const scenario = loadScenarioFile(file);
   if (options.backend !== undefined) {
-    const backend = BACKENDS.find((b) => b === options.backend);
-    if (!backend) throw new InputError(`--backend: got "${options.backend}"; accepted: ${BACKENDS.join(', ')}`, 'backend');
-    scenario.backend = backend;
+    scenario.backend = parseBackend(options.backend);
   }
   const showProgress = progressEnabled(options.quiet || options.json);
   let progress: Progress | undefined;

@@ -1,11 +1,10 @@
 // `moesim plan <plan.yaml> [--workers N] [-o DIR] [--json] [-q]`: search sizes, layouts and routers per candidate
 // system, simulate and price each, print the best configuration per system and the Pareto front, and write
 // plan.json, plan.csv, the Pareto and scaling charts (SVG, PNG) and index.html to output/<plan name>/plan/ (or DIR).
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../engine/index.ts';
 import { planText, toJsonText, writePlanReport } from '../report/index.ts';
 import { loadPlanFile, runPlan } from '../sim/index.ts';
+import { parseWorkers } from './cli-options.ts';
 import type { CliIo } from './io.ts';
 import type { Progress } from './progress.ts';
 import { createProgress, progressEnabled } from './progress.ts';
@@ -14,11 +13,7 @@ export interface PlanCommandOptions { workers?: string; out?: string; json: bool
 
 export async function planCommand(file: string, options: PlanCommandOptions, io: CliIo): Promise<number> {
   const plan = loadPlanFile(file);
-  let workers = Math.max(1, Math.min(2, availableParallelism()));
-  if (options.workers !== undefined) {
-    workers = /^\s*\d+\s*$/.test(options.workers) ? Number(options.workers) : NaN;
-    if (!Number.isSafeInteger(workers) || workers < 1 || workers > 64) throw new InputError(`--workers: expected a whole number from 1 to 64, got "${options.workers}"`, 'workers');
-  }
+  const workers = parseWorkers(options.workers);
   const show = progressEnabled(options.quiet || options.json);
   let progress: Progress | undefined;
   let stageShown = 0;

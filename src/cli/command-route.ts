@@ -7,6 +7,7 @@ import { routerNames } from '../routing/index.ts';
 import type { RouteTokensOptions, RouteTokensResult } from '../sim/index.ts';
 import { EXPERTS_PER_NODE, routeTokens } from '../sim/index.ts';
 import type { TokenSourceConfig } from '../workloads/index.ts';
+import { parseBackend } from './cli-options.ts';
 import type { CliIo } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 
@@ -24,7 +25,6 @@ export interface RouteCommandOptions {
   quiet?: boolean;
 }
 
-export const ROUTE_BACKENDS = ['wasm', 'cpu', 'node'] as const;
 /** Upper bound on --tokens (routing is chunked, so this only bounds run time and float64-exact counts). */
 export const MAX_ROUTE_TOKENS = 2 ** 31 - 1;
 
@@ -72,8 +72,7 @@ export function parseRouteOptions(o: RouteCommandOptions): ParsedRouteOptions {
   if (groupSize > tokens) throw new InputError(`--group-size: ${groupSize} is more than --tokens ${tokens}`, 'group-size');
   if (tokens % groupSize !== 0) throw new InputError(`--group-size: ${groupSize} does not divide --tokens ${tokens} (routing groups are whole)`, 'group-size');
   const seed = parseCount('seed', o.seed ?? '1', 0, 2 ** 32 - 1);
-  const backend = ROUTE_BACKENDS.find((b) => b === (o.backend ?? 'wasm'));
-  if (backend === undefined) throw new InputError(`--backend: got "${o.backend}"; accepted: ${ROUTE_BACKENDS.join(', ')}`, 'backend');
+  const backend = parseBackend(o.backend ?? 'wasm');
   const source = parseRouteSource(o.source ?? 'synthetic');
   return { router: o.router, tokens, experts, hidden, topK, groupSize, seed, source, backend };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InputError } from '../engine/index.ts';
 import { summaryTable, toJsonText, writeRunReport } from '../report/index.ts';
 import { loadScenarioFile, resolveScenario, runScenario } from '../sim/index.ts';
+import { parseBackend } from './cli-options.ts';
 import type { CliIo } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 
@@ -16,14 +17,10 @@ export interface RunCommandOptions {
   recordRouting?: string;
 }
 
-const BACKENDS = ['wasm', 'cpu', 'node'] as const;
-
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   const scenario = loadScenarioFile(file);
   if (options.backend !== undefined) {
-    const backend = BACKENDS.find((b) => b === options.backend);
-    if (!backend) throw new InputError(`--backend: got "${options.backend}"; accepted: ${BACKENDS.join(', ')}`, 'backend');
-    scenario.backend = backend;
+    scenario.backend = parseBackend(options.backend);
   }
   if (!options.trace) scenario.output.trace = false;
   if (options.recordRouting !== undefined) {

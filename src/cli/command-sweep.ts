@@ -2,12 +2,11 @@
 // [--quiet]`: run every point of the cartesian product of the --set axes (on worker threads), record each finished
 // point for resume, and write results.csv, results.json and index.html (or, with --shard, shard-<i>-of-<n>.json
 // for `moesim merge`). `moesim merge DIR… [--out DIR]` joins shard files into the results an unsharded run writes.
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../engine/index.ts';
 import { sweepJson, sweepTable, writePointRecord, writeShardFile, writeSweepResults } from '../report/index.ts';
 import type { SweepRow, SweepShard } from '../sim/index.ts';
 import { mergeShardFiles, parseShard, planSweep, readInputText, runSweep, shardPoints, sweepHeader } from '../sim/index.ts';
+import { parseWorkers } from './cli-options.ts';
 import type { CliIo } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 import { openSweepDir, readShardFiles } from './sweep-dir.ts';
@@ -35,13 +34,6 @@ points; a changed sweep there is refused (--force deletes it and starts fresh).
 Writes results.csv, results.json and index.html (scaling curves: tokens/s and MFU against devices, one line per
 combination of the other swept keys; the results table; failed points) with charts/*.png to
 output/<scenario name>/sweep/ (or --out).`;
-
-function parseWorkers(text: string | undefined): number {
-  if (text === undefined) return Math.max(1, Math.min(2, availableParallelism()));
-  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InputError(`--workers: expected a whole number from 1 to 64, got "${text}"`, 'workers');
-  return n;
-}
 
 export async function sweepCommand(file: string, options: SweepCommandOptions, io: CliIo): Promise<number> {
   const workers = parseWorkers(options.workers);

@@ -3,10 +3,9 @@
 // predicted-against-published chart) and report.json to output/validation/. The headline (held-out accuracy error)
 // prints first. Exit 1 when a case fails: outside its tolerance, a known gap worse than its recorded band, a
 // measurement that crashed or a prediction that is not finite (a known gap inside its band does not fail the run).
-import { availableParallelism } from 'node:os';
-import { InputError } from '../engine/index.ts';
 import { toJsonText, validationTable, writeValidationReport } from '../report/index.ts';
 import { runValidation, validationExitCode } from '../sim/index.ts';
+import { parseWorkers } from './cli-options.ts';
 import type { CliIo } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 
@@ -16,13 +15,6 @@ export interface ValidatePapersOptions {
   paper?: string;
   workers?: string;
   out?: string;
-}
-
-function parseWorkers(text: string | undefined): number {
-  if (text === undefined) return Math.max(1, Math.min(2, availableParallelism()));
-  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InputError(`--workers: expected a whole number from 1 to 64, got "${text}"`, 'workers');
-  return n;
 }
 
 export async function validatePapersCommand(options: ValidatePapersOptions, io: CliIo): Promise<number> {

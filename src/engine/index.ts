@@ -1,6 +1,6 @@
 // Public door of src/engine: time, the event queue, the simulator and its processes, resources,
 // the seeded RNG and statistics. Other modules import from here only.
-export { NS_PER_SECOND, MAX_TIME_NS, secondsToNs, nsToSeconds, assertTime, isValidTime, formatTime } from './time.ts';
+export { NS_PER_SECOND, MAX_TIME_NS, secondsToNs, ceilSecondsToNs, nsToSeconds, assertTime, isValidTime, formatTime } from './time.ts';
 export type { TimeNs } from './time.ts';
 export { EventQueue } from './event-queue.ts';
 export { Simulator } from './simulator.ts';

@@ -51,3 +51,11 @@ export function assertTime(time: number, what: string): asserts time is TimeNs {
 export function formatTime(time: TimeNs): string {
   return `t=${time} ns`;
 }
+
+/**
+ * Seconds → integer ns rounded up, forgiving the last-bit error of a float division (so 1e6 B / 25e9 B/s
+ * is 40 000 ns, not 40 001). Monotone non-decreasing in its argument. For network models' transfer times.
+ */
+export function ceilSecondsToNs(seconds: number): TimeNs {
+  return Math.ceil(seconds * 1e9 * (1 - 1e-12));
+}

@@ -1,6 +1,7 @@
 // The router comparison's texts: the printed table, compare.csv and compare.json (write-compare-report.ts writes them). Deterministic bytes: no
 // timestamps, no paths, numbers written in full (CSV and JSON) so the same inputs give the same files.
 import type { CompareResult, CompareRow } from '../sim/index.ts';
+import { csvRow } from './csv.ts';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
 import { toJsonText } from './json-text.ts';
 
@@ -10,14 +11,9 @@ export const COMPARE_CSV_COLUMNS = [
   'allToAllIntraServerBytes', 'allToAllInterServerBytes', 'exposedAllToAll_s', 'peakMemoryBytes', 'speedup',
 ] as const satisfies readonly (keyof CompareRow)[];
 
-function csvField(v: unknown): string {
-  const text = typeof v === 'number' && !Number.isFinite(v) ? '' : String(v);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function compareCsv(result: CompareResult): string {
   const lines = [COMPARE_CSV_COLUMNS.join(',')];
-  for (const row of result.rows) lines.push(COMPARE_CSV_COLUMNS.map((c) => csvField(row[c])).join(','));
+  for (const row of result.rows) lines.push(csvRow(COMPARE_CSV_COLUMNS.map((c) => row[c])));
   return `${lines.join('\n')}\n`;
 }
 

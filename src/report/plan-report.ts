@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanResult, PlannedConfig } from '../sim/index.ts';
 import { paretoFront, svgToPng } from './charts/index.ts';
+import { csvRow } from './csv.ts';
 import { toJsonText } from './json-text.ts';
 import { computeBasisLines, computeTag, costBasisText, keepingTopKHeading, planHtmlReport, planScalingSvg } from './plan-html-report.ts';
 
@@ -23,12 +24,12 @@ export const PLAN_CSV_COLUMNS = [
 
 export function planCsv(r: PlanResult): string {
   const front = new Set(r.pareto);
-  const rows = r.configs.map((c, i) => [
+  const rows = r.configs.map((c, i) => csvRow([
     c.system, c.chip, c.devices, c.layout.tp, c.layout.pp, c.layout.dp, c.layout.ep, c.layout.recompute, c.router, c.stepTime_s, c.tokensPerSecond, c.mfu, c.peakMemoryBytes,
     c.costs.trainingDays, c.costs.meetsDeadline, c.costs.hardwareCost, c.costs.energyKWh, c.costs.energyCost, c.costs.totalCost, c.costs.costPerMillionTokens, c.costs.kWhPerMillionTokens, c.costs.kWhPerStep, front.has(i),
     c.network, c.analytical?.stepTime_s ?? '', c.analytical?.trainingDays ?? '', c.analytical?.totalCost ?? '', c.device.costBasis, c.device.price ?? '', c.device.watts, c.device.assumedFigures,
     c.expertsPerToken.model, c.expertsPerToken.router ?? '', c.expertsPerToken.measured, c.topKNote ?? '', c.routingSampleTokens, c.computeBasis,
-  ].map((v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(','));
+  ]));
   return `${[PLAN_CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
 }
 

@@ -3,6 +3,7 @@
 // Deterministic bytes: no timestamps, no wall times, no paths; fixed column order; numbers written in full, so an
 // unsharded run and merged shards write identical files.
 import type { SweepHeader, SweepRow } from '../sim/index.ts';
+import { csvRow } from './csv.ts';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
 import { toJsonText } from './json-text.ts';
 
@@ -25,17 +26,12 @@ function flatRow(sweep: SweepHeader, row: SweepRow): Record<string, unknown> {
   return out;
 }
 
-function csvField(v: unknown): string {
-  const text = v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? '' : String(v);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function sweepCsv(sweep: SweepHeader, rows: readonly SweepRow[]): string {
   const columns = sweepColumns(sweep);
-  const lines = [columns.map(csvField).join(',')];
+  const lines = [csvRow(columns)];
   for (const row of rows) {
     const flat = flatRow(sweep, row);
-    lines.push(columns.map((c) => csvField(flat[c])).join(','));
+    lines.push(csvRow(columns.map((c) => flat[c])));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -24,6 +24,7 @@ export { expertFfnFlopsPerSequence, expertParameterElements, meoFlopsPerSequence
 export type { ExpertPlacement } from './traffic.ts';
 export { dispatchTokenMatrix } from './traffic.ts';
 export type { BackendInfo, BackendName } from './tf-backend.ts';
+export { TF_BACKENDS } from './tf-backend.ts';
 export { initTfBackend, tfMemory } from './tf-backend.ts';
 export type { GateActivation, GateOutput, ScoreFunction } from './gate.ts';
 export { gateScores, layerGateMatrices, randomGateMatrix, runGate } from './gate.ts';

@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { InputError } from '../engine/index.ts';
 
-export type BackendName = 'wasm' | 'cpu' | 'node';
+/** The tfjs backends moesim can start, in the order --help lists them (wasm is the default). */
+export const TF_BACKENDS = ['wasm', 'cpu', 'node'] as const;
+export type BackendName = (typeof TF_BACKENDS)[number];
 
 export interface BackendInfo {
   /** The backend tfjs is really running on. */

@@ -41,7 +41,8 @@ export type {
   BuildClusterOptions,
 } from './cluster-types.ts';
 export type { Flow, NetworkModel } from './network-types.ts';
-export { createAnalyticalNetwork, ceilSecondsToNs } from './network-analytical.ts';
+export { createAnalyticalNetwork } from './network-analytical.ts';
+export { ceilSecondsToNs } from '../engine/index.ts';
 export type { AnalyticalNetworkOptions } from './network-analytical.ts';
 export { validateGroup, describeGroup } from './collectives.ts';
 export type { CollectiveOp, CollectiveAlgorithm, CollectivePlan, GroupOptions, TrafficMatrix } from './collectives.ts';

@@ -5,7 +5,7 @@
 // Link activity: a phase spreads its bytes on each link evenly over the phase's duration (latency included),
 // so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now (with
 // finalLinkBytesOnly, a whole run's executor adds each phase's loads when it starts and asks only at the end).
-import { secondsToNs } from '../engine/index.ts';
+import { ceilSecondsToNs, secondsToNs } from '../engine/index.ts';
 import type { Simulator, TimeNs, Waitable } from '../engine/index.ts';
 import { PhaseLoadArena, addPhaseLoads, checkPackedBytes, loadRoutedFlows, routedFlows } from './analytical-loads.ts';
 import type { PhaseInFlight } from './analytical-loads.ts';
@@ -27,14 +27,6 @@ export interface AnalyticalNetworkOptions {
    * until it finishes. linkBytes() throws while a phase is still in flight. Default false.
    */
   readonly finalLinkBytesOnly?: boolean;
-}
-
-/**
- * Seconds → integer ns rounded up, forgiving the last-bit error of a float division (so 1e6 B / 25e9 B/s
- * is 40 000 ns, not 40 001). Monotone non-decreasing in its argument.
- */
-export function ceilSecondsToNs(seconds: number): TimeNs {
-  return Math.ceil(seconds * 1e9 * (1 - 1e-12));
 }
 
 /** The cheap half of validateFlows: true when every flow has device ends and finite bytes ≥ 0. */

@@ -16,11 +16,10 @@
 // Entities may carry weight k > 1: k identical flows (same path, same size, same start) merged, which is
 // exact because max-min gives flows on identical paths identical rates, so they finish together.
 
-import { InputError } from '../engine/index.ts';
+import { InputError, ceilSecondsToNs } from '../engine/index.ts';
 import type { TimeNs } from '../engine/index.ts';
 import type { Cluster } from './cluster-types.ts';
 import type { LinkActivityRecorder } from './link-activity.ts';
-import { ceilSecondsToNs } from './network-analytical.ts';
 import { LinkFlowIndex } from './network-flow-components.ts';
 import { FinishHeap } from './network-flow-finish-heap.ts';
 import type { MaxMinSolver } from './network-flow-solver.ts';

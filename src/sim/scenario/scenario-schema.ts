@@ -1,5 +1,6 @@
 // Scenario file schema, version 1: cluster, model, parallelism, router, token source, seed, backend and output.
 import { z } from 'zod';
+import { TF_BACKENDS } from '../../routing/index.ts';
 import { fabricSettingsSchema, linkFaultSchema } from '../../topology/index.ts';
 import { modelOverridesSchema, parallelismSchema, tokenSourceSchema } from '../../workloads/index.ts';
 
@@ -77,7 +78,7 @@ export const scenarioSchema = z.strictObject({
   tokens: tokenSourceSchema,
   routing: routingSchema.default({ sampleTokensPerLayer: 65536, warmupSteps: 0 }),
   /** tfjs backend for routing: wasm (default), cpu (slow, pure JS) or node (needs @tensorflow/tfjs-node installed). */
-  backend: z.enum(['wasm', 'cpu', 'node']).default('wasm'),
+  backend: z.enum(TF_BACKENDS).default('wasm'),
   output: outputSchema.default({ trace: true }),
 });
 

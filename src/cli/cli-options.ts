@@ -1,0 +1,20 @@
+// Options several commands share, parsed once: --backend (a tfjs backend) and --workers (worker threads).
+import { availableParallelism } from 'node:os';
+import { InputError } from '../engine/index.ts';
+import type { BackendName } from '../routing/index.ts';
+import { TF_BACKENDS } from '../routing/index.ts';
+
+/** --backend: one of the tfjs backends, else an InputError that lists them. */
+export function parseBackend(text: string): BackendName {
+  const backend = TF_BACKENDS.find((b) => b === text);
+  if (backend === undefined) throw new InputError(`--backend: got "${text}"; accepted: ${TF_BACKENDS.join(', ')}`, 'backend');
+  return backend;
+}
+
+/** --workers: a whole number from 1 to 64; by default 2, or 1 on a one-core machine. */
+export function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return Math.max(1, Math.min(2, availableParallelism()));
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InputError(`--workers: expected a whole number from 1 to 64, got "${text}"`, 'workers');
+  return n;
+}
