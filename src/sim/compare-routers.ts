@@ -3,7 +3,7 @@
 // drops, all-to-all bytes and exposed time, peak memory, and the speed-up against the first router.
 // Pure composition: no file output (src/report writes compare.csv and compare.json).
 import { InputError } from '../engine/index.ts';
-import type { ProgressCallback } from './route-step-shared.ts';
+import type { ProgressCallback } from './step-routing/route-step-shared.ts';
 import type { RouterChoice, ResolvedRouterChoice } from './router-choices.ts';
 import { parseRouterList, resolveRouterChoices } from './router-choices.ts';
 import { runScenario } from './run-scenario.ts';

@@ -11,9 +11,11 @@ export { TIMELINE_BUCKETS, TIMELINE_LINKS } from './execute/link-timeline.ts';
 export type { TrafficBinLabel, TrafficMatrix } from './execute/traffic-matrix.ts';
 export { MAX_TRAFFIC_BINS, trafficBins } from './execute/traffic-matrix.ts';
 export { runStepProgram } from './execute/run-step-program.ts';
-export type { ProgressCallback, StepRouting } from './route-step-shared.ts';
-export type { RouteStepOptions } from './route-step.ts';
-export { routeStep } from './route-step.ts';
+export type { ProgressCallback, StepRouting } from './step-routing/route-step-shared.ts';
+export type { RouteStepOptions } from './step-routing/route-step.ts';
+export { routeStep } from './step-routing/route-step.ts';
+export type { TokenBatchCacheOptions } from './step-routing/token-batch-cache.ts';
+export { TokenBatchCache } from './step-routing/token-batch-cache.ts';
 export type { Summary } from './summary.ts';
 export { buildSummary } from './summary.ts';
 export type { RunOptions, RunResult } from './run-scenario.ts';
@@ -47,8 +49,8 @@ export {
   FLOW_RUNNER_UPS_PER_SYSTEM, LAYOUTS_PER_SIZE, bestPerSystemOf, candidateLayouts, deviceCostFigures, fastestPerSize, loadPlanFile, paretoIndices, paretoOf, planCosts,
   planSchema, rankForBest, routingSampleTokens, runPlan, shownOrContending, topKNote, usesAssumedFigure, validatePlanObject,
 } from './plan/index.ts';
-export type { SweepAxis, SweepHeader, SweepPlan, SweepRow, SweepRunOptions, SweepRunResult, SweepShard, SweepShardFile, SweepTask, TokenBatchCacheOptions } from './sweep/index.ts';
+export type { SweepAxis, SweepHeader, SweepPlan, SweepRow, SweepRunOptions, SweepRunResult, SweepShard, SweepShardFile, SweepTask } from './sweep/index.ts';
 export {
-  TokenBatchCache, mergeShardFiles, parseSetArgument, parseShard, planSweep, pointScenario, pointValues, runSweep, runSweepPoint,
+  mergeShardFiles, parseSetArgument, parseShard, planSweep, pointScenario, pointValues, runSweep, runSweepPoint,
   shardPoints, sweepBatchCache, sweepFingerprint, sweepHeader, sweepTask,
 } from './sweep/index.ts';

@@ -5,11 +5,11 @@ import type { ExecutionResult, LinkStats, Span } from './execute/execution-types
 import type { LinkTimeline } from './execute/link-timeline.ts';
 import type { TrafficMatrix } from './execute/traffic-matrix.ts';
 import { runStepProgram } from './execute/run-step-program.ts';
-import type { ProgressCallback } from './route-step-shared.ts';
-import { routeStep } from './route-step.ts';
+import type { ProgressCallback } from './step-routing/route-step-shared.ts';
+import { routeStep } from './step-routing/route-step.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 import type { Summary } from './summary.ts';
-import type { TokenBatchCache } from './sweep/token-batch-cache.ts';
+import type { TokenBatchCache } from './step-routing/token-batch-cache.ts';
 import { buildSummary } from './summary.ts';
 
 export interface RunResult {

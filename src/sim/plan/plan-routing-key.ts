@@ -8,8 +8,8 @@
 // scenario resolved exactly as the worker resolves it, so it sees the same shape and placement the router would.
 import { routerPlacementUse } from '../../routing/index.ts';
 import type { RoutingPlacement } from '../../routing/index.ts';
-import { routingPlacement } from '../route-sampling.ts';
-import { samplingFor, traceShape } from '../route-step-shared.ts';
+import { routingPlacement } from '../step-routing/route-sampling.ts';
+import { samplingFor, traceShape } from '../step-routing/route-step-shared.ts';
 import { validateScenarioObject } from '../scenario/load-scenario.ts';
 import { resolveScenario } from '../scenario/resolve-scenario.ts';
 

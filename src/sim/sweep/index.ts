@@ -7,5 +7,3 @@ export type { SweepRunOptions, SweepRunResult, SweepShard } from './run-sweep.ts
 export { parseShard, runSweep, shardPoints, sweepTask } from './run-sweep.ts';
 export type { SweepHeader, SweepShardFile } from './merge-shards.ts';
 export { mergeShardFiles, sweepHeader } from './merge-shards.ts';
-export type { TokenBatchCacheOptions } from './token-batch-cache.ts';
-export { TokenBatchCache } from './token-batch-cache.ts';

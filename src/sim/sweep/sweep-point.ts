@@ -6,7 +6,7 @@ import { compareRow } from '../compare-routers.ts';
 import { runScenario } from '../run-scenario.ts';
 import { validateScenarioObject } from '../scenario/load-scenario.ts';
 import { resolveScenario } from '../scenario/resolve-scenario.ts';
-import { TokenBatchCache } from './token-batch-cache.ts';
+import { TokenBatchCache } from '../step-routing/token-batch-cache.ts';
 
 /** One point's results (METRICS.md, "moesim sweep"): the metrics are null on an error row. */
 export interface SweepRow {

@@ -1,8 +1,8 @@
 // Replay a recorded routing trace: no tfjs backend and no token source; the decisions go through the same
 // summarising and resampling as live routing, so a replay reproduces the recorded run.
-import { Rng } from '../engine/index.ts';
-import { checkTraceMatches, openRoutingTrace } from '../routing/index.ts';
-import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
+import { Rng } from '../../engine/index.ts';
+import { checkTraceMatches, openRoutingTrace } from '../../routing/index.ts';
+import type { ResolvedScenario } from '../scenario/resolve-scenario.ts';
 import type { ProgressCallback, StepRouting } from './route-step-shared.ts';
 import { condenseStep, moeLayersOf, samplingFor, traceShape } from './route-step-shared.ts';
 

@@ -2,10 +2,10 @@
 // stands for, and the placement seen by locality-aware routers. A routing group is one DP rank's micro-batch; its
 // server is that of the rank's first-stage, TP-rank-0 device. Classes are the server positions inside an EP group:
 // every real group is resampled from a sampled group of its own class (routing-resample.ts).
-import type { RoutingPlacement } from '../routing/index.ts';
-import type { Cluster } from '../topology/index.ts';
-import type { Layout, ModelSpec, ResampleClasses, ResamplePlan } from '../workloads/index.ts';
-import { deviceOf, expertDpRank, planResampling } from '../workloads/index.ts';
+import type { RoutingPlacement } from '../../routing/index.ts';
+import type { Cluster } from '../../topology/index.ts';
+import type { Layout, ModelSpec, ResampleClasses, ResamplePlan } from '../../workloads/index.ts';
+import { deviceOf, expertDpRank, planResampling } from '../../workloads/index.ts';
 
 export interface SamplingLayout {
   plan: ResamplePlan;

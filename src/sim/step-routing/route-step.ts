@@ -2,17 +2,17 @@
 // from the scenario's token source. Steps too big to route whole are routed on a sample of groups and resampled
 // (route-sampling.ts); stateful routers can first run warm-up steps; `routing.record` writes a trace and
 // `routing.replay` reads one instead (route-replay.ts), touching neither tfjs nor the token source.
-import { InputError, Rng } from '../engine/index.ts';
-import type { Router, RoutingDecision } from '../routing/index.ts';
-import { RoutingTraceRecorder, createRouter, initTfBackend } from '../routing/index.ts';
-import type { LayerRouting, TokenBatch, TokenSource } from '../workloads/index.ts';
-import { assertFiniteFeatures, createTokenSource } from '../workloads/index.ts';
+import { InputError, Rng } from '../../engine/index.ts';
+import type { Router, RoutingDecision } from '../../routing/index.ts';
+import { RoutingTraceRecorder, createRouter, initTfBackend } from '../../routing/index.ts';
+import type { LayerRouting, TokenBatch, TokenSource } from '../../workloads/index.ts';
+import { assertFiniteFeatures, createTokenSource } from '../../workloads/index.ts';
 import { replayStep } from './route-replay.ts';
 import { routingPlacement } from './route-sampling.ts';
 import type { ProgressCallback, StepRouting } from './route-step-shared.ts';
 import { condenseStep, moeLayersOf, samplingFor, traceShape } from './route-step-shared.ts';
-import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
-import type { TokenBatchCache } from './sweep/token-batch-cache.ts';
+import type { ResolvedScenario } from '../scenario/resolve-scenario.ts';
+import type { TokenBatchCache } from './token-batch-cache.ts';
 
 /** Batches already checked for NaN and infinities (a cached batch is checked once). */
 const checkedBatches = new WeakSet<object>();

@@ -1,13 +1,13 @@
 // Pieces shared by live routing and trace replay: the MoE layer list, the sampled shape, and turning one decision
 // into the step model's LayerRouting (resampled to every routing group when only a sample was routed).
-import type { Rng } from '../engine/index.ts';
-import type { BackendInfo, RoutingDecision } from '../routing/index.ts';
-import type { LayerRouting, ModelSpec, TokenStepShape } from '../workloads/index.ts';
-import type { ExpertPlacementMap } from '../workloads/index.ts';
-import { deviceOf, groupCountsOf, isMoeLayer, localityAwarePlacement, resampleGroupCounts, summariseGroupCounts } from '../workloads/index.ts';
+import type { Rng } from '../../engine/index.ts';
+import type { BackendInfo, RoutingDecision } from '../../routing/index.ts';
+import type { LayerRouting, ModelSpec, TokenStepShape } from '../../workloads/index.ts';
+import type { ExpertPlacementMap } from '../../workloads/index.ts';
+import { deviceOf, groupCountsOf, isMoeLayer, localityAwarePlacement, resampleGroupCounts, summariseGroupCounts } from '../../workloads/index.ts';
 import type { SamplingLayout } from './route-sampling.ts';
 import { samplingLayout } from './route-sampling.ts';
-import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
+import type { ResolvedScenario } from '../scenario/resolve-scenario.ts';
 
 export interface StepRouting {
   /** routing[microBatch][layer]; undefined for dense layers. */

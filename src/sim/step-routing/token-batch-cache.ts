@@ -1,8 +1,9 @@
-// A per-process cache of token batches for sweeps: points that differ only in router, capacity factor or anything
-// else that does not change the token source's inputs (its config, the seed and the routed shape) reuse the
-// generated features instead of regenerating them. Exact: a token source is deterministic for (config, seed,
-// shape, layer, micro-batch) — "the same arguments give the same bytes" (TokenSource) — and routers never write
-// to their inputs, so a cached batch is the batch an uncached run would generate (a test compares whole runs).
+// A per-process cache of token batches, which sweeps and plans pass to runScenario: points that differ only in
+// router, capacity factor or anything else that does not change the token source's inputs (its config, the seed
+// and the routed shape) reuse the generated features instead of regenerating them. Exact: a token source is
+// deterministic for (config, seed, shape, layer, micro-batch) — "the same arguments give the same bytes"
+// (TokenSource) — and routers never write to their inputs, so a cached batch is the batch an uncached run would
+// generate (a test compares whole runs).
 import type { TokenBatch, TokenSource, TokenStepShape } from '../../workloads/index.ts';
 
 interface Entry {
