@@ -1,8 +1,11 @@
-// Options several commands share, parsed once: --backend (a tfjs backend) and --workers (worker threads).
+// Options several commands share, parsed once: --backend (a tfjs backend), --workers (worker threads) and a network
+// model's name (bench's --network, collective's --model).
 import { availableParallelism } from 'node:os';
 import { InputError } from '../engine/index.ts';
 import type { BackendName } from '../routing/index.ts';
 import { TF_BACKENDS } from '../routing/index.ts';
+import type { NetworkModelName } from '../topology/index.ts';
+import { NETWORK_MODELS } from '../topology/index.ts';
 
 /** --backend: one of the tfjs backends, else an InputError that lists them. */
 export function parseBackend(text: string): BackendName {
@@ -17,4 +20,11 @@ export function parseWorkers(text: string | undefined): number {
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InputError(`--workers: expected a whole number from 1 to 64, got "${text}"`, 'workers');
   return n;
+}
+
+/** A network model's name given to `flag`, else an InputError that lists the registry's models. */
+export function parseNetworkModel(flag: string, text: string): NetworkModelName {
+  const model = NETWORK_MODELS.find((m) => m === text);
+  if (model === undefined) throw new InputError(`--${flag}: got "${text}"; accepted: ${NETWORK_MODELS.join(', ')}`, flag);
+  return model;
 }

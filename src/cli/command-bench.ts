@@ -8,6 +8,7 @@ import { InputError } from '../engine/index.ts';
 import { toJsonText } from '../report/index.ts';
 import type { StepBenchResult } from '../sim/index.ts';
 import { ROUTING_BENCH, isStepBenchDeviceCount, runEngineHoldBenchmark, runRoutingBenchmark, runStepBenchmarkInFreshThread } from '../sim/index.ts';
+import { parseNetworkModel } from './cli-options.ts';
 import type { CliIo } from './io.ts';
 
 export const BENCHMARKS = ['engine', 'routing', 'step'] as const;
@@ -78,8 +79,7 @@ async function routingBench(options: { json: boolean; tokens?: string }, io: Cli
 async function stepBench(options: BenchOptions, io: CliIo): Promise<number> {
   const devices = positiveInteger('devices', options.devices);
   if (devices !== undefined && !isStepBenchDeviceCount(devices)) throw new InputError(`--devices: must be a power of two, at least 16 (got ${devices}): the benchmark's PP must divide 64 layers and EP both DP and 256 experts`, 'devices');
-  const network = options.network ?? 'analytical';
-  if (network !== 'analytical' && network !== 'flow') throw new InputError(`--network: got "${network}"; accepted: "analytical", "flow"`, 'network');
+  const network = parseNetworkModel('network', options.network ?? 'analytical');
   const ladder = devices === undefined ? [...STEP_BENCH_LADDER] : [devices];
   const results: StepBenchResult[] = [];
   for (const n of ladder) {

@@ -4,7 +4,8 @@
 import { InputError, Simulator, nsToSeconds } from '../engine/index.ts';
 import { formatBytes, formatCount, formatSeconds, toJsonText } from '../report/index.ts';
 import * as topology from '../topology/index.ts';
-import type { Cluster, CollectiveOp, NetworkModel } from '../topology/index.ts';
+import type { CollectiveOp, NetworkModelName } from '../topology/index.ts';
+import { parseNetworkModel } from './cli-options.ts';
 import type { CliIo } from './io.ts';
 
 export interface CollectiveCommandOptions {
@@ -28,11 +29,10 @@ export interface CollectiveResult {
   busbw_GBps: number;
   cluster: string;
   nodes: number;
-  model: 'analytical' | 'flow';
+  model: NetworkModelName;
   phases: number;
 }
 
-export const NETWORK_MODELS = ['analytical', 'flow'] as const;
 
 /** Largest collective the command simulates, and the largest flat (n² flows) all-to-all: beyond, memory runs out. */
 const MAX_DEVICES = 16_384;
@@ -77,17 +77,8 @@ function parseNodes(text: string): number {
   return nodes;
 }
 
-type NetworkFactory = (sim: Simulator, cluster: Cluster) => NetworkModel;
 
 /** createFlowNetwork when this build has it (the flow-level model lands separately), else a clear input error. */
-function flowNetworkFactory(): NetworkFactory {
-  const candidate: unknown = (topology as unknown as Record<string, unknown>)['createFlowNetwork'];
-  if (typeof candidate !== 'function') {
-    throw new InputError('--model flow: the flow model is not available in this build (no createFlowNetwork in src/topology); use --model analytical', 'model');
-  }
-  return candidate as NetworkFactory;
-}
-
 /** Plans and simulates the collective; every user mistake is an InputError naming its flag. */
 export function runCollectiveCommand(options: CollectiveCommandOptions): CollectiveResult {
   const op = (() => {
@@ -104,9 +95,7 @@ export function runCollectiveCommand(options: CollectiveCommandOptions): Collect
   }
   const nodes = parseNodes(options.nodes);
   const bytes = parseByteSize(options.size);
-  const model = NETWORK_MODELS.find((m) => m === (options.model ?? 'analytical'));
-  if (model === undefined) throw new InputError(`--model: got "${options.model}"; accepted: ${NETWORK_MODELS.join(', ')}`, 'model');
-  const factory: NetworkFactory = model === 'flow' ? flowNetworkFactory() : (sim, cluster) => topology.createAnalyticalNetwork(sim, cluster);
+  const model = parseNetworkModel('model', options.model ?? 'analytical');
 
   const devices = nodes * topology.getSystem(options.cluster).devicesPerServer;
   if (devices > MAX_DEVICES) throw new InputError(`--nodes: ${nodes} servers are ${devices} devices; moesim collective simulates at most ${MAX_DEVICES}`, 'nodes');
@@ -121,7 +110,7 @@ export function runCollectiveCommand(options: CollectiveCommandOptions): Collect
   }
   const plan = topology.planCollective(op, algo, group, bytes, cluster);
   const sim = new Simulator();
-  const durationNs = topology.simulateCollective(sim, factory(sim, cluster), plan, `${op}/${algo}`);
+  const durationNs = topology.simulateCollective(sim, topology.networkModel(model).create(sim, cluster), plan, `${op}/${algo}`);
   if (durationNs <= 0) throw new InputError(`${op}/${algo} on ${group.length} device(s) moves nothing over the network; use more devices`);
   const seconds = nsToSeconds(durationNs);
   const significant = (x: number): number => Number(x.toPrecision(6));

@@ -1,6 +1,7 @@
 // The moesim command line (commander): parses arguments, runs a command, and turns every failure into a
 // one-line message and an exit code (2 for bad input or usage, 1 for internal errors).
 import { Command, CommanderError } from 'commander';
+import { NETWORK_MODELS } from '../topology/index.ts';
 import { benchCommand } from './command-bench.ts';
 import { catalogCommand } from './command-catalog.ts';
 import { collectiveCommand } from './command-collective.ts';
@@ -125,7 +126,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--events <n>', 'events to simulate (engine)')
     .option('--tokens <n>', 'tokens to route (routing; a multiple of 4096, default 1048576)')
     .option('--devices <n>', 'devices (step; a power of two from 16; default: 256, 1024 and 4096 in turn)')
-    .option('--network <model>', 'network model (step): analytical | flow', 'analytical')
+    .option('--network <model>', `network model (step): ${NETWORK_MODELS.join(' | ')}`, 'analytical')
     .action(async (name: string, opts: { json?: boolean; quiet?: boolean; events?: string; tokens?: string; devices?: string; network?: string }) =>
       setExit(await benchCommand(name, {
         json: opts.json ?? false, quiet: opts.quiet ?? false, ...(opts.events ? { events: opts.events } : {}), ...(opts.tokens ? { tokens: opts.tokens } : {}),
@@ -158,7 +159,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .requiredOption('--op <op>', 'allreduce | allgather | reducescatter | alltoall | broadcast | sendrecv')
     .requiredOption('--size <bytes>', 'nccl-tests size, e.g. 256MiB, 1GB, 4096 (KB/MB/GB = 10^3, KiB/MiB/GiB = 2^10)')
     .option('--algo <name>', 'algorithm (default: what HCCL or NCCL would pick for the topology)')
-    .option('--model <name>', 'network model: analytical | flow', 'analytical')
+    .option('--model <name>', `network model: ${NETWORK_MODELS.join(' | ')}`, 'analytical')
     .option('--json', 'print one JSON line')
     .option('-q, --quiet', 'print nothing unless --json')
     .action((opts: { cluster: string; nodes: string; op: string; size: string; algo?: string; model?: string; json?: boolean; quiet?: boolean }) =>

@@ -42,6 +42,8 @@ export type {
 } from './cluster-types.ts';
 export type { Flow, NetworkModel } from './network-types.ts';
 export { createAnalyticalNetwork } from './network-analytical.ts';
+export type { NetworkBuildOptions, NetworkModelEntry, NetworkModelName } from './network-registry.ts';
+export { NETWORK_MODELS, networkModel } from './network-registry.ts';
 export { ceilSecondsToNs } from '../engine/index.ts';
 export type { AnalyticalNetworkOptions } from './network-analytical.ts';
 export { validateGroup, describeGroup } from './collectives.ts';

@@ -37,8 +37,12 @@ export interface PackedPlan {
   readonly routes?: PackedRoutes | undefined;
 }
 
+/** The network models' names (network-registry.ts has one entry each), the default first. */
+export const NETWORK_MODELS = ['analytical', 'flow'] as const;
+export type NetworkModelName = (typeof NETWORK_MODELS)[number];
+
 export interface NetworkModel {
-  readonly kind: 'analytical' | 'flow';
+  readonly kind: NetworkModelName;
   readonly cluster: Cluster;
   /** Starts a phase of concurrent flows at the simulator's current time; the Waitable fires when all finish. */
   transfer(flows: readonly Flow[], label: string): Waitable<void>;

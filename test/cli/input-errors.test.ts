@@ -90,6 +90,6 @@ describe('scenario input errors', () => {
   it('bench step refuses a device count its layout cannot divide and an unknown network model, in one line', async () => {
     expectOneLineError(await runCli('bench', 'step', '--devices', '12'), /--devices: must be a power of two, at least 16 \(got 12\)/);
     expectOneLineError(await runCli('bench', 'step', '--devices', '1536'), /--devices: must be a power of two, at least 16 \(got 1536\)/);
-    expectOneLineError(await runCli('bench', 'step', '--devices', '64', '--network', 'packet'), /--network: got "packet"; accepted: "analytical", "flow"/);
+    expectOneLineError(await runCli('bench', 'step', '--devices', '64', '--network', 'packet'), /--network: got "packet"; accepted: analytical, flow/);
   });
 });

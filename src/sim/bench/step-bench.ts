@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { NetworkModelName } from '../../topology/index.ts';
 import { buildStepProgram } from '../../workloads/index.ts';
 import { runStepProgram } from '../execute/run-step-program.ts';
 import { routeStep } from '../step-routing/route-step.ts';
@@ -18,12 +19,12 @@ import { resolveScenario } from '../scenario/resolve-scenario.ts';
 
 export interface StepBenchOptions {
   devices: number;
-  network: 'analytical' | 'flow';
+  network: NetworkModelName;
 }
 
 export interface StepBenchResult {
   devices: number;
-  network: 'analytical' | 'flow';
+  network: NetworkModelName;
   /** Wall time of building the step program and running it on the engine, seconds. */
   wall_s: number;
   simulatedStepTime_s: number;
@@ -41,7 +42,7 @@ export function isStepBenchDeviceCount(devices: number): boolean {
 }
 
 /** The benchmark's scenario for N devices (a power of two, at least 16). */
-export function stepBenchScenario(devices: number, network: 'analytical' | 'flow'): unknown {
+export function stepBenchScenario(devices: number, network: NetworkModelName): unknown {
   if (!isStepBenchDeviceCount(devices)) throw new RangeError(`bench step: devices must be a power of two, at least 16 (got ${devices})`);
   const pp = Math.min(16, devices / 8);
   const dp = devices / pp;

@@ -3,9 +3,9 @@
 // every interval becomes a trace span, and the critical path (critical-path.ts) records what each kernel and
 // collective waited for. This file wires them up and summarises the links.
 import { Simulator } from '../../engine/index.ts';
-import type { NetworkModel } from '../../topology/index.ts';
+import type { NetworkModel, NetworkModelName } from '../../topology/index.ts';
 import type { Cluster } from '../../topology/index.ts';
-import { busiestLinks, createAnalyticalNetwork, createFlowNetwork, linkUtilisation } from '../../topology/index.ts';
+import { busiestLinks, linkUtilisation, networkModel } from '../../topology/index.ts';
 import type { StepProgram } from '../../workloads/index.ts';
 import { CollectiveRendezvous } from './collective-rendezvous.ts';
 import { CriticalPathRecorder } from './critical-path.ts';
@@ -20,7 +20,7 @@ const SERIES_BUCKETS = 50;
 
 export interface ExecuteOptions {
   /** analytical: per-phase bottleneck costs; flow: max-min fair sharing among all concurrent flows. */
-  network: 'analytical' | 'flow';
+  network: NetworkModelName;
   /** Record spans for the trace (off for sweeps). */
   recordSpans: boolean;
   /** Record per-link rate intervals for link utilisation over time (default true; benchmarks turn it off). */
@@ -42,7 +42,8 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   const sim = new Simulator();
   const netOptions = { recordActivity: options.recordLinkActivity ?? true };
   // Link bytes are read once, after the run: the analytical model can add each phase's loads when it starts.
-  const network: NetworkModel = options.network === 'flow' ? createFlowNetwork(sim, cluster, netOptions) : createAnalyticalNetwork(sim, cluster, { ...netOptions, finalLinkBytesOnly: true });
+  const model = networkModel(options.network);
+  const network: NetworkModel = model.create(sim, cluster, { ...netOptions, finalLinkBytesOnly: true });
   const spans: Span[] = [];
   const record = options.recordSpans
     ? (span: Span): void => {
@@ -55,7 +56,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   // out of the engine's order) and on the analytical network, whose phase costs do not depend on the order of events
   // at one time (checked bit for bit at 256, 1,024 and 4,096 devices: step time, accounting, critical path, comm and
   // link bytes; the flow model shares bandwidth among flows in the order they start).
-  const fuse = options.fuseKernels ?? (!options.recordSpans && options.network === 'analytical');
+  const fuse = options.fuseKernels ?? (!options.recordSpans && model.capabilities.orderIndependent);
   const machine = new DeviceMachine(sim, program, path, record, fuse);
   const traffic = options.recordTraffic === true ? new TrafficRecorder(cluster) : undefined;
   const rv = new CollectiveRendezvous(sim, network, cluster, program, path, record, machine.resume, fuse, traffic);

@@ -5,7 +5,7 @@
 // network model, so the re-run skips tfjs and the token source).
 import { InputError } from '../../engine/index.ts';
 import { routerExpertsPerToken } from '../../routing/index.ts';
-import type { ChipSpec, SystemSpec } from '../../topology/index.ts';
+import type { ChipSpec, NetworkModelName, SystemSpec } from '../../topology/index.ts';
 import type { ModelSpec } from '../../workloads/index.ts';
 import { placementClassCount } from '../step-routing/route-sampling.ts';
 import { parseRouterList } from '../router-choices.ts';
@@ -62,7 +62,7 @@ export function topKNote(modelTopK: number, routerTopK: number | undefined, meas
 }
 
 export interface ScenarioRun {
-  network: 'analytical' | 'flow';
+  network: NetworkModelName;
   /** Record this run's routing into a trace directory, or replay one recorded by an earlier run. */
   routing: { record: string } | { replay: string };
 }

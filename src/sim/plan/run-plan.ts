@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../engine/index.ts';
-import { getChip, getSystem } from '../../topology/index.ts';
+import type { NetworkModelName } from '../../topology/index.ts';
+import { getChip, getSystem, networkModel } from '../../topology/index.ts';
 import type { ModelSpec } from '../../workloads/index.ts';
 import { loadModelPreset, modelSpecSchema } from '../../workloads/index.ts';
 import type { Summary } from '../summary.ts';
@@ -38,7 +39,7 @@ export interface PlannedConfig {
   layout: LayoutChoice;
   router: string;
   /** Network model of the figures below: `flow` for configurations re-run before showing them, else `analytical`. */
-  network: 'analytical' | 'flow';
+  network: NetworkModelName;
   stepTime_s: number;
   tokensPerSecond: number;
   mfu: number;
@@ -235,7 +236,8 @@ async function rerunOnFlow(
   const progress = { done: 0, total: 0 };
   let reruns = 0;
   for (;;) {
-    const todo = shownOrContending(configs, systems).filter((i) => (configs[i] as PlannedConfig).network === 'analytical');
+    // Configurations whose figures still come from a model without contention.
+    const todo = shownOrContending(configs, systems).filter((i) => !networkModel((configs[i] as PlannedConfig).network).capabilities.contention);
     if (todo.length === 0) return reruns;
     progress.total += todo.length;
     const tasks = todo.map((i): WorkerTask => {

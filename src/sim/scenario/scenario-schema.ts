@@ -1,7 +1,7 @@
 // Scenario file schema, version 1: cluster, model, parallelism, router, token source, seed, backend and output.
 import { z } from 'zod';
 import { TF_BACKENDS } from '../../routing/index.ts';
-import { fabricSettingsSchema, linkFaultSchema } from '../../topology/index.ts';
+import { NETWORK_MODELS, fabricSettingsSchema, linkFaultSchema } from '../../topology/index.ts';
 import { modelOverridesSchema, parallelismSchema, tokenSourceSchema } from '../../workloads/index.ts';
 
 const nameRegex = /^[a-z0-9][a-z0-9._-]*$/;
@@ -13,7 +13,7 @@ export const clusterSchema = z.strictObject({
   servers: z.number().int().positive(),
   /** Network model. */
   /** analytical: fast, contention inside a collective phase; flow: max-min fair sharing among all concurrent flows. */
-  network: z.enum(['analytical', 'flow']).default('analytical'),
+  network: z.enum(NETWORK_MODELS).default('analytical'),
   /** Override any catalog figure of the system or its chip (validated by the catalog). */
   overrides: z.record(z.string(), z.unknown()).optional(),
   /**
