@@ -4,7 +4,7 @@
 // chain of work that set the step time, split by kind; a device's own waiting is never on it.
 // Storage is columnar typed arrays with interned labels (about 22 bytes a segment): a 6,144-device step records
 // tens of millions of kernels, which as JS arrays of numbers and strings took about 2 GB and half the run's time.
-// Consecutive kernels of one label in one run of compute are one segment (`extend`): nothing can wait on a kernel
+// Consecutive kernels of one label in one run of compute are one segment (`addOrExtend`): nothing waits on a kernel
 // in the middle of a run, so the walk's times are the same as with one segment per kernel.
 
 /** Segment labels: `compute:<category>:<pass>` or `comm:<category>`. */
