@@ -4,12 +4,14 @@
 // step: one training step of a DeepSeek-V3-like model at N devices (step-bench.ts), each on a fresh worker thread;
 // without --devices, a ladder of device counts shows how the wall time grows. No progress bar: a bar redrawn during a
 // timed run would disturb it, and each result prints as soon as it is measured (the step ladder line by line).
+import type { Command } from 'commander';
 import { InputError } from '../engine/index.ts';
 import { toJsonText } from '../report/index.ts';
 import type { StepBenchResult } from '../sim/index.ts';
 import { ROUTING_BENCH, isStepBenchDeviceCount, runEngineHoldBenchmark, runRoutingBenchmark, runStepBenchmarkInFreshThread } from '../sim/index.ts';
+import { NETWORK_MODELS } from '../topology/index.ts';
 import { parseNetworkModel } from './cli-options.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo, SetExit } from './io.ts';
 
 export const BENCHMARKS = ['engine', 'routing', 'step'] as const;
 
@@ -100,4 +102,24 @@ async function stepBench(options: BenchOptions, io: CliIo): Promise<number> {
     io.stdout(`  wall time grows as devices^${exponent.toFixed(2)} from ${first.devices} to ${last.devices} devices\n`);
   }
   return 0;
+}
+
+/** Adds `moesim bench` to the CLI. */
+export function registerBenchCommand(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('bench')
+    .description('run a benchmark and print its figures (engine: hold model with 1,000 pending events; routing: GShard top-2 over 1M tokens, d 1024, 64 experts, routing time only; step: one DeepSeek-V3-like training step at N devices)')
+    .argument('<name>', 'benchmark: engine | routing | step')
+    .option('--json', 'print the figures as JSON (one object per line for step)')
+    .option('-q, --quiet', 'print nothing unless --json')
+    .option('--events <n>', 'events to simulate (engine)')
+    .option('--tokens <n>', 'tokens to route (routing; a multiple of 4096, default 1048576)')
+    .option('--devices <n>', 'devices (step; a power of two from 16; default: 256, 1024 and 4096 in turn)')
+    .option('--network <model>', `network model (step): ${NETWORK_MODELS.join(' | ')}`, 'analytical')
+    .action(async (name: string, opts: { json?: boolean; quiet?: boolean; events?: string; tokens?: string; devices?: string; network?: string }) =>
+      setExit(await benchCommand(name, {
+        json: opts.json ?? false, quiet: opts.quiet ?? false, ...(opts.events ? { events: opts.events } : {}), ...(opts.tokens ? { tokens: opts.tokens } : {}),
+        ...(opts.devices ? { devices: opts.devices } : {}), ...(opts.network ? { network: opts.network } : {}),
+      }, io)),
+    );
 }

@@ -1,12 +1,13 @@
 // `moesim collective`: run one collective over every device of a cluster on the engine, with the analytical
 // or the flow-level network, and print its time, algorithm bandwidth and bus bandwidth (nccl-tests
 // definitions, HARDWARE.md). Sizes are nccl-tests "size" (see planCollective); GB/s means 10^9 bytes/s.
+import type { Command } from 'commander';
 import { InputError, Simulator, nsToSeconds } from '../engine/index.ts';
 import { formatBytes, formatCount, formatSeconds, toJsonText } from '../report/index.ts';
 import * as topology from '../topology/index.ts';
 import type { CollectiveOp, NetworkModelName } from '../topology/index.ts';
 import { parseNetworkModel } from './cli-options.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo, SetExit } from './io.ts';
 
 export interface CollectiveCommandOptions {
   cluster: string;
@@ -146,4 +147,22 @@ export function collectiveCommand(options: CollectiveCommandOptions, io: CliIo):
       `  busbw       ${r.busbw_GBps.toFixed(2)} GB/s\n`,
   );
   return 0;
+}
+
+/** Adds `moesim collective` to the CLI. */
+export function registerCollectiveCommand(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('collective')
+    .description('time one collective over every device of a cluster and print algbw and busbw (nccl-tests definitions)')
+    .requiredOption('--cluster <preset>', 'system preset (see moesim catalog)')
+    .requiredOption('--nodes <n>', 'number of servers')
+    .requiredOption('--op <op>', 'allreduce | allgather | reducescatter | alltoall | broadcast | sendrecv')
+    .requiredOption('--size <bytes>', 'nccl-tests size, e.g. 256MiB, 1GB, 4096 (KB/MB/GB = 10^3, KiB/MiB/GiB = 2^10)')
+    .option('--algo <name>', 'algorithm (default: what HCCL or NCCL would pick for the topology)')
+    .option('--model <name>', `network model: ${topology.NETWORK_MODELS.join(' | ')}`, 'analytical')
+    .option('--json', 'print one JSON line')
+    .option('-q, --quiet', 'print nothing unless --json')
+    .action((opts: { cluster: string; nodes: string; op: string; size: string; algo?: string; model?: string; json?: boolean; quiet?: boolean }) =>
+      setExit(collectiveCommand({ ...opts, json: opts.json ?? false, quiet: opts.quiet ?? false }, io)),
+    );
 }

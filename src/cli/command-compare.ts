@@ -1,10 +1,12 @@
 // `moesim compare <scenario> --routers a,b,c`: run the scenario under each router (same tokens, same seed), print
 // the comparison table (or compare.json with --json) and write compare.csv and compare.json.
+import type { Command } from 'commander';
 import { join } from 'node:path';
 import { compareJson, compareTable, writeCompareReport } from '../report/index.ts';
 import { compareRouters, loadScenarioFile, parseRouterList } from '../sim/index.ts';
+import { TF_BACKENDS } from '../routing/index.ts';
 import { parseBackend } from './cli-options.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo, SetExit } from './io.ts';
 import type { Progress } from './progress.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 
@@ -53,4 +55,21 @@ export async function compareCommand(file: string, options: CompareCommandOption
     io.stdout(`${compareTable(result)}\n\nwrote ${written.files.join(', ')}\n`);
   }
   return 0;
+}
+
+/** Adds `moesim compare` to the CLI. */
+export function registerCompareCommand(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('compare')
+    .description('run a scenario under several routers (same tokens, same seed) and compare step time, load, drops, all-to-all and memory')
+    .argument('<scenario>', 'scenario YAML file')
+    .requiredOption('--routers <list>', 'comma-separated routers, e.g. gshard,switch,hash (the first is the speed-up baseline)')
+    .option('-o, --out <dir>', 'directory for compare.csv and compare.json (default: output/<scenario name>/compare)')
+    .option('--backend <name>', `tfjs backend for routing: ${TF_BACKENDS.join(' | ')}`)
+    .option('-q, --quiet', 'no progress bar and no printed table')
+    .option('--json', 'print compare.json to stdout (human messages go to stderr)')
+    .addHelpText('after', COMPARE_HELP)
+    .action(async (file: string, opts: { routers: string; out?: string; backend?: string; quiet?: boolean; json?: boolean }) => {
+      setExit(await compareCommand(file, { ...opts, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
+    });
 }

@@ -1,14 +1,15 @@
 // `moesim route`: route N tokens through one MoE layer with a named router (default parameters) on tfjs and print
 // kept tokens per expert, max/mean load, dropped and computed assignments, and the wall time of routing (feature
 // generation is timed separately). Every user mistake is an InputError naming its flag (exit 2).
+import type { Command } from 'commander';
 import { InputError } from '../engine/index.ts';
 import { formatCount, formatPercent, formatSeconds, toJsonText } from '../report/index.ts';
-import { routerNames } from '../routing/index.ts';
+import { TF_BACKENDS, routerNames } from '../routing/index.ts';
 import type { RouteTokensOptions, RouteTokensResult } from '../sim/index.ts';
 import { EXPERTS_PER_NODE, routeTokens } from '../sim/index.ts';
 import type { TokenSourceConfig } from '../workloads/index.ts';
 import { parseBackend } from './cli-options.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo, SetExit } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 
 export interface RouteCommandOptions {
@@ -114,4 +115,24 @@ export async function routeCommand(options: RouteCommandOptions, io: CliIo): Pro
   }
   if (!options.quiet) io.stdout(table(r));
   return 0;
+}
+
+/** Adds `moesim route` to the CLI. */
+export function registerRouteCommand(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('route')
+    .description('route N tokens through one MoE layer with a router (default parameters) on tfjs and print the expert load')
+    .requiredOption('--router <name>', 'router name (see README: switch, gshard, hash, expert-choice, base, deepseek-aux-free, adamoe, locmoe, locmoe-plus, meo, dense)')
+    .requiredOption('--tokens <n>', 'tokens to route')
+    .requiredOption('--experts <n>', 'number of experts E')
+    .requiredOption('--hidden <n>', 'hidden size d of the router input')
+    .option('--top-k <k>', "the model's experts per token (routers with their own k ignore it)", '2')
+    .option('--source <source>', 'token features: synthetic | mobydick | npy:PATH', 'synthetic')
+    .option('--group-size <t>', 'tokens per routing group (capacity is per group; default min(N, 4096); must divide N)')
+    .option('--seed <s>', 'seed of features and router', '1')
+    .option('--backend <name>', `tfjs backend: ${TF_BACKENDS.join(' | ')}`, 'wasm')
+    .option('--json', 'print one JSON line')
+    .option('-q, --quiet', 'no progress bar, and print nothing unless --json')
+    .addHelpText('after', ROUTE_HELP)
+    .action(async (opts: Omit<RouteCommandOptions, 'json' | 'quiet'> & { json?: boolean; quiet?: boolean }) => setExit(await routeCommand({ ...opts, json: opts.json ?? false, quiet: opts.quiet ?? false }, io)));
 }

@@ -1,10 +1,12 @@
 // `moesim run <scenario>`: route, simulate one step, write the report and print the summary.
+import type { Command } from 'commander';
 import { join } from 'node:path';
 import { InputError } from '../engine/index.ts';
 import { summaryTable, toJsonText, writeRunReport } from '../report/index.ts';
 import { loadScenarioFile, resolveScenario, runScenario } from '../sim/index.ts';
+import { TF_BACKENDS } from '../routing/index.ts';
 import { parseBackend } from './cli-options.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo, SetExit } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 
 export interface RunCommandOptions {
@@ -45,4 +47,21 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     io.stdout(`${summaryTable(result.summary)}\n\nwrote ${written.files.join(', ')}\n`);
   }
   return 0;
+}
+
+/** Adds `moesim run` to the CLI. */
+export function registerRunCommand(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('run')
+    .description('simulate one training step of a scenario and write its report to output/<name>/')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('-o, --out <dir>', 'report directory (default: output/<scenario name>)')
+    .option('--backend <name>', `tfjs backend for routing: ${TF_BACKENDS.join(' | ')}`)
+    .option('--no-trace', 'do not write trace.json')
+    .option('-q, --quiet', 'no progress bar and no printed summary')
+    .option('--json', 'print summary.json to stdout (human messages go to stderr)')
+    .option('--record-routing <dir>', 'also write the routing decisions as a routing trace (manifest.json + .npy) to <dir>')
+    .action(async (file: string, opts: { out?: string; backend?: string; trace: boolean; quiet?: boolean; json?: boolean; recordRouting?: string }) => {
+      setExit(await runCommand(file, { ...opts, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
+    });
 }

@@ -2,12 +2,13 @@
 // [--quiet]`: run every point of the cartesian product of the --set axes (on worker threads), record each finished
 // point for resume, and write results.csv, results.json and index.html (or, with --shard, shard-<i>-of-<n>.json
 // for `moesim merge`). `moesim merge DIR… [--out DIR]` joins shard files into the results an unsharded run writes.
+import type { Command } from 'commander';
 import { join } from 'node:path';
 import { sweepJson, sweepTable, writePointRecord, writeShardFile, writeSweepResults } from '../report/index.ts';
 import type { SweepRow, SweepShard } from '../sim/index.ts';
 import { mergeShardFiles, parseShard, planSweep, readInputText, runSweep, shardPoints, sweepHeader } from '../sim/index.ts';
 import { parseWorkers } from './cli-options.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo, SetExit } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 import { openSweepDir, readShardFiles } from './sweep-dir.ts';
 
@@ -84,4 +85,36 @@ export function mergeCommand(dirs: string[], options: MergeCommandOptions, io: C
   if (options.json) io.stdout(sweepJson(sweep, rows));
   if (!options.quiet) io.stderr(`merged ${shards.length} shard file${shards.length === 1 ? '' : 's'} (${rows.length} points of ${sweep.scenario}); wrote ${files.join(', ')}\n`);
   return 0;
+}
+
+/** Adds `moesim sweep` to the CLI. */
+export function registerSweepCommand(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('sweep')
+    .description('run a scenario at every point of a parameter grid (--set key=v1,v2,…) on worker threads and write results.csv, results.json and index.html')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--set <key=values>', 'a swept key and its values, e.g. router.capacityFactor=1,1.25,2 (repeat for more axes)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
+    .option('--workers <n>', 'worker threads (default: 2, or 1 on a one-core machine; 1 runs in-process)')
+    .option('--shard <i/n>', 'run only points p with p mod n = i (0-based i) and write shard-<i>-of-<n>.json for moesim merge')
+    .option('-o, --out <dir>', 'sweep directory (default: output/<scenario name>/sweep)')
+    .option('--force', 'if the directory holds a different sweep, delete it and start fresh')
+    .option('-q, --quiet', 'no progress bar and no printed table')
+    .option('--json', 'print results.json to stdout (human messages go to stderr)')
+    .addHelpText('after', SWEEP_HELP)
+    .action(async (file: string, opts: { set?: string[]; workers?: string; shard?: string; out?: string; force?: boolean; quiet?: boolean; json?: boolean }) => {
+      setExit(await sweepCommand(file, { ...opts, set: opts.set ?? [], force: opts.force ?? false, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
+    });
+}
+
+/** Adds `moesim merge` to the CLI. */
+export function registerMergeCommand(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('merge')
+    .description('join the shard files of a sharded sweep (moesim sweep --shard i/n) into results.csv, results.json and index.html')
+    .argument('<dirs...>', 'directories holding shard-<i>-of-<n>.json files')
+    .option('-o, --out <dir>', 'where to write the results (default: the first directory)')
+    .option('-q, --quiet', 'print nothing')
+    .option('--json', 'print results.json to stdout')
+    .action((dirs: string[], opts: { out?: string; quiet?: boolean; json?: boolean }) =>
+      setExit(mergeCommand(dirs, { ...opts, quiet: opts.quiet ?? false, json: opts.json ?? false }, io)));
 }

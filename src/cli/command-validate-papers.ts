@@ -3,10 +3,11 @@
 // predicted-against-published chart) and report.json to output/validation/. The headline (held-out accuracy error)
 // prints first. Exit 1 when a case fails: outside its tolerance, a known gap worse than its recorded band, a
 // measurement that crashed or a prediction that is not finite (a known gap inside its band does not fail the run).
+import type { Command } from 'commander';
 import { toJsonText, validationTable, writeValidationReport } from '../report/index.ts';
 import { runValidation, validationExitCode } from '../sim/index.ts';
 import { parseWorkers } from './cli-options.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo, SetExit } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
 
 export interface ValidatePapersOptions {
@@ -38,4 +39,18 @@ export async function validatePapersCommand(options: ValidatePapersOptions, io: 
   }
   if (!options.quiet) io.stderr(`validated in ${wall.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}; wrote ${written.join(', ')}\n`);
   return validationExitCode(report.summary);
+}
+
+/** Adds `moesim validate-papers` to the CLI. */
+export function registerValidatePapersCommand(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('validate-papers')
+    .description('predict the published results of scenarios/papers/ (LocMoE, LocMoE+, MEO, HCCL, PanGu-Σ, Pangu Ultra MoE) and report each error')
+    .option('--json', 'print the report as JSON to stdout (human messages go to stderr)')
+    .option('-q, --quiet', 'no progress bar and no printed table')
+    .option('--paper <names>', 'only these papers, comma-separated (e.g. LocMoE,MEO)')
+    .option('--workers <n>', 'worker threads for the experiments (default: 2, or 1 on a one-core machine)')
+    .option('-o, --out <dir>', 'report directory (default: output/validation)')
+    .action(async (opts: { json?: boolean; quiet?: boolean; paper?: string; workers?: string; out?: string }) =>
+      setExit(await validatePapersCommand({ ...opts, json: opts.json ?? false, quiet: opts.quiet ?? false }, io)));
 }

@@ -1,9 +1,10 @@
 // `moesim validate <scenario> [--json] [-q]`: every check a run makes before simulating (schema, presets, router,
 // parallelism). Prints one "ok" line, or with --json the resolved essentials as one JSON object; -q prints nothing
 // (the exit code says whether the scenario is valid).
+import type { Command } from 'commander';
 import { toJsonText } from '../report/index.ts';
 import { loadScenarioFile, resolveScenario } from '../sim/index.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo, SetExit } from './io.ts';
 
 export function validateCommand(file: string, options: { json: boolean; quiet: boolean }, io: CliIo): number {
   const resolved = resolveScenario(loadScenarioFile(file));
@@ -20,4 +21,15 @@ export function validateCommand(file: string, options: { json: boolean; quiet: b
     );
   }
   return 0;
+}
+
+/** Adds `moesim validate` to the CLI. */
+export function registerValidateCommand(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('validate')
+    .description('check a scenario file (schema, presets, router, parallelism) without running it')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--json', 'print the resolved essentials (cluster, model, parallelism, router) as JSON')
+    .option('-q, --quiet', 'print nothing (the exit code says whether the scenario is valid)')
+    .action((file: string, opts: { json?: boolean; quiet?: boolean }) => setExit(validateCommand(file, { json: opts.json ?? false, quiet: opts.quiet ?? false }, io)));
 }
