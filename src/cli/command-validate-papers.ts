@@ -45,7 +45,7 @@ export async function validatePapersCommand(options: ValidatePapersOptions, io: 
 export function registerValidatePapersCommand(program: Command, io: CliIo, setExit: SetExit): void {
   program
     .command('validate-papers')
-    .description('predict the published results of scenarios/papers/ (LocMoE, LocMoE+, MEO, HCCL, PanGu-Σ, Pangu Ultra MoE) and report each error')
+    .description('predict published results (scenarios/papers/: LocMoE, LocMoE+, MEO, HCCL, PanGu-Σ, Pangu Ultra MoE and 135B, MindSpeed-LLM; Vidur\'s H100/A100 kernels and NCCL): the held-out accuracy headline first, then every case with its error')
     .option('--json', 'print the report as JSON to stdout (human messages go to stderr)')
     .option('-q, --quiet', 'no progress bar and no printed table')
     .option('--paper <names>', 'only these papers, comma-separated (e.g. LocMoE,MEO)')
