@@ -17,6 +17,6 @@ export { Signal } from './signal.ts';
 export { Server } from './server.ts';
 export { Store } from './store.ts';
 export { Rng } from './rng.ts';
-export { Counter, Tally, TimeWeighted } from './statistics.ts';
+export { Counter, Tally, TimeWeighted, median } from './statistics.ts';
 export { InputError } from './input-error.ts';
 export { fmix32 } from './hash.ts';

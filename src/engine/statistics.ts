@@ -1,5 +1,5 @@
 // Statistics collected during a run: a Counter, a Tally of observations (Welford mean/variance),
-// and a TimeWeighted level (e.g. busy servers, queue length) averaged over simulated time.
+// and a TimeWeighted level (e.g. busy servers, queue length) averaged over simulated time; and the median of a list.
 import type { TimeNs } from './time.ts';
 
 function assertFiniteValue(value: number, what: string): void {
@@ -137,4 +137,12 @@ export class TimeWeighted {
       throw new RangeError(`TimeWeighted.${what}: time went backwards (${now} ns < last update at ${this.lastTime} ns)`);
     }
   }
+}
+
+/** The median of `values` (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

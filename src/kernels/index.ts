@@ -41,5 +41,5 @@ export {
   normBackwardCost, normForwardCost, permuteBackwardCost, permuteForwardCost, residualAddCost, ropeCost, routerTopkBackwardCost, routerTopkForwardCost,
   unpermuteBackwardCost, unpermuteForwardCost,
 } from './memory-kernels.ts';
-export type { DataFileText } from './data-file.ts';
-export { readDataFile } from './data-file.ts';
+export type { CsvWithHeader, DataFileText } from './data-file.ts';
+export { csvWithHeader, readDataFile } from './data-file.ts';

@@ -22,6 +22,7 @@
 //    2·F(m, n), and then G(2m, k) at G(m, k) · 2 / r with r = max_n F(2m, n) / F(m, n), so F·G at most doubles
 //    for every n and k. In the memory-bound rows (small m, where F doubles with m) this holds G flat against the
 //    measurement noise; where F has saturated, G may still grow (a short k hurts less at large m).
+import { median } from '../engine/index.ts';
 import type { GemmEfficiencyTable } from './gemm-efficiency-table.ts';
 import { makeGemmEfficiencyTable, makeTwoFactorGemmTable } from './gemm-efficiency-table.ts';
 import type { TileModel } from './gemm-tile-model.ts';
@@ -51,12 +52,6 @@ export interface GemmFit {
   /** Cells of F lowered by step 5. */
   capped: number;
 }
-
-const median = (values: readonly number[]): number => {
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 === 1 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
-};
 
 /** Interpolation weights of x on log2-spaced keys (clamped): one or two (index, weight) pairs. */
 function hat(keys: readonly number[], x: number): [number, number][] {

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../engine/index.ts';
-import { readDataFile } from './data-file.ts';
+import { csvWithHeader, readDataFile } from './data-file.ts';
 
 export type VidurGpu = 'h100' | 'a100';
 
@@ -78,13 +78,7 @@ export function readVidurMlpRows(gpu: VidurGpu, model: string, directory: string
 
 /** Parses mlp.csv text; errors read `file:line: what is wrong`. */
 export function parseVidurMlpCsv(text: string, file: string, model: string): VidurMlpRow[] {
-  const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? '').split(',');
-  const column = (name: string): number => {
-    const index = header.indexOf(name);
-    if (index < 0) throw new InputError(`${file}:1: no column "${name}"`);
-    return index;
-  };
+  const { lines, header, column } = csvWithHeader(text, file);
   const shapeAt = SHAPE_COLUMNS.map(column);
   // An op a model does not run has no column (phi-2: no post-attention norm); the GEMMs are always there.
   const opAt = VIDUR_OPS.map((op) => (op.endsWith('_proj') ? column(`time_stats.${op}.median`) : header.indexOf(`time_stats.${op}.median`)));

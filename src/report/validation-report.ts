@@ -4,12 +4,9 @@
 // report.json. Deterministic bytes: no dates or wall times in the files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CaseKind, CaseResult, ErrorStats, ValidationReport, ValidationSummary } from '../sim/index.ts';
+import type { CaseResult, ErrorStats, ValidationReport, ValidationSummary } from '../sim/index.ts';
 import { scatterPredictedVsPublished, svgToPng } from './charts/index.ts';
 import { toJsonText } from './json-text.ts';
-
-/** The kinds of case in the order the report shows them (accuracy first: the headline). */
-const CASE_KINDS: readonly CaseKind[] = ['accuracy', 'relative', 'ranking', 'arithmetic', 'consistency'];
 
 /** The headline lines, printed before anything else. */
 export function validationHeadline(s: ValidationSummary): string[] {
@@ -76,12 +73,16 @@ const COLUMNS: Column[] = [
   { title: 'pass', cell: (r) => STATUS_TEXT[r.status] },
 ];
 
-/** The cases of each table: accuracy split by role (held-out first), then every other kind whole. */
-function caseGroups(cases: CaseResult[]): { title: string; cases: CaseResult[] }[] {
+/**
+ * The cases of each table: accuracy split by role (held-out first), then every other kind whole, in the order of the
+ * summary's other kinds (validation-summary.ts).
+ */
+function caseGroups(report: ValidationReport): { title: string; cases: CaseResult[] }[] {
+  const { cases } = report;
   const groups = [
     { title: 'accuracy, held out', cases: cases.filter((r) => r.kind === 'accuracy' && r.role === 'held-out') },
     { title: 'accuracy, calibration', cases: cases.filter((r) => r.kind === 'accuracy' && r.role === 'calibration') },
-    ...CASE_KINDS.filter((k): k is Exclude<CaseKind, 'accuracy'> => k !== 'accuracy').map((k) => ({
+    ...report.summary.others.map(({ kind: k }) => ({
       title: k === 'consistency' ? 'consistency (true by construction; not counted as validation)' : k,
       cases: cases.filter((r) => r.kind === k),
     })),
@@ -100,7 +101,7 @@ export function validationTable(report: ValidationReport): string {
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] as string).length)));
   const line = (row: string[]): string => row.map((text, i) => ((COLUMNS[i] as Column).right ? text.padStart(widths[i] as number) : text.padEnd(widths[i] as number))).join('  ').trimEnd();
   const out = [...validationHeadline(report.summary), ''];
-  for (const g of caseGroups(report.cases)) {
+  for (const g of caseGroups(report)) {
     out.push(`${g.title}:`, line(COLUMNS.map((c) => c.title)), ...g.cases.map((r) => line(COLUMNS.map((c) => c.cell(r)))), '');
   }
   out.push(...failureLines(report.cases));
@@ -127,7 +128,7 @@ export function validationMarkdown(report: ValidationReport, chartFile?: string)
     '',
   ];
   if (chartFile !== undefined) lines.push(`![moesim against published values](${chartFile})`, '');
-  for (const g of caseGroups(report.cases)) {
+  for (const g of caseGroups(report)) {
     lines.push(`## ${g.title.charAt(0).toUpperCase()}${g.title.slice(1)}`, '', ...markdownTable(g.cases), '');
   }
   const failures = failureLines(report.cases);

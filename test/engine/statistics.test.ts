@@ -1,6 +1,6 @@
 // Tests for Counter, Tally (Welford mean/variance) and TimeWeighted (time-average of a level).
 import { describe, expect, it } from 'vitest';
-import { Counter, Tally, TimeWeighted } from '../../src/engine/index.ts';
+import { Counter, Tally, TimeWeighted, median } from '../../src/engine/index.ts';
 
 describe('Counter', () => {
   it('adds 1 by default and any finite amount', () => {
@@ -65,5 +65,15 @@ describe('TimeWeighted', () => {
     expect(() => level.update(NaN, 2)).toThrow(/finite/);
     expect(() => level.mean(5)).toThrow(/backwards/);
     expect(() => new TimeWeighted(NaN)).toThrow(RangeError);
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value, the mean of the two middle ones for an even count, NaN for none, and leaves its input alone', () => {
+    const values = [5, 1, 3];
+    expect(median(values)).toBe(3);
+    expect(values).toEqual([5, 1, 3]);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
   });
 });

@@ -2,6 +2,7 @@
 // accuracy cases (absolute figures no catalog value was fitted to), because that is what a user's prediction of
 // an unseen cluster can expect; calibration accuracy, relative improvements, rankings and arithmetic follow, each
 // with its own count; consistency cases (true by construction) are reported and never counted as validation.
+import { median } from '../../engine/index.ts';
 import type { CaseKind, CaseResult, CaseRole, CaseStatus } from './validation-types.ts';
 import { CASE_KINDS } from './validation-types.ts';
 
@@ -36,13 +37,6 @@ export interface ValidationSummary {
   /** Over every case but consistency ones. */
   counts: { cases: number; pass: number; fail: number; knownGap: number; improved: number };
   consistency: { cases: number; pass: number; fail: number };
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Median and mean |relativeError| of the cases whose error is finite. */

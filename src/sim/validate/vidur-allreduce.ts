@@ -8,9 +8,9 @@
 // compared with moesim at 32 KiB). NVLink's efficiency and the per-message latency in catalog/systems are fitted to
 // the small-size and 64 MiB rows (fitDgxAllReduce: calibration); the 16 and 32 MiB rows are held out.
 import { join } from 'node:path';
-import { InputError, Simulator } from '../../engine/index.ts';
+import { InputError, Simulator, median } from '../../engine/index.ts';
 import type { VidurGpu } from '../../kernels/index.ts';
-import { readDataFile, vidurDataDirectory } from '../../kernels/index.ts';
+import { csvWithHeader, readDataFile, vidurDataDirectory } from '../../kernels/index.ts';
 import * as topology from '../../topology/index.ts';
 
 export interface AllReduceRow {
@@ -39,14 +39,8 @@ const SMALL_PROBE = 32 * 1024;
 export function readVidurAllReduce(gpu: VidurGpu, directory: string = vidurDataDirectory()): Map<number, number> {
   const path = join(directory, 'network', `${gpu}_dgx`, 'all_reduce.csv');
   const { text, shown } = readDataFile(path, "Vidur's all-reduce data");
-  const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? '').split(',');
-  const at = (name: string): number => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new InputError(`${shown}:1: no column "${name}"`);
-    return i;
-  };
-  const [workers, perNode, size, median] = ['num_workers', 'devices_per_node', 'size', 'time_stats.all_reduce.median'].map(at) as [number, number, number, number];
+  const { lines, header, column } = csvWithHeader(text, shown);
+  const [workers, perNode, size, medianAt] = ['num_workers', 'devices_per_node', 'size', 'time_stats.all_reduce.median'].map(column) as [number, number, number, number];
   const sums = new Map<number, [number, number]>();
   lines.slice(1).forEach((line, i) => {
     if (line.trim() === '') return;
@@ -54,8 +48,8 @@ export function readVidurAllReduce(gpu: VidurGpu, directory: string = vidurDataD
     if (cells.length !== header.length) throw new InputError(`${shown}:${i + 2}: expected ${header.length} cells, got ${cells.length}`);
     if (Number(cells[workers]) !== RANKS || Number(cells[perNode]) !== RANKS) return;
     const bytes = Number(cells[size]);
-    const ms = Number(cells[median]);
-    if (!(bytes > 0) || !(ms > 0)) throw new InputError(`${shown}:${i + 2}: size "${cells[size]}" and median "${cells[median]}" must be positive numbers`);
+    const ms = Number(cells[medianAt]);
+    if (!(bytes > 0) || !(ms > 0)) throw new InputError(`${shown}:${i + 2}: size "${cells[size]}" and median "${cells[medianAt]}" must be positive numbers`);
     const [sum, count] = sums.get(bytes) ?? [0, 0];
     sums.set(bytes, [sum + ms * 1e3, count + 1]);
   });
@@ -72,11 +66,12 @@ export function dgxAllReduceUs(gpu: VidurGpu, bytes: number, system?: topology.S
 }
 
 const busGBps = (bytes: number, us: number): number => topology.busBandwidth('allreduce', RANKS, bytes, us / 1e6) / 1e9;
-const median = (values: number[]): number => {
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 === 1 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
-};
+
+/** Vidur's small-size (latency-bound) figure: the median time over its sizes ≤ 64 KiB, and how many sizes that is. */
+function smallSizesMedian(measured: Map<number, number>): { us: number; sizes: number } {
+  const small = [...measured].filter(([bytes]) => bytes <= SMALL_LIMIT);
+  return { us: median(small.map(([, us]) => us)), sizes: small.length };
+}
 
 /** The compared rows for one DGX server: 16, 32 and 64 MiB, and the small-size (latency) row. */
 export function vidurDgxAllReduceRows(gpu: VidurGpu): AllReduceRow[] {
@@ -91,11 +86,10 @@ export function vidurDgxAllReduceRows(gpu: VidurGpu): AllReduceRow[] {
       predictedUs: p, measuredUs: m, error: p / m - 1, predictedBusGBps: busGBps(bytes, p), measuredBusGBps: busGBps(bytes, m), calibration: bytes === 64 * MiB,
     };
   });
-  const small = [...measured].filter(([bytes]) => bytes <= SMALL_LIMIT);
-  const m = median(small.map(([, us]) => us));
+  const { us: m, sizes } = smallSizesMedian(measured);
   const p = dgxAllReduceUs(gpu, SMALL_PROBE);
   rows.push({
-    description: `all-reduce of small buffers over the 8 GPUs of one ${system} (latency-bound): Vidur's median over its ${small.length} sizes ≤ 64 KiB, moesim at 32 KiB`,
+    description: `all-reduce of small buffers over the 8 GPUs of one ${system} (latency-bound): Vidur's median over its ${sizes} sizes ≤ 64 KiB, moesim at 32 KiB`,
     bytes: SMALL_PROBE, role: 'latency', predictedUs: p, measuredUs: m, error: p / m - 1,
     predictedBusGBps: busGBps(SMALL_PROBE, p), measuredBusGBps: busGBps(SMALL_PROBE, m), calibration: true,
   });
@@ -127,7 +121,7 @@ export function fitDgxAllReduce(gpu: VidurGpu): DgxAllReduceFit {
     ? { messageLatency: 0, intraServer: { link: { efficiency: 1 } } } : { messageLatency: 0 };
   const plain = (bytes: number): number => dgxAllReduceUs(gpu, bytes, unfitted);
   const measured = readVidurAllReduce(gpu);
-  const small = vidurDgxAllReduceRows(gpu).find((r) => r.role === 'latency') as AllReduceRow;
+  const small = smallSizesMedian(measured).us;
   const t64 = measured.get(64 * MiB) as number;
   const steps = 2 * (RANKS - 1);
   // plain(b) = L + B(b): the path latencies L are bytes-independent; B(small) is the small probe's bandwidth term.
@@ -135,8 +129,8 @@ export function fitDgxAllReduce(gpu: VidurGpu): DgxAllReduceFit {
   const bandwidthSmall = plain(SMALL_PROBE) - zero;
   const bandwidth64 = plain(64 * MiB) - zero;
   // small = 14·m + L + B_s / e and t64 = 14·m + L + B_64 / e.
-  const inverseEfficiency = (t64 - small.measuredUs) / (bandwidth64 - bandwidthSmall);
-  const messageLatencyUs = (small.measuredUs - zero - bandwidthSmall * inverseEfficiency) / steps;
+  const inverseEfficiency = (t64 - small) / (bandwidth64 - bandwidthSmall);
+  const messageLatencyUs = (small - zero - bandwidthSmall * inverseEfficiency) / steps;
   return {
     gpu, nvlinkEfficiency: 1 / inverseEfficiency, messageLatency_s: messageLatencyUs / 1e6,
     calibrationRows: ['the small-size row (median over sizes ≤ 64 KiB)', 'the 64 MiB row'],

@@ -3,6 +3,7 @@
 // and 70B; data/vidur-profiling/, DESIGN.md "Kernel cost model"). The chip is built from the catalog (one DGX
 // server's kernelChipOf), so the figures check the shipped files. Vidur's times are device times (no launch
 // latency), so moesim's time is its kernel cost minus the launch overhead of each launch.
+import { median } from '../../engine/index.ts';
 import type { KernelChip, MemoryOpKind, VidurGpu } from '../../kernels/index.ts';
 import { gemmCost, memoryOpCost, readVidurMlpRows, vidurGemms, vidurHeldOutModels, vidurMemoryOps } from '../../kernels/index.ts';
 import { buildCluster } from '../../topology/index.ts';
@@ -60,13 +61,6 @@ const FITTED_M = 4096;
 export function vidurCatalogChip(gpu: VidurGpu): KernelChip {
   return kernelChipOf(buildCluster({ preset: gpu === 'h100' ? 'dgx-h100' : 'dgx-a100', servers: 1 }));
 }
-
-const median = (values: readonly number[]): number => {
-  if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 === 1 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
-};
 
 function summarise(gpu: VidurGpu, chip: KernelChip, models: string[], rows: HeldOutRow[], what: string): HeldOutErrors {
   const abs = (r: HeldOutRow): number => Math.abs(r.error);
