@@ -1,12 +1,10 @@
 // LocMoE+ (arXiv 2406.00023) validation: Mixtral 8x7B on 910B3 at 32, 64 and 256 NPUs under the baseline (top-2,
 // capacity factor 1.1), LocMoE and LocMoE+. Each tolerance, and each known gap's recorded error band, is stated
 // here and must equal the registry's (src/sim/validate/cases-locmoe-plus.ts).
-import { beforeAll, describe } from 'vitest';
-import type { CompareResult, Tolerance } from '../../src/sim/index.ts';
-import { runExperiments, validationCase } from './validation-helpers.ts';
+import { describe } from 'vitest';
+import type { Tolerance } from '../../src/sim/index.ts';
+import { experimentsBeforeAll, validationCase } from './validation-helpers.ts';
 
-let results = new Map<string, CompareResult>();
-const get = (): Map<string, CompareResult> => results;
 const FASTER: Tolerance = { kind: 'range', low: 1, high: Number.POSITIVE_INFINITY };
 const SIZES = [32, 64, 256];
 const EFFICIENCY_BANDS: Record<string, [number, number]> = {
@@ -15,9 +13,7 @@ const EFFICIENCY_BANDS: Record<string, [number, number]> = {
 };
 
 describe('LocMoE+ on 910B3 (baseline, LocMoE, LocMoE+)', () => {
-  beforeAll(async () => {
-    results = await runExperiments(SIZES.map((n) => `locmoe-plus-910b3-${n}`));
-  }, 600_000);
+  const get = experimentsBeforeAll(SIZES.map((n) => `locmoe-plus-910b3-${n}`));
 
   for (const n of SIZES) {
     validationCase(`locmoe-plus-${n}-efficiency-vs-gshard`, { tolerance: { kind: 'range', low: 0.054, high: 0.466 }, band: EFFICIENCY_BANDS[`${n}-gshard`] as [number, number] }, get);

@@ -1,20 +1,16 @@
 // LocMoE (arXiv 2401.13920) validation: PanGu-Σ-like 16-expert model on 910A clusters of 32–256 NPUs under Hash,
 // Switch and LocMoE. Each tolerance, and each known gap's recorded error band, is stated here and must equal the
 // registry's (src/sim/validate/cases-locmoe.ts).
-import { beforeAll, describe } from 'vitest';
-import type { CompareResult, Tolerance } from '../../src/sim/index.ts';
-import { runExperiments, validationCase } from './validation-helpers.ts';
+import { describe } from 'vitest';
+import type { Tolerance } from '../../src/sim/index.ts';
+import { experimentsBeforeAll, validationCase } from './validation-helpers.ts';
 
-let results = new Map<string, CompareResult>();
-const get = (): Map<string, CompareResult> => results;
 const RANGE: Tolerance = { kind: 'range', low: 0.1268, high: 0.2224 };
 const FASTER: Tolerance = { kind: 'range', low: 1, high: Number.POSITIVE_INFINITY };
 const REDUCTION_BANDS: Record<string, [number, number]> = { '32-hash': [-0.099, -0.059], '32-switch': [-0.121, -0.081], '128-hash': [-0.094, -0.054], '128-switch': [-0.191, -0.151] };
 
 describe('LocMoE on 910A (Hash, Switch, LocMoE)', () => {
-  beforeAll(async () => {
-    results = await runExperiments(['locmoe-910a-32', 'locmoe-910a-64', 'locmoe-910a-128', 'locmoe-910a-256']);
-  }, 600_000);
+  const get = experimentsBeforeAll(['locmoe-910a-32', 'locmoe-910a-64', 'locmoe-910a-128', 'locmoe-910a-256']);
 
   for (const n of [32, 128]) {
     for (const r of ['hash', 'switch']) validationCase(`locmoe-${n}-time-reduction-vs-${r}`, { tolerance: RANGE, band: REDUCTION_BANDS[`${n}-${r}`] as [number, number] }, get);

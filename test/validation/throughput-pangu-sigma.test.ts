@@ -1,17 +1,11 @@
 // Published training throughput of PanGu-Σ on 512 × 910 (69,905 tokens/s). The tolerance and the known-gap band are stated here and must
 // equal the registry's (src/sim/validate/cases-published-figures.ts). Pangu Ultra MoE has its own file, so the
 // two large runs go to different test workers.
-import { beforeAll, describe } from 'vitest';
-import type { CompareResult } from '../../src/sim/index.ts';
-import { runExperiments, validationCase } from './validation-helpers.ts';
-
-let results = new Map<string, CompareResult>();
-const get = (): Map<string, CompareResult> => results;
+import { describe } from 'vitest';
+import { experimentsBeforeAll, validationCase } from './validation-helpers.ts';
 
 describe('PanGu-Σ training throughput', () => {
-  beforeAll(async () => {
-    results = await runExperiments(['pangu-sigma-910a-512']);
-  }, 600_000);
+  const get = experimentsBeforeAll(['pangu-sigma-910a-512']);
 
   validationCase('pangu-sigma-512-tokens-per-s', { tolerance: { kind: 'relative', value: 0.1 }, band: [0.66, 0.81] }, get);
 });

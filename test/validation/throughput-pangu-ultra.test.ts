@@ -1,17 +1,11 @@
 // Published training throughput of Pangu Ultra MoE on about 6K 910B (about 1.46M tokens/s at about 30% MFU), a
 // 6,144-device run. Each tolerance and known-gap band is stated here and must equal the registry's
 // (src/sim/validate/cases-published-figures.ts).
-import { beforeAll, describe } from 'vitest';
-import type { CompareResult } from '../../src/sim/index.ts';
-import { runExperiments, validationCase } from './validation-helpers.ts';
-
-let results = new Map<string, CompareResult>();
-const get = (): Map<string, CompareResult> => results;
+import { describe } from 'vitest';
+import { experimentsBeforeAll, validationCase } from './validation-helpers.ts';
 
 describe('Pangu Ultra MoE training throughput', () => {
-  beforeAll(async () => {
-    results = await runExperiments(['pangu-ultra-910b-6k']);
-  }, 600_000);
+  const get = experimentsBeforeAll(['pangu-ultra-910b-6k']);
 
   validationCase('pangu-ultra-6k-tokens-per-s', { tolerance: { kind: 'relative', value: 0.1 }, band: [-0.62, -0.5] }, get);
 });

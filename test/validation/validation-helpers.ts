@@ -3,7 +3,7 @@
 // if the registry's differ (so neither can be loosened in one place only), prints published, predicted, error and
 // tolerance, and fails unless the case passes or, for a known gap, its error stays inside the band. A measurement
 // that throws or a prediction that is not finite fails, known gap or not: no `it.fails` hides a crash.
-import { it } from 'vitest';
+import { beforeAll, it } from 'vitest';
 import type { CaseResult, CompareResult, Tolerance, ValidationCase } from '../../src/sim/index.ts';
 import { formatCaseError, formatCaseValue } from '../../src/report/index.ts';
 import { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, measurementsOf, runExperiment } from '../../src/sim/index.ts';
@@ -56,6 +56,18 @@ export function checkCase(c: ValidationCase, stated: StatedCase, r: CaseResult):
         : `error ${r.error.toPrecision(3)} is outside the tolerance ${r.toleranceText}`;
     throw new Error(`${c.id}: ${why}`);
   }
+}
+
+/**
+ * Inside a describe block: run experiments `ids` once before its tests (up to 10 minutes: the 6,144- and 8,192-device
+ * runs), and return the getter its validationCase calls read the results through.
+ */
+export function experimentsBeforeAll(ids: string[]): () => Map<string, CompareResult> {
+  let results = new Map<string, CompareResult>();
+  beforeAll(async () => {
+    results = await runExperiments(ids);
+  }, 600_000);
+  return () => results;
 }
 
 /** One test for case `id`, whose tolerance (and band, for a known gap) this test states. */
