@@ -17,6 +17,16 @@ export default tseslint.config(
     },
   },
   {
+    // One indexing style for arrays and typed arrays under noUncheckedIndexedAccess: `a[i]!`, never `a[i] as number`.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'TSAsExpression[expression.type="MemberExpression"][expression.computed=true] > TSNumberKeyword',
+        message: 'Index with `a[i]!` (the one indexing style in src/), not `a[i] as number`.',
+      }],
+    },
+  },
+  {
     files: ['src/sim/progress.ts', 'src/sim/bench*.ts', 'test/**', 'bin/**'],
     rules: { 'no-restricted-properties': 'off' },
   },

@@ -39,7 +39,7 @@ export interface ZigguratSource {
 export function zigguratNormal(source: ZigguratSource): number {
   let hz = source.nextUint32() | 0;
   let iz = hz & (LAYERS - 1);
-  if (Math.abs(hz) < (kn[iz] as number)) return hz * (wn[iz] as number);
+  if (Math.abs(hz) < kn[iz]!) return hz * wn[iz]!;
   for (;;) {
     if (iz === 0) {
       // The tail beyond R (Marsaglia 1964).
@@ -51,11 +51,11 @@ export function zigguratNormal(source: ZigguratSource): number {
       } while (y + y < x * x);
       return hz > 0 ? R + x : -R - x;
     }
-    const x = hz * (wn[iz] as number);
-    const f0 = fn[iz] as number;
-    if (f0 + source.uniform() * ((fn[iz - 1] as number) - f0) < Math.exp(-0.5 * x * x)) return x;
+    const x = hz * wn[iz]!;
+    const f0 = fn[iz]!;
+    if (f0 + source.uniform() * (fn[iz - 1]! - f0) < Math.exp(-0.5 * x * x)) return x;
     hz = source.nextUint32() | 0;
     iz = hz & (LAYERS - 1);
-    if (Math.abs(hz) < (kn[iz] as number)) return hz * (wn[iz] as number);
+    if (Math.abs(hz) < kn[iz]!) return hz * wn[iz]!;
   }
 }

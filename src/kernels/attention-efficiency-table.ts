@@ -43,13 +43,13 @@ export function makeAttentionEfficiencyTable(points: readonly AttentionPoint[]):
 /** Linear interpolation of ys over log2(xs) at x, clamped to the ends. */
 function interpolateLog(xs: readonly number[], ys: readonly number[], x: number): number {
   const n = xs.length;
-  if (x <= (xs[0] as number)) return ys[0] as number;
-  if (x >= (xs[n - 1] as number)) return ys[n - 1] as number;
+  if (x <= xs[0]!) return ys[0]!;
+  if (x >= xs[n - 1]!) return ys[n - 1]!;
   let i = 1;
-  while ((xs[i] as number) < x) i++;
-  const [x0, x1] = [Math.log2(xs[i - 1] as number), Math.log2(xs[i] as number)];
+  while (xs[i]! < x) i++;
+  const [x0, x1] = [Math.log2(xs[i - 1]!), Math.log2(xs[i]!)];
   const t = (Math.log2(x) - x0) / (x1 - x0);
-  return (ys[i - 1] as number) * (1 - t) + (ys[i] as number) * t;
+  return ys[i - 1]! * (1 - t) + ys[i]! * t;
 }
 
 /**
@@ -83,8 +83,8 @@ export function parseAttentionCsv(text: string, file: string): AttentionEfficien
     if (causal !== 'true' && causal !== 'false') throw new InputError(`${where}: causal must be true or false, got "${causal}"`);
     const numbers = [headDim, seqLength, efficiency].map(Number);
     if (!numbers.every((x) => Number.isFinite(x) && x > 0)) throw new InputError(`${where}: headDim, seqLength and efficiency must be positive numbers`);
-    if ((numbers[2] as number) > 1) throw new InputError(`${where}: efficiency ${numbers[2]} is above 1 (a fraction of peak)`);
-    points.push({ pass, causal: causal === 'true', headDim: numbers[0] as number, seqLength: numbers[1] as number, efficiency: numbers[2] as number });
+    if (numbers[2]! > 1) throw new InputError(`${where}: efficiency ${numbers[2]} is above 1 (a fraction of peak)`);
+    points.push({ pass, causal: causal === 'true', headDim: numbers[0]!, seqLength: numbers[1]!, efficiency: numbers[2]! });
   });
   if (!header) throw new InputError(`${file}: no header line "${ATTENTION_CSV_HEADER}"`);
   for (const pass of ['forward', 'backward'] as const) {

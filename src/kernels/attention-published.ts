@@ -56,7 +56,7 @@ function eachPoint(series: Series, visit: (causal: boolean, headDim: number, seq
       row.forEach((value, i) => {
         if (value === null) return;
         const at = (s: Series): number | null => (causal ? s.causal : s.full)[Number(head)]?.[i] ?? null;
-        visit(causal, Number(head), ATTENTION_SEQ[i] as number, value, at);
+        visit(causal, Number(head), ATTENTION_SEQ[i]!, value, at);
       });
     }
   }

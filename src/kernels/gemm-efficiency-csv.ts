@@ -89,7 +89,7 @@ function header(
   const sizes = cells.slice(1).map((c, j) => size(c, lineNo, `column ${j + 1}'s ${COLUMN_NAME[columns]}`));
   if (sizes.length === 0) fail(lineNo, `the header names no ${COLUMN_NAME[columns]} columns`);
   sizes.forEach((x, j) => {
-    if (j > 0 && x <= (sizes[j - 1] as number)) fail(lineNo, `column sizes must increase strictly: ${x} after ${sizes[j - 1]}`);
+    if (j > 0 && x <= sizes[j - 1]!) fail(lineNo, `column sizes must increase strictly: ${x} after ${sizes[j - 1]}`);
   });
   return { columns, line: lineNo, sizes, rows: [], values: [] };
 }

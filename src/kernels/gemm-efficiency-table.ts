@@ -43,12 +43,12 @@ export interface GemmEfficiencyTable {
 export function makeGemmEfficiencyTable(
   source: string, m: readonly number[], nk: readonly number[], values: ArrayLike<number>, columns: GemmTableColumns = 'min_nk',
 ): GemmEfficiencyTable {
-  const increasing = (a: readonly number[]): boolean => a.every((x, i) => Number.isFinite(x) && x > 0 && (i === 0 || x > (a[i - 1] as number)));
+  const increasing = (a: readonly number[]): boolean => a.every((x, i) => Number.isFinite(x) && x > 0 && (i === 0 || x > a[i - 1]!));
   if (m.length === 0 || nk.length === 0) throw new InputError(`${source}: a GEMM efficiency table needs at least one row and one column`);
   if (!increasing(m) || !increasing(nk)) throw new InputError(`${source}: row and column sizes must be positive and strictly increasing`);
   if (values.length !== m.length * nk.length) throw new InputError(`${source}: ${values.length} values for ${m.length} × ${nk.length} cells`);
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
+    const v = values[i]!;
     if (!(v > 0 && v <= MAX_RELATIVE_EFFICIENCY)) throw new InputError(`${source}: value ${v} out of (0, ${MAX_RELATIVE_EFFICIENCY}]`);
   }
   return {
@@ -75,12 +75,12 @@ export function makeTwoFactorGemmTable(nGrid: GemmEfficiencyTable, kGrid: GemmEf
 function bracket(keys: Float64Array, x: number, frac: Float64Array, slot: number): number {
   const last = keys.length - 1;
   frac[slot] = 0;
-  if (last === 0 || x <= (keys[0] as number)) return 0;
-  if (x >= (keys[last] as number)) return last;
+  if (last === 0 || x <= keys[0]!) return 0;
+  if (x >= keys[last]!) return last;
   let i = 0;
-  while ((keys[i + 1] as number) <= x) i++;
-  const lo = keys[i] as number;
-  frac[slot] = (x - lo) / ((keys[i + 1] as number) - lo);
+  while (keys[i + 1]! <= x) i++;
+  const lo = keys[i]!;
+  frac[slot] = (x - lo) / (keys[i + 1]! - lo);
   return i;
 }
 
@@ -91,15 +91,15 @@ const memo = new WeakMap<GemmEfficiencyTable, Map<number, Map<number, number>>>(
 function interpolate(table: GemmEfficiencyTable, m: number, minNk: number): number {
   const i = bracket(table.log2M, Math.log2(m), fractions, 0);
   const j = bracket(table.log2Nk, Math.log2(minNk), fractions, 1);
-  const fi = fractions[0] as number;
-  const fj = fractions[1] as number;
+  const fi = fractions[0]!;
+  const fj = fractions[1]!;
   const cols = table.nk.length;
-  if (fi === 0 && fj === 0) return table.values[i * cols + j] as number;
+  if (fi === 0 && fj === 0) return table.values[i * cols + j]!;
   const v = table.logValues;
   const i1 = fi > 0 ? i + 1 : i;
   const j1 = fj > 0 ? j + 1 : j;
-  const top = (v[i * cols + j] as number) * (1 - fj) + (v[i * cols + j1] as number) * fj;
-  const bottom = (v[i1 * cols + j] as number) * (1 - fj) + (v[i1 * cols + j1] as number) * fj;
+  const top = v[i * cols + j]! * (1 - fj) + v[i * cols + j1]! * fj;
+  const bottom = v[i1 * cols + j]! * (1 - fj) + v[i1 * cols + j1]! * fj;
   return Math.exp(top * (1 - fi) + bottom * fi);
 }
 

@@ -66,11 +66,11 @@ const ZERO_PASSES: GemmPassCosts = { forward: ZERO_COST, inputGradient: ZERO_COS
 export function groupedExpertGemmCosts(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>, n: number, k: number, bytesPerElement = 2): GemmPassCosts {
   if (tokensPerLocalExpert.length === 0) return ZERO_PASSES;
   const p = groupedPasses(chip, tokensPerLocalExpert, n, k, bytesPerElement);
-  const flops = p[3] as number;
+  const flops = p[3]!;
   return {
-    forward: { flops, bytes: p[4] as number, timeNs: p[0] as number },
-    inputGradient: { flops, bytes: p[4] as number, timeNs: p[1] as number },
-    weightGradient: { flops, bytes: p[5] as number, timeNs: p[2] as number },
+    forward: { flops, bytes: p[4]!, timeNs: p[0]! },
+    inputGradient: { flops, bytes: p[4]!, timeNs: p[1]! },
+    weightGradient: { flops, bytes: p[5]!, timeNs: p[2]! },
   };
 }
 
@@ -85,10 +85,10 @@ export function groupedExpertGemmTimes(chip: KernelChip, tokensPerLocalExpert: A
     return;
   }
   const passes = groupedPasses(chip, tokensPerLocalExpert, n, k, 2);
-  into[offset] = passes[0] as number;
-  into[offset + 1] = passes[1] as number;
-  into[offset + 2] = passes[2] as number;
-  into[offset + 3] = passes[3] as number;
+  into[offset] = passes[0]!;
+  into[offset + 1] = passes[1]!;
+  into[offset + 2] = passes[2]!;
+  into[offset + 3] = passes[3]!;
 }
 
 /** Scratch for groupedPasses: forward, dgrad and wgrad ns, FLOPs, forward/dgrad bytes, wgrad bytes. */
@@ -99,7 +99,7 @@ function expertTokenTotals(tokensPerLocalExpert: ArrayLike<number>): { tokens: n
   let tokens = 0;
   let active = 0;
   for (let e = 0; e < tokensPerLocalExpert.length; e++) {
-    const m = tokensPerLocalExpert[e] as number;
+    const m = tokensPerLocalExpert[e]!;
     if (m > 0) {
       tokens += m;
       active++;
@@ -120,7 +120,7 @@ function groupedPasses(chip: KernelChip, tokensPerLocalExpert: ArrayLike<number>
   let dgradWeighted = 0;
   let wgradWeighted = 0;
   for (let e = 0; e < experts; e++) {
-    const m = tokensPerLocalExpert[e] as number;
+    const m = tokensPerLocalExpert[e]!;
     if (m <= 0) continue;
     const flops = 2 * m * n * k;
     forwardWeighted += forwardAt === undefined ? flops : flops / forwardAt.at(m);
@@ -183,7 +183,7 @@ export function groupedExpertFfnCost(
       const relativeAt = relativeGemmEfficiencyColumn(chip.gemmShapeEfficiency, n * active, k);
       weighted = 0;
       for (let e = 0; e < experts; e++) {
-        const m = tokensPerLocalExpert[e] as number;
+        const m = tokensPerLocalExpert[e]!;
         if (m > 0) weighted += (2 * m * n * k) / relativeAt(m);
       }
     }

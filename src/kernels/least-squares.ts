@@ -15,46 +15,46 @@ export function solveLeastSquares(observations: readonly Observation[], unknowns
   const b = new Float64Array(unknowns);
   for (const o of observations) {
     for (let p = 0; p < o.indices.length; p++) {
-      const i = o.indices[p] as number;
-      const wi = o.weights[p] as number;
-      b[i] = (b[i] as number) + wi * o.target;
+      const i = o.indices[p]!;
+      const wi = o.weights[p]!;
+      b[i] = b[i]! + wi * o.target;
       for (let q = 0; q < o.indices.length; q++) {
-        const j = o.indices[q] as number;
-        a[i * unknowns + j] = (a[i * unknowns + j] as number) + wi * (o.weights[q] as number);
+        const j = o.indices[q]!;
+        a[i * unknowns + j] = a[i * unknowns + j]! + wi * o.weights[q]!;
       }
     }
   }
   let trace = 0;
-  for (let i = 0; i < unknowns; i++) trace += a[i * unknowns + i] as number;
+  for (let i = 0; i < unknowns; i++) trace += a[i * unknowns + i]!;
   const ridge = (1e-10 * trace) / unknowns;
   for (let i = 0; i < unknowns; i++) {
-    if ((a[i * unknowns + i] as number) === 0) throw new Error(`solveLeastSquares: unknown ${i} appears in no observation`);
-    a[i * unknowns + i] = (a[i * unknowns + i] as number) + ridge;
+    if (a[i * unknowns + i]! === 0) throw new Error(`solveLeastSquares: unknown ${i} appears in no observation`);
+    a[i * unknowns + i] = a[i * unknowns + i]! + ridge;
   }
   // Cholesky: a = L·Lᵀ, L stored in the lower triangle of a.
   for (let j = 0; j < unknowns; j++) {
-    let d = a[j * unknowns + j] as number;
-    for (let p = 0; p < j; p++) d -= (a[j * unknowns + p] as number) ** 2;
+    let d = a[j * unknowns + j]!;
+    for (let p = 0; p < j; p++) d -= a[j * unknowns + p]! ** 2;
     if (!(d > 0)) throw new Error(`solveLeastSquares: the normal equations are singular at unknown ${j}`);
     const l = Math.sqrt(d);
     a[j * unknowns + j] = l;
     for (let i = j + 1; i < unknowns; i++) {
-      let s = a[i * unknowns + j] as number;
-      for (let p = 0; p < j; p++) s -= (a[i * unknowns + p] as number) * (a[j * unknowns + p] as number);
+      let s = a[i * unknowns + j]!;
+      for (let p = 0; p < j; p++) s -= a[i * unknowns + p]! * a[j * unknowns + p]!;
       a[i * unknowns + j] = s / l;
     }
   }
   const y = new Float64Array(unknowns);
   for (let i = 0; i < unknowns; i++) {
-    let s = b[i] as number;
-    for (let p = 0; p < i; p++) s -= (a[i * unknowns + p] as number) * (y[p] as number);
-    y[i] = s / (a[i * unknowns + i] as number);
+    let s = b[i]!;
+    for (let p = 0; p < i; p++) s -= a[i * unknowns + p]! * y[p]!;
+    y[i] = s / a[i * unknowns + i]!;
   }
   const x = new Float64Array(unknowns);
   for (let i = unknowns - 1; i >= 0; i--) {
-    let s = y[i] as number;
-    for (let p = i + 1; p < unknowns; p++) s -= (a[p * unknowns + i] as number) * (x[p] as number);
-    x[i] = s / (a[i * unknowns + i] as number);
+    let s = y[i]!;
+    for (let p = i + 1; p < unknowns; p++) s -= a[p * unknowns + i]! * x[p]!;
+    x[i] = s / a[i * unknowns + i]!;
   }
   return x;
 }

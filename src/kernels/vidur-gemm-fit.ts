@@ -57,21 +57,21 @@ export interface GemmFit {
 function hat(keys: readonly number[], x: number): [number, number][] {
   const lx = Math.log2(x);
   const last = keys.length - 1;
-  if (lx <= Math.log2(keys[0] as number)) return [[0, 1]];
-  if (lx >= Math.log2(keys[last] as number)) return [[last, 1]];
+  if (lx <= Math.log2(keys[0]!)) return [[0, 1]];
+  if (lx >= Math.log2(keys[last]!)) return [[last, 1]];
   let i = 0;
-  while (Math.log2(keys[i + 1] as number) <= lx) i++;
-  const lo = Math.log2(keys[i] as number);
-  const f = (lx - lo) / (Math.log2(keys[i + 1] as number) - lo);
+  while (Math.log2(keys[i + 1]!) <= lx) i++;
+  const lo = Math.log2(keys[i]!);
+  const f = (lx - lo) / (Math.log2(keys[i + 1]!) - lo);
   return f === 0 ? [[i, 1]] : [[i, 1 - f], [i + 1, f]];
 }
 
 /** Indices [first, last] of the grid cells whose interpolation intervals cover [low, high]. */
 function coveredRange(keys: readonly number[], low: number, high: number): [number, number] {
   let first = 0;
-  while (first + 1 < keys.length && (keys[first + 1] as number) <= low) first++;
+  while (first + 1 < keys.length && keys[first + 1]! <= low) first++;
   let last = keys.length - 1;
-  while (last > 0 && (keys[last - 1] as number) >= high) last--;
+  while (last > 0 && keys[last - 1]! >= high) last--;
   return [first, last];
 }
 
@@ -109,20 +109,20 @@ export function fitGemmEfficiency(gemms: readonly VidurGemm[], peakFlops: number
         weights.push(wi * wj);
       }
     }
-    return { indices, weights, target: Math.log((efficiency[o] as number) / gemmEfficiency) };
+    return { indices, weights, target: Math.log(efficiency[o]! / gemmEfficiency) };
   });
   const x = solveLeastSquares(observations, gBase + width(rows) * gWidth);
   const T = (m: number, size: number): number => tileModelEfficiency(tile, m, size);
-  const fitF = (i: number, j: number): number => Math.exp(x[fIndex(i, j)] as number);
-  const fitG = (i: number, j: number): number => (j === kRef ? 1 : Math.exp(x[gIndex(i, j)] as number));
-  const mTopRow = FIT_TABLE_M[rows[1]] as number;
+  const fitF = (i: number, j: number): number => Math.exp(x[fIndex(i, j)]!);
+  const fitG = (i: number, j: number): number => (j === kRef ? 1 : Math.exp(x[gIndex(i, j)]!));
+  const mTopRow = FIT_TABLE_M[rows[1]]!;
   const fValues = FIT_TABLE_M.flatMap((m, i) => FIT_TABLE_N.map((n, j) => {
     const [si, sj] = [clamp(i, rows), clamp(j, nCols)];
-    return si === i && sj === j ? fitF(i, j) : (fitF(si, sj) * T(Math.max(m, mTopRow), n)) / T(mTopRow, FIT_TABLE_N[sj] as number);
+    return si === i && sj === j ? fitF(i, j) : (fitF(si, sj) * T(Math.max(m, mTopRow), n)) / T(mTopRow, FIT_TABLE_N[sj]!);
   }));
   const gValues = FIT_TABLE_M.flatMap((_, i) => FIT_TABLE_K.map((k, j) => {
     const [si, sj] = [clamp(i, rows), clamp(j, kCols)];
-    return sj === j ? fitG(si, j) : (fitG(si, sj) * T(mTopRow, k)) / T(mTopRow, FIT_TABLE_K[sj] as number);
+    return sj === j ? fitG(si, j) : (fitG(si, sj) * T(mTopRow, k)) / T(mTopRow, FIT_TABLE_K[sj]!);
   }));
   const capped = capGrowthInM(fValues, gValues, FIT_TABLE_N.length, FIT_TABLE_K.length, nCols);
   const table = makeTwoFactorGemmTable(
@@ -134,8 +134,8 @@ export function fitGemmEfficiency(gemms: readonly VidurGemm[], peakFlops: number
     largeShapes: large.length,
     table,
     region: {
-      mMax: FIT_TABLE_M[rows[1]] as number, nMin: FIT_TABLE_N[nCols[0]] as number, nMax: FIT_TABLE_N[nCols[1]] as number,
-      kMin: FIT_TABLE_K[kCols[0]] as number, kMax: FIT_TABLE_K[kCols[1]] as number,
+      mMax: FIT_TABLE_M[rows[1]]!, nMin: FIT_TABLE_N[nCols[0]]!, nMax: FIT_TABLE_N[nCols[1]]!,
+      kMin: FIT_TABLE_K[kCols[0]]!, kMax: FIT_TABLE_K[kCols[1]]!,
     },
     observations: observations.length,
     capped,
@@ -149,24 +149,24 @@ export function fitGemmEfficiency(gemms: readonly VidurGemm[], peakFlops: number
 function capGrowthInM(f: number[], g: number[], nCols: number, kCols: number, [first, last]: [number, number]): number {
   let capped = 0;
   const lower = (values: number[], at: number, cap: number): void => {
-    if ((values[at] as number) > cap) {
+    if (values[at]! > cap) {
       values[at] = cap;
       capped++;
     }
   };
-  const growth = (values: number[], cols: number, i: number, j: number): number => (values[i * cols + j] as number) / (values[(i - 1) * cols + j] as number);
+  const growth = (values: number[], cols: number, i: number, j: number): number => values[i * cols + j]! / values[(i - 1) * cols + j]!;
   for (let i = 1; i * nCols < f.length; i++) {
     let worstF = 0;
     for (let j = first; j <= last; j++) {
-      lower(f, i * nCols + j, 2 * (f[(i - 1) * nCols + j] as number));
+      lower(f, i * nCols + j, 2 * f[(i - 1) * nCols + j]!);
       worstF = Math.max(worstF, growth(f, nCols, i, j));
     }
     let worstG = 0;
     for (let j = 0; j < kCols; j++) {
-      lower(g, i * kCols + j, (2 * (g[(i - 1) * kCols + j] as number)) / worstF);
+      lower(g, i * kCols + j, (2 * g[(i - 1) * kCols + j]!) / worstF);
       worstG = Math.max(worstG, growth(g, kCols, i, j));
     }
-    for (let j = 0; j < nCols; j++) if (j < first || j > last) lower(f, i * nCols + j, (2 * (f[(i - 1) * nCols + j] as number)) / worstG);
+    for (let j = 0; j < nCols; j++) if (j < first || j > last) lower(f, i * nCols + j, (2 * f[(i - 1) * nCols + j]!) / worstG);
   }
   return capped;
 }

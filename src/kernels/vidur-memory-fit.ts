@@ -28,8 +28,8 @@ export function fitMemoryOp(ops: readonly VidurMemoryOp[], hbmBandwidth: number)
   const cost = (lf: number, le: number): number => {
     let sum = 0;
     for (let i = 0; i < logTime.length; i++) {
-      const predicted = Math.max(lf + (logLaunches[i] as number), (logStream[i] as number) - le);
-      sum += (predicted - (logTime[i] as number)) ** 2;
+      const predicted = Math.max(lf + logLaunches[i]!, logStream[i]! - le);
+      sum += (predicted - logTime[i]!) ** 2;
     }
     return sum;
   };

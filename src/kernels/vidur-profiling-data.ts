@@ -94,10 +94,10 @@ export function parseVidurMlpCsv(text: string, file: string, model: string): Vid
       return v;
     };
     const [heads, kvHeads, hidden, ffn, vocab] = shapeAt.slice(0, 5).map((index, j) => number(index, SHAPE_COLUMNS[j] as string)) as [number, number, number, number, number];
-    const gatedCell = cells[shapeAt[5] as number];
+    const gatedCell = cells[shapeAt[5]!];
     if (gatedCell !== 'True' && gatedCell !== 'False') throw new InputError(`${file}:${i + 1}: use_gated_mlp "${gatedCell}" is not True or False`);
-    const tokens = number(shapeAt[6] as number, 'num_tokens');
-    const tp = number(shapeAt[7] as number, 'num_tensor_parallel_workers');
+    const tokens = number(shapeAt[6]!, 'num_tokens');
+    const tp = number(shapeAt[7]!, 'num_tensor_parallel_workers');
     const key = `${tokens}/${tp}`;
     let entry = merged.get(key);
     if (entry === undefined) {
@@ -105,7 +105,7 @@ export function parseVidurMlpCsv(text: string, file: string, model: string): Vid
       merged.set(key, entry);
     }
     VIDUR_OPS.forEach((op, j) => {
-      const index = opAt[j] as number;
+      const index = opAt[j]!;
       if (index < 0 || cells[index] === '') return;
       entry.sums[op] = (entry.sums[op] ?? 0) + number(index, `time_stats.${op}.median`) * 1e6;
       entry.counts[op] = (entry.counts[op] ?? 0) + 1;
@@ -113,7 +113,7 @@ export function parseVidurMlpCsv(text: string, file: string, model: string): Vid
   }
   if (merged.size === 0) throw new InputError(`${file}: no data rows`);
   return [...merged.values()].map(({ row, sums, counts }) => {
-    for (const op of VIDUR_OPS) if (sums[op] !== undefined) row.opNs[op] = sums[op] / (counts[op] as number);
+    for (const op of VIDUR_OPS) if (sums[op] !== undefined) row.opNs[op] = sums[op] / counts[op]!;
     return row;
   });
 }

@@ -49,7 +49,7 @@ export function chromeTrace(result: RunResult): { traceEvents: TraceEvent[]; dis
       ...(span.pass !== undefined ? { args: { pass: span.pass } } : {}),
     });
   }
-  const links = linkCounters(result, servers.length > 0 ? (servers[servers.length - 1] as number) + 1 : 0);
+  const links = linkCounters(result, servers.length > 0 ? servers[servers.length - 1]! + 1 : 0);
   events.push(...links.events);
   return {
     traceEvents: events,
@@ -71,7 +71,7 @@ function linkCounters(result: RunResult, pid: number): { events: TraceEvent[]; m
   ];
   for (const link of timeline.links) {
     link.timesNs.forEach((t, i) => {
-      const rate = (link.bytesPerSecond[i] as number) / 1e9;
+      const rate = link.bytesPerSecond[i]! / 1e9;
       events.push({ name: link.name, ph: 'C', pid, tid: 0, ts: nsToUs(t), args: { [RATE_KEY]: Number.isFinite(rate) ? rate : 0 } });
     });
   }

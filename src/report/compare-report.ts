@@ -50,7 +50,7 @@ export function compareTable(result: CompareResult): string {
   const cells = [columns.map((col) => col.title), ...result.rows.map((r) => columns.map((col) => col.cell(r)))];
   const widths = columns.map((_, j) => Math.max(...cells.map((line) => [...(line[j] as string)].length)));
   const pad = (text: string, j: number): string => {
-    const fill = ' '.repeat((widths[j] as number) - [...text].length);
+    const fill = ' '.repeat(widths[j]! - [...text].length);
     return columns[j]?.left ? text + fill : fill + text;
   };
   const lines = cells.map((line) => `  ${line.map(pad).join('  ')}`.trimEnd());

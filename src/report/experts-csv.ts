@@ -5,7 +5,7 @@ export function expertsCsv(result: RunResult): string {
   const { summary, expertDevices } = result;
   const lines = ['layer,expert,device,tokens,share_of_layer,load_over_mean'];
   summary.tokensPerExpert.forEach((row, i) => {
-    const layer = summary.moeLayers[i] as number;
+    const layer = summary.moeLayers[i]!;
     const total = row.reduce((a, b) => a + b, 0);
     const mean = total / row.length;
     row.forEach((tokens, e) => {

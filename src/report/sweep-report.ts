@@ -89,7 +89,7 @@ export function sweepTable(sweep: SweepHeader, rows: readonly SweepRow[]): strin
   const cells = [columns.map((c) => c.title), ...rows.map((r) => columns.map((c) => c.cell(r)))];
   const widths = columns.map((_, j) => Math.max(...cells.map((line) => [...(line[j] as string)].length)));
   const pad = (s: string, j: number): string => {
-    const fill = ' '.repeat((widths[j] as number) - [...s].length);
+    const fill = ' '.repeat(widths[j]! - [...s].length);
     return columns[j]?.left ? s + fill : fill + s;
   };
   return [...sweepSummaryLines(sweep, rows).map((l) => `  ${l}`), '', ...cells.map((line) => `  ${line.map(pad).join('  ')}`.trimEnd())].join('\n');

@@ -82,7 +82,7 @@ export function sweepScaling(sweep: SweepHeader, rows: readonly SweepRow[]): Swe
       .find(({ key }) => ok.every((r) => isNumber(r.row.values[key])) && new Set(ok.map((r) => r.row.values[key])).size > 1);
     if (!found) return { skipped: 'no scaling chart: the device count is the same at every point and no swept key takes two or more numeric values' };
     x = found.key;
-    xOf = (r) => r.row.values[found.key] as number;
+    xOf = (r) => Number(r.row.values[found.key]);
     xAxes = [found.a];
   }
   const seriesKeys = sweep.axes.flatMap((axis, a) => (xAxes.includes(a) ? [] : axis.keys));

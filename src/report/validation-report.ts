@@ -99,7 +99,7 @@ function failureLines(cases: CaseResult[]): string[] {
 export function validationTable(report: ValidationReport): string {
   const cells = report.cases.map((r) => COLUMNS.map((c) => c.cell(r)));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] as string).length)));
-  const line = (row: string[]): string => row.map((text, i) => ((COLUMNS[i] as Column).right ? text.padStart(widths[i] as number) : text.padEnd(widths[i] as number))).join('  ').trimEnd();
+  const line = (row: string[]): string => row.map((text, i) => ((COLUMNS[i] as Column).right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join('  ').trimEnd();
   const out = [...validationHeadline(report.summary), ''];
   for (const g of caseGroups(report)) {
     out.push(`${g.title}:`, line(COLUMNS.map((c) => c.title)), ...g.cases.map((r) => line(COLUMNS.map((c) => c.cell(r)))), '');

@@ -24,6 +24,6 @@ export function expertCapacity(policy: CapacityPolicy, groupSize: number, k: num
 export function loadBalancingLoss(alpha: number, keptOrProposedPerExpert: ArrayLike<number>, meanScore: ArrayLike<number>, tokens: number): number {
   const n = meanScore.length;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += ((keptOrProposedPerExpert[i] as number) / tokens) * (meanScore[i] as number);
+  for (let i = 0; i < n; i++) sum += (keptOrProposedPerExpert[i]! / tokens) * meanScore[i]!;
   return alpha * n * sum;
 }

@@ -27,7 +27,7 @@ export function grapGroups(hidden: number, experts: number): { start: Int32Array
   for (let e = 0; e < experts; e++) {
     start[e] = at;
     size[e] = base + (e < extra ? 1 : 0);
-    at += size[e] as number;
+    at += size[e]!;
   }
   return { start, size };
 }
@@ -37,8 +37,8 @@ export function grapGateMatrix(hidden: number, experts: number): Float32Array {
   const { start, size } = grapGroups(hidden, experts);
   const w = new Float32Array(hidden * experts);
   for (let e = 0; e < experts; e++) {
-    const s = start[e] as number;
-    const m = size[e] as number;
+    const s = start[e]!;
+    const m = size[e]!;
     for (let j = s; j < s + m; j++) w[j * experts + e] = 1 / m;
   }
   return w;
@@ -56,19 +56,19 @@ export function assignedCosines(features: Float32Array, hidden: number, weights:
   const tokens = assigned.length;
   const wNorm = new Float64Array(experts);
   for (let j = 0; j < hidden; j++) {
-    for (let e = 0; e < experts; e++) wNorm[e] = (wNorm[e] as number) + (weights[j * experts + e] as number) ** 2;
+    for (let e = 0; e < experts; e++) wNorm[e] = wNorm[e]! + weights[j * experts + e]! ** 2;
   }
   const out = new Float64Array(tokens);
   for (let t = 0; t < tokens; t++) {
-    const e = assigned[t] as number;
+    const e = assigned[t]!;
     let dot = 0;
     let xx = 0;
     for (let j = 0; j < hidden; j++) {
-      const x = features[t * hidden + j] as number;
-      dot += x * (weights[j * experts + e] as number);
+      const x = features[t * hidden + j]!;
+      dot += x * weights[j * experts + e]!;
       xx += x * x;
     }
-    const denom = Math.sqrt(xx * (wNorm[e] as number));
+    const denom = Math.sqrt(xx * wNorm[e]!);
     out[t] = denom > 0 ? dot / denom : 0;
   }
   return out;

@@ -65,8 +65,8 @@ export function decodeNpy(bytes: Uint8Array, origin: string): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new InputError(`${origin}: not a .npy file (bad magic: expected \\x93NUMPY at the start)`);
   }
-  const major = bytes[6] as number;
-  const minor = bytes[7] as number;
+  const major = bytes[6]!;
+  const minor = bytes[7]!;
   if (!(major >= 1 && major <= 3) || minor !== 0) throw new InputError(`${origin}: unsupported .npy version ${major}.${minor} (moesim reads 1.0, 2.0 and 3.0)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenBytes = major === 1 ? 2 : 4;

@@ -32,7 +32,7 @@ export function npyToFloat32(array: NpyArray, origin: string): Float32Array {
   else if (array.dtype === 'float64') out = Float32Array.from(array.data as Float64Array);
   else throw new InputError(`${origin}: dtype ${array.dtype}; expected floating point (float32, float16 or float64)`);
   let probe = 0;
-  for (let i = 0; i < out.length; i++) probe += (out[i] as number) * 0;
+  for (let i = 0; i < out.length; i++) probe += out[i]! * 0;
   if (probe !== 0) {
     const i = out.findIndex((v) => !Number.isFinite(v));
     const where = array.shape.length > 1 ? `row ${Math.floor(i / (array.shape.at(-1) ?? 1))}, column ${i % (array.shape.at(-1) ?? 1)}` : `index ${i}`;

@@ -28,14 +28,14 @@ function table(): Float32Array {
 export function float16ToFloat32(bits: Uint16Array): Float32Array {
   const t = table();
   const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = t[bits[i] as number] as number;
+  for (let i = 0; i < bits.length; i++) out[i] = t[bits[i]!]!;
   return out;
 }
 
 /** The binary16 bit pattern nearest to `value` (taken as float32 first), ties to even. */
 export function numberToFloat16Bits(value: number): number {
   scratch[0] = value;
-  const x = scratchBits[0] as number;
+  const x = scratchBits[0]!;
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   const mant = x & 0x7fffff;
@@ -61,6 +61,6 @@ export function numberToFloat16Bits(value: number): number {
 /** Encode float32 values as binary16 bit patterns. */
 export function float32ToFloat16(values: ArrayLike<number>): Uint16Array {
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = numberToFloat16Bits(values[i] as number);
+  for (let i = 0; i < values.length; i++) out[i] = numberToFloat16Bits(values[i]!);
   return out;
 }

@@ -51,7 +51,7 @@ export interface RoutingDecision {
 /** Total kept and dropped pairs of a decision. */
 export function countPairs(decision: RoutingDecision): { proposed: number; kept: number; dropped: number } {
   let kept = 0;
-  for (let i = 0; i < decision.pairKept.length; i++) kept += decision.pairKept[i] as number;
+  for (let i = 0; i < decision.pairKept.length; i++) kept += decision.pairKept[i]!;
   const proposed = decision.pairKept.length;
   return { proposed, kept, dropped: proposed - kept };
 }

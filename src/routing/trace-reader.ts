@@ -92,15 +92,15 @@ function checkPairs(d: RoutingDecision, where: string): void {
   const kept = new Int32Array(d.groups * d.numExperts);
   const proposed = new Int32Array(d.groups * d.numExperts);
   for (let i = 0; i < d.pairToken.length; i++) {
-    const t = d.pairToken[i] as number;
-    const e = d.pairExpert[i] as number;
-    const k = d.pairKept[i] as number;
+    const t = d.pairToken[i]!;
+    const e = d.pairExpert[i]!;
+    const k = d.pairKept[i]!;
     if (!(t >= 0 && t < tokens)) throw new InputError(`${where}.pairToken[${i}]: ${t} is out of range [0, ${tokens})`, 'routing.replay');
     if (!(e >= 0 && e < d.numExperts)) throw new InputError(`${where}.pairExpert[${i}]: expert id ${e} is out of range [0, ${d.numExperts})`, 'routing.replay');
     if (k !== 0 && k !== 1) throw new InputError(`${where}.pairKept[${i}]: ${k}; must be 0 or 1`, 'routing.replay');
     const cell = Math.floor(t / units) * d.numExperts + e;
-    proposed[cell] = (proposed[cell] as number) + 1;
-    kept[cell] = (kept[cell] as number) + k;
+    proposed[cell] = proposed[cell]! + 1;
+    kept[cell] = kept[cell]! + k;
   }
   for (const [name, tally, stored] of [['keptCounts', kept, d.keptCounts], ['proposedCounts', proposed, d.proposedCounts]] as const) {
     const i = tally.findIndex((v, j) => v !== stored[j]);

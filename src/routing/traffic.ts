@@ -22,10 +22,10 @@ export function dispatchTokenMatrix(decision: RoutingDecision, placement: Expert
   const unitsPerGroup = groupSize / tokensPerUnit;
   for (let p = 0; p < pairKept.length; p++) {
     if (pairKept[p] === 0) continue;
-    const g = Math.floor((pairToken[p] as number) / unitsPerGroup);
+    const g = Math.floor(pairToken[p]! / unitsPerGroup);
     const src = placement.groupDevice(g);
-    const dst = placement.expertDevice(g, pairExpert[p] as number);
-    m[src * n + dst] = (m[src * n + dst] as number) + tokensPerUnit;
+    const dst = placement.expertDevice(g, pairExpert[p]!);
+    m[src * n + dst] = m[src * n + dst]! + tokensPerUnit;
   }
   return m;
 }

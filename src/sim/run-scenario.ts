@@ -77,7 +77,7 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
     expertDevices: summary.moeLayers.map((l) => {
       const placement = routed.routing[0]?.[l]?.placement;
       const stage = layerPlacement(layout, l).stage;
-      return Array.from({ length: model.experts }, (_, e) => deviceOf(layout, stage, placement ? (placement.rankOf[e] as number) : expertDpRank(layout, 0, e), 0));
+      return Array.from({ length: model.experts }, (_, e) => deviceOf(layout, stage, placement ? placement.rankOf[e]! : expertDpRank(layout, 0, e), 0));
     }),
     notes: [...(routed.backend.note ? [routed.backend.note] : []), ...routed.notes],
   };

@@ -77,9 +77,9 @@ function breakdownOf(devices: DeviceAccounting[], stepTimeNs: number): Breakdown
 
 function criticalPathSeconds(p: NonNullable<ExecutionResult['criticalPath']>): NonNullable<Summary['criticalPath']> {
   const seconds = (r: Record<string, number>): Record<string, number> =>
-    Object.fromEntries(Object.keys(r).sort().map((k) => [k, nsToSeconds(r[k] as number)]));
+    Object.fromEntries(Object.keys(r).sort().map((k) => [k, nsToSeconds(r[k]!)]));
   const total = [...Object.values(p.computeNs), ...Object.values(p.commNs)].reduce((a, b) => a + b, 0) + p.gapNs;
-  const byPass = Object.fromEntries(COMPUTE_PASSES.filter((k) => p.computeByPassNs[k] !== undefined).map((k) => [k, nsToSeconds(p.computeByPassNs[k] as number)]));
+  const byPass = Object.fromEntries(COMPUTE_PASSES.filter((k) => p.computeByPassNs[k] !== undefined).map((k) => [k, nsToSeconds(p.computeByPassNs[k]!)]));
   return { endDevice: p.device, length_s: nsToSeconds(total), compute: seconds(p.computeNs), computeByPass: byPass, comm: seconds(p.commNs), segments: p.segments };
 }
 

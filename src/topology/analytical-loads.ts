@@ -35,9 +35,9 @@ export class PhaseLoadArena {
     const { links, loads } = this;
     const offset = this.used;
     for (let k = 0; k < count; k++) {
-      const id = touched[k] as number;
+      const id = touched[k]!;
       links[offset + k] = id;
-      loads[offset + k] = load[id] as number;
+      loads[offset + k] = load[id]!;
     }
     this.used += count;
     return { startNs, endNs, links, loads, offset, count };
@@ -48,13 +48,13 @@ export class PhaseLoadArena {
 export function addPhaseLoads(phase: PhaseInFlight, into: Float64Array, fraction = 1): void {
   const { links, loads, offset, count } = phase;
   for (let k = offset; k < offset + count; k++) {
-    const id = links[k] as number;
-    into[id] = (into[id] as number) + (loads[k] as number) * fraction;
+    const id = links[k]!;
+    into[id] = into[id]! + loads[k]! * fraction;
   }
 }
 
 export function checkPackedBytes(plan: PackedPlan, f: number, where: string): void {
-  const bytes = plan.bytes[f] as number;
+  const bytes = plan.bytes[f]!;
   if (!(bytes >= 0 && bytes < Infinity)) throw new InputError(`${where}: flow ${f} (${plan.src[f]}→${plan.dst[f]}) has bytes ${String(bytes)}; expected a finite number ≥ 0`);
 }
 
@@ -71,17 +71,17 @@ export function loadRoutedFlows(plan: PackedPlan, routes: PackedRoutes, from: nu
   const { start, links, latency } = routes;
   let longest = -1;
   for (let f = from; f < to; f++) {
-    const bytes = flowBytes[f] as number;
+    const bytes = flowBytes[f]!;
     if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, `transfer "${label}"`);
     if (!(bytes > 0) || src[f] === dst[f]) continue;
-    const end = start[f + 1] as number;
-    for (let k = start[f] as number; k < end; k++) {
-      const id = links[k] as number;
-      const before = load[id] as number;
+    const end = start[f + 1]!;
+    for (let k = start[f]!; k < end; k++) {
+      const id = links[k]!;
+      const before = load[id]!;
       if (before === 0) touched[count++] = id;
       load[id] = before + bytes;
     }
-    longest = Math.max(longest, latency[f] as number);
+    longest = Math.max(longest, latency[f]!);
   }
   routedFlows.longestNs = longest;
   return count;

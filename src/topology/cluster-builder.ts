@@ -120,7 +120,7 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
     if (cached !== undefined) return cached;
     let total = 0;
     for (let i = 0; i < ids.length; i++) {
-      const link = links[ids[i] as number];
+      const link = links[ids[i]!];
       if (link === undefined) throw new Error(`internal: route uses unknown link ${String(ids[i])}`);
       total += link.latencyNs;
       if (i > 0) total += (nodeInfos[link.from] as NodeInfo).traversalLatencyNs;

@@ -52,7 +52,7 @@ export function compileHierarchicalAllToAll(group: readonly number[], options: H
   const n = group.length;
   const rankOf = new Map(group.map((device, rank) => [device, rank]));
   const rankAt = Int32Array.from(layout.devices.flat(), (device) => rankOf.get(device) as number); // index s·L + l
-  const devAt = Int32Array.from(rankAt, (rank) => group[rank] as number);
+  const devAt = Int32Array.from(rankAt, (rank) => group[rank]!);
   const destination = rail === 'destination';
   const pairwise = interServer === 'pairwise';
   const rounds = pairwise ? S - 1 : Math.min(1, S - 1);
@@ -71,15 +71,15 @@ export function compileHierarchicalAllToAll(group: readonly number[], options: H
   const intra = (): void => {
     for (let s = 0; s < S; s++) {
       for (let l = 0; l < L; l++) {
-        const from = rankAt[s * L + l] as number;
+        const from = rankAt[s * L + l]!;
         for (let k = 0; k < L; k++) {
           if (k === l) continue;
-          const to = rankAt[s * L + k] as number;
+          const to = rankAt[s * L + k]!;
           terms.push(from * n + to);
           for (let t = 0; t < S; t++) {
-            if (t !== s) terms.push(destination ? from * n + (rankAt[t * L + k] as number) : (rankAt[t * L + l] as number) * n + to);
+            if (t !== s) terms.push(destination ? from * n + rankAt[t * L + k]! : rankAt[t * L + l]! * n + to);
           }
-          slot(devAt[s * L + l] as number, devAt[s * L + k] as number);
+          slot(devAt[s * L + l]!, devAt[s * L + k]!);
         }
       }
     }
@@ -95,10 +95,10 @@ export function compileHierarchicalAllToAll(group: readonly number[], options: H
         for (let x = 0; x < L; x++) {
           for (let y = 0; y < L; y++) {
             terms.push(destination
-              ? (rankAt[s * L + y] as number) * n + (rankAt[t * L + x] as number)
-              : (rankAt[s * L + x] as number) * n + (rankAt[t * L + y] as number));
+              ? rankAt[s * L + y]! * n + rankAt[t * L + x]!
+              : rankAt[s * L + x]! * n + rankAt[t * L + y]!);
           }
-          slot(devAt[s * L + x] as number, devAt[t * L + x] as number);
+          slot(devAt[s * L + x]!, devAt[t * L + x]!);
         }
       }
     }
@@ -119,8 +119,8 @@ function compileRoutes(cluster: Cluster, src: readonly number[], dst: readonly n
   const latency = new Float64Array(src.length);
   const intraServer = new Uint8Array(src.length);
   for (let f = 0; f < src.length; f++) {
-    const a = src[f] as number;
-    const b = dst[f] as number;
+    const a = src[f]!;
+    const b = dst[f]!;
     for (const id of cluster.route(a, b)) links.push(id);
     start[f + 1] = links.length;
     latency[f] = cluster.pathLatencyNs(a, b);
@@ -144,16 +144,16 @@ export function fillHierarchicalAllToAll(compiled: CompiledAllToAll, values: Arr
   const active = new Uint8Array(phases);
   let activeCount = 0;
   for (let p = 0; p < phases; p++) {
-    const phaseEnd = compiled.phaseStart[p + 1] as number;
+    const phaseEnd = compiled.phaseStart[p + 1]!;
     let any = false;
-    for (let f = compiled.phaseStart[p] as number; f < phaseEnd; f++) {
-      let k = termStart[f] as number;
-      const end = termStart[f + 1] as number;
-      let b = (values[terms[k] as number] as number) * scale;
-      if (!(b >= 0 && b < Infinity)) badTerm(compiled, terms[k] as number, b);
+    for (let f = compiled.phaseStart[p]!; f < phaseEnd; f++) {
+      let k = termStart[f]!;
+      const end = termStart[f + 1]!;
+      let b = values[terms[k]!]! * scale;
+      if (!(b >= 0 && b < Infinity)) badTerm(compiled, terms[k]!, b);
       for (k++; k < end; k++) {
-        const v = (values[terms[k] as number] as number) * scale;
-        if (!(v >= 0 && v < Infinity)) badTerm(compiled, terms[k] as number, v);
+        const v = values[terms[k]!]! * scale;
+        if (!(v >= 0 && v < Infinity)) badTerm(compiled, terms[k]!, v);
         b += v;
       }
       bytes[f] = b;
@@ -169,7 +169,7 @@ export function fillHierarchicalAllToAll(compiled: CompiledAllToAll, values: Arr
     // An empty phase is dropped: its zero slots join the next phase.
     phaseStart = new Int32Array(activeCount + 1);
     let q = 1;
-    for (let p = 0; p < phases; p++) if (active[p] === 1) phaseStart[q++] = compiled.phaseStart[p + 1] as number;
+    for (let p = 0; p < phases; p++) if (active[p] === 1) phaseStart[q++] = compiled.phaseStart[p + 1]!;
   }
   const { group, src, dst, routes } = compiled;
   return { op: 'alltoall', algo: 'hierarchical', group, phaseStart, src, dst, bytes, routes };
@@ -184,11 +184,11 @@ export function compactPlan(plan: PackedPlan): PackedPlan {
   const keep: number[] = [];
   const phaseStart: number[] = [0];
   for (let p = 0; p + 1 < plan.phaseStart.length; p++) {
-    for (let f = plan.phaseStart[p] as number; f < (plan.phaseStart[p + 1] as number); f++) if ((plan.bytes[f] as number) > 0) keep.push(f);
+    for (let f = plan.phaseStart[p]!; f < plan.phaseStart[p + 1]!; f++) if (plan.bytes[f]! > 0) keep.push(f);
     phaseStart.push(keep.length);
   }
   return {
     op: plan.op, algo: plan.algo, group: [...plan.group], phaseStart: Int32Array.from(phaseStart),
-    src: Int32Array.from(keep, (f) => plan.src[f] as number), dst: Int32Array.from(keep, (f) => plan.dst[f] as number), bytes: Float64Array.from(keep, (f) => plan.bytes[f] as number),
+    src: Int32Array.from(keep, (f) => plan.src[f]!), dst: Int32Array.from(keep, (f) => plan.dst[f]!), bytes: Float64Array.from(keep, (f) => plan.bytes[f]!),
   };
 }

@@ -57,7 +57,7 @@ function denseTraffic(group: readonly number[], bytes: TrafficMatrix): Float64Ar
   }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const v = bytes[i * n + j] as number;
+      const v = bytes[i * n + j]!;
       if (i !== j && !(v >= 0 && v < Infinity)) read(i, j); // throws the reader's message
     }
   }

@@ -46,7 +46,7 @@ export function ringBroadcast(group: readonly number[], bytes: number, options: 
     const flows: Flow[] = [];
     for (let p = 0; p < n - 1; p++) {
       const chunk = t - p;
-      if (chunk >= 0 && chunk < chunks) flows.push({ src: chain[p] as number, dst: chain[p + 1] as number, bytes: bytes / chunks });
+      if (chunk >= 0 && chunk < chunks) flows.push({ src: chain[p]!, dst: chain[p + 1]!, bytes: bytes / chunks });
     }
     phases.push(flows);
   }

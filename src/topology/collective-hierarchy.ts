@@ -57,6 +57,6 @@ export function serverLayout(group: readonly number[], options: HierarchyOptions
     servers: devices.length,
     perServer,
     devices,
-    rail: (local) => devices.map((members) => members[local] as number),
+    rail: (local) => devices.map((members) => members[local]!),
   };
 }

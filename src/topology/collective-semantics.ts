@@ -26,8 +26,8 @@ export function planRankBytes(plan: CollectivePlan): PlanRankBytes {
       const s = rankOf.get(flow.src);
       const d = rankOf.get(flow.dst);
       if (s === undefined || d === undefined) continue;
-      sent[s] = (sent[s] as number) + flow.bytes;
-      received[d] = (received[d] as number) + flow.bytes;
+      sent[s] = sent[s]! + flow.bytes;
+      received[d] = received[d]! + flow.bytes;
       flows++;
     }
   }
@@ -47,10 +47,10 @@ function dependencies(plan: CollectivePlan, rankOf: Map<number, number>): (dst: 
       const s = rankOf.get(flow.src);
       const d = rankOf.get(flow.dst);
       if (s === undefined || d === undefined || !(flow.bytes > 0)) continue;
-      for (let w = 0; w < words; w++) known[d * words + w] = (known[d * words + w] as number) | (before[s * words + w] as number);
+      for (let w = 0; w < words; w++) known[d * words + w] = known[d * words + w]! | before[s * words + w]!;
     }
   }
-  return (dst, src) => (((known[dst * words + (src >>> 5)] as number) >>> (src & 31)) & 1) === 1;
+  return (dst, src) => ((known[dst * words + (src >>> 5)]! >>> (src & 31)) & 1) === 1;
 }
 
 /**
@@ -89,19 +89,19 @@ export function checkCollectivePlan(plan: CollectivePlan, size: number | Traffic
       case 'reducescatter':
         for (let s = 0; s < n; s++) needs(r, s);
         if (op === 'allreduce') {
-          atLeast(r, 'sends', sent[r] as number, total, 'its whole input must influence the others');
-          atLeast(r, 'receives', received[r] as number, total, 'the sum of the others is a full buffer');
+          atLeast(r, 'sends', sent[r]!, total, 'its whole input must influence the others');
+          atLeast(r, 'receives', received[r]!, total, 'the sum of the others is a full buffer');
         } else if (op === 'allgather') {
-          atLeast(r, 'receives', received[r] as number, ((n - 1) / n) * total, 'n−1 contributions of size/n');
+          atLeast(r, 'receives', received[r]!, ((n - 1) / n) * total, 'n−1 contributions of size/n');
         } else {
-          atLeast(r, 'sends', sent[r] as number, ((n - 1) / n) * total, 'its part of n−1 other slices');
+          atLeast(r, 'sends', sent[r]!, ((n - 1) / n) * total, 'its part of n−1 other slices');
         }
         break;
       case 'broadcast': {
-        const root = rankOf.get(plan.root ?? (group[0] as number)) ?? 0;
+        const root = rankOf.get(plan.root ?? group[0]!) ?? 0;
         if (r !== root) {
           needs(r, root);
-          atLeast(r, 'receives', received[r] as number, total, 'the whole buffer');
+          atLeast(r, 'receives', received[r]!, total, 'the whole buffer');
         }
         break;
       }
@@ -109,7 +109,7 @@ export function checkCollectivePlan(plan: CollectivePlan, size: number | Traffic
         const ring = plan.algo === 'ring';
         if (ring || r < n - 1) {
           needs((r + 1) % n, r);
-          atLeast((r + 1) % n, 'receives', received[(r + 1) % n] as number, total, 'the message');
+          atLeast((r + 1) % n, 'receives', received[(r + 1) % n]!, total, 'the message');
         }
         break;
       }
@@ -123,8 +123,8 @@ export function checkCollectivePlan(plan: CollectivePlan, size: number | Traffic
           into += read(s, r);
           if (read(s, r) > 0) needs(r, s);
         }
-        atLeast(r, 'sends', sent[r] as number, out, 'its row of the traffic matrix');
-        atLeast(r, 'receives', received[r] as number, into, 'its column of the traffic matrix');
+        atLeast(r, 'sends', sent[r]!, out, 'its row of the traffic matrix');
+        atLeast(r, 'receives', received[r]!, into, 'its column of the traffic matrix');
         break;
       }
     }

@@ -62,7 +62,7 @@ export function trafficReader(group: readonly number[], bytes: TrafficMatrix): (
     throw new InputError(`${describeGroup(group)}: traffic matrix has ${bytes.length} entries, expected ${n}×${n} = ${n * n}`);
   }
   return (i, j) => {
-    const value = bytes instanceof Float64Array ? (bytes[i * n + j] as number) : bytes(i, j);
+    const value = bytes instanceof Float64Array ? bytes[i * n + j]! : bytes(i, j);
     if (!Number.isFinite(value) || value < 0) {
       throw new InputError(`${describeGroup(group)}: bytes from rank ${i} to rank ${j} is ${String(value)}; expected a finite number ≥ 0`);
     }
@@ -71,7 +71,7 @@ export function trafficReader(group: readonly number[], bytes: TrafficMatrix): (
 }
 
 /** The device of rank `rank` (callers guarantee the rank is in range). */
-export const rankDevice = (group: readonly number[], rank: number): number => group[rank] as number;
+export const rankDevice = (group: readonly number[], rank: number): number => group[rank]!;
 
 /** Phase-wise union of several phase lists (phase k of the result = phase k of every list, concatenated). */
 export function zipPhases(lists: readonly Flow[][][]): Flow[][] {

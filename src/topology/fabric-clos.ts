@@ -52,7 +52,7 @@ export function wireClosFabric(graph: LinkGraph, system: SystemSpec & { fabric: 
 
   const attachment = new NicAttachment(graph, system, servers, leaves, (server, nic) => {
     const index = Math.floor(server / plan.serversPerLeaf) * plan.railsPerGroup + (plan.railsPerGroup > 1 ? nic : 0);
-    return { node: leafNode[index] as number, index };
+    return { node: leafNode[index]!, index };
   });
 
   // Trunk ids: the up direction; the down direction is id + 1.
@@ -60,16 +60,16 @@ export function wireClosFabric(graph: LinkGraph, system: SystemSpec & { fabric: 
   for (let i = 0; i < leaves; i++) {
     const pod = Math.floor(i / leavesPerPod);
     for (let j = 0; j < second; j++) {
-      const upper = secondNode[pod * second + j] as number;
-      leafTrunk[i * second + j] = graph.addDuplexLink(leafNode[i] as number, upper, trunkKind, plan.leafTrunkBandwidth, plan.leafTrunkLatencyNs);
+      const upper = secondNode[pod * second + j]!;
+      leafTrunk[i * second + j] = graph.addDuplexLink(leafNode[i]!, upper, trunkKind, plan.leafTrunkBandwidth, plan.leafTrunkLatencyNs);
     }
   }
   const coreTrunk = new Int32Array(pods * second * coresPerPlane);
   for (let p = 0; p < pods; p++) {
     for (let j = 0; j < second; j++) {
       for (let c = 0; c < coresPerPlane; c++) {
-        const from = secondNode[p * second + j] as number;
-        const to = coreNode[j * coresPerPlane + c] as number;
+        const from = secondNode[p * second + j]!;
+        const to = coreNode[j * coresPerPlane + c]!;
         coreTrunk[(p * second + j) * coresPerPlane + c] = graph.addDuplexLink(from, to, trunkKind, plan.coreTrunkBandwidth, plan.coreTrunkLatencyNs);
       }
     }
@@ -78,8 +78,8 @@ export function wireClosFabric(graph: LinkGraph, system: SystemSpec & { fabric: 
   const secondChoices = new Int32Array(second);
   const coreChoices = new Int32Array(Math.max(1, coresPerPlane));
   const upAt = (id: number, down: Uint8Array): boolean => down[id] === 0;
-  const leafUp = (leaf: number, j: number): number => leafTrunk[leaf * second + j] as number;
-  const coreUp = (pod: number, j: number, c: number): number => coreTrunk[(pod * second + j) * coresPerPlane + c] as number;
+  const leafUp = (leaf: number, j: number): number => leafTrunk[leaf * second + j]!;
+  const coreUp = (pod: number, j: number, c: number): number => coreTrunk[(pod * second + j) * coresPerPlane + c]!;
 
   /** Fills coreChoices with the cores of plane j reachable from pod ps's and into pod pd's aggregation j. */
   const collectCores = (ps: number, pd: number, j: number, down: Uint8Array): number => {
@@ -119,14 +119,14 @@ export function wireClosFabric(graph: LinkGraph, system: SystemSpec & { fabric: 
     const n = healthy ? second : collectSecond(ls, ld, down);
     if (n === 0) return false;
     const pick = ecmpPick(n, src, dst, flowKey, 0);
-    const j = healthy ? pick : (secondChoices[pick] as number);
+    const j = healthy ? pick : secondChoices[pick]!;
     const ps = Math.floor(ls / leavesPerPod);
     const pd = Math.floor(ld / leavesPerPod);
     out.push(leafUp(ls, j));
     if (ps !== pd) {
       const cores = healthy ? coresPerPlane : collectCores(ps, pd, j, down);
       const pickCore = ecmpPick(cores, src, dst, flowKey, 1);
-      const c = healthy ? pickCore : (coreChoices[pickCore] as number);
+      const c = healthy ? pickCore : coreChoices[pickCore]!;
       out.push(coreUp(ps, j, c), coreUp(pd, j, c) + 1);
     }
     out.push(leafUp(ld, j) + 1);
@@ -136,12 +136,12 @@ export function wireClosFabric(graph: LinkGraph, system: SystemSpec & { fabric: 
   return {
     layout: plan.layout,
     nicOf: (device) => attachment.nicOf(device),
-    leafOf: (device) => attachment.leafNodeOf[device] as number,
+    leafOf: (device) => attachment.leafNodeOf[device]!,
     route(src, dst, flowKey, down) {
       const out: number[] = [];
       if (!attachment.appendUp(src, out, down)) return undefined;
-      const ls = attachment.leafIndexOf[src] as number;
-      const ld = attachment.leafIndexOf[dst] as number;
+      const ls = attachment.leafIndexOf[src]!;
+      const ld = attachment.leafIndexOf[dst]!;
       if (ls !== ld && !appendTrunks(ls, ld, src, dst, flowKey, down, out)) return undefined;
       return attachment.appendDown(dst, out, down) ? out : undefined;
     },

@@ -19,7 +19,7 @@ export function linkUtilisation(activity: LinkActivity, linkId: number, bandwidt
     const last = Math.min(buckets - 1, Math.ceil(endNs / bucketNs) - 1);
     for (let k = Math.floor(startNs / bucketNs); k <= last; k++) {
       const overlap = Math.min(endNs, (k + 1) * bucketNs) - Math.max(startNs, k * bucketNs);
-      if (overlap > 0) utilisation[k] = (utilisation[k] as number) + share * overlap;
+      if (overlap > 0) utilisation[k] = utilisation[k]! + share * overlap;
     }
   }
   return utilisation;

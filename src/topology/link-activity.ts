@@ -48,7 +48,7 @@ class RecordedLinkActivity implements LinkActivity {
     const result: LinkRateInterval[] = [];
     if (data === undefined) return result;
     for (let i = 0; i < data.length; i += 3) {
-      result.push({ startNs: data[i] as number, endNs: data[i + 1] as number, bytesPerSecond: data[i + 2] as number });
+      result.push({ startNs: data[i]!, endNs: data[i + 1]!, bytesPerSecond: data[i + 2]! });
     }
     return result;
   }
@@ -59,7 +59,7 @@ class RecordedLinkActivity implements LinkActivity {
     let total = 0;
     if (data === undefined) return total;
     for (let i = 0; i < data.length; i += 3) {
-      total += (data[i + 2] as number) * ((data[i + 1] as number) - (data[i] as number)) * 1e-9;
+      total += data[i + 2]! * (data[i + 1]! - data[i]!) * 1e-9;
     }
     return total;
   }
@@ -110,16 +110,16 @@ export class LinkActivityRecorder {
 
   /** Link `link` carries `bytesPerSecond` from `timeNs` on (times must not decrease per link). */
   setRate(link: number, timeNs: number, bytesPerSecond: number): void {
-    const oldRate = this.openRate[link] as number;
+    const oldRate = this.openRate[link]!;
     if (bytesPerSecond === oldRate) return;
-    const bytes = (this.openBytes[link] as number) + oldRate * (timeNs - (this.lastChange[link] as number)) * 1e-9;
+    const bytes = this.openBytes[link]! + oldRate * (timeNs - this.lastChange[link]!) * 1e-9;
     if (oldRate > 0) this.busyEnd[link] = timeNs;
     this.lastChange[link] = timeNs;
     this.openRate[link] = bytesPerSecond;
-    const start = this.openStart[link] as number;
+    const start = this.openStart[link]!;
     // Emit when the segment (idle tail included) spans minIntervalNs, so each interval uses up that much time.
     if (bytes > 0 && timeNs - start >= this.minIntervalNs && timeNs > start) {
-      const end = this.busyEnd[link] as number;
+      const end = this.busyEnd[link]!;
       this.append(link, start, end, this.openMixed[link] === 1 ? (bytes / (end - start)) * 1e9 : oldRate);
     } else if (bytes > 0) {
       this.openBytes[link] = bytes;
@@ -141,20 +141,20 @@ export class LinkActivityRecorder {
     const triples = new Map<number, Float64Array>();
     for (let link = 0; link < this.linkCount; link++) {
       const data = this.stored[link];
-      const used = this.used[link] as number;
-      const start = this.openStart[link] as number;
-      const rate = this.openRate[link] as number;
-      const bytes = (this.openBytes[link] as number) + rate * (nowNs - (this.lastChange[link] as number)) * 1e-9;
-      const end = rate > 0 ? nowNs : (this.busyEnd[link] as number);
+      const used = this.used[link]!;
+      const start = this.openStart[link]!;
+      const rate = this.openRate[link]!;
+      const bytes = this.openBytes[link]! + rate * (nowNs - this.lastChange[link]!) * 1e-9;
+      const end = rate > 0 ? nowNs : this.busyEnd[link]!;
       const open = bytes > 0 && end > start;
       if (used === 0 && !open) continue;
       // Stored intervals may reach past now (an analytical phase still running): clip them to now.
       let kept = 0;
-      while (kept < used && (data as Float64Array)[kept] as number < nowNs) kept += 3;
+      while (kept < used && (data as Float64Array)[kept]! < nowNs) kept += 3;
       if (kept === 0 && !open) continue;
       const copy = new Float64Array(kept + (open ? 3 : 0));
       if (data !== undefined) copy.set(data.subarray(0, kept));
-      for (let i = 1; i < kept; i += 3) copy[i] = Math.min(copy[i] as number, nowNs);
+      for (let i = 1; i < kept; i += 3) copy[i] = Math.min(copy[i]!, nowNs);
       if (open) {
         copy[kept] = start;
         copy[kept + 1] = end;
@@ -167,7 +167,7 @@ export class LinkActivityRecorder {
 
   private append(link: number, startNs: number, endNs: number, rate: number): void {
     let data = this.stored[link];
-    const used = this.used[link] as number;
+    const used = this.used[link]!;
     if (used > 0 && data !== undefined && data[used - 2] === startNs && data[used - 1] === rate) {
       data[used - 2] = endNs; // contiguous with the same rate: extend
       return;

@@ -46,12 +46,12 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= x.length; i++) {
     const current = [i];
     for (let j = 1; j <= y.length; j++) {
-      const substitution = (previous[j - 1] as number) + (x[i - 1] === y[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+      const substitution = previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
     }
     previous = current;
   }
-  return previous[y.length] as number;
+  return previous[y.length]!;
 }
 
 /** Up to `count` link names closest to `pattern` (wildcards removed) by edit distance; ties in id order. */
@@ -95,14 +95,14 @@ export function applyLinkFaults(cluster: NamedLinks, faults: readonly LinkFault[
       const targets = fault.bothDirections === false ? [link.id] : [link.id, link.id ^ 1];
       for (const id of targets) {
         if (fault.state === 'down') down[id] = 1;
-        else factor[id] = (factor[id] as number) * fault.state.bandwidthFactor;
+        else factor[id] = factor[id]! * fault.state.bandwidthFactor;
       }
     }
   });
   let anyDown = false;
   const links = cluster.links.map((link) => {
     const isDown = down[link.id] === 1;
-    const f = factor[link.id] as number;
+    const f = factor[link.id]!;
     anyDown ||= isDown;
     if (!isDown && f === 1) return link;
     return Object.freeze({ ...link, bandwidth: link.bandwidth * f, up: !isDown, bandwidthFactor: f });

@@ -36,8 +36,8 @@ export class LinkGraph {
   addDuplexLink(a: number, b: number, kind: LinkKind, bandwidth: number, latencyNs: TimeNs, labelA?: string, labelB?: string): number {
     const nameA = labelA ?? this.nodeName(a);
     const nameB = labelB ?? this.nodeName(b);
-    const levelA = this.levels[a] as number;
-    const levelB = this.levels[b] as number;
+    const levelA = this.levels[a]!;
+    const levelB = this.levels[b]!;
     const forward = levelA < levelB ? '↑' : levelA > levelB ? '↓' : '→';
     const backward = forward === '↑' ? '↓' : forward === '↓' ? '↑' : '→';
     const id = this.addDirectedLink(a, b, kind, bandwidth, latencyNs, `${nameA}${forward}${nameB}`);
@@ -72,7 +72,7 @@ export class LinkGraph {
   /** Link ids along a node path [n0, n1, ..., nk]. */
   pathToLinks(path: readonly number[]): number[] {
     const ids: number[] = [];
-    for (let i = 1; i < path.length; i++) ids.push(this.linkId(path[i - 1] as number, path[i] as number));
+    for (let i = 1; i < path.length; i++) ids.push(this.linkId(path[i - 1]!, path[i]!));
     return ids;
   }
 }

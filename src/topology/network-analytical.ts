@@ -93,7 +93,7 @@ export function createAnalyticalNetwork(
       grown.set(slotLinks);
       slotLinks = grown;
     }
-    for (let k = 0; k < ids.length; k++) slotLinks[linksUsed + k] = ids[k] as number;
+    for (let k = 0; k < ids.length; k++) slotLinks[linksUsed + k] = ids[k]!;
     slotStart[slots] = linksUsed;
     linksUsed += ids.length;
     slotStart[slots + 1] = linksUsed;
@@ -105,17 +105,17 @@ export function createAnalyticalNetwork(
   /** Adds one active flow's bytes to its route's links; returns its path latency. */
   const addFlow = (src: number, dst: number, bytes: number): TimeNs => {
     const slot = slotOf(src, dst);
-    const end = slotStart[slot + 1] as number;
-    for (let k = slotStart[slot] as number; k < end; k++) {
-      const id = slotLinks[k] as number;
+    const end = slotStart[slot + 1]!;
+    for (let k = slotStart[slot]!; k < end; k++) {
+      const id = slotLinks[k]!;
       if (phaseLoad[id] === 0) touched[touchedCount++] = id;
-      phaseLoad[id] = (phaseLoad[id] as number) + bytes;
+      phaseLoad[id] = phaseLoad[id]! + bytes;
     }
-    return slotLatency[slot] as number;
+    return slotLatency[slot]!;
   };
 
   const clearScratch = (): void => {
-    for (let k = 0; k < touchedCount; k++) phaseLoad[touched[k] as number] = 0;
+    for (let k = 0; k < touchedCount; k++) phaseLoad[touched[k]!] = 0;
     touchedCount = 0;
   };
 
@@ -126,8 +126,8 @@ export function createAnalyticalNetwork(
   const closePhase = (active: boolean, longestPathNs: TimeNs, keep: boolean): TimeNs => {
     let busiestSeconds = 0;
     for (let k = 0; k < touchedCount; k++) {
-      const id = touched[k] as number;
-      busiestSeconds = Math.max(busiestSeconds, (phaseLoad[id] as number) / (bandwidth[id] as number));
+      const id = touched[k]!;
+      busiestSeconds = Math.max(busiestSeconds, phaseLoad[id]! / bandwidth[id]!);
     }
     kept = keep && active;
     if (!kept) clearScratch();
@@ -150,8 +150,8 @@ export function createAnalyticalNetwork(
 
   /** phaseCost of phase p of a packed plan (its flows come from a checked group and matrix). */
   const packedPhaseCost = (plan: PackedPlan, p: number, label: string): TimeNs => {
-    const from = plan.phaseStart[p] as number;
-    const to = plan.phaseStart[p + 1] as number;
+    const from = plan.phaseStart[p]!;
+    const to = plan.phaseStart[p + 1]!;
     if (plan.routes !== undefined) {
       // Compiled routes (the same links in the same order as addFlow's): no pair lookup.
       touchedCount = loadRoutedFlows(plan, plan.routes, from, to, phaseLoad, touched, touchedCount, label);
@@ -160,9 +160,9 @@ export function createAnalyticalNetwork(
     let active = false;
     let longestPathNs = 0;
     for (let f = from; f < to; f++) {
-      const src = plan.src[f] as number;
-      const dst = plan.dst[f] as number;
-      const bytes = plan.bytes[f] as number;
+      const src = plan.src[f]!;
+      const dst = plan.dst[f]!;
+      const bytes = plan.bytes[f]!;
       if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, `transfer "${label}"`);
       if (!(bytes > 0) || src === dst) continue;
       active = true;
@@ -198,9 +198,9 @@ export function createAnalyticalNetwork(
         const now = sim.now;
         lastEndNs = Math.max(lastEndNs, now + duration);
         for (let k = 0; k < touchedCount; k++) {
-          const id = touched[k] as number;
-          const load = phaseLoad[id] as number;
-          carried[id] = (carried[id] as number) + load;
+          const id = touched[k]!;
+          const load = phaseLoad[id]!;
+          carried[id] = carried[id]! + load;
           if (recorder !== undefined) recorder.addInterval(id, now, now + duration, (load / duration) * 1e9);
         }
       } else if (duration > 0) {
@@ -209,7 +209,7 @@ export function createAnalyticalNetwork(
         inFlight.push(phase);
         if (recorder !== undefined) {
           for (let k = phase.offset; k < phase.offset + phase.count; k++) {
-            recorder.addInterval(phase.links[k] as number, phase.startNs, phase.endNs, ((phase.loads[k] as number) / duration) * 1e9);
+            recorder.addInterval(phase.links[k]!, phase.startNs, phase.endNs, (phase.loads[k]! / duration) * 1e9);
           }
         }
       }

@@ -34,7 +34,7 @@ export class LinkFlowIndex {
     const base = entity * POSITIONS;
     if (base + POSITIONS > this.position.length) this.position = grownInt32(this.position, Math.max(base + POSITIONS, this.position.length * 2));
     for (let p = start; p < end; p++) {
-      const list = this.flowsOn[pool[p] as number] as number[];
+      const list = this.flowsOn[pool[p]!] as number[];
       if (p - start < POSITIONS) this.position[base + p - start] = list.length;
       list.push(entity);
     }
@@ -43,12 +43,12 @@ export class LinkFlowIndex {
   /** Unregisters `entity` (still on its path in pathStart / pathLength) from its links. */
   remove(entity: number, pool: Int32Array, pathStart: Int32Array, pathLength: Int32Array): void {
     const { position } = this;
-    const start = pathStart[entity] as number;
-    const end = start + (pathLength[entity] as number);
+    const start = pathStart[entity]!;
+    const end = start + pathLength[entity]!;
     for (let p = start; p < end; p++) {
-      const link = pool[p] as number;
+      const link = pool[p]!;
       const list = this.flowsOn[link] as number[];
-      let at = p - start < POSITIONS ? (position[entity * POSITIONS + p - start] as number) : -1;
+      let at = p - start < POSITIONS ? position[entity * POSITIONS + p - start]! : -1;
       if (at < 0 || list[at] !== entity) at = list.lastIndexOf(entity);
       if (at < 0) throw new Error(`internal: flow entity ${entity} is not on link ${link}`);
       const lastAt = list.length - 1;
@@ -56,8 +56,8 @@ export class LinkFlowIndex {
       if (at === lastAt) continue;
       list[at] = last;
       // The moved entity's remembered index for this link (the k with that link and the old index).
-      const lastStart = pathStart[last] as number;
-      const limit = Math.min(pathLength[last] as number, POSITIONS);
+      const lastStart = pathStart[last]!;
+      const limit = Math.min(pathLength[last]!, POSITIONS);
       for (let k = 0; k < limit; k++) {
         if (pool[lastStart + k] === link && position[last * POSITIONS + k] === lastAt) {
           position[last * POSITIONS + k] = at;
@@ -82,24 +82,24 @@ export class LinkFlowIndex {
     let linkCount = 0;
     let flowCount = 0;
     for (let s = 0; s < seedCount; s++) {
-      const l = seeds[s] as number;
+      const l = seeds[s]!;
       if (linkMark[l] === generation) continue;
       linkMark[l] = generation;
       links[linkCount++] = l;
     }
     // Breadth-first: `links` doubles as the queue.
     for (let q = 0; q < linkCount; q++) {
-      const list = flowsOn[links[q] as number] as number[];
+      const list = flowsOn[links[q]!] as number[];
       for (let i = 0; i < list.length; i++) {
-        const f = list[i] as number;
+        const f = list[i]!;
         if (f >= this.flowMark.length) this.growFlowMark(f + 1);
         if (this.flowMark[f] === generation) continue;
         this.flowMark[f] = generation;
         if (flowCount === this.flows.length) this.flows = grownInt32(this.flows, flowCount * 2);
         this.flows[flowCount++] = f;
-        const end = (pathStart[f] as number) + (pathLength[f] as number);
-        for (let p = pathStart[f] as number; p < end; p++) {
-          const l = pool[p] as number;
+        const end = pathStart[f]! + pathLength[f]!;
+        for (let p = pathStart[f]!; p < end; p++) {
+          const l = pool[p]!;
           if (linkMark[l] === generation) continue;
           linkMark[l] = generation;
           links[linkCount++] = l;

@@ -19,18 +19,18 @@ export class FinishHeap {
 
   /** The entity with the smallest key; the heap must not be empty. */
   peek(): number {
-    return this.heap[0] as number;
+    return this.heap[0]!;
   }
 
   /** Inserts `entity` with `key`, or moves it to `key` when it is already in the heap. */
   set(entity: number, key: number): void {
     if (entity >= this.position.length) this.grow(entity + 1);
-    const at = this.position[entity] as number;
+    const at = this.position[entity]!;
     if (at < 0) {
       this.siftUp(this.count++, entity, key);
       return;
     }
-    const old = this.keys[at] as number;
+    const old = this.keys[at]!;
     if (key < old) this.siftUp(at, entity, key);
     else this.siftDown(at, entity, key);
   }
@@ -38,16 +38,16 @@ export class FinishHeap {
   /** Removes `entity` if it is in the heap. */
   remove(entity: number): void {
     if (entity >= this.position.length) return;
-    const at = this.position[entity] as number;
+    const at = this.position[entity]!;
     if (at < 0) return;
     this.position[entity] = -1;
     this.count--;
     if (at === this.count) return;
-    const last = this.heap[this.count] as number;
-    const lastKey = this.keys[this.count] as number;
+    const last = this.heap[this.count]!;
+    const lastKey = this.keys[this.count]!;
     // The moved entry goes up if it beats the parent of the hole, else down.
     const parent = (at - 1) >> 2;
-    if (at > 0 && less(lastKey, last, this.keys[parent] as number, this.heap[parent] as number)) this.siftUp(at, last, lastKey);
+    if (at > 0 && less(lastKey, last, this.keys[parent]!, this.heap[parent]!)) this.siftUp(at, last, lastKey);
     else this.siftDown(at, last, lastKey);
   }
 
@@ -76,8 +76,8 @@ export class FinishHeap {
     let at = start;
     while (at > 0) {
       const parent = (at - 1) >> 2;
-      const parentEntity = heap[parent] as number;
-      const parentKey = keys[parent] as number;
+      const parentEntity = heap[parent]!;
+      const parentKey = keys[parent]!;
       if (!less(key, entity, parentKey, parentEntity)) break;
       this.place(at, parentEntity, parentKey);
       at = parent;
@@ -93,12 +93,12 @@ export class FinishHeap {
       const first = 4 * at + 1;
       if (first >= this.count) break;
       let child = first;
-      let childEntity = heap[first] as number;
-      let childKey = keys[first] as number;
+      let childEntity = heap[first]!;
+      let childKey = keys[first]!;
       const last = Math.min(first + 4, this.count);
       for (let c = first + 1; c < last; c++) {
-        const candidateKey = keys[c] as number;
-        const candidate = heap[c] as number;
+        const candidateKey = keys[c]!;
+        const candidate = heap[c]!;
         if (less(candidateKey, candidate, childKey, childEntity)) {
           child = c;
           childEntity = candidate;

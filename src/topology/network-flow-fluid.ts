@@ -103,7 +103,7 @@ export class FluidFlowState {
     const routeId = this.slots.internRoute(this.cluster, src, dst);
     if (this.slots.routeChecked[routeId] === 1) return routeId;
     for (const link of this.slots.routeLinks(routeId)) {
-      const bw = this.bandwidth[link] as number;
+      const bw = this.bandwidth[link]!;
       if (!(bw > 0 && Number.isFinite(bw))) {
         const { from, to, kind } = this.cluster.links[link]!;
         throw new InputError(`${where}: flow ${src}→${dst} crosses ${kind} link ${link} (${from}→${to}) whose bandwidth is ${bw} bytes/s`);
@@ -115,7 +115,7 @@ export class FluidFlowState {
 
   /** The path latency of a route (ns). */
   routeLatencyNs(routeId: number): TimeNs {
-    return this.slots.routeLatencyNs[routeId] as number;
+    return this.slots.routeLatencyNs[routeId]!;
   }
 
   /** addFlow() on a route from route(). */
@@ -123,8 +123,8 @@ export class FluidFlowState {
     const entity = this.slots.add(routeId, bytes, weight);
     this.slots.anchorNs[entity] = this.baseNs;
     this.slots.anchorS[entity] = 0;
-    const start = this.slots.pathStart[entity] as number;
-    const end = start + (this.slots.pathLength[entity] as number);
+    const start = this.slots.pathStart[entity]!;
+    const end = start + this.slots.pathLength[entity]!;
     this.index.add(entity, this.slots.routePool, start, end);
     this.addSeeds(start, end);
     return entity;
@@ -132,13 +132,13 @@ export class FluidFlowState {
 
   /** Adds one more identical flow to an entity started at the current time (before time advances). */
   addWeight(entity: number): void {
-    this.slots.weight[entity] = (this.slots.weight[entity] as number) + 1;
-    const start = this.slots.pathStart[entity] as number;
-    this.addSeeds(start, start + (this.slots.pathLength[entity] as number));
+    this.slots.weight[entity] = this.slots.weight[entity]! + 1;
+    const start = this.slots.pathStart[entity]!;
+    this.addSeeds(start, start + this.slots.pathLength[entity]!);
   }
 
   bytesOf(entity: number): number {
-    return this.slots.bytes[entity] as number;
+    return this.slots.bytes[entity]!;
   }
 
   /** Advances to integer time `nowNs` (≥ the state's time), reporting each finished flow to `onFinish`. */
@@ -149,8 +149,8 @@ export class FluidFlowState {
     const { heap, slots } = this;
     while (heap.size > 0) {
       const first = heap.peek();
-      const instantNs = slots.anchorNs[first] as number;
-      const instantS = slots.finishS[first] as number;
+      const instantNs = slots.anchorNs[first]!;
+      const instantS = slots.finishS[first]!;
       const sentNs = instantNs + ceilSecondsToNs(instantS);
       if (sentNs > nowNs) break;
       this.finishAt(instantNs, instantS, sentNs, onFinish);
@@ -163,7 +163,7 @@ export class FluidFlowState {
     if (this.seedCount > 0) this.resolve(this.baseNs, 0);
     if (this.heap.size === 0) return undefined;
     const first = this.heap.peek();
-    const sentNs = (this.slots.anchorNs[first] as number) + ceilSecondsToNs(this.slots.finishS[first] as number);
+    const sentNs = this.slots.anchorNs[first]! + ceilSecondsToNs(this.slots.finishS[first]!);
     return Math.max(this.baseNs + 1, sentNs);
   }
 
@@ -172,8 +172,8 @@ export class FluidFlowState {
     const { linkRate, carriedBase, carriedNs, carriedS } = this;
     const result = new Float64Array(linkRate.length);
     for (let l = 0; l < result.length; l++) {
-      const elapsedS = (this.baseNs - (carriedNs[l] as number)) * 1e-9 - (carriedS[l] as number);
-      result[l] = (carriedBase[l] as number) + (linkRate[l] as number) * elapsedS;
+      const elapsedS = (this.baseNs - carriedNs[l]!) * 1e-9 - carriedS[l]!;
+      result[l] = carriedBase[l]! + linkRate[l]! * elapsedS;
     }
     return result;
   }
@@ -182,12 +182,12 @@ export class FluidFlowState {
     const needed = this.seedCount + end - start;
     if (needed > this.seeds.length) this.seeds = grownInt32(this.seeds, Math.max(needed, this.seeds.length * 2));
     const pool = this.slots.routePool;
-    for (let p = start; p < end; p++) this.seeds[this.seedCount++] = pool[p] as number;
+    for (let p = start; p < end; p++) this.seeds[this.seedCount++] = pool[p]!;
   }
 
   /** Seconds from entity f's anchor to the instant (instantNs + instantS). */
   private elapsedS(f: number, instantNs: number, instantS: number): number {
-    return (instantNs - (this.slots.anchorNs[f] as number)) * 1e-9 + (instantS - (this.slots.anchorS[f] as number));
+    return (instantNs - this.slots.anchorNs[f]!) * 1e-9 + (instantS - this.slots.anchorS[f]!);
   }
 
   /**
@@ -201,8 +201,8 @@ export class FluidFlowState {
     do {
       const f = heap.peek();
       if (finishedCount > 0) {
-        const left = (remaining[f] as number) - (rate[f] as number) * this.elapsedS(f, instantNs, instantS);
-        if (left > FINISH_EPSILON * (bytes[f] as number)) break;
+        const left = remaining[f]! - rate[f]! * this.elapsedS(f, instantNs, instantS);
+        if (left > FINISH_EPSILON * bytes[f]!) break;
       }
       heap.remove(f);
       remaining[f] = 0;
@@ -211,16 +211,16 @@ export class FluidFlowState {
     } while (heap.size > 0);
     let keepBelow = Number.POSITIVE_INFINITY;
     for (let i = 0; i < finishedCount; i++) {
-      const f = this.finished[i] as number;
-      keepBelow = Math.min(keepBelow, rate[f] as number);
-      const start = slots.pathStart[f] as number;
-      const end = start + (slots.pathLength[f] as number);
+      const f = this.finished[i]!;
+      keepBelow = Math.min(keepBelow, rate[f]!);
+      const start = slots.pathStart[f]!;
+      const end = start + slots.pathLength[f]!;
       this.index.remove(f, slots.routePool, slots.pathStart, slots.pathLength);
       this.addSeeds(start, end);
       slots.remove(f);
     }
     this.resolve(instantNs, instantS, keepBelow);
-    for (let i = 0; i < finishedCount; i++) onFinish(this.finished[i] as number, sentNs);
+    for (let i = 0; i < finishedCount; i++) onFinish(this.finished[i]!, sentNs);
   }
 
   /**
@@ -236,8 +236,8 @@ export class FluidFlowState {
     const generation = ++this.markGeneration;
     let upperCount = 0;
     for (let i = 0; i < flowCount; i++) {
-      const f = flows[i] as number;
-      if ((rate[f] as number) < threshold) continue;
+      const f = flows[i]!;
+      if (rate[f]! < threshold) continue;
       upper[upperCount++] = f;
       if (f >= this.flowMark.length) this.flowMark = grownInt32(this.flowMark, Math.max(f + 1, this.flowMark.length * 2));
       this.flowMark[f] = generation;
@@ -245,17 +245,17 @@ export class FluidFlowState {
     if (upperCount === flowCount) return upperCount;
     const { linkMark, reserved, flowMark } = this;
     for (let i = 0; i < upperCount; i++) {
-      const f = upper[i] as number;
-      const end = (pathStart[f] as number) + (pathLength[f] as number);
-      for (let p = pathStart[f] as number; p < end; p++) {
-        const l = routePool[p] as number;
+      const f = upper[i]!;
+      const end = pathStart[f]! + pathLength[f]!;
+      for (let p = pathStart[f]!; p < end; p++) {
+        const l = routePool[p]!;
         if (linkMark[l] === generation) continue;
         linkMark[l] = generation;
         const on = index.flowsOnLink(l);
         let kept = 0;
         for (let k = 0; k < on.length; k++) {
-          const g = on[k] as number;
-          if (flowMark[g] !== generation) kept += (rate[g] as number) * (weight[g] as number);
+          const g = on[k]!;
+          if (flowMark[g] !== generation) kept += rate[g]! * weight[g]!;
         }
         reserved[l] = kept;
       }
@@ -286,32 +286,32 @@ export class FluidFlowState {
     }
     if (this.previousRate.length < solveCount) this.previousRate = new Float64Array(Math.max(solveCount, this.previousRate.length * 2));
     const { previousRate } = this;
-    for (let i = 0; i < solveCount; i++) previousRate[i] = rate[solveIds[i] as number] as number;
+    for (let i = 0; i < solveCount; i++) previousRate[i] = rate[solveIds[i]!]!;
     if (solveCount > 0) this.solver.solve(solveIds, solveCount, slots.pathTable(), weight, rate, reserved);
     // A flow whose rate came out unchanged keeps its anchor and projected finish (exactly as before).
     for (let i = 0; i < solveCount; i++) {
-      const f = solveIds[i] as number;
-      const old = previousRate[i] as number;
-      const r = rate[f] as number;
+      const f = solveIds[i]!;
+      const old = previousRate[i]!;
+      const r = rate[f]!;
       if (r === old) continue;
-      if (old > 0) remaining[f] = Math.max(0, (remaining[f] as number) - old * this.elapsedS(f, instantNs, instantS));
+      if (old > 0) remaining[f] = Math.max(0, remaining[f]! - old * this.elapsedS(f, instantNs, instantS));
       anchorNs[f] = instantNs;
       anchorS[f] = instantS;
-      const finish = instantS + (remaining[f] as number) / r;
+      const finish = instantS + remaining[f]! / r;
       finishS[f] = finish;
       heap.set(f, instantNs + finish * 1e9);
     }
     const timeNs = instantNs + instantS * 1e9;
     const { carriedBase, carriedNs, carriedS } = this;
     for (let i = 0; i < linkCount; i++) {
-      const l = links[i] as number;
+      const l = links[i]!;
       const on = index.flowsOnLink(l);
       let total = 0;
-      for (let k = 0; k < on.length; k++) total += (rate[on[k] as number] as number) * (weight[on[k] as number] as number);
-      const old = linkRate[l] as number;
+      for (let k = 0; k < on.length; k++) total += rate[on[k]!]! * weight[on[k]!]!;
+      const old = linkRate[l]!;
       if (total === old) continue;
-      const elapsedS = (instantNs - (carriedNs[l] as number)) * 1e-9 + (instantS - (carriedS[l] as number));
-      carriedBase[l] = (carriedBase[l] as number) + old * elapsedS;
+      const elapsedS = (instantNs - carriedNs[l]!) * 1e-9 + (instantS - carriedS[l]!);
+      carriedBase[l] = carriedBase[l]! + old * elapsedS;
       carriedNs[l] = instantNs;
       carriedS[l] = instantS;
       linkRate[l] = total;

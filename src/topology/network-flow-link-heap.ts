@@ -21,7 +21,7 @@ export class LinkShareHeap {
   }
 
   has(link: number): boolean {
-    return (this.position[link] as number) >= 0;
+    return this.position[link]! >= 0;
   }
 
   /** Inserts `link` (which must not be in the heap) with `key`. */
@@ -48,46 +48,46 @@ export class LinkShareHeap {
 
   /** Empties the heap in O(size). */
   clear(): void {
-    for (let i = 0; i < this.count; i++) this.position[this.heap[i] as number] = -1;
+    for (let i = 0; i < this.count; i++) this.position[this.heap[i]!] = -1;
     this.count = 0;
   }
 
   /** The key `link` was last given. */
   keyOf(link: number): number {
-    return this.key[link] as number;
+    return this.key[link]!;
   }
 
   /** The link with the smallest key; the heap must not be empty. */
   peek(): number {
-    return this.heap[0] as number;
+    return this.heap[0]!;
   }
 
   /** Sets the key of a link in the heap and restores the order. */
   update(link: number, key: number): void {
-    const old = this.key[link] as number;
+    const old = this.key[link]!;
     this.key[link] = key;
-    const at = this.position[link] as number;
+    const at = this.position[link]!;
     if (key < old) this.siftUp(at);
     else this.siftDown(at);
   }
 
   /** Removes `link` if it is in the heap. */
   remove(link: number): void {
-    const at = this.position[link] as number;
+    const at = this.position[link]!;
     if (at < 0) return;
     this.position[link] = -1;
     this.count--;
     if (at === this.count) return;
-    const last = this.heap[this.count] as number;
+    const last = this.heap[this.count]!;
     this.heap[at] = last;
     this.position[last] = at;
     this.siftUp(at);
-    this.siftDown(this.position[last] as number);
+    this.siftDown(this.position[last]!);
   }
 
   private less(a: number, b: number): boolean {
-    const ka = this.key[a] as number;
-    const kb = this.key[b] as number;
+    const ka = this.key[a]!;
+    const kb = this.key[b]!;
     return ka < kb || (ka === kb && a < b);
   }
 
@@ -98,10 +98,10 @@ export class LinkShareHeap {
 
   private siftUp(start: number): void {
     let at = start;
-    const link = this.heap[at] as number;
+    const link = this.heap[at]!;
     while (at > 0) {
       const parent = (at - 1) >> 1;
-      const parentLink = this.heap[parent] as number;
+      const parentLink = this.heap[parent]!;
       if (!this.less(link, parentLink)) break;
       this.place(at, parentLink);
       at = parent;
@@ -111,14 +111,14 @@ export class LinkShareHeap {
 
   private siftDown(start: number): void {
     let at = start;
-    const link = this.heap[at] as number;
+    const link = this.heap[at]!;
     for (;;) {
       const left = 2 * at + 1;
       if (left >= this.count) break;
       const right = left + 1;
       let child = left;
-      if (right < this.count && this.less(this.heap[right] as number, this.heap[left] as number)) child = right;
-      const childLink = this.heap[child] as number;
+      if (right < this.count && this.less(this.heap[right]!, this.heap[left]!)) child = right;
+      const childLink = this.heap[child]!;
       if (!this.less(childLink, link)) break;
       this.place(at, childLink);
       at = child;

@@ -49,7 +49,7 @@ export class FlowSlots {
       row = new Int32Array(cluster.devices);
       this.routeRows[src] = row;
     }
-    const known = row[dst] as number;
+    const known = row[dst]!;
     if (known > 0) return known - 1;
     const links = cluster.route(src, dst);
     if (this.routeUsed + links.length > this.routePool.length) {
@@ -74,14 +74,14 @@ export class FlowSlots {
   }
 
   routeLinks(routeId: number): Int32Array {
-    const start = this.routeStart[routeId] as number;
-    return this.routePool.subarray(start, start + (this.routeLength[routeId] as number));
+    const start = this.routeStart[routeId]!;
+    return this.routePool.subarray(start, start + this.routeLength[routeId]!);
   }
 
   /** Activates a new entity on route `routeId`; returns its id. */
   add(routeId: number, bytes: number, weight: number): number {
     let entity: number;
-    if (this.freeCount > 0) entity = this.free[--this.freeCount] as number;
+    if (this.freeCount > 0) entity = this.free[--this.freeCount]!;
     else {
       if (this.allocated === this.bytes.length) this.grow(this.allocated * 2);
       entity = this.allocated++;
@@ -91,8 +91,8 @@ export class FlowSlots {
     this.rate[entity] = 0;
     this.weight[entity] = weight;
     this.serial[entity] = this.nextSerial++;
-    this.pathStart[entity] = this.routeStart[routeId] as number;
-    this.pathLength[entity] = this.routeLength[routeId] as number;
+    this.pathStart[entity] = this.routeStart[routeId]!;
+    this.pathLength[entity] = this.routeLength[routeId]!;
     this.activeIndex[entity] = this.activeCount;
     this.active[this.activeCount++] = entity;
     return entity;
@@ -100,8 +100,8 @@ export class FlowSlots {
 
   /** Deactivates an entity and recycles its id. */
   remove(entity: number): void {
-    const at = this.activeIndex[entity] as number;
-    const last = this.active[--this.activeCount] as number;
+    const at = this.activeIndex[entity]!;
+    const last = this.active[--this.activeCount]!;
     this.active[at] = last;
     this.activeIndex[last] = at;
     this.activeIndex[entity] = -1;
@@ -117,15 +117,15 @@ export class FlowSlots {
   describeActive(): { serial: number; path: number[]; weight: number; bytes: number; bytesPerSecond: number; remainingBytes: number }[] {
     const result = [];
     for (let i = 0; i < this.activeCount; i++) {
-      const f = this.active[i] as number;
-      const start = this.pathStart[f] as number;
+      const f = this.active[i]!;
+      const start = this.pathStart[f]!;
       result.push({
-        serial: this.serial[f] as number,
-        path: Array.from(this.routePool.subarray(start, start + (this.pathLength[f] as number))),
-        weight: this.weight[f] as number,
-        bytes: this.bytes[f] as number,
-        bytesPerSecond: this.rate[f] as number,
-        remainingBytes: this.remaining[f] as number,
+        serial: this.serial[f]!,
+        path: Array.from(this.routePool.subarray(start, start + this.pathLength[f]!)),
+        weight: this.weight[f]!,
+        bytes: this.bytes[f]!,
+        bytesPerSecond: this.rate[f]!,
+        remainingBytes: this.remaining[f]!,
       });
     }
     return result;

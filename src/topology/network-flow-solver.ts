@@ -55,16 +55,16 @@ export class MaxMinSolver {
     let maxId = 0;
     let slots = 0;
     for (let i = 0; i < count; i++) {
-      const f = ids[i] as number;
+      const f = ids[i]!;
       if (f > maxId) maxId = f;
-      const start = pathStart[f] as number;
-      const end = start + (pathLength[f] as number);
-      const w = weight[f] as number;
+      const start = pathStart[f]!;
+      const end = start + pathLength[f]!;
+      const w = weight[f]!;
       for (let p = start; p < end; p++) {
-        const l = pathPool[p] as number;
+        const l = pathPool[p]!;
         if (linkDegree[l] === 0) touched[touchedCount++] = l;
-        linkDegree[l] = (linkDegree[l] as number) + 1;
-        unfixedWeight[l] = (unfixedWeight[l] as number) + w;
+        linkDegree[l] = linkDegree[l]! + 1;
+        unfixedWeight[l] = unfixedWeight[l]! + w;
       }
       slots += end - start;
     }
@@ -74,22 +74,22 @@ export class MaxMinSolver {
 
     let offset = 0;
     for (let t = 0; t < touchedCount; t++) {
-      const l = touched[t] as number;
+      const l = touched[t]!;
       linkFlowStart[l] = offset;
       linkFlowCursor[l] = offset;
-      offset += linkDegree[l] as number;
-      const free = reserved === undefined ? (bandwidth[l] as number) : (bandwidth[l] as number) - (reserved[l] as number);
+      offset += linkDegree[l]!;
+      const free = reserved === undefined ? bandwidth[l]! : bandwidth[l]! - reserved[l]!;
       capacity[l] = free;
-      heap.append(l, Math.max(0, free) / (unfixedWeight[l] as number));
+      heap.append(l, Math.max(0, free) / unfixedWeight[l]!);
     }
     heap.heapify();
     for (let i = 0; i < count; i++) {
-      const f = ids[i] as number;
-      const start = pathStart[f] as number;
-      const end = start + (pathLength[f] as number);
+      const f = ids[i]!;
+      const start = pathStart[f]!;
+      const end = start + pathLength[f]!;
       for (let p = start; p < end; p++) {
-        const l = pathPool[p] as number;
-        const cursor = linkFlowCursor[l] as number;
+        const l = pathPool[p]!;
+        const cursor = linkFlowCursor[l]!;
         linkFlows[cursor] = f;
         linkFlowCursor[l] = cursor + 1;
       }
@@ -102,33 +102,33 @@ export class MaxMinSolver {
       // Keys are lazy lower bounds: fixing flows only raises other links' shares, so a popped link whose
       // share has grown goes back with its current share, and one with no unfixed flow left is dropped.
       const bottleneck = heap.peek();
-      const unfixed = unfixedWeight[bottleneck] as number;
+      const unfixed = unfixedWeight[bottleneck]!;
       if (unfixed <= 0) {
         heap.remove(bottleneck);
         continue;
       }
-      const share = Math.max(lastShare, Math.max(0, capacity[bottleneck] as number) / unfixed);
+      const share = Math.max(lastShare, Math.max(0, capacity[bottleneck]!) / unfixed);
       if (share > heap.keyOf(bottleneck)) {
         heap.update(bottleneck, share);
         continue;
       }
       lastShare = share;
       iterations++;
-      const listEnd = (linkFlowStart[bottleneck] as number) + (linkDegree[bottleneck] as number);
-      for (let k = linkFlowStart[bottleneck] as number; k < listEnd; k++) {
-        const f = linkFlows[k] as number;
+      const listEnd = linkFlowStart[bottleneck]! + linkDegree[bottleneck]!;
+      for (let k = linkFlowStart[bottleneck]!; k < listEnd; k++) {
+        const f = linkFlows[k]!;
         if (fixed[f] === 1) continue;
         fixed[f] = 1;
         unfixedFlows--;
         rate[f] = share;
-        const w = weight[f] as number;
+        const w = weight[f]!;
         const used = share * w;
-        const start = pathStart[f] as number;
-        const end = start + (pathLength[f] as number);
+        const start = pathStart[f]!;
+        const end = start + pathLength[f]!;
         for (let p = start; p < end; p++) {
-          const l = pathPool[p] as number;
-          capacity[l] = (capacity[l] as number) - used;
-          unfixedWeight[l] = (unfixedWeight[l] as number) - w;
+          const l = pathPool[p]!;
+          capacity[l] = capacity[l]! - used;
+          unfixedWeight[l] = unfixedWeight[l]! - w;
         }
       }
       heap.remove(bottleneck);
@@ -136,11 +136,11 @@ export class MaxMinSolver {
     heap.clear(); // links left once every flow is fixed carry no unfixed flow
 
     for (let t = 0; t < touchedCount; t++) {
-      const l = touched[t] as number;
+      const l = touched[t]!;
       linkDegree[l] = 0;
       unfixedWeight[l] = 0;
     }
-    for (let i = 0; i < count; i++) fixed[ids[i] as number] = 0;
+    for (let i = 0; i < count; i++) fixed[ids[i]!] = 0;
     return iterations;
   }
 }
@@ -161,11 +161,11 @@ export function maxMinFairRates(
   for (let f = 0; f < flows; f++) {
     pathStart[f] = total;
     pathLength[f] = (paths[f] as readonly number[]).length;
-    total += pathLength[f] as number;
+    total += pathLength[f]!;
   }
   const pathPool = new Int32Array(total);
-  paths.forEach((path, f) => pathPool.set(path, pathStart[f] as number));
-  const weight = Float64Array.from({ length: flows }, (_, f) => (weights === undefined ? 1 : (weights[f] as number)));
+  paths.forEach((path, f) => pathPool.set(path, pathStart[f]!));
+  const weight = Float64Array.from({ length: flows }, (_, f) => (weights === undefined ? 1 : weights[f]!));
   const ids = Int32Array.from({ length: flows }, (_, f) => f);
   const rate = new Float64Array(flows);
   new MaxMinSolver(Float64Array.from(bandwidth)).solve(ids, flows, { pathStart, pathLength, pathPool }, weight, rate);

@@ -107,7 +107,7 @@ class FlowStarter {
     }
     if (route >= this.stamp.length) this.grow(route + 1);
     if (this.stamp[route] === this.generation) {
-      const previous = this.first[route] as number;
+      const previous = this.first[route]!;
       if (state.bytesOf(previous) === bytes) state.addWeight(previous);
       else this.entities.push(state.addFlowOnRoute(route, bytes, 1));
       return;
@@ -132,10 +132,10 @@ class FlowStarter {
 /** True when every flow of the phase has device ends and finite bytes ≥ 0 (validateFlows names the first that has not). */
 function packedPhaseValid(plan: PackedPlan, phase: number, devices: number): boolean {
   const { src, dst, bytes } = plan;
-  for (let f = plan.phaseStart[phase] as number; f < (plan.phaseStart[phase + 1] as number); f++) {
-    const s = src[f] as number;
-    const d = dst[f] as number;
-    const b = bytes[f] as number;
+  for (let f = plan.phaseStart[phase]!; f < plan.phaseStart[phase + 1]!; f++) {
+    const s = src[f]!;
+    const d = dst[f]!;
+    const b = bytes[f]!;
     if (!(s >= 0 && s < devices && d >= 0 && d < devices && Number.isInteger(s) && Number.isInteger(d) && b >= 0 && b < Infinity)) return false;
   }
   return true;
@@ -237,16 +237,16 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
     starter.begin();
     const { src, dst, bytes } = plan;
     const known = slotRoutes(plan);
-    for (let f = plan.phaseStart[phase] as number; f < (plan.phaseStart[phase + 1] as number); f++) {
-      const b = bytes[f] as number;
-      const s = src[f] as number;
-      const d = dst[f] as number;
+    for (let f = plan.phaseStart[phase]!; f < plan.phaseStart[phase + 1]!; f++) {
+      const b = bytes[f]!;
+      const s = src[f]!;
+      const d = dst[f]!;
       if (b === 0 || s === d) continue;
       if (known === undefined) {
         starter.addOnRoute(state.route(s, d, where), b);
         continue;
       }
-      let route = (known[f] as number) - 1;
+      let route = known[f]! - 1;
       if (route < 0) {
         route = state.route(s, d, where);
         known[f] = route + 1;

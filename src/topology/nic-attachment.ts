@@ -66,9 +66,9 @@ export class NicAttachment {
           this.secondUp[device] = nicToLeaf;
           this.leafIndexOf[device] = leaf.index;
           this.leafNodeOf[device] = leaf.node;
-          const first = this.firstDeviceOfLeaf[leaf.index] as number;
+          const first = this.firstDeviceOfLeaf[leaf.index]!;
           if (first < 0) this.firstDeviceOfLeaf[leaf.index] = device;
-          else if ((this.otherServerDeviceOfLeaf[leaf.index] as number) < 0 && Math.floor(first / devicesPerServer) !== s) {
+          else if (this.otherServerDeviceOfLeaf[leaf.index]! < 0 && Math.floor(first / devicesPerServer) !== s) {
             this.otherServerDeviceOfLeaf[leaf.index] = device;
           }
         }
@@ -83,8 +83,8 @@ export class NicAttachment {
 
   /** Appends the links from `device` up to its leaf; false when one of them is down. */
   appendUp(device: number, out: number[], down: Uint8Array): boolean {
-    const first = this.firstUp[device] as number;
-    const second = this.secondUp[device] as number;
+    const first = this.firstUp[device]!;
+    const second = this.secondUp[device]!;
     out.push(first);
     if (second >= 0) out.push(second);
     return down[first] === 0 && (second < 0 || down[second] === 0);
@@ -92,8 +92,8 @@ export class NicAttachment {
 
   /** Appends the links from the device's leaf down to `device`; false when one of them is down. */
   appendDown(device: number, out: number[], down: Uint8Array): boolean {
-    const first = (this.firstUp[device] as number) + 1;
-    const second = this.secondUp[device] as number;
+    const first = this.firstUp[device]! + 1;
+    const second = this.secondUp[device]!;
     if (second >= 0) out.push(second + 1);
     out.push(first);
     return down[first] === 0 && (second < 0 || down[second + 1] === 0);
@@ -105,13 +105,13 @@ export class NicAttachment {
    */
   interServerPair(a: number, b: number): [number, number] | undefined {
     const server = (device: number): number => Math.floor(device / this.devicesPerServer);
-    const firstA = this.firstDeviceOfLeaf[a] as number;
-    const firstB = this.firstDeviceOfLeaf[b] as number;
+    const firstA = this.firstDeviceOfLeaf[a]!;
+    const firstB = this.firstDeviceOfLeaf[b]!;
     if (firstA < 0 || firstB < 0) return undefined;
     if (server(firstA) !== server(firstB)) return [firstA, firstB];
-    const otherB = this.otherServerDeviceOfLeaf[b] as number;
+    const otherB = this.otherServerDeviceOfLeaf[b]!;
     if (otherB >= 0) return [firstA, otherB];
-    const otherA = this.otherServerDeviceOfLeaf[a] as number;
+    const otherA = this.otherServerDeviceOfLeaf[a]!;
     return otherA >= 0 ? [otherA, firstB] : undefined;
   }
 

@@ -13,9 +13,9 @@ export const packedPhaseCount = (plan: PackedPlan): number => plan.phaseStart.le
 /** The flows of phase p as Flow objects, in order. */
 export function unpackPhase(plan: PackedPlan, p: number): Flow[] {
   const flows: Flow[] = [];
-  for (let f = plan.phaseStart[p] as number; f < (plan.phaseStart[p + 1] as number); f++) {
-    if ((plan.bytes[f] as number) === 0) continue;
-    flows.push({ src: plan.src[f] as number, dst: plan.dst[f] as number, bytes: plan.bytes[f] as number });
+  for (let f = plan.phaseStart[p]!; f < plan.phaseStart[p + 1]!; f++) {
+    if (plan.bytes[f]! === 0) continue;
+    flows.push({ src: plan.src[f]!, dst: plan.dst[f]!, bytes: plan.bytes[f]! });
   }
   return flows;
 }

@@ -14,7 +14,7 @@ function addLink(graph: LinkGraph, a: number, b: number, link: IntraServerLinkSp
 /** A direct link between every pair of `devices`. Link ids follow (a, b) in lexicographic order, a < b. */
 function wireFullMesh(graph: LinkGraph, devices: readonly number[], link: IntraServerLinkSpec): void {
   for (let i = 0; i < devices.length; i++) {
-    for (let j = i + 1; j < devices.length; j++) addLink(graph, devices[i] as number, devices[j] as number, link);
+    for (let j = i + 1; j < devices.length; j++) addLink(graph, devices[i]!, devices[j]!, link);
   }
 }
 
@@ -47,17 +47,17 @@ export function wireServer(
       for (let g = 0; g < groups; g++) bridges.push(graph.addNode('pcie-bridge', server, 0, `s${server}.pcie${g}`, NodeLevel.attachment));
       for (let g = 0; g < groups; g++) {
         for (let k = 0; k < spec.groupSize; k++) {
-          addLink(graph, devices[g * spec.groupSize + k] as number, bridges[g] as number, spec.pcieLink);
+          addLink(graph, devices[g * spec.groupSize + k]!, bridges[g]!, spec.pcieLink);
         }
       }
       for (let g = 0; g < groups; g++) {
-        for (let h = g + 1; h < groups; h++) addLink(graph, bridges[g] as number, bridges[h] as number, spec.pcieLink);
+        for (let h = g + 1; h < groups; h++) addLink(graph, bridges[g]!, bridges[h]!, spec.pcieLink);
       }
       const groupOf = (device: number) => Math.floor((device - firstDevice) / spec.groupSize);
       return (src, dst) => {
         const gs = groupOf(src);
         const gd = groupOf(dst);
-        return gs === gd ? [src, dst] : [src, bridges[gs] as number, bridges[gd] as number, dst];
+        return gs === gd ? [src, dst] : [src, bridges[gs]!, bridges[gd]!, dst];
       };
     }
     case 'switch':

@@ -48,36 +48,36 @@ export function localityAwarePlacement(counts: PlacementDemand, layout: Layout, 
   for (let g = 0; g < counts.groups; g++) {
     const slot = slotOfRank(g % layout.ep);
     for (let e = 0; e < n; e++) {
-      const kept = counts.keptCounts[g * n + e] as number;
-      demand[e * slots + slot] = (demand[e * slots + slot] as number) + kept;
-      load[e] = (load[e] as number) + kept;
+      const kept = counts.keptCounts[g * n + e]!;
+      demand[e * slots + slot] = demand[e * slots + slot]! + kept;
+      load[e] = load[e]! + kept;
     }
   }
   const room = ranksOfSlot.map((ranks) => ranks.length * per);
   const slotOf = new Int32Array(n).fill(-1);
-  const wishes = Array.from({ length: n * slots }, (_, i) => i).sort((a, b) => (demand[b] as number) - (demand[a] as number) || a - b);
+  const wishes = Array.from({ length: n * slots }, (_, i) => i).sort((a, b) => demand[b]! - demand[a]! || a - b);
   for (const i of wishes) {
     const e = Math.floor(i / slots);
     const k = i % slots;
-    if (slotOf[e] !== -1 || (room[k] as number) === 0) continue;
+    if (slotOf[e] !== -1 || room[k]! === 0) continue;
     slotOf[e] = k;
-    room[k] = (room[k] as number) - 1;
+    room[k] = room[k]! - 1;
   }
   const rankOf = new Int32Array(n);
   const localOf = new Int32Array(n);
   const rankLoad = new Float64Array(layout.ep);
   const rankCount = new Int32Array(layout.ep);
-  const byLoad = Array.from({ length: n }, (_, e) => e).sort((a, b) => (load[b] as number) - (load[a] as number) || a - b);
+  const byLoad = Array.from({ length: n }, (_, e) => e).sort((a, b) => load[b]! - load[a]! || a - b);
   for (const e of byLoad) {
     let best = -1;
-    for (const r of ranksOfSlot[slotOf[e] as number] ?? []) {
-      if ((rankCount[r] as number) >= per) continue;
-      if (best === -1 || (rankLoad[r] as number) < (rankLoad[best] as number)) best = r;
+    for (const r of ranksOfSlot[slotOf[e]!] ?? []) {
+      if (rankCount[r]! >= per) continue;
+      if (best === -1 || rankLoad[r]! < rankLoad[best]!) best = r;
     }
     rankOf[e] = best;
-    localOf[e] = rankCount[best] as number;
-    rankCount[best] = (rankCount[best] as number) + 1;
-    rankLoad[best] = (rankLoad[best] as number) + (load[e] as number);
+    localOf[e] = rankCount[best]!;
+    rankCount[best] = rankCount[best]! + 1;
+    rankLoad[best] = rankLoad[best]! + load[e]!;
   }
   return { rankOf, localOf };
 }

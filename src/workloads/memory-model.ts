@@ -75,12 +75,12 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
           const r = perLayer[l];
           if (isMoeLayer(model, l) && r) {
             let received = 0;
-            for (let i = d * layout.expertsPerDevice; i < (d + 1) * layout.expertsPerDevice; i++) received += r.tokensPerRankExpert[i] as number;
+            for (let i = d * layout.expertsPerDevice; i < (d + 1) * layout.expertsPerDevice; i++) received += r.tokensPerRankExpert[i]!;
             // Routed experts keep their received tokens whole (SP all-gathers them over TP before the experts);
             // shared experts keep the layer's input once and S·f intermediates per token.
             bytes += received * ffnPerToken(model.ffnHidden, 1) + (model.sharedExperts > 0 ? tokens * ffnPerToken(model.sharedExperts * model.ffnHidden) : 0) + 4 * tokens * model.experts;
             let sent = 0;
-            for (let j = 0; j < dp; j++) sent += r.dispatchTokens[d * dp + j] as number;
+            for (let j = 0; j < dp; j++) sent += r.dispatchTokens[d * dp + j]!;
             const slots = Number.isFinite(r.capacity) ? r.capacity * model.experts : Math.max(sent, received);
             expertBuffers = Math.max(expertBuffers, (2 * slots * h * WEIGHT_BYTES) / sp);
           } else if (!isMoeLayer(model, l)) {

@@ -69,8 +69,8 @@ export function resampleGroupCounts(
     cycles.set(c, cycle);
     const s = cycle.pop() as number;
     for (let e = 0; e < n; e++) {
-      kept[g * n + e] = Math.min(capacity, Math.round(scale * (sampled.keptCounts[s * n + e] as number)));
-      proposed[g * n + e] = Math.max(kept[g * n + e] as number, Math.round(scale * (sampled.proposedCounts[s * n + e] as number)));
+      kept[g * n + e] = Math.min(capacity, Math.round(scale * sampled.keptCounts[s * n + e]!));
+      proposed[g * n + e] = Math.max(kept[g * n + e]!, Math.round(scale * sampled.proposedCounts[s * n + e]!));
     }
   }
   return { ...sampled, groups: targetGroups, keptCounts: kept, proposedCounts: proposed, capacity };

@@ -65,14 +65,14 @@ export function summariseGroupCounts(counts: GroupCounts, layout: Layout, placem
   for (let g = 0; g < counts.groups; g++) {
     const epGroup = Math.floor(g / layout.ep);
     for (let e = 0; e < n; e++) {
-      const kept = counts.keptCounts[g * n + e] as number;
-      proposedPairs += counts.proposedCounts[g * n + e] as number;
+      const kept = counts.keptCounts[g * n + e]!;
+      proposedPairs += counts.proposedCounts[g * n + e]!;
       keptPairs += kept;
-      keptPerExpert[e] = (keptPerExpert[e] as number) + kept;
-      const rank = epGroup * layout.ep + (placement.rankOf[e] as number);
-      const slot = rank * layout.expertsPerDevice + (placement.localOf[e] as number);
-      tokensPerRankExpert[slot] = (tokensPerRankExpert[slot] as number) + kept;
-      dispatchTokens[g * ranks + rank] = (dispatchTokens[g * ranks + rank] as number) + kept;
+      keptPerExpert[e] = keptPerExpert[e]! + kept;
+      const rank = epGroup * layout.ep + placement.rankOf[e]!;
+      const slot = rank * layout.expertsPerDevice + placement.localOf[e]!;
+      tokensPerRankExpert[slot] = tokensPerRankExpert[slot]! + kept;
+      dispatchTokens[g * ranks + rank] = dispatchTokens[g * ranks + rank]! + kept;
     }
   }
   return {

@@ -101,7 +101,7 @@ export class MoeBlockBuilder {
   private receivedBytes(r: LayerRouting, dpRank: number): number {
     const perDevice = this.layout.expertsPerDevice;
     let sum = 0;
-    for (let i = dpRank * perDevice; i < (dpRank + 1) * perDevice; i++) sum += r.tokensPerRankExpert[i] as number;
+    for (let i = dpRank * perDevice; i < (dpRank + 1) * perDevice; i++) sum += r.tokensPerRankExpert[i]!;
     return sum * this.model.hidden * BYTES_PER_ELEMENT;
   }
 
@@ -111,7 +111,7 @@ export class MoeBlockBuilder {
     if (known === undefined) {
       const counts = new Float64Array(this.layout.expertsPerDevice); // each rank's counts, copied (expertTimes keeps nothing)
       known = Array.from({ length: this.layout.dp }, (_, d) => {
-        for (let e = 0; e < counts.length; e++) counts[e] = r.tokensPerRankExpert[d * counts.length + e] as number;
+        for (let e = 0; e < counts.length; e++) counts[e] = r.tokensPerRankExpert[d * counts.length + e]!;
         return this.costs.expertTimes(counts);
       });
       this.expertTimes.set(key, known);

@@ -30,7 +30,7 @@ export function addSpec(program: ProgramParts, spec: Omit<CollectiveSpec, 'id'>)
 /** Kernels with their labels, durations and FLOPs as one task, named in the trace with `scope` ("L3 mb2"). */
 export function kernelSequence(kernels: readonly KernelLabel[], durationsNs: readonly number[], flops: number, scope: string): KernelSequenceTask {
   let durationNs = 0;
-  for (let i = 0; i < durationsNs.length; i++) durationNs += durationsNs[i] as number;
+  for (let i = 0; i < durationsNs.length; i++) durationNs += durationsNs[i]!;
   return { kind: 'kernels', kernels, durationsNs, durationNs, flops, scope };
 }
 
@@ -133,7 +133,7 @@ export class StageBuilder {
   perDevice(make: (dpRank: number, tpRank: number) => Task): void {
     this.flush();
     const { dp, tp } = this.layout;
-    for (let d = 0; d < dp; d++) for (let t = 0; t < tp; t++) this.program.tasks[this.devices[d * tp + t] as number]?.push(make(d, t));
+    for (let d = 0; d < dp; d++) for (let t = 0; t < tp; t++) this.program.tasks[this.devices[d * tp + t]!]?.push(make(d, t));
   }
 
   /** Per DP rank, kernels with shared labels and that rank's durations and FLOPs (its TP ranks run the same), at `scope`. */
@@ -142,7 +142,7 @@ export class StageBuilder {
     const { dp, tp } = this.layout;
     for (let d = 0; d < dp; d++) {
       const task = kernelSequence(labels, durationsOf(d), flopsOf(d), scope);
-      for (let t = 0; t < tp; t++) this.program.tasks[this.devices[d * tp + t] as number]?.push(task);
+      for (let t = 0; t < tp; t++) this.program.tasks[this.devices[d * tp + t]!]?.push(task);
     }
   }
 

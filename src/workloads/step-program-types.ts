@@ -156,10 +156,10 @@ export function allToAllBytesMatrix(spec: CollectiveSpec, into?: Float64Array): 
   const m = into !== undefined && into.length >= n * n ? into.subarray(0, n * n) : new Float64Array(n * n);
   const tokens = t.routing.dispatchTokens;
   for (let i = 0; i < n; i++) {
-    const ri = t.ranks[i] as number;
+    const ri = t.ranks[i]!;
     for (let j = 0; j < n; j++) {
-      const rj = t.ranks[j] as number;
-      m[i * n + j] = (tokens[t.transpose ? rj * dp + ri : ri * dp + rj] as number) * t.bytesPerToken;
+      const rj = t.ranks[j]!;
+      m[i * n + j] = tokens[t.transpose ? rj * dp + ri : ri * dp + rj]! * t.bytesPerToken;
     }
   }
   return m;

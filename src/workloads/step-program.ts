@@ -124,8 +124,8 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
       stage.tpEnter(`tp attention in bwd ${scope}`, 'backward');
       stage.kernels(costs.norm.backward, scope);
     };
-    const sendTo = (ids: Int32Array): void => stage.perDevice((d, t) => ({ kind: 'send', collective: ids[d * tp + t] as number }));
-    const recvFrom = (ids: Int32Array): void => stage.perDevice((d, t) => ({ kind: 'recv', collective: ids[d * tp + t] as number }));
+    const sendTo = (ids: Int32Array): void => stage.perDevice((d, t) => ({ kind: 'send', collective: ids[d * tp + t]! }));
+    const recvFrom = (ids: Int32Array): void => stage.perDevice((d, t) => ({ kind: 'recv', collective: ids[d * tp + t]! }));
     const dpGroups = (bytes: number) => Array.from({ length: tp }, (_, t) => ({ group: Array.from({ length: dp }, (__, d) => deviceOf(layout, s, d, t)), bytes }));
     const expertGroups = (bytes: number) => Array.from({ length: tp * ep }, (_, i) => ({
       group: Array.from({ length: layout.epGroups }, (__, g) => deviceOf(layout, s, g * ep + (i % ep), Math.floor(i / ep))),
@@ -179,7 +179,7 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
         stage.kernels(costs.finalNorm.backward, `mb${mb}`);
       } else recvFrom(transfer('backward', mb, chunk + 1, chunk));
       for (let k = layers.length - 1; k >= 0; k--) {
-        const l = layers[k] as number;
+        const l = layers[k]!;
         layerBackward(l, mb);
         if (overlap) gradReduce(`L${l}`, layerParams(model, layout, l), true);
       }

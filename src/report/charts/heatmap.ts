@@ -145,9 +145,9 @@ export function heatmap(data: HeatmapData, options: HeatmapOptions): string {
     grid.forEach((row, r) => {
       let k = 0;
       while (k < gc) {
-        const level = levelOf(row[k] as number);
+        const level = levelOf(row[k]!);
         let end = k + 1;
-        while (end < gc && levelOf(row[end] as number) === level) end++;
+        while (end < gc && levelOf(row[end]!) === level) end++;
         (paths[level] as string[]).push(`M${k} ${r}h${end - k}v1h${k - end}z`);
         k = end;
       }

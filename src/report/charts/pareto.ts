@@ -102,8 +102,8 @@ export function paretoFront(points: readonly ParetoPoint[], options: ParetoOptio
   // Labels keep clear of every point and of the staircase (sampled every few pixels).
   const obstacles = screen.map((s) => ({ x: s.x, y: s.y, r: 4.5 }));
   for (let k = 1; k < front.length; k++) {
-    const a = screen[front[k - 1] as number] as { x: number; y: number };
-    const b = screen[front[k] as number] as { x: number; y: number };
+    const a = screen[front[k - 1]!] as { x: number; y: number };
+    const b = screen[front[k]!] as { x: number; y: number };
     for (let x = a.x; x <= b.x; x += 4) obstacles.push({ x, y: a.y, r: 1.5 });
     for (let y = Math.min(a.y, b.y); y <= Math.max(a.y, b.y); y += 4) obstacles.push({ x: b.x, y, r: 1.5 });
   }

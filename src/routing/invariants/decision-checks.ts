@@ -27,9 +27,9 @@ export function checkDecision(d: RoutingDecision, expect: DecisionExpectations =
   const weightSum = new Map<number, number>();
   const nodesOfToken = new Map<number, Set<number>>();
   for (let p = 0; p < pairs; p++) {
-    const t = d.pairToken[p] as number;
-    const e = d.pairExpert[p] as number;
-    const w = d.pairWeight[p] as number;
+    const t = d.pairToken[p]!;
+    const e = d.pairExpert[p]!;
+    const w = d.pairWeight[p]!;
     const maxUnit = d.sequenceLength === undefined ? units : d.groups * unitsOfGroup;
     if (!(Number.isInteger(t) && t >= 0 && t < maxUnit)) problems.push(`pair ${p}: token ${t} is out of range [0, ${maxUnit})`);
     if (!(Number.isInteger(e) && e >= 0 && e < d.numExperts)) {
@@ -41,8 +41,8 @@ export function checkDecision(d: RoutingDecision, expect: DecisionExpectations =
     if (!(Number.isFinite(w) && w >= 0)) problems.push(`pair ${p}: gate weight ${w} is not finite and non-negative`);
     weightSum.set(t, (weightSum.get(t) ?? 0) + w);
     const g = Math.floor(t / unitsOfGroup);
-    proposed[g * d.numExperts + e] = (proposed[g * d.numExperts + e] as number) + 1;
-    if (d.pairKept[p] === 1) kept[g * d.numExperts + e] = (kept[g * d.numExperts + e] as number) + 1;
+    proposed[g * d.numExperts + e] = proposed[g * d.numExperts + e]! + 1;
+    if (d.pairKept[p] === 1) kept[g * d.numExperts + e] = kept[g * d.numExperts + e]! + 1;
     else if (d.pairKept[p] !== 0) problems.push(`pair ${p}: kept flag is ${d.pairKept[p]}, not 0 or 1`);
     if (expect.maxNodesPerToken) {
       const set = nodesOfToken.get(t) ?? new Set<number>();
@@ -54,7 +54,7 @@ export function checkDecision(d: RoutingDecision, expect: DecisionExpectations =
     const where = `group ${Math.floor(i / d.numExperts)}, expert ${i % d.numExperts}`;
     if (kept[i] !== d.keptCounts[i]) problems.push(`${where}: keptCounts says ${d.keptCounts[i]} but the pairs keep ${kept[i]}`);
     if (proposed[i] !== d.proposedCounts[i]) problems.push(`${where}: proposedCounts says ${d.proposedCounts[i]} but the pairs propose ${proposed[i]}`);
-    if (!expect.dropless && (kept[i] as number) > d.capacity) problems.push(`${where}: keeps ${kept[i]} tokens, over capacity ${d.capacity}`);
+    if (!expect.dropless && kept[i]! > d.capacity) problems.push(`${where}: keeps ${kept[i]} tokens, over capacity ${d.capacity}`);
     if (expect.exactQuota !== undefined && kept[i] !== expect.exactQuota) problems.push(`${where}: load ${kept[i]} differs from the quota ${expect.exactQuota}`);
   }
   if (expect.normalisedWeights) {

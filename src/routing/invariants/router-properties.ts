@@ -54,7 +54,7 @@ function makeCase({ seed, groups, groupSize, experts, nodes, hidden, topK }: Cas
   const where = rng.derive('placement');
   const groupNodes = Int32Array.from({ length: groups }, () => where.uniformInt(nodes));
   const expertNodes = Int32Array.from({ length: experts }, () => where.uniformInt(nodes));
-  const placement: RoutingPlacement = { nodes, groupNode: (g) => groupNodes[g] as number, expertNode: (_g, e) => expertNodes[e] as number };
+  const placement: RoutingPlacement = { nodes, groupNode: (g) => groupNodes[g]!, expertNode: (_g, e) => expertNodes[e]! };
   const ctx: RouterContext = { numExperts: experts, topK: Math.min(topK, experts), hidden, rng: new Rng(`router-${seed}`), placement };
   return { input: { features, tokenIds, groups, groupSize, hidden }, ctx, seed };
 }
@@ -84,7 +84,7 @@ function permuteWithinGroups(input: RouterInput, seed: number): { input: RouterI
   const newIndexOf = new Int32Array(n);
   order.forEach((old, i) => {
     features.set(input.features.subarray(old * input.hidden, (old + 1) * input.hidden), i * input.hidden);
-    tokenIds[i] = input.tokenIds[old] as number;
+    tokenIds[i] = input.tokenIds[old]!;
     newIndexOf[old] = i;
   });
   return { input: { ...input, features, tokenIds }, newIndexOf };
@@ -94,7 +94,7 @@ function permuteWithinGroups(input: RouterInput, seed: number): { input: RouterI
 function pairMap(d: RoutingDecision, tokenMap?: Int32Array): Map<string, string> {
   const m = new Map<string, string>();
   for (let p = 0; p < d.pairToken.length; p++) {
-    const t = tokenMap ? (tokenMap[d.pairToken[p] as number] as number) : (d.pairToken[p] as number);
+    const t = tokenMap ? tokenMap[d.pairToken[p]!]! : d.pairToken[p]!;
     m.set(`${t}/${d.pairExpert[p]}`, `${d.pairKept[p]}:${d.pairWeight[p]}`);
   }
   return m;
@@ -123,7 +123,7 @@ export function routerInvariantProperties(r: RouterUnderTest, options: Invariant
       const placement = c.ctx.placement as RoutingPlacement;
       const matrix = dispatchTokenMatrix(d, { devices: placement.nodes, groupDevice: placement.groupNode, expertDevice: placement.expertNode });
       let kept = 0;
-      for (let i = 0; i < d.pairKept.length; i++) kept += d.pairKept[i] as number;
+      for (let i = 0; i < d.pairKept.length; i++) kept += d.pairKept[i]!;
       const tokensPerUnit = d.sequenceLength ?? 1;
       return matrix.reduce((a, b) => a + b, 0) === kept * tokensPerUnit;
     }),

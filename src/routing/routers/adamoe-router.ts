@@ -49,28 +49,28 @@ export function createAdaMoeRouter(params: z.output<typeof adamoeParamsSchema>, 
       const meanScore = new Float64Array(all);
       let nullAssignments = 0;
       for (let t = 0; t < tokens; t++) {
-        const chosen = topKIndices(all, k, (e) => s[t * all + e] as number);
+        const chosen = topKIndices(all, k, (e) => s[t * all + e]!);
         let realSum = 0;
-        for (const e of chosen) if (e < n) realSum += s[t * all + e] as number;
+        for (const e of chosen) if (e < n) realSum += s[t * all + e]!;
         chosen.forEach((e, j) => {
-          slots[e] = (slots[e] as number) + 1;
+          slots[e] = slots[e]! + 1;
           if (e >= n) {
             nullAssignments++;
             return;
           }
           experts[t * k + j] = e;
-          weights[t * k + j] = (s[t * all + e] as number) / realSum;
+          weights[t * k + j] = s[t * all + e]! / realSum;
           proposed[t * k + j] = 1;
         });
-        for (let e = 0; e < all; e++) meanScore[e] = (meanScore[e] as number) + (s[t * all + e] as number) / tokens;
+        for (let e = 0; e < all; e++) meanScore[e] = meanScore[e]! + s[t * all + e]! / tokens;
       }
       let real = 0;
-      for (let e = 0; e < n; e++) real += ((slots[e] as number) / (tokens * k)) * (meanScore[e] as number);
+      for (let e = 0; e < n; e++) real += (slots[e]! / (tokens * k)) * meanScore[e]!;
       let nullF = 0;
       let nullP = 0;
       for (let e = n; e < all; e++) {
-        nullF += (slots[e] as number) / (tokens * k) / m;
-        nullP += (meanScore[e] as number) / m;
+        nullF += slots[e]! / (tokens * k) / m;
+        nullP += meanScore[e]! / m;
       }
       const aux = params.auxLossWeight * all * (real + (m > 0 ? m * nullF * nullP : 0));
       const capacity = expertCapacity(policy, T, k, all);

@@ -24,18 +24,18 @@ export function auctionAssign(affinity: ArrayLike<number>, tokens: number, exper
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < tokens * n; i++) {
-    const v = a[i] as number;
+    const v = a[i]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
   const range = Math.max(hi - lo, 1e-12);
   const epsFinal = (tolerance * range) / tokens;
   const offset = new Int32Array(n + 1);
-  for (let e = 0; e < n; e++) offset[e + 1] = (offset[e] as number) + (quota[e] as number);
+  for (let e = 0; e < n; e++) offset[e + 1] = offset[e]! + quota[e]!;
   const price = new Float64Array(tokens); // slot prices, a min-heap per expert inside [offset[e], offset[e+1])
   const holder = new Int32Array(tokens).fill(-1);
   const minPrice = new Float64Array(n).fill(Infinity); // price of expert e's cheapest slot (Infinity: no slots)
-  for (let e = 0; e < n; e++) if ((quota[e] as number) > 0) minPrice[e] = 0;
+  for (let e = 0; e < n; e++) if (quota[e]! > 0) minPrice[e] = 0;
   const queue = new Int32Array(tokens); // ring buffer of unassigned tokens
   let head = 0;
   let size = 0;
@@ -43,7 +43,7 @@ export function auctionAssign(affinity: ArrayLike<number>, tokens: number, exper
   let eps = Math.max(range / 8, epsFinal);
   for (;;) {
     while (size > 0) {
-      const t = queue[head] as number;
+      const t = queue[head]!;
       head = (head + 1) % tokens;
       size--;
       let best = -1;
@@ -51,19 +51,19 @@ export function auctionAssign(affinity: ArrayLike<number>, tokens: number, exper
       let v2 = -Infinity;
       const row = t * n;
       for (let e = 0; e < n; e++) {
-        const v = (a[row + e] as number) - (minPrice[e] as number);
+        const v = a[row + e]! - minPrice[e]!;
         if (v > v1) { v2 = v1; v1 = v; best = e; } else if (v > v2) v2 = v;
       }
-      const o = offset[best] as number;
-      const q = quota[best] as number;
+      const o = offset[best]!;
+      const q = quota[best]!;
       if (q >= 2) {
-        const second = q >= 3 ? Math.min(price[o + 1] as number, price[o + 2] as number) : (price[o + 1] as number);
-        v2 = Math.max(v2, (a[t * n + best] as number) - second);
+        const second = q >= 3 ? Math.min(price[o + 1]!, price[o + 2]!) : price[o + 1]!;
+        v2 = Math.max(v2, a[t * n + best]! - second);
       }
-      const bid = (price[o] as number) + (v2 === -Infinity ? 0 : v1 - v2) + eps;
-      const displaced = holder[o] as number;
+      const bid = price[o]! + (v2 === -Infinity ? 0 : v1 - v2) + eps;
+      const displaced = holder[o]!;
       siftDownReplace(price, holder, o, q, bid, t);
-      minPrice[best] = price[o] as number;
+      minPrice[best] = price[o]!;
       assigned[t] = best;
       if (displaced >= 0) {
         assigned[displaced] = -1;
@@ -89,10 +89,10 @@ function siftDownReplace(price: Float64Array, holder: Int32Array, o: number, q: 
     const l = 2 * i + 1;
     if (l >= q) break;
     const r = l + 1;
-    const c = r < q && (price[o + r] as number) < (price[o + l] as number) ? r : l;
-    if ((price[o + c] as number) >= p) break;
-    price[o + i] = price[o + c] as number;
-    holder[o + i] = holder[o + c] as number;
+    const c = r < q && price[o + r]! < price[o + l]! ? r : l;
+    if (price[o + c]! >= p) break;
+    price[o + i] = price[o + c]!;
+    holder[o + i] = holder[o + c]!;
     i = c;
   }
   price[o + i] = p;
@@ -104,17 +104,17 @@ export function greedyAssign(a: ArrayLike<number>, tokens: number, experts: numb
   const n = experts;
   const order = new Int32Array(tokens * n);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((x, y) => (a[y] as number) - (a[x] as number) || x - y);
+  order.sort((x, y) => a[y]! - a[x]! || x - y);
   const assigned = new Int32Array(tokens).fill(-1);
   const room = quota.slice();
   let left = tokens;
   for (let j = 0; j < order.length && left > 0; j++) {
-    const i = order[j] as number;
+    const i = order[j]!;
     const t = Math.floor(i / n);
     const e = i - t * n;
     if (assigned[t] !== -1 || room[e] === 0) continue;
     assigned[t] = e;
-    room[e] = (room[e] as number) - 1;
+    room[e] = room[e]! - 1;
     left--;
   }
   return assigned;
@@ -123,6 +123,6 @@ export function greedyAssign(a: ArrayLike<number>, tokens: number, experts: numb
 /** Total affinity of an assignment. */
 export function totalAffinity(a: ArrayLike<number>, experts: number, assigned: Int32Array): number {
   let s = 0;
-  for (let t = 0; t < assigned.length; t++) s += a[t * experts + (assigned[t] as number)] as number;
+  for (let t = 0; t < assigned.length; t++) s += a[t * experts + assigned[t]!]!;
   return s;
 }

@@ -37,10 +37,10 @@ export function createBaseRouter(params: z.output<typeof baseParamsSchema>, ctx:
         const assigned = params.algorithm === 'auction' ? auctionAssign(a, T, n, quota, params.tolerance) : greedyAssign(a, T, n, quota);
         for (let i = 0; i < T; i++) {
           const t = g * T + i;
-          const e = assigned[i] as number;
+          const e = assigned[i]!;
           pairs.token[t] = t;
           pairs.expert[t] = e;
-          pairs.weight[t] = 1 / (1 + Math.exp(-(a[i * n + e] as number)));
+          pairs.weight[t] = 1 / (1 + Math.exp(-a[i * n + e]!));
         }
       }
       const meta = { router: 'base', layer, microBatch, groups: input.groups, groupSize: T, numExperts: n, losses: {} };

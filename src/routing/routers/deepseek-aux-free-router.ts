@@ -73,22 +73,22 @@ export function createDeepSeekAuxFreeRouter(params: z.output<typeof deepseekAuxF
         f.fill(0);
         p.fill(0);
         for (let t = g * T; t < (g + 1) * T; t++) {
-          const biased = (e: number): number => (s[t * n + e] as number) + (b[e] as number);
+          const biased = (e: number): number => s[t * n + e]! + b[e]!;
           const allowed = placement ? nodeLimitedChoice(n, nodeOf, placement.nodes, params.maxNodes, perNode, biased) : undefined;
           const chosen = topKIndices(n, k, biased, allowed);
           let sum = 0;
-          for (const e of chosen) sum += s[t * n + e] as number;
+          for (const e of chosen) sum += s[t * n + e]!;
           chosen.forEach((e, j) => {
             experts[t * k + j] = e;
-            weights[t * k + j] = (s[t * n + e] as number) / sum;
+            weights[t * k + j] = s[t * n + e]! / sum;
             proposed[t * k + j] = 1;
-            f[e] = (f[e] as number) + 1;
+            f[e] = f[e]! + 1;
           });
           let rowSum = 0;
-          for (let e = 0; e < n; e++) rowSum += s[t * n + e] as number;
-          for (let e = 0; e < n; e++) p[e] = (p[e] as number) + (s[t * n + e] as number) / rowSum;
+          for (let e = 0; e < n; e++) rowSum += s[t * n + e]!;
+          for (let e = 0; e < n; e++) p[e] = p[e]! + s[t * n + e]! / rowSum;
         }
-        for (let e = 0; e < n; e++) balance += ((n / (k * T)) * (f[e] as number)) * ((p[e] as number) / T);
+        for (let e = 0; e < n; e++) balance += ((n / (k * T)) * f[e]!) * (p[e]! / T);
       }
       const capacity = expertCapacity(policy, T, k, n);
       const losses = { balance: (params.balanceLossWeight * balance) / input.groups };
@@ -101,12 +101,12 @@ export function createDeepSeekAuxFreeRouter(params: z.output<typeof deepseekAuxF
       for (const d of decisions) {
         let load = loads.get(d.layer);
         if (!load) loads.set(d.layer, (load = new Float64Array(n)));
-        for (let i = 0; i < d.proposedCounts.length; i++) load[i % n] = (load[i % n] as number) + (d.proposedCounts[i] as number);
+        for (let i = 0; i < d.proposedCounts.length; i++) load[i % n] = load[i % n]! + d.proposedCounts[i]!;
       }
       for (const [layer, load] of loads) {
         const b = biasFor(layer);
         const mean = load.reduce((x, y) => x + y, 0) / n;
-        for (let e = 0; e < n; e++) b[e] = (b[e] as number) - params.biasUpdateSpeed * Math.sign((load[e] as number) - mean);
+        for (let e = 0; e < n; e++) b[e] = b[e]! - params.biasUpdateSpeed * Math.sign(load[e]! - mean);
       }
     },
   };

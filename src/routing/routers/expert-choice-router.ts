@@ -41,12 +41,12 @@ export function createExpertChoiceRouter(params: z.output<typeof expertChoicePar
         for (let e = 0; e < n; e++) {
           for (let i = 0; i < T; i++) {
             order[i] = i;
-            col[i] = scores[(first + i) * n + e] as number;
+            col[i] = scores[(first + i) * n + e]!;
           }
-          order.sort((a, b) => (col[b] as number) - (col[a] as number) || a - b);
+          order.sort((a, b) => col[b]! - col[a]! || a - b);
           for (let r = 0; r < q; r++) {
-            const t = first + (order[r] as number);
-            const s = scores[t * n + e] as number;
+            const t = first + order[r]!;
+            const s = scores[t * n + e]!;
             pairs.token[j] = t;
             pairs.expert[j] = e;
             pairs.weight[j] = s;

@@ -30,8 +30,8 @@ export function createGShardRouter(params: z.output<typeof gshardParamsSchema>, 
       const proposed = new Uint8Array(tokens * 2);
       const coin = ctx.rng.derive(`second-expert/layer${layer}/mb${microBatch}`);
       for (let t = 0; t < tokens; t++) {
-        const g1 = gate.topScores[2 * t] as number;
-        const g2 = gate.topScores[2 * t + 1] as number;
+        const g1 = gate.topScores[2 * t]!;
+        const g2 = gate.topScores[2 * t + 1]!;
         const norm = g1 + g2;
         weights[2 * t] = g1 / norm;
         weights[2 * t + 1] = g2 / norm;

@@ -45,14 +45,14 @@ export function createHashRouter(params: z.output<typeof hashParamsSchema>, ctx:
       const experts = new Int32Array(tokens * k);
       const used = new Uint8Array(n);
       for (let t = 0; t < tokens; t++) {
-        const id = input.tokenIds[t] as number;
+        const id = input.tokenIds[t]!;
         for (let j = 0; j < k; j++) {
-          let e = hash32(id, s[j] as number) % n;
+          let e = hash32(id, s[j]!) % n;
           while (used[e] === 1) e = (e + 1) % n;
           used[e] = 1;
           experts[t * k + j] = e;
         }
-        for (let j = 0; j < k; j++) used[experts[t * k + j] as number] = 0;
+        for (let j = 0; j < k; j++) used[experts[t * k + j]!] = 0;
       }
       const proposals = { experts, weights: new Float32Array(tokens * k).fill(1 / k), proposed: new Uint8Array(tokens * k).fill(1), k };
       const capacity = expertCapacity(policy, input.groupSize, k, n);

@@ -43,15 +43,15 @@ export function applyLocalityBias(scores: Float64Array, groups: number, groupSiz
     const from = g * groupSize * n;
     const to = (g + 1) * groupSize * n;
     let mean = 0;
-    for (let i = from; i < to; i++) mean += scores[i] as number;
+    for (let i = from; i < to; i++) mean += scores[i]!;
     mean /= to - from;
     let variance = 0;
-    for (let i = from; i < to; i++) variance += ((scores[i] as number) - mean) ** 2;
+    for (let i = from; i < to; i++) variance += (scores[i]! - mean) ** 2;
     const s = Math.sqrt(variance / (to - from));
     spread[g] = s;
     const shift = weight * s;
     for (let t = g * groupSize; t < (g + 1) * groupSize; t++) {
-      for (let e = 0; e < n; e++) if (mask[g * n + e] === 1) scores[t * n + e] = (scores[t * n + e] as number) + shift;
+      for (let e = 0; e < n; e++) if (mask[g * n + e] === 1) scores[t * n + e] = scores[t * n + e]! + shift;
     }
   }
   return spread;
@@ -62,14 +62,14 @@ export function rowSoftmax(values: Float64Array, rows: number, n: number): Float
   const out = new Float64Array(rows * n);
   for (let r = 0; r < rows; r++) {
     let max = -Infinity;
-    for (let e = 0; e < n; e++) max = Math.max(max, values[r * n + e] as number);
+    for (let e = 0; e < n; e++) max = Math.max(max, values[r * n + e]!);
     let sum = 0;
     for (let e = 0; e < n; e++) {
-      const v = Math.exp((values[r * n + e] as number) - max);
+      const v = Math.exp(values[r * n + e]! - max);
       out[r * n + e] = v;
       sum += v;
     }
-    for (let e = 0; e < n; e++) out[r * n + e] = (out[r * n + e] as number) / sum;
+    for (let e = 0; e < n; e++) out[r * n + e] = out[r * n + e]! / sum;
   }
   return out;
 }
@@ -81,7 +81,7 @@ export function topKOfRow(values: Float64Array, r: number, n: number, k: number)
     let best = -1;
     for (let e = 0; e < n; e++) {
       if (chosen.includes(e)) continue;
-      if (best < 0 || (values[r * n + e] as number) > (values[r * n + best] as number)) best = e;
+      if (best < 0 || values[r * n + e]! > values[r * n + best]!) best = e;
     }
     chosen.push(best);
   }
@@ -95,15 +95,15 @@ export function localityLoss(mu: number, firstChoice: Int32Array, groups: number
   const counts = new Float64Array(n);
   for (let g = 0; g < groups; g++) {
     let locals = 0;
-    for (let e = 0; e < n; e++) locals += mask[g * n + e] as number;
+    for (let e = 0; e < n; e++) locals += mask[g * n + e]!;
     if (locals === 0) continue;
     counts.fill(0);
-    for (let t = g * groupSize; t < (g + 1) * groupSize; t++) counts[firstChoice[t] as number] = (counts[firstChoice[t] as number] as number) + 1;
+    for (let t = g * groupSize; t < (g + 1) * groupSize; t++) counts[firstChoice[t]!] = counts[firstChoice[t]!]! + 1;
     let kl = 0;
     for (let e = 0; e < n; e++) {
-      const c = (counts[e] as number) / groupSize;
+      const c = counts[e]! / groupSize;
       if (c === 0) continue;
-      const l = (1 - LOCALITY_SMOOTHING) * ((mask[g * n + e] as number) / locals) + LOCALITY_SMOOTHING / n;
+      const l = (1 - LOCALITY_SMOOTHING) * (mask[g * n + e]! / locals) + LOCALITY_SMOOTHING / n;
       kl += c * Math.log(c / l);
     }
     total += kl;
@@ -119,9 +119,9 @@ export function localRoutingShare(decision: RoutingDecision, placement: RoutingP
   let local = 0;
   for (let p = 0; p < decision.pairKept.length; p++) {
     if (decision.pairKept[p] === 0) continue;
-    const g = Math.floor((decision.pairToken[p] as number) / unitsPerGroup);
+    const g = Math.floor(decision.pairToken[p]! / unitsPerGroup);
     kept++;
-    if (placement.expertNode(g, decision.pairExpert[p] as number) === placement.groupNode(g)) local++;
+    if (placement.expertNode(g, decision.pairExpert[p]!) === placement.groupNode(g)) local++;
   }
   return kept === 0 ? 0 : local / kept;
 }

@@ -59,17 +59,17 @@ export function createLocMoePlusRouter(params: LocMoePlusParams, ctx: RouterCont
       for (let t = 0; t < tokens; t++) {
         const chosen = topKOfRow(shifted, t, n, l);
         let max = -Infinity;
-        for (const e of chosen) max = Math.max(max, affinity[t * n + e] as number);
+        for (const e of chosen) max = Math.max(max, affinity[t * n + e]!);
         let sum = 0;
         chosen.forEach((e, j) => {
           slotExpert[t * l + j] = e;
-          const v = Math.exp((affinity[t * n + e] as number) - max);
+          const v = Math.exp(affinity[t * n + e]! - max);
           slotWeight[t * l + j] = v;
           sum += v;
         });
-        for (let j = 0; j < l; j++) slotWeight[t * l + j] = (slotWeight[t * l + j] as number) / sum;
-        firstChoice[t] = chosen[0] as number;
-        delta = Math.min(delta, affinity[t * n + (chosen[0] as number)] as number);
+        for (let j = 0; j < l; j++) slotWeight[t * l + j] = slotWeight[t * l + j]! / sum;
+        firstChoice[t] = chosen[0]!;
+        delta = Math.min(delta, affinity[t * n + chosen[0]!]!);
       }
       const { capacity, note } = decisionCapacity(params.capacity, estimator, layer, groupSize, l, n, () => delta);
 
@@ -80,10 +80,10 @@ export function createLocMoePlusRouter(params: LocMoePlusParams, ctx: RouterCont
       const candidates: number[][] = Array.from({ length: n }, () => []);
       for (let g = 0; g < groups; g++) {
         for (const c of candidates) c.length = 0;
-        for (let s = g * groupSize * l; s < (g + 1) * groupSize * l; s++) candidates[slotExpert[s] as number]?.push(s);
+        for (let s = g * groupSize * l; s < (g + 1) * groupSize * l; s++) candidates[slotExpert[s]!]?.push(s);
         for (let e = 0; e < n; e++) {
           const list = candidates[e] as number[];
-          const aff = (s: number): number => affinity[Math.floor(s / l) * n + e] as number;
+          const aff = (s: number): number => affinity[Math.floor(s / l) * n + e]!;
           list.sort((a, b) => aff(b) - aff(a) || a - b);
           let kept = 0;
           let affinitySum = 0;
@@ -103,8 +103,8 @@ export function createLocMoePlusRouter(params: LocMoePlusParams, ctx: RouterCont
       const meanScore = new Float64Array(n);
       const firstCounts = new Float64Array(n);
       for (let t = 0; t < tokens; t++) {
-        firstCounts[firstChoice[t] as number] = (firstCounts[firstChoice[t] as number] as number) + 1;
-        for (let e = 0; e < n; e++) meanScore[e] = (meanScore[e] as number) + (probs[t * n + e] as number) / tokens;
+        firstCounts[firstChoice[t]!] = firstCounts[firstChoice[t]!]! + 1;
+        for (let e = 0; e < n; e++) meanScore[e] = meanScore[e]! + probs[t * n + e]! / tokens;
       }
       const losses: Record<string, number> = { aux: loadBalancingLoss(params.auxLossWeight, firstCounts, meanScore, tokens) };
       if (mask) losses.locality = localityLoss(params.localityLossWeight, firstChoice, groups, groupSize, n, mask);

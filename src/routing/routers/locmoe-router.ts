@@ -58,9 +58,9 @@ export function createLocMoeRouter(params: LocMoeParams, ctx: RouterContext): Bo
       const scores = Float64Array.from(gateScores(input, w, n, 'linear'));
       if (params.noiseScale > 0) {
         const noise = ctx.rng.derive(`noise/layer${layer}/mb${microBatch}`);
-        for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) + noise.normal(0, params.noiseScale);
+        for (let i = 0; i < scores.length; i++) scores[i] = scores[i]! + noise.normal(0, params.noiseScale);
       }
-      for (let i = 0; i < scores.length; i++) scores[i] = Math.max(0, scores[i] as number);
+      for (let i = 0; i < scores.length; i++) scores[i] = Math.max(0, scores[i]!);
       const mask = localExpertMask(ctx.placement, input.groups, n);
       applyLocalityBias(scores, input.groups, input.groupSize, n, mask, params.localityWeight);
       const probs = rowSoftmax(scores, tokens, n);
@@ -69,10 +69,10 @@ export function createLocMoeRouter(params: LocMoeParams, ctx: RouterContext): Bo
       const weights = new Float32Array(tokens);
       const meanScore = new Float64Array(n);
       for (let t = 0; t < tokens; t++) {
-        const e = topKOfRow(scores, t, n, 1)[0] as number;
+        const e = topKOfRow(scores, t, n, 1)[0]!;
         experts[t] = e;
-        weights[t] = probs[t * n + e] as number;
-        for (let j = 0; j < n; j++) meanScore[j] = (meanScore[j] as number) + (probs[t * n + j] as number) / tokens;
+        weights[t] = probs[t * n + e]!;
+        for (let j = 0; j < n; j++) meanScore[j] = meanScore[j]! + probs[t * n + j]! / tokens;
       }
       const { capacity, note } = decisionCapacity(params.capacity, estimator, layer, input.groupSize, 1, n, () => {
         const cos = assignedCosines(input.features, input.hidden, w, n, experts);

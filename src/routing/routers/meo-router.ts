@@ -57,16 +57,16 @@ export function createMeoRouter(params: z.output<typeof meoParamsSchema>, ctx: R
       for (let s = 0; s < sequences; s++) {
         const chosen = topKOfRow(probs, s, n, k);
         let sum = 0;
-        for (const e of chosen) sum += probs[s * n + e] as number;
+        for (const e of chosen) sum += probs[s * n + e]!;
         const g = Math.floor(s / perGroup);
         chosen.forEach((e, j) => {
           pairToken[s * k + j] = s;
           pairExpert[s * k + j] = e;
-          pairWeight[s * k + j] = (probs[s * n + e] as number) / sum;
-          counts[g * n + e] = (counts[g * n + e] as number) + 1;
+          pairWeight[s * k + j] = probs[s * n + e]! / sum;
+          counts[g * n + e] = counts[g * n + e]! + 1;
         });
-        firstCounts[chosen[0] as number] = (firstCounts[chosen[0] as number] as number) + 1;
-        for (let e = 0; e < n; e++) meanScore[e] = (meanScore[e] as number) + (probs[s * n + e] as number) / sequences;
+        firstCounts[chosen[0]!] = firstCounts[chosen[0]!]! + 1;
+        for (let e = 0; e < n; e++) meanScore[e] = meanScore[e]! + probs[s * n + e]! / sequences;
       }
       return {
         router: 'meo', layer, microBatch, groups, groupSize, numExperts: n,

@@ -13,21 +13,21 @@ export function nodeLimitedChoice(
   const has = new Uint8Array(nodes);
   let used = 0;
   for (let e = 0; e < experts; e++) {
-    const node = nodeOf[e] as number;
+    const node = nodeOf[e]!;
     if (has[node] === 0) used++;
     has[node] = 1;
     let v = score(e);
     for (let j = node * perNode; j < (node + 1) * perNode; j++) {
-      if (v > (top[j] as number)) [v, top[j]] = [top[j] as number, v];
+      if (v > top[j]!) [v, top[j]] = [top[j]!, v];
     }
   }
   if (used <= maxNodes) return undefined;
   const nodeScore = (node: number): number => {
     let sum = 0;
-    for (let j = node * perNode; j < (node + 1) * perNode; j++) if ((top[j] as number) > -Infinity) sum += top[j] as number;
+    for (let j = node * perNode; j < (node + 1) * perNode; j++) if (top[j]! > -Infinity) sum += top[j]!;
     return sum;
   };
   const chosen = new Uint8Array(nodes);
   for (const node of topKIndices(nodes, maxNodes, nodeScore, (node) => has[node] === 1)) chosen[node] = 1;
-  return (e) => chosen[nodeOf[e] as number] === 1;
+  return (e) => chosen[nodeOf[e]!] === 1;
 }

@@ -18,7 +18,7 @@ export interface PairLists {
 export function decisionFromPairs(meta: DecisionMeta, pairs: PairLists, rank: Float64Array, capacity: number, capacityNote: string): RoutingDecision {
   const count = pairs.token.length;
   const order = Array.from({ length: count }, (_, i) => i);
-  order.sort((a, b) => (pairs.token[a] as number) - (pairs.token[b] as number) || (rank[a] as number) - (rank[b] as number) || a - b);
+  order.sort((a, b) => pairs.token[a]! - pairs.token[b]! || rank[a]! - rank[b]! || a - b);
   const pairToken = new Int32Array(count);
   const pairExpert = new Int32Array(count);
   const pairWeight = new Float32Array(count);
@@ -26,16 +26,16 @@ export function decisionFromPairs(meta: DecisionMeta, pairs: PairLists, rank: Fl
   const keptCounts = new Int32Array(meta.groups * meta.numExperts);
   const proposedCounts = new Int32Array(meta.groups * meta.numExperts);
   for (let j = 0; j < count; j++) {
-    const i = order[j] as number;
-    const t = pairs.token[i] as number;
-    const e = pairs.expert[i] as number;
+    const i = order[j]!;
+    const t = pairs.token[i]!;
+    const e = pairs.expert[i]!;
     pairToken[j] = t;
     pairExpert[j] = e;
-    pairWeight[j] = pairs.weight[i] as number;
-    pairKept[j] = pairs.kept[i] as number;
+    pairWeight[j] = pairs.weight[i]!;
+    pairKept[j] = pairs.kept[i]!;
     const c = Math.floor(t / meta.groupSize) * meta.numExperts + e;
-    proposedCounts[c] = (proposedCounts[c] as number) + 1;
-    if (pairs.kept[i] === 1) keptCounts[c] = (keptCounts[c] as number) + 1;
+    proposedCounts[c] = proposedCounts[c]! + 1;
+    if (pairs.kept[i] === 1) keptCounts[c] = keptCounts[c]! + 1;
   }
   return { ...meta, pairToken, pairExpert, pairWeight, pairKept, keptCounts, proposedCounts, capacity, capacityNote };
 }
@@ -63,14 +63,14 @@ export function topKIndices(n: number, k: number, score: (i: number) => number, 
       val.push(v);
       pos = idx.length - 1;
     } else {
-      if (k === 0 || v <= (val[k - 1] as number)) continue; // a tie with the k-th keeps the lower index
+      if (k === 0 || v <= val[k - 1]!) continue; // a tie with the k-th keeps the lower index
       idx[k - 1] = i;
       val[k - 1] = v;
       pos = k - 1;
     }
-    while (pos > 0 && (val[pos - 1] as number) < v) { // strictly smaller: equal scores keep index order
-      idx[pos] = idx[pos - 1] as number;
-      val[pos] = val[pos - 1] as number;
+    while (pos > 0 && val[pos - 1]! < v) { // strictly smaller: equal scores keep index order
+      idx[pos] = idx[pos - 1]!;
+      val[pos] = val[pos - 1]!;
       idx[pos - 1] = i;
       val[pos - 1] = v;
       pos--;

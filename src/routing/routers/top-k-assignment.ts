@@ -23,7 +23,7 @@ export function assignWithCapacity(meta: DecisionMeta, p: TopKProposals, capacit
   const k = p.k;
   const tokens = groups * groupSize;
   let pairs = 0;
-  for (let i = 0; i < tokens * k; i++) pairs += p.proposed[i] as number;
+  for (let i = 0; i < tokens * k; i++) pairs += p.proposed[i]!;
 
   const keptSlot = new Uint8Array(tokens * k);
   const keptCounts = new Int32Array(groups * numExperts);
@@ -34,10 +34,10 @@ export function assignWithCapacity(meta: DecisionMeta, p: TopKProposals, capacit
       for (let t = g * groupSize; t < (g + 1) * groupSize; t++) {
         const s = t * k + slot;
         if (p.proposed[s] === 0) continue;
-        const e = base + (p.experts[s] as number);
-        proposedCounts[e] = (proposedCounts[e] as number) + 1;
-        if ((keptCounts[e] as number) < capacity) {
-          keptCounts[e] = (keptCounts[e] as number) + 1;
+        const e = base + p.experts[s]!;
+        proposedCounts[e] = proposedCounts[e]! + 1;
+        if (keptCounts[e]! < capacity) {
+          keptCounts[e] = keptCounts[e]! + 1;
           keptSlot[s] = 1;
         }
       }
@@ -52,9 +52,9 @@ export function assignWithCapacity(meta: DecisionMeta, p: TopKProposals, capacit
   for (let s = 0; s < tokens * k; s++) {
     if (p.proposed[s] === 0) continue;
     pairToken[j] = Math.floor(s / k);
-    pairExpert[j] = p.experts[s] as number;
-    pairWeight[j] = p.weights[s] as number;
-    pairKept[j] = keptSlot[s] as number;
+    pairExpert[j] = p.experts[s]!;
+    pairWeight[j] = p.weights[s]!;
+    pairKept[j] = keptSlot[s]!;
     j++;
   }
   return { ...meta, pairToken, pairExpert, pairWeight, pairKept, keptCounts, proposedCounts, capacity };
@@ -64,8 +64,8 @@ export function assignWithCapacity(meta: DecisionMeta, p: TopKProposals, capacit
 export function firstChoiceCounts(p: TopKProposals, tokens: number, numExperts: number): Float64Array {
   const counts = new Float64Array(numExperts);
   for (let t = 0; t < tokens; t++) {
-    const e = p.experts[t * p.k] as number;
-    counts[e] = (counts[e] as number) + 1;
+    const e = p.experts[t * p.k]!;
+    counts[e] = counts[e]! + 1;
   }
   return counts;
 }

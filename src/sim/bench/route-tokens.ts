@@ -93,9 +93,9 @@ export function simplePlacement(experts: number, offset: () => number): RoutingP
 export function accumulateDecision(decision: RoutingDecision, perExpert: Float64Array): { computed: number; dropped: number; nulls: number } {
   const scale = decision.sequenceLength ?? 1;
   const n = decision.numExperts;
-  for (let i = 0; i < decision.keptCounts.length; i++) perExpert[i % n] = (perExpert[i % n] as number) + (decision.keptCounts[i] as number) * scale;
+  for (let i = 0; i < decision.keptCounts.length; i++) perExpert[i % n] = perExpert[i % n]! + decision.keptCounts[i]! * scale;
   let kept = 0;
-  for (let i = 0; i < decision.pairKept.length; i++) kept += decision.pairKept[i] as number;
+  for (let i = 0; i < decision.pairKept.length; i++) kept += decision.pairKept[i]!;
   const proposed = decision.pairKept.length;
   return { computed: proposed * scale, dropped: (proposed - kept) * scale, nulls: decision.nullAssignments ?? 0 };
 }

@@ -33,11 +33,11 @@ export class CategorySums {
   addAt(d: number, c: number, ns: number): void {
     const at = d * this.width + c;
     if (this.firstUse[at] === 0) {
-      const rank = (this.used[d] as number) + 1;
+      const rank = this.used[d]! + 1;
       this.used[d] = rank;
       this.firstUse[at] = rank;
     }
-    this.sums[at] = (this.sums[at] as number) + ns;
+    this.sums[at] = this.sums[at]! + ns;
   }
 
   /** One record per device: its categories' times, keys in its order of first use. */
@@ -45,12 +45,12 @@ export class CategorySums {
     return Array.from({ length: this.devices }, (_, d) => {
       const order: [number, number][] = [];
       for (let c = 0; c < this.names.length; c++) {
-        const rank = this.firstUse[d * this.width + c] as number;
+        const rank = this.firstUse[d * this.width + c]!;
         if (rank > 0) order.push([rank, c]);
       }
       order.sort((a, b) => a[0] - b[0]);
       const record: Record<string, number> = {};
-      for (const [, c] of order) record[this.names[c] as string] = this.sums[d * this.width + c] as number;
+      for (const [, c] of order) record[this.names[c] as string] = this.sums[d * this.width + c]!;
       return record;
     });
   }

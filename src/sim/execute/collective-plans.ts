@@ -49,7 +49,7 @@ export function createCollectivePlanner(cluster: Cluster, collectives?: readonly
     let count = byRanks.get(c.group);
     if (count === undefined) byRanks.set(c.group, (count = new Int32Array(2)));
     const side = t.transpose ? 1 : 0;
-    count[side] = (count[side] as number) + 1;
+    count[side] = count[side]! + 1;
   }
   // Routed plans whose uses are counted: runs started and not yet released, and whether all uses have started.
   const running = new Map<PackedPlan, number>();
@@ -97,7 +97,7 @@ export function createCollectivePlanner(cluster: Cluster, collectives?: readonly
       const count = uses.get(t.routing.dispatchTokens)?.get(spec.group);
       const side = t.transpose ? 1 : 0;
       // Uses still to come after this one (undefined: unknown, keep for one repeat).
-      const remaining = count === undefined ? undefined : (count[side] = (count[side] as number) - 1);
+      const remaining = count === undefined ? undefined : (count[side] = count[side]! - 1);
       let plans = filled.get(t.routing.dispatchTokens);
       const known = plans?.get(terms);
       if (known !== undefined && known[0] === t.bytesPerToken) {
@@ -113,7 +113,7 @@ export function createCollectivePlanner(cluster: Cluster, collectives?: readonly
       return remaining === undefined ? filledPlan : started(filledPlan, remaining);
     }
     if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);
-    if (spec.op === 'send') return sendRecv(spec.group[0] as number, spec.group[1] as number, spec.bytes, cluster);
+    if (spec.op === 'send') return sendRecv(spec.group[0]!, spec.group[1]!, spec.bytes, cluster);
     // The same collective over the same devices and bytes (a gradient reduction per layer, a parameter all-gather per
     // chunk) has the same plan: built once. Plans are never changed by their users.
     const key = `${spec.op}|${spec.bytes}|${spec.group.join(',')}`;
@@ -141,9 +141,9 @@ function tokenTerms(g: GroupPlan, compiled: CompiledAllToAll, t: RoutedTraffic):
   const n = t.ranks.length;
   const terms = new Int32Array(compiled.terms.length);
   for (let k = 0; k < terms.length; k++) {
-    const term = compiled.terms[k] as number;
-    const ri = t.ranks[Math.floor(term / n)] as number;
-    const rj = t.ranks[term % n] as number;
+    const term = compiled.terms[k]!;
+    const ri = t.ranks[Math.floor(term / n)]!;
+    const rj = t.ranks[term % n]!;
     terms[k] = t.transpose ? rj * dp + ri : ri * dp + rj;
   }
   entry[side] = terms;
@@ -184,10 +184,10 @@ export function addPlanBytes(cluster: Cluster, plan: CollectivePlan | PackedPlan
     b.interServer += inter;
     return;
   }
-  const end = plan.phaseStart[plan.phaseStart.length - 1] as number;
+  const end = plan.phaseStart[plan.phaseStart.length - 1]!;
   const routesIntra = plan.routes?.intraServer;
-  for (let f = plan.phaseStart[0] as number; f < end; f++) {
-    addFlowBytes(cluster, plan.src[f] as number, plan.dst[f] as number, plan.bytes[f] as number, a, b, routesIntra === undefined ? undefined : routesIntra[f] === 1);
+  for (let f = plan.phaseStart[0]!; f < end; f++) {
+    addFlowBytes(cluster, plan.src[f]!, plan.dst[f]!, plan.bytes[f]!, a, b, routesIntra === undefined ? undefined : routesIntra[f] === 1);
   }
 }
 
@@ -198,19 +198,19 @@ function wholeBelow(c: CommBytes, more: number): boolean {
 
 function sumPackedBytes(cluster: Cluster, plan: PackedPlan): Float64Array {
   const sums = new Float64Array(3);
-  const end = plan.phaseStart[plan.phaseStart.length - 1] as number;
+  const end = plan.phaseStart[plan.phaseStart.length - 1]!;
   const routesIntra = plan.routes?.intraServer;
-  for (let f = plan.phaseStart[0] as number; f < end; f++) {
-    const src = plan.src[f] as number;
-    const dst = plan.dst[f] as number;
-    const bytes = plan.bytes[f] as number;
+  for (let f = plan.phaseStart[0]!; f < end; f++) {
+    const src = plan.src[f]!;
+    const dst = plan.dst[f]!;
+    const bytes = plan.bytes[f]!;
     if (src === dst || bytes === 0) continue;
     if (!(Number.isInteger(bytes) && bytes > 0)) return sums.fill(NaN);
     const intra = routesIntra === undefined ? cluster.isIntraServer(src, dst) : routesIntra[f] === 1;
-    sums[0] = (sums[0] as number) + bytes;
-    sums[intra ? 1 : 2] = (sums[intra ? 1 : 2] as number) + bytes;
+    sums[0] = sums[0]! + bytes;
+    sums[intra ? 1 : 2] = sums[intra ? 1 : 2]! + bytes;
   }
-  if (!((sums[0] as number) < EXACT)) sums.fill(NaN);
+  if (!(sums[0]! < EXACT)) sums.fill(NaN);
   return sums;
 }
 

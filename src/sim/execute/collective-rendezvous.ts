@@ -82,7 +82,7 @@ export class CollectiveRendezvous {
 
   /** Device `d` joins collective `c` (async: without waiting for it); the last member to arrive starts it. */
   arrive(c: number, d: number, async: boolean): void {
-    const arrived = (this.arrived[c] as number) + 1;
+    const arrived = this.arrived[c]! + 1;
     this.arrived[c] = arrived;
     if (async) this.async[c] = 1;
     if (arrived === this.spec(c).group.length) this.start(c, d);
@@ -90,13 +90,13 @@ export class CollectiveRendezvous {
 
   /** Device `d` sends point-to-point transfer `c` (started once). */
   send(c: number, d: number): void {
-    if ((this.startNs[c] as number) < 0) this.start(c, d);
+    if (this.startNs[c]! < 0) this.start(c, d);
   }
 
   /** Device `d` waits for `c` to finish; it is woken after every device that began waiting before it. */
   waitFor(c: number, d: number): void {
     this.nextWaiter[d] = -1;
-    const tail = this.waitTail[c] as number;
+    const tail = this.waitTail[c]!;
     if (tail < 0) this.waitHead[c] = d;
     else this.nextWaiter[tail] = d;
     this.waitTail[c] = d;
@@ -106,14 +106,14 @@ export class CollectiveRendezvous {
     const sim = this.sim;
     const spec = this.spec(c);
     this.startNs[c] = sim.now;
-    if (this.path) this.cause[c] = this.path.lastOf[byDevice] as number;
+    if (this.path) this.cause[c] = this.path.lastOf[byDevice]!;
     const byCategory = (this.commBytesByCategory[spec.category] ??= emptyCommBytes());
     const startFlow = this.network.startFlow;
     if (spec.op === 'send' && startFlow !== undefined && plainSend(spec, this.cluster.devices)) {
       // A send on a network that costs one flow directly (analytical): no plan, no CollectiveRun. Its events are the
       // general path's: the transfer's end, then one zero-delay event for the run's completion, which finishes it.
-      const src = spec.group[0] as number;
-      const dst = spec.group[1] as number;
+      const src = spec.group[0]!;
+      const dst = spec.group[1]!;
       const bytes = spec.bytes as number;
       this.algorithms[spec.category] ??= 'direct'; // sendRecv's algorithm
       addFlowBytes(this.cluster, src, dst, bytes, this.commBytes, byCategory);
@@ -160,21 +160,21 @@ export class CollectiveRendezvous {
   private readonly finish = (c: number): void => {
     const sim = this.sim;
     const spec = this.spec(c);
-    const startNs = this.startNs[c] as number;
+    const startNs = this.startNs[c]!;
     if (this.async[c] === 1 && this.record) for (const d of spec.group) this.record({ device: d, name: spec.name, kind: 'async-comm', category: spec.category, startNs, endNs: sim.now });
     this.finished[c] = 1;
-    if (this.path && this.segmentOf) this.segmentOf[c] = this.path.add(startNs, sim.now, `comm:${spec.category}`, this.cause[c] as number);
-    const head = this.waitHead[c] as number;
+    if (this.path && this.segmentOf) this.segmentOf[c] = this.path.add(startNs, sim.now, `comm:${spec.category}`, this.cause[c]!);
+    const head = this.waitHead[c]!;
     this.waitHead[c] = -1;
     this.waitTail[c] = -1;
     if (this.wakeAtOnce) {
       for (let d = head; d >= 0;) {
-        const next = this.nextWaiter[d] as number; // read first: the woken device may start waiting for another
+        const next = this.nextWaiter[d]!; // read first: the woken device may start waiting for another
         this.wake(d);
         d = next;
       }
       return;
     }
-    for (let d = head; d >= 0; d = this.nextWaiter[d] as number) sim.scheduleCall(0, this.wake, d);
+    for (let d = head; d >= 0; d = this.nextWaiter[d]!) sim.scheduleCall(0, this.wake, d);
   };
 }

@@ -80,15 +80,15 @@ export class CriticalPathRecorder {
     const order: number[] = []; // labels in the order the walk meets them (the keys' order in the result)
     let gapNs = 0;
     let steps = 0;
-    let end = segment >= 0 ? (this.endNs[segment] as number) : 0;
-    for (let s = segment; s >= 0; s = this.prev[s] as number) {
-      const start = this.startNs[s] as number;
-      const stop = this.endNs[s] as number;
+    let end = segment >= 0 ? this.endNs[segment]! : 0;
+    for (let s = segment; s >= 0; s = this.prev[s]!) {
+      const start = this.startNs[s]!;
+      const stop = this.endNs[s]!;
       gapNs += end - stop;
       end = start;
-      const id = this.label[s] as number;
+      const id = this.label[s]!;
       if (seen[id] === 0) { seen[id] = 1; order.push(id); }
-      byLabel[id] = (byLabel[id] as number) + (stop - start);
+      byLabel[id] = byLabel[id]! + (stop - start);
       steps++;
     }
     gapNs += end; // time before the first segment
@@ -96,7 +96,7 @@ export class CriticalPathRecorder {
     const computeByPass: Record<string, number> = {};
     const comm: Record<string, number> = {};
     for (const id of order) {
-      const ns = byLabel[id] as number;
+      const ns = byLabel[id]!;
       const [kind, category, pass] = (this.labels[id] as string).split(':') as [string, string, string | undefined];
       const into = kind === 'compute' ? compute : comm;
       into[category] = (into[category] ?? 0) + ns;

@@ -67,7 +67,7 @@ export class DeviceMachine {
   /** Schedules every device's first step at the current time, in device order. */
   start(): void {
     for (let d = 0; d < this.program.devices; d++) {
-      this.pc[d] = this.ops.first[d] as number;
+      this.pc[d] = this.ops.first[d]!;
       this.sim.scheduleCall(0, this.resume, d);
     }
   }
@@ -76,8 +76,8 @@ export class DeviceMachine {
   checkFinished(): void {
     const waiting: WaitingProcess[] = [];
     for (let d = 0; d < this.program.devices; d++) {
-      if ((this.pc[d] as number) >= (this.ops.end[d] as number)) continue;
-      const c = this.waitingFor[d] as number;
+      if (this.pc[d]! >= this.ops.end[d]!) continue;
+      const c = this.waitingFor[d]!;
       const waitsFor = c >= 0 ? `signal "collective "${this.rendezvous.spec(c).name}" complete"` : 'its next kernel';
       waiting.push({ process: `device ${d}`, waitsFor });
     }
@@ -89,7 +89,7 @@ export class DeviceMachine {
     const commNs = this.comm.records();
     return this.ops.computeNs.map((computeNs, d) => ({
       computeNs, computeByPassNs: this.ops.computeByPassNs[d] as Record<string, number>, commNs: commNs[d] as Record<string, number>,
-      waitNs: this.waitNs[d] as number, bubbleNs: this.bubbleNs[d] as number, finishNs: this.finishNs[d] as number,
+      waitNs: this.waitNs[d]!, bubbleNs: this.bubbleNs[d]!, finishNs: this.finishNs[d]!,
     }));
   }
 
@@ -112,14 +112,14 @@ export class DeviceMachine {
 
   /** Adds `ns` to device d's time in collective c's category. */
   private addComm(d: number, c: number, ns: number): void {
-    this.comm.addAt(d, this.commCategoryOf[c] as number, ns);
+    this.comm.addAt(d, this.commCategoryOf[c]!, ns);
   }
 
   /** Records each kernel of the run at operation `op` (path segments, spans), back to back from `start`. */
   private recordKernels(d: number, op: number, start: number): void {
     const tasks = this.program.tasks[d] ?? [];
-    const from = this.ops.arg[op] as number;
-    const to = from + (this.ops.count[op] as number);
+    const from = this.ops.arg[op]!;
+    const to = from + this.ops.count[op]!;
     this.runFrom = this.path?.size ?? 0;
     for (let i = from; i < to; i++) {
       const task = tasks[i] as ComputeTask | KernelSequenceTask;
@@ -129,7 +129,7 @@ export class DeviceMachine {
       }
       const durations = task.durationsNs;
       const scope = task.scope === undefined ? '' : ` ${task.scope}`;
-      task.kernels.forEach((k, j) => { start = this.recordKernel(d, k.name, scope, k.category, k.pass, start, durations[j] as number); });
+      task.kernels.forEach((k, j) => { start = this.recordKernel(d, k.name, scope, k.category, k.pass, start, durations[j]!); });
     }
   }
 
@@ -139,7 +139,7 @@ export class DeviceMachine {
     const path = this.path;
     if (path) {
       const label = ((this.computeLabel[pass] ??= {})[category] ??= path.labelId(`compute:${category}:${pass}`));
-      path.lastOf[d] = path.addOrExtend(start, stop, label, path.lastOf[d] as number, this.runFrom);
+      path.lastOf[d] = path.addOrExtend(start, stop, label, path.lastOf[d]!, this.runFrom);
     }
     if (this.record) this.record({ device: d, name: scope === '' ? name : `${name}${scope}`, kind: 'compute', category, pass, startNs: start, endNs: stop });
     return stop;
@@ -151,8 +151,8 @@ export class DeviceMachine {
     const record = this.record;
     const rv = this.rendezvous;
     const { kind, arg, stride } = this.ops;
-    const end = this.ops.end[d] as number;
-    let pc = this.pc[d] as number;
+    const end = this.ops.end[d]!;
+    let pc = this.pc[d]!;
     let resuming = this.blocked[d] === 1;
     this.blocked[d] = 0;
     this.waitingFor[d] = -1;
@@ -163,40 +163,40 @@ export class DeviceMachine {
             this.startNs[d] = sim.now;
             this.pc[d] = pc;
             this.blocked[d] = 1;
-            sim.scheduleCall(this.ops.durationNs[pc] as number, this.resume, d);
+            sim.scheduleCall(this.ops.durationNs[pc]!, this.resume, d);
             return;
           }
-          if (path || record) this.recordKernels(d, pc, this.startNs[d] as number);
+          if (path || record) this.recordKernels(d, pc, this.startNs[d]!);
           break;
         }
         case OP_SEND:
-          rv.send(arg[pc] as number, d);
+          rv.send(arg[pc]!, d);
           break;
         case OP_RECV: {
-          const c = arg[pc] as number;
+          const c = arg[pc]!;
           if (!resuming) {
             this.startNs[d] = sim.now;
             if (rv.finished[c] === 0) return this.block(d, pc, c);
-          } else if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[c] as number; // waited: the transfer is the cause
-          const start = this.startNs[d] as number;
-          this.bubbleNs[d] = (this.bubbleNs[d] as number) + (sim.now - start);
+          } else if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[c]!; // waited: the transfer is the cause
+          const start = this.startNs[d]!;
+          this.bubbleNs[d] = this.bubbleNs[d]! + (sim.now - start);
           if (record) record({ device: d, name: `recv: ${rv.spec(c).name}`, kind: 'wait', category: 'pp', startNs: start, endNs: sim.now });
           break;
         }
         case OP_WAIT: {
           // Each background collective's remaining time is charged to its own kind (dp-grad, expert-grad).
-          const task = (this.program.tasks[d] ?? [])[arg[pc] as number] as WaitTask;
-          let i = resuming ? (this.waitIndex[d] as number) : 0;
+          const task = (this.program.tasks[d] ?? [])[arg[pc]!] as WaitTask;
+          let i = resuming ? this.waitIndex[d]! : 0;
           if (resuming) {
-            const id = task.collectives[i] as number;
-            const start = this.startNs[d] as number;
-            if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[id] as number;
+            const id = task.collectives[i]!;
+            const start = this.startNs[d]!;
+            if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[id]!;
             this.addComm(d, id, sim.now - start);
             if (record) record({ device: d, name: `${task.name}: ${rv.spec(id).name}`, kind: 'comm', category: rv.spec(id).category, startNs: start, endNs: sim.now });
             i++;
           }
           for (; i < task.collectives.length; i++) {
-            const id = task.collectives[i] as number;
+            const id = task.collectives[i]!;
             if (rv.finished[id] !== 0) continue;
             this.startNs[d] = sim.now;
             this.waitIndex[d] = i;
@@ -205,19 +205,19 @@ export class DeviceMachine {
           break;
         }
         case OP_ASYNC_COLLECTIVE:
-          rv.arrive(arg[pc] as number, d, true);
+          rv.arrive(arg[pc]!, d, true);
           break;
         case OP_COLLECTIVE: {
-          const c = arg[pc] as number;
+          const c = arg[pc]!;
           if (!resuming) {
             this.startNs[d] = sim.now; // arrival
             rv.arrive(c, d, false);
             if (rv.finished[c] === 0) return this.block(d, pc, c);
           }
-          if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[c] as number;
-          const arrivedAt = this.startNs[d] as number;
-          const startNs = rv.startNs[c] as number;
-          this.waitNs[d] = (this.waitNs[d] as number) + (startNs - arrivedAt);
+          if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[c]!;
+          const arrivedAt = this.startNs[d]!;
+          const startNs = rv.startNs[c]!;
+          this.waitNs[d] = this.waitNs[d]! + (startNs - arrivedAt);
           this.addComm(d, c, sim.now - startNs);
           if (record) {
             const { category, name } = rv.spec(c);

@@ -57,7 +57,7 @@ export function compileDeviceOps(program: StepProgram, fuse: boolean): DeviceOps
   const stride = byPosition ? n : 1;
   const first = new Int32Array(n + 1);
   if (byPosition) for (let d = 0; d <= n; d++) first[d] = d;
-  else for (let d = 0; d < n; d++) first[d + 1] = (first[d] as number) + (lists[d] as Task[]).length;
+  else for (let d = 0; d < n; d++) first[d + 1] = first[d]! + (lists[d] as Task[]).length;
   const slots = byPosition ? longest * n : total;
   const end = first.slice(0, n); // the next free slot of each device, its end once done
   const kind = new Uint8Array(slots);
@@ -76,13 +76,13 @@ export function compileDeviceOps(program: StepProgram, fuse: boolean): DeviceOps
           accounting.byCategory.add(d, task.category, task.durationNs);
           accounting.byPass.add(d, task.pass ?? 'forward', task.durationNs);
         }
-        const run = openRun[d] as number;
+        const run = openRun[d]!;
         if (fuse && run >= 0) {
-          durationNs[run] = (durationNs[run] as number) + task.durationNs;
-          count[run] = (count[run] as number) + 1;
+          durationNs[run] = durationNs[run]! + task.durationNs;
+          count[run] = count[run]! + 1;
           continue;
         }
-        const op = (end[d] as number);
+        const op = end[d]!;
         end[d] = op + stride;
         kind[op] = OP_COMPUTE;
         arg[op] = i;
@@ -92,7 +92,7 @@ export function compileDeviceOps(program: StepProgram, fuse: boolean): DeviceOps
         continue;
       }
       openRun[d] = -1;
-      const op = (end[d] as number);
+      const op = end[d]!;
       end[d] = op + stride;
       switch (task.kind) {
         case 'send':

@@ -66,8 +66,8 @@ export class KernelAccounting {
       if (this.lastId < 0) {
         // New: sum it and add it directly (a per-rank sequence is met once, or by its TP ranks only).
         this.sum(task, g);
-        for (let j = 0; j < g.categories.length; j++) this.byCategory.addAt(d, g.categories[j] as number, this.categoryNs[j] as number);
-        for (let j = 0; j < g.passes.length; j++) this.byPass.addAt(d, g.passes[j] as number, this.passNs[j] as number);
+        for (let j = 0; j < g.categories.length; j++) this.byCategory.addAt(d, g.categories[j]!, this.categoryNs[j]!);
+        for (let j = 0; j < g.passes.length; j++) this.byPass.addAt(d, g.passes[j]!, this.passNs[j]!);
         return;
       }
     } else if (this.lastId < 0) {
@@ -85,7 +85,7 @@ export class KernelAccounting {
       for (const c of sums.categories) this.byCategory.addAt(d, c, 0);
       for (const p of sums.passes) this.byPass.addAt(d, p, 0);
     }
-    this.counts[at] = (this.counts[at] as number) + 1;
+    this.counts[at] = this.counts[at]! + 1;
   }
 
   /** The task's time per category slot and per pass slot of its groups, into the scratch sums. */
@@ -96,11 +96,11 @@ export class KernelAccounting {
     passNs.fill(0, 0, groups.passes.length);
     const durations = task.durationsNs;
     for (let i = 0; i < durations.length; i++) {
-      const ns = durations[i] as number;
-      const c = groups.categorySlot[i] as number;
-      const p = groups.passSlot[i] as number;
-      categoryNs[c] = (categoryNs[c] as number) + ns;
-      passNs[p] = (passNs[p] as number) + ns;
+      const ns = durations[i]!;
+      const c = groups.categorySlot[i]!;
+      const p = groups.passSlot[i]!;
+      categoryNs[c] = categoryNs[c]! + ns;
+      passNs[p] = passNs[p]! + ns;
     }
   }
 
@@ -108,11 +108,11 @@ export class KernelAccounting {
   finish(): void {
     for (let d = 0; d < this.devices; d++) {
       for (let id = 0; id < this.interned.length; id++) {
-        const times = this.counts[d * this.width + id] as number;
+        const times = this.counts[d * this.width + id]!;
         if (times === 0) continue;
         const sums = this.interned[id] as SequenceSums;
-        sums.categories.forEach((c, j) => this.byCategory.addAt(d, c, times * (sums.categoryNs[j] as number)));
-        sums.passes.forEach((p, j) => this.byPass.addAt(d, p, times * (sums.passNs[j] as number)));
+        sums.categories.forEach((c, j) => this.byCategory.addAt(d, c, times * sums.categoryNs[j]!));
+        sums.passes.forEach((p, j) => this.byPass.addAt(d, p, times * sums.passNs[j]!));
       }
     }
   }

@@ -43,7 +43,7 @@ export function linkTimeline(activity: LinkActivity, cluster: Cluster, ranked: r
       const start = k * bucketNs;
       const width = Math.min(endNs, start + bucketNs) - start;
       // The last bucket may be cut short by the step's end: its bytes spread over what is left of it.
-      const rate = width > 0 ? ((mean[k] as number) * bucketNs) / width : 0;
+      const rate = width > 0 ? (mean[k]! * bucketNs) / width : 0;
       if (rate === previous) continue;
       timesNs.push(start);
       bytesPerSecond.push(rate);

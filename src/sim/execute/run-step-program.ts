@@ -67,7 +67,7 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   const accounting = machine.accounting();
   let last = 0;
   accounting.forEach((a, d) => { if (a.finishNs > (accounting[last] as DeviceAccounting).finishNs) last = d; });
-  const criticalPath = path ? { device: last, ...path.walk(path.lastOf[last] as number) } : undefined;
+  const criticalPath = path ? { device: last, ...path.walk(path.lastOf[last]!) } : undefined;
   const activity = network.linkActivity();
   const ranked = busiestLinks(activity, cluster, activity.linkIds.length);
   const bucketNs = Math.max(1, Math.ceil(stepTimeNs / SERIES_BUCKETS));

@@ -70,8 +70,8 @@ export class TrafficRecorder {
   /** One transfer (a device sending to itself moves nothing, as in commBytes). */
   addFlow(src: number, dst: number, bytes: number): void {
     if (src === dst || bytes === 0) return;
-    const k = (this.binOf[src] as number) * this.n + (this.binOf[dst] as number);
-    this.sums[k] = (this.sums[k] as number) + bytes;
+    const k = this.binOf[src]! * this.n + this.binOf[dst]!;
+    this.sums[k] = this.sums[k]! + bytes;
   }
 
   /** Every transfer of a collective plan. */
@@ -84,8 +84,8 @@ export class TrafficRecorder {
     if (sparse === undefined) this.packed.set(plan, (sparse = this.bin(plan)));
     const { index, bytes } = sparse;
     for (let i = 0; i < index.length; i++) {
-      const k = index[i] as number;
-      this.sums[k] = (this.sums[k] as number) + (bytes[i] as number);
+      const k = index[i]!;
+      this.sums[k] = this.sums[k]! + bytes[i]!;
     }
   }
 
@@ -98,23 +98,23 @@ export class TrafficRecorder {
   private bin(plan: PackedPlan): SparseSum {
     const scratch = this.scratch;
     const n = this.n;
-    const end = plan.phaseStart[plan.phaseStart.length - 1] as number;
+    const end = plan.phaseStart[plan.phaseStart.length - 1]!;
     const touched: number[] = [];
-    for (let f = plan.phaseStart[0] as number; f < end; f++) {
-      const src = plan.src[f] as number;
-      const dst = plan.dst[f] as number;
-      const bytes = plan.bytes[f] as number;
+    for (let f = plan.phaseStart[0]!; f < end; f++) {
+      const src = plan.src[f]!;
+      const dst = plan.dst[f]!;
+      const bytes = plan.bytes[f]!;
       if (src === dst || bytes === 0) continue;
-      const k = (this.binOf[src] as number) * n + (this.binOf[dst] as number);
+      const k = this.binOf[src]! * n + this.binOf[dst]!;
       if (scratch[k] === 0) touched.push(k);
-      scratch[k] = (scratch[k] as number) + bytes;
+      scratch[k] = scratch[k]! + bytes;
     }
     touched.sort((a, b) => a - b);
     const index = Int32Array.from(touched);
     const bytes = new Float64Array(index.length);
     for (let i = 0; i < index.length; i++) {
-      bytes[i] = scratch[index[i] as number] as number;
-      scratch[index[i] as number] = 0;
+      bytes[i] = scratch[index[i]!]!;
+      scratch[index[i]!] = 0;
     }
     return { index, bytes };
   }

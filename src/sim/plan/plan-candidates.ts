@@ -47,6 +47,6 @@ export function candidateLayouts(model: ModelSpec, devices: number, devicesPerSe
       }
     }
   }
-  out.sort((a, b) => (a.rank[0] as number) - (b.rank[0] as number) || (a.rank[1] as number) - (b.rank[1] as number));
+  out.sort((a, b) => a.rank[0]! - b.rank[0]! || a.rank[1]! - b.rank[1]!);
   return out.map((o) => o.choice);
 }

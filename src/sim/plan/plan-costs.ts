@@ -58,6 +58,6 @@ export function planCosts(plan: Plan, candidate: Candidate, figures: DeviceCostF
 
 /** Indices of the points no other point beats or equals on every objective while beating it on one (all minimised). */
 export function paretoIndices(points: readonly (readonly number[])[]): number[] {
-  const dominates = (a: readonly number[], b: readonly number[]): boolean => a.every((x, i) => x <= (b[i] as number)) && a.some((x, i) => x < (b[i] as number));
+  const dominates = (a: readonly number[], b: readonly number[]): boolean => a.every((x, i) => x <= b[i]!) && a.some((x, i) => x < b[i]!);
   return points.flatMap((p, i) => (points.some((q, j) => j !== i && dominates(q, p)) ? [] : [i]));
 }

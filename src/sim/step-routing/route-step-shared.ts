@@ -67,7 +67,7 @@ export function condenseDecision(
   const counts = groupCountsOf(decision);
   const proposedOf = (c: { proposedCounts: ArrayLike<number> }): number => {
     let sum = 0;
-    for (let i = 0; i < c.proposedCounts.length; i++) sum += c.proposedCounts[i] as number;
+    for (let i = 0; i < c.proposedCounts.length; i++) sum += c.proposedCounts[i]!;
     return sum;
   };
   const computed = reused ? 0 : proposedOf(counts);

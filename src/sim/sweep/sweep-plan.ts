@@ -140,7 +140,7 @@ export function pointValues(plan: Pick<SweepPlan, 'axes'>, p: number): Record<st
     digits[a] = rest % n;
     rest = Math.floor(rest / n);
   }
-  plan.axes.forEach((axis, a) => axis.keys.forEach((k, j) => (out[k] = (axis.values[digits[a] as number] as unknown[])[j])));
+  plan.axes.forEach((axis, a) => axis.keys.forEach((k, j) => (out[k] = (axis.values[digits[a]!] as unknown[])[j])));
   return out;
 }
 

@@ -10,7 +10,7 @@ import { fmix32 } from '../../engine/index.ts';
 
 /** out[o + i] += w · table[base + i] for i < d (a free function, so the loop stays monomorphic). */
 function axpy(out: Float32Array, o: number, w: number, table: Float32Array, base: number, d: number): void {
-  for (let i = 0; i < d; i++) out[o + i] = (out[o + i] as number) + w * (table[base + i] as number);
+  for (let i = 0; i < d; i++) out[o + i] = out[o + i]! + w * table[base + i]!;
 }
 
 export class HashEmbedding {

@@ -45,9 +45,9 @@ export function createNpyTokenSource(config: NpyTokensConfig, shape: NpyShape, r
   const shapeText = `(${arr.shape.join(', ')})`;
   const want = layout === 'layers' ? '[layers, tokens, hidden]' : '[tokens, hidden]';
   if (rank !== expectedRank) throw new InputError(`${path}: shape ${shapeText} has rank ${rank}; tokens.layout ${layout} needs ${want}`, 'tokens.features');
-  const fileHidden = arr.shape[rank - 1] as number;
-  const fileTokens = arr.shape[rank - 2] as number;
-  const fileLayers = layout === 'layers' ? (arr.shape[0] as number) : 1;
+  const fileHidden = arr.shape[rank - 1]!;
+  const fileTokens = arr.shape[rank - 2]!;
+  const fileLayers = layout === 'layers' ? arr.shape[0]! : 1;
   if (fileHidden !== hidden) throw new InputError(`${path}: shape ${shapeText}: hidden size ${fileHidden}, but the model's hidden is ${hidden}`, 'tokens.features');
   if (layout === 'layers' && fileLayers !== moeLayers.length && fileLayers !== shape.layers) {
     throw new InputError(`${path}: shape ${shapeText}: ${fileLayers} layers; expected ${moeLayers.length} (one per MoE layer) or ${shape.layers} (one per model layer)`, 'tokens.features');
@@ -101,9 +101,9 @@ export function createNpyTokenSource(config: NpyTokensConfig, shape: NpyShape, r
       const out = new Float32Array(perMicroBatch * hidden);
       const tokenIds = new Int32Array(perMicroBatch);
       for (let t = 0; t < perMicroBatch; t++) {
-        const r = rows[t] as number;
+        const r = rows[t]!;
         out.set(features.subarray(base + r * hidden, base + (r + 1) * hidden), t * hidden);
-        tokenIds[t] = ids ? (ids[r] as number) : r;
+        tokenIds[t] = ids ? ids[r]! : r;
       }
       return { features: out, tokenIds, groups, groupSize, hidden };
     },

@@ -51,9 +51,9 @@ function gatherSum(own: Float32Array, slotA: Int32Array, context: Float32Array, 
   const features = new Float32Array(slotA.length * d);
   for (let t = 0; t < slotA.length; t++) {
     const row = t * d;
-    const o = (slotA[t] as number) * d;
-    const c = (slotB[t] as number) * d;
-    for (let i = 0; i < d; i++) features[row + i] = (own[o + i] as number) + (context[c + i] as number);
+    const o = slotA[t]! * d;
+    const c = slotB[t]! * d;
+    for (let i = 0; i < d; i++) features[row + i] = own[o + i]! + context[c + i]!;
   }
   return features;
 }
@@ -78,8 +78,8 @@ export function createTextTokenSource(config: TextTokensConfig, shape: TextShape
     for (let s = 0; s < tokens / seqLength; s++) {
       const start = offsetRng.uniformInt(n);
       for (let p = 0; p < seqLength; p++) {
-        tokenIds[s * seqLength + p] = stream[(start + p) % n] as number;
-        prevIds[s * seqLength + p] = stream[(start + p + n - 1) % n] as number;
+        tokenIds[s * seqLength + p] = stream[(start + p) % n]!;
+        prevIds[s * seqLength + p] = stream[(start + p + n - 1) % n]!;
       }
     }
     const slotOf = new Map<number, number>();
@@ -92,7 +92,7 @@ export function createTextTokenSource(config: TextTokensConfig, shape: TextShape
     const prevSlot = prevIds.map(slot);
     const unique = Int32Array.from(slotOf.keys());
     const baseRows = new Float32Array(unique.length * hidden);
-    for (let u = 0; u < unique.length; u++) embedding.addRow(baseRows, u * hidden, unique[u] as number, 0, a);
+    for (let u = 0; u < unique.length; u++) embedding.addRow(baseRows, u * hidden, unique[u]!, 0, a);
     const data = { tokenIds, tokenSlot, prevSlot, unique, baseRows };
     cached = { microBatch, data };
     return data;
@@ -106,7 +106,7 @@ export function createTextTokenSource(config: TextTokensConfig, shape: TextShape
       const own = mbt.baseRows.slice(); // a·E₀ + b·E_l per unique id
       const context = new Float32Array(u * hidden); // c·E'_l per unique id
       for (let k = 0; k < u; k++) {
-        const id = mbt.unique[k] as number;
+        const id = mbt.unique[k]!;
         if (b !== 0) embedding.addRow(own, k * hidden, id, 1 + 2 * layer, b);
         if (ctx !== 0) embedding.addRow(context, k * hidden, id, 2 + 2 * layer, ctx);
       }

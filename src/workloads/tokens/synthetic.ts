@@ -48,7 +48,7 @@ export function createSyntheticTokenSource(config: SyntheticTokensConfig, shape:
       c = new Float32Array(clusters * hidden);
       rng.derive(`centres/layer${layer}`).fillNormal(c, 0, 1);
       const keep = Math.sqrt(1 - layerDrift * layerDrift);
-      for (let i = 0; i < c.length; i++) c[i] = keep * (baseCentres[i] as number) + layerDrift * (c[i] as number);
+      for (let i = 0; i < c.length; i++) c[i] = keep * baseCentres[i]! + layerDrift * c[i]!;
       layerCentres.set(layer, c);
     }
     return c;
@@ -74,9 +74,9 @@ export function createSyntheticTokenSource(config: SyntheticTokensConfig, shape:
       const centres = centresFor(layer);
       const features = options.transient ? (shared ??= new Float32Array(tokens * hidden)) : new Float32Array(tokens * hidden);
       for (let t = 0; t < tokens; t++) {
-        const c = (clusterOfToken[tokenIds[t] as number] as number) * hidden;
+        const c = clusterOfToken[tokenIds[t]!]! * hidden;
         const row = t * hidden;
-        for (let j = 0; j < hidden; j++) features[row + j] = (centres[c + j] as number) + (noise[row + j] as number);
+        for (let j = 0; j < hidden; j++) features[row + j] = centres[c + j]! + noise[row + j]!;
       }
       return { features, tokenIds: tokenIds.slice(), groups: shape.groups, groupSize: shape.groupSize, hidden };
     },

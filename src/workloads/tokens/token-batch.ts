@@ -31,15 +31,15 @@ export function assertFiniteFeatures(batch: TokenBatch, origin: string): void {
   const n = features.length;
   let i = 0;
   for (; i + 3 < n; i += 4) {
-    p0 += (features[i] as number) * 0;
-    p1 += (features[i + 1] as number) * 0;
-    p2 += (features[i + 2] as number) * 0;
-    p3 += (features[i + 3] as number) * 0;
+    p0 += features[i]! * 0;
+    p1 += features[i + 1]! * 0;
+    p2 += features[i + 2]! * 0;
+    p3 += features[i + 3]! * 0;
   }
-  for (; i < n; i++) p0 += (features[i] as number) * 0;
+  for (; i < n; i++) p0 += features[i]! * 0;
   if (p0 + p1 + p2 + p3 === 0) return;
   for (let j = 0; j < n; j++) {
-    const v = features[j] as number;
+    const v = features[j]!;
     if (!Number.isFinite(v)) {
       throw new InputError(`${origin}: feature [token ${Math.floor(j / hidden)}, dim ${j % hidden}] is ${v}; router inputs must be finite`);
     }

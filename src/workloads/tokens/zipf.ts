@@ -13,7 +13,7 @@ export class ZipfSampler {
       sum += 1 / Math.pow(r + 1, exponent);
       this.cdf[r] = sum;
     }
-    for (let r = 0; r < n; r++) this.cdf[r] = (this.cdf[r] as number) / sum;
+    for (let r = 0; r < n; r++) this.cdf[r] = this.cdf[r]! / sum;
   }
 
   /** A rank in [0, n): rank 0 is the most frequent. */
@@ -23,7 +23,7 @@ export class ZipfSampler {
     let hi = this.n - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.cdf[mid] as number) > u) hi = mid;
+      if (this.cdf[mid]! > u) hi = mid;
       else lo = mid + 1;
     }
     return lo;
