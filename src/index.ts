@@ -4,6 +4,7 @@ export * as topology from './topology/index.ts';
 export * as kernels from './kernels/index.ts';
 export * as routing from './routing/index.ts';
 export * as workloads from './workloads/index.ts';
+export * as execute from './execute/index.ts';
 export * as sim from './sim/index.ts';
 export * as report from './report/index.ts';
 export { main as runCli } from './cli/index.ts';

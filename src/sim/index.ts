@@ -1,16 +1,11 @@
 // Public door of src/sim: scenario loading and resolution, the run pipeline, and its result types.
+export type { CommBytes, DeviceAccounting, ExecuteOptions, ExecutionResult, LinkStats, LinkTimeline, LinkTrack, Span, TrafficBinLabel, TrafficMatrix } from '../execute/index.ts';
+export { MAX_TRAFFIC_BINS, TIMELINE_BUCKETS, TIMELINE_LINKS, runStepProgram, trafficBins } from '../execute/index.ts';
 export type { Scenario, ScenarioInput } from './scenario/scenario-schema.ts';
 export { scenarioSchema } from './scenario/scenario-schema.ts';
 export { loadScenarioFile, parseScenarioYaml, readInputText, validateScenarioObject } from './scenario/load-scenario.ts';
 export type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 export { kernelChipOf, resolveScenario } from './scenario/resolve-scenario.ts';
-export type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats, Span } from './execute/execution-types.ts';
-export type { ExecuteOptions } from './execute/run-step-program.ts';
-export type { LinkTimeline, LinkTrack } from './execute/link-timeline.ts';
-export { TIMELINE_BUCKETS, TIMELINE_LINKS } from './execute/link-timeline.ts';
-export type { TrafficBinLabel, TrafficMatrix } from './execute/traffic-matrix.ts';
-export { MAX_TRAFFIC_BINS, trafficBins } from './execute/traffic-matrix.ts';
-export { runStepProgram } from './execute/run-step-program.ts';
 export type { ProgressCallback, StepRouting } from './step-routing/route-step-shared.ts';
 export type { RouteStepOptions } from './step-routing/route-step.ts';
 export { routeStep } from './step-routing/route-step.ts';

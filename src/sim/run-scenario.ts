@@ -1,10 +1,10 @@
 // The whole pipeline for one scenario: route with tfjs → build the step program → run it on the engine →
 // memory model → summary. Pure composition: no file output (src/report writes the files).
 import { buildStepProgram, deviceOf, estimateMemory, executedFlops, expertDpRank, layerPlacement } from '../workloads/index.ts';
-import type { ExecutionResult, LinkStats, Span } from './execute/execution-types.ts';
-import type { LinkTimeline } from './execute/link-timeline.ts';
-import type { TrafficMatrix } from './execute/traffic-matrix.ts';
-import { runStepProgram } from './execute/run-step-program.ts';
+import type { ExecutionResult, LinkStats, Span } from '../execute/index.ts';
+import type { LinkTimeline } from '../execute/index.ts';
+import type { TrafficMatrix } from '../execute/index.ts';
+import { runStepProgram } from '../execute/index.ts';
 import type { ProgressCallback } from './step-routing/route-step-shared.ts';
 import { routeStep } from './step-routing/route-step.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';

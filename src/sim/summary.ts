@@ -2,7 +2,7 @@
 import { nsToSeconds } from '../engine/index.ts';
 import type { MemoryBreakdown } from '../workloads/index.ts';
 import { COMPUTE_PASSES, countParams, memoryVerdict, trainingFlopsPerToken } from '../workloads/index.ts';
-import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats } from './execute/execution-types.ts';
+import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats } from '../execute/index.ts';
 import type { StepRouting } from './step-routing/route-step-shared.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 

@@ -13,10 +13,11 @@ const allowed: Record<string, Record<string, 'any' | 'type'>> = {
   kernels: { engine: 'any', topology: 'type' },
   routing: { engine: 'any' },
   workloads: { engine: 'any', routing: 'any', kernels: 'any', topology: 'type' },
-  sim: { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any' },
+  execute: { engine: 'any', topology: 'any', workloads: 'any' },
+  sim: { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any', execute: 'any' },
   report: { sim: 'type' },
-  cli: { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any', sim: 'any', report: 'any' },
-  '(root)': { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any', sim: 'any', report: 'any', cli: 'any' },
+  cli: { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any', execute: 'any', sim: 'any', report: 'any' },
+  '(root)': { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any', execute: 'any', sim: 'any', report: 'any', cli: 'any' },
 };
 
 export function layeringViolations(edges: ReturnType<typeof parseImports>): string[] {

@@ -2,7 +2,7 @@
 // that names the waiting device instead of hanging.
 import { describe, expect, it } from 'vitest';
 import { SimulationStalledError } from '../../src/engine/index.ts';
-import { runStepProgram } from '../../src/sim/index.ts';
+import { runStepProgram } from '../../src/execute/index.ts';
 import { buildCluster, createAnalyticalNetwork } from '../../src/topology/index.ts';
 import { Simulator } from '../../src/engine/index.ts';
 import type { StepProgram } from '../../src/workloads/index.ts';

@@ -2,10 +2,10 @@
 // would pick for that group (topology's defaultCollectiveAlgorithm), and count the bytes they move. A hierarchical
 // all-to-all-v comes packed (topology's PackedPlan: typed arrays, no object per flow), from a plan compiled once per
 // group (flow slots, the matrix entries each sums, routes) and filled from the routing's token matrix; the rest plain.
-import type { Cluster, CollectivePlan, CompiledAllToAll, PackedPlan } from '../../topology/index.ts';
-import { allToAllV, compileHierarchicalAllToAll, defaultCollectiveAlgorithm, fillHierarchicalAllToAll, planCollective as planTopologyCollective, sendRecv } from '../../topology/index.ts';
-import type { CollectiveSpec, RoutedTraffic } from '../../workloads/index.ts';
-import { allToAllBytesMatrix } from '../../workloads/index.ts';
+import type { Cluster, CollectivePlan, CompiledAllToAll, PackedPlan } from '../topology/index.ts';
+import { allToAllV, compileHierarchicalAllToAll, defaultCollectiveAlgorithm, fillHierarchicalAllToAll, planCollective as planTopologyCollective, sendRecv } from '../topology/index.ts';
+import type { CollectiveSpec, RoutedTraffic } from '../workloads/index.ts';
+import { allToAllBytesMatrix } from '../workloads/index.ts';
 import type { CommBytes } from './execution-types.ts';
 
 /** One group's all-to-all algorithm, its compiled plan when hierarchical, and its terms mapped into token matrices. */

@@ -3,8 +3,8 @@
 // TIMELINE_BUCKETS buckets over the step (each bucket's mean rate, so rate × duration still sums to the link's bytes),
 // with repeats dropped and an explicit 0 where the rate falls to zero and at the end. Built only when the trace is
 // written: 64 links × ≤ 1,001 points.
-import type { BusyLink, Cluster, LinkActivity } from '../../topology/index.ts';
-import { linkUtilisation } from '../../topology/index.ts';
+import type { BusyLink, Cluster, LinkActivity } from '../topology/index.ts';
+import { linkUtilisation } from '../topology/index.ts';
 
 /** Links kept (the busiest by bytes). */
 export const TIMELINE_LINKS = 64;

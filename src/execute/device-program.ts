@@ -4,7 +4,7 @@
 // `fuse`, a run of back-to-back kernel tasks is one operation with their summed duration. Kernel time per category
 // and per pass is known before the run (kernels have fixed durations), so it is summed here, kernel by kernel in
 // task order as the executor would.
-import type { StepProgram, Task } from '../../workloads/index.ts';
+import type { StepProgram, Task } from '../workloads/index.ts';
 import { KernelAccounting } from './kernel-accounting.ts';
 
 export const OP_COMPUTE = 0;

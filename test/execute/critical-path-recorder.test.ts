@@ -1,7 +1,7 @@
 // The critical-path recorder: merged kernel runs give the walk the same times as one segment per kernel, storage
 // grows past its first capacity, and a walk follows collectives back to the device that started them.
 import { describe, expect, it } from 'vitest';
-import { CriticalPathRecorder } from '../../src/sim/execute/critical-path.ts';
+import { CriticalPathRecorder } from '../../src/execute/critical-path.ts';
 
 describe('critical-path recorder', () => {
   it('merges consecutive same-label kernels of one run and walks to the same times as unmerged segments', () => {

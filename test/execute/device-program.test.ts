@@ -3,8 +3,8 @@
 // long (operation j of every device side by side), contiguous per device when one list is much longer. A kernel
 // sequence is one operation whose kernels are accounted one by one, by category and by pass.
 import { describe, expect, it } from 'vitest';
-import { OP_COLLECTIVE, OP_COMPUTE, OP_RECV, OP_SEND, OP_WAIT, compileDeviceOps } from '../../src/sim/execute/device-program.ts';
-import type { DeviceOps } from '../../src/sim/execute/device-program.ts';
+import { OP_COLLECTIVE, OP_COMPUTE, OP_RECV, OP_SEND, OP_WAIT, compileDeviceOps } from '../../src/execute/device-program.ts';
+import type { DeviceOps } from '../../src/execute/device-program.ts';
 import type { ComputeTask, KernelLabel, KernelSequenceTask, StepProgram, Task } from '../../src/workloads/index.ts';
 
 const kernel = (ns: number): ComputeTask => ({ kind: 'compute', name: `k${ns}`, category: ns % 2 === 0 ? 'flash-attention' : 'expert', durationNs: ns, flops: 0 });

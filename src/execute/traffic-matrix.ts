@@ -3,7 +3,7 @@
 // commBytes.total. Bins are devices when there are at most 64, else servers when at most 64, else runs of
 // consecutive servers (⌈servers / 64⌉ each), so the matrix is never more than 64 × 64. A packed plan is binned once
 // into a sparse sum (plans are reused many times in a step) and added from there; plain plans flow by flow.
-import type { Cluster, CollectivePlan, PackedPlan } from '../../topology/index.ts';
+import type { Cluster, CollectivePlan, PackedPlan } from '../topology/index.ts';
 
 /** Largest number of bins per side. */
 export const MAX_TRAFFIC_BINS = 64;

@@ -2,11 +2,11 @@
 // collective starts when its last member arrives and runs its phases on the network model (collective-rendezvous.ts);
 // every interval becomes a trace span, and the critical path (critical-path.ts) records what each kernel and
 // collective waited for. This file wires them up and summarises the links.
-import { Simulator } from '../../engine/index.ts';
-import type { NetworkModel, NetworkModelName } from '../../topology/index.ts';
-import type { Cluster } from '../../topology/index.ts';
-import { busiestLinks, linkUtilisation, networkModel } from '../../topology/index.ts';
-import type { StepProgram } from '../../workloads/index.ts';
+import { Simulator } from '../engine/index.ts';
+import type { NetworkModel, NetworkModelName } from '../topology/index.ts';
+import type { Cluster } from '../topology/index.ts';
+import { busiestLinks, linkUtilisation, networkModel } from '../topology/index.ts';
+import type { StepProgram } from '../workloads/index.ts';
 import { CollectiveRendezvous } from './collective-rendezvous.ts';
 import { CriticalPathRecorder } from './critical-path.ts';
 import { DeviceMachine } from './device-machine.ts';

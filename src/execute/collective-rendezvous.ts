@@ -3,10 +3,10 @@
 // finishes the devices waiting for it are woken in the order they began to wait, each from its own zero-delay event
 // (exactly how a Completion delivers to its continuations, so the event order is the engine's usual one), or, with
 // wakeAtOnce, directly from the finishing event.
-import type { Simulator, Waitable } from '../../engine/index.ts';
-import type { Cluster, CollectivePlan, Flow, NetworkModel, PackedPlan } from '../../topology/index.ts';
-import { packedPhaseCount } from '../../topology/index.ts';
-import type { CollectiveSpec, StepProgram } from '../../workloads/index.ts';
+import type { Simulator, Waitable } from '../engine/index.ts';
+import type { Cluster, CollectivePlan, Flow, NetworkModel, PackedPlan } from '../topology/index.ts';
+import { packedPhaseCount } from '../topology/index.ts';
+import type { CollectiveSpec, StepProgram } from '../workloads/index.ts';
 import { addFlowBytes, addPlanBytes, createCollectivePlanner, emptyCommBytes } from './collective-plans.ts';
 import type { CollectivePlanner } from './collective-plans.ts';
 import type { CriticalPathRecorder } from './critical-path.ts';

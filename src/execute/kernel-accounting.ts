@@ -5,7 +5,7 @@
 // at the end. The first use of each category on a device is still recorded in task order, so records() lists a
 // device's keys in the order it first ran them. Kernel times are whole nanoseconds, so the sums do not depend on
 // the grouping.
-import type { KernelLabel, KernelSequenceTask } from '../../workloads/index.ts';
+import type { KernelLabel, KernelSequenceTask } from '../workloads/index.ts';
 import { CategorySums } from './category-sums.ts';
 
 /**

@@ -2,7 +2,7 @@
 // a recompute and the backward reuse one plan, and after its last counted use it is dropped (a later call fills anew).
 // Once every run of that last use is released, its byte array is refilled by a later plan, never before.
 import { describe, expect, it } from 'vitest';
-import { createCollectivePlanner } from '../../src/sim/execute/collective-plans.ts';
+import { createCollectivePlanner } from '../../src/execute/collective-plans.ts';
 import { buildCluster } from '../../src/topology/index.ts';
 import type { PackedPlan } from '../../src/topology/index.ts';
 import type { CollectiveSpec, LayerRouting } from '../../src/workloads/index.ts';

@@ -4,9 +4,9 @@
 // collective or transfer to finish). Without fusion every wake-up is the event the process version had (its first
 // step, each kernel's end, each delivery of a finished collective), in the same order. Time accounting lives in typed
 // arrays until the end. A device left waiting when the queue runs dry is reported as a SimulationStalledError.
-import { ProcessError, SimulationStalledError } from '../../engine/index.ts';
-import type { Simulator, WaitingProcess } from '../../engine/index.ts';
-import type { ComputeCategory, ComputePass, ComputeTask, KernelSequenceTask, StepProgram, WaitTask } from '../../workloads/index.ts';
+import { ProcessError, SimulationStalledError } from '../engine/index.ts';
+import type { Simulator, WaitingProcess } from '../engine/index.ts';
+import type { ComputeCategory, ComputePass, ComputeTask, KernelSequenceTask, StepProgram, WaitTask } from '../workloads/index.ts';
 import type { CollectiveRendezvous } from './collective-rendezvous.ts';
 import type { CriticalPathRecorder } from './critical-path.ts';
 import { OP_ASYNC_COLLECTIVE, OP_COLLECTIVE, OP_COMPUTE, OP_RECV, OP_SEND, OP_WAIT, compileDeviceOps } from './device-program.ts';

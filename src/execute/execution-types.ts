@@ -1,6 +1,6 @@
 // What running a step program on the engine produces: the step time, per-device time accounting and trace spans.
-import type { TimeNs } from '../../engine/index.ts';
-import type { CommCategory, ComputeCategory, ComputePass } from '../../workloads/index.ts';
+import type { TimeNs } from '../engine/index.ts';
+import type { CommCategory, ComputeCategory, ComputePass } from '../workloads/index.ts';
 import type { LinkTimeline } from './link-timeline.ts';
 import type { TrafficMatrix } from './traffic-matrix.ts';
 
