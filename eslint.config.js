@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/sim/progress.ts', 'src/sim/bench*.ts', 'test/**', 'bin/**'],
+    files: ['test/**', 'bin/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

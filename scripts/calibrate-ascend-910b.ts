@@ -6,7 +6,8 @@
 // core is about 7% of its FLOPs), so it is tied to g by an assumed ratio: the ratio measured on Hopper at 4k
 // tokens, head size 128, causal (FA3 forward 579 TFLOPS and the derived backward 428, against H100's measured
 // large-GEMM efficiency 0.7262 of 989 TFLOPS). g is found by bisection: the predicted tokens/s falls as g falls.
-import { compareRouters, loadScenarioFile } from '../src/sim/index.ts';
+import { loadScenarioFile } from '../src/sim/index.ts';
+import { compareRouters } from '../src/studies/index.ts';
 import type { Scenario } from '../src/sim/index.ts';
 
 /** The calibration case: MindSpeed-LLM's Llama 2 7B on 8 × 910B, 4,241 tokens/s per NPU (the scenario's header). */

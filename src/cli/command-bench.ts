@@ -7,8 +7,8 @@
 import type { Command } from 'commander';
 import { InputError } from '../engine/index.ts';
 import { toJsonText } from '../report/index.ts';
-import type { StepBenchResult } from '../sim/index.ts';
-import { ROUTING_BENCH, isStepBenchDeviceCount, runEngineHoldBenchmark, runRoutingBenchmark, runStepBenchmarkInFreshThread } from '../sim/index.ts';
+import type { StepBenchResult } from '../studies/index.ts';
+import { ROUTING_BENCH, isStepBenchDeviceCount, runEngineHoldBenchmark, runRoutingBenchmark, runStepBenchmarkInFreshThread } from '../studies/index.ts';
 import { NETWORK_MODELS } from '../topology/index.ts';
 import { parseNetworkModel } from './cli-options.ts';
 import type { CliIo, SetExit } from './io.ts';

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { compareJson, compareTable, writeCompareReport } from '../report/index.ts';
-import { compareRouters, loadScenarioFile, parseRouterList } from '../sim/index.ts';
+import { loadScenarioFile, parseRouterList } from '../sim/index.ts';
+import { compareRouters } from '../studies/index.ts';
 import { TF_BACKENDS } from '../routing/index.ts';
 import { parseBackend } from './cli-options.ts';
 import type { CliIo, SetExit } from './io.ts';

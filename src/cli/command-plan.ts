@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { planText, toJsonText, writePlanReport } from '../report/index.ts';
-import { loadPlanFile, runPlan } from '../sim/index.ts';
+import { loadPlanFile, runPlan } from '../studies/index.ts';
 import { parseWorkers } from './cli-options.ts';
 import type { CliIo, SetExit } from './io.ts';
 import type { Progress } from './progress.ts';

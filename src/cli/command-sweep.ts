@@ -5,8 +5,9 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { sweepJson, sweepTable, writePointRecord, writeShardFile, writeSweepResults } from '../report/index.ts';
-import type { SweepRow, SweepShard } from '../sim/index.ts';
-import { mergeShardFiles, parseShard, planSweep, readInputText, runSweep, shardPoints, sweepHeader } from '../sim/index.ts';
+import type { SweepRow, SweepShard } from '../studies/index.ts';
+import { readInputText } from '../sim/index.ts';
+import { mergeShardFiles, parseShard, planSweep, runSweep, shardPoints, sweepHeader } from '../studies/index.ts';
 import { parseWorkers } from './cli-options.ts';
 import type { CliIo, SetExit } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';

@@ -5,7 +5,7 @@
 // measurement that crashed or a prediction that is not finite (a known gap inside its band does not fail the run).
 import type { Command } from 'commander';
 import { toJsonText, validationTable, writeValidationReport } from '../report/index.ts';
-import { runValidation, validationExitCode } from '../sim/index.ts';
+import { runValidation, validationExitCode } from '../studies/index.ts';
 import { parseWorkers } from './cli-options.ts';
 import type { CliIo, SetExit } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../engine/index.ts';
 import { SHARD_FILE, SWEEP_MANIFEST, SWEEP_POINTS_DIR, clearSweepDir, writeSweepManifest } from '../report/index.ts';
-import type { SweepHeader, SweepRow, SweepShardFile } from '../sim/index.ts';
+import type { SweepHeader, SweepRow, SweepShardFile } from '../studies/index.ts';
 
 function readJson(path: string): unknown {
   try {

@@ -74,7 +74,7 @@ export function deriveVidurProfile(name: string, chip: ChipFigures, directory: s
   const provenance = [
     `DERIVED FROM MEASUREMENTS: ${VIDUR_SOURCE}, MIT licence, copied unchanged to data/vidur-profiling/ (commit ${VIDUR_COMMIT}).`,
     `Fit-set models on ${spec.gpu.toUpperCase()}: ${VIDUR_FIT_MODELS.map(shortName).join(', ')} (forward fp16, tokens 1-4096, TP 1, 2, 4, 8).`,
-    `Held out (not used here; src/sim/validate/vidur-heldout-kernels.ts reports their errors): ${vidurHeldOutModels(spec.gpu).map(shortName).join(', ')}.`,
+    `Held out (not used here; src/studies/validate/vidur-heldout-kernels.ts reports their errors): ${vidurHeldOutModels(spec.gpu).map(shortName).join(', ')}.`,
     'Times are device times (the sum of the op\'s GPU kernel durations from the PyTorch profiler), without launch latency.',
     'Regenerate with: node --import tsx scripts/derive-vidur-kernel-tables.ts   (do not edit by hand: a test checks this file).',
   ];

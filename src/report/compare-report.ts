@@ -1,6 +1,6 @@
 // The router comparison's texts: the printed table, compare.csv and compare.json (write-compare-report.ts writes them). Deterministic bytes: no
 // timestamps, no paths, numbers written in full (CSV and JSON) so the same inputs give the same files.
-import type { CompareResult, CompareRow } from '../sim/index.ts';
+import type { CompareResult, CompareRow } from '../studies/index.ts';
 import { csvRow } from './csv.ts';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
 import { toJsonText } from './json-text.ts';

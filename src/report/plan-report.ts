@@ -5,7 +5,7 @@
 // Deterministic bytes: no timestamps or wall times.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PlanResult, PlannedConfig } from '../sim/index.ts';
+import type { PlanResult, PlannedConfig } from '../studies/index.ts';
 import { paretoFront, svgToPng } from './charts/index.ts';
 import { csvRow } from './csv.ts';
 import { toJsonText } from './json-text.ts';

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { SweepHeader, SweepRow, SweepShard } from '../sim/index.ts';
+import type { SweepHeader, SweepRow, SweepShard } from '../studies/index.ts';
 import { toJsonText } from './json-text.ts';
 
 let tmpCounter = 0;

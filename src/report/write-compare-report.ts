@@ -2,7 +2,7 @@
 // of the page's charts in charts/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CompareResult } from '../sim/index.ts';
+import type { CompareResult } from '../studies/index.ts';
 import { writeChartPngs } from './chart-files.ts';
 import { compareCharts, compareHtmlReport } from './compare-html-report.ts';
 import { compareCsv, compareJson } from './compare-report.ts';

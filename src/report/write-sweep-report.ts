@@ -3,7 +3,7 @@
 // write the same bytes.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SweepHeader, SweepRow } from '../sim/index.ts';
+import type { SweepHeader, SweepRow } from '../studies/index.ts';
 import { writeChartPngs } from './chart-files.ts';
 import { sweepCharts, sweepHtmlReport } from './sweep-html-report.ts';
 import { sweepCsv, sweepJson } from './sweep-report.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/index.ts';
 import { writeNpyFile } from '../../src/routing/index.ts';
-import { largestDivisorAtMost, maxOverMean, simplePlacement } from '../../src/sim/bench/route-tokens.ts';
+import { largestDivisorAtMost, maxOverMean, simplePlacement } from '../../src/studies/bench/route-tokens.ts';
 import { expectOneLineError, runCli, tempDir } from '../helpers/run-cli.ts';
 
 type RouteJson = {

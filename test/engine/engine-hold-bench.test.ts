@@ -1,7 +1,7 @@
 // Smoke test for the engine hold benchmark: it runs on a small workload and returns consistent figures.
 // (Speed targets are checked by `npm run bench`, not here: tests must not fail on a slow machine.)
 import { describe, expect, it } from 'vitest';
-import { runEngineHoldBenchmark } from '../../src/sim/bench/engine-hold.ts';
+import { runEngineHoldBenchmark } from '../../src/studies/bench/engine-hold.ts';
 
 describe('runEngineHoldBenchmark', () => {
   it('runs both loops and reports throughputs and their ratio', () => {

@@ -1,10 +1,9 @@
 // Running hand-built step programs on the engine: imbalance wait, time accounting, byte counts, and a stall
 // that names the waiting device instead of hanging.
 import { describe, expect, it } from 'vitest';
-import { SimulationStalledError } from '../../src/engine/index.ts';
+import { SimulationStalledError, Simulator } from '../../src/engine/index.ts';
 import { runStepProgram } from '../../src/execute/index.ts';
 import { buildCluster, createAnalyticalNetwork } from '../../src/topology/index.ts';
-import { Simulator } from '../../src/engine/index.ts';
 import type { StepProgram } from '../../src/workloads/index.ts';
 
 const cluster = buildCluster({ preset: 'atlas-800t-a2', servers: 2 });

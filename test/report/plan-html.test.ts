@@ -4,7 +4,7 @@
 // and top-k note, the cost basis and notes in the header, and is deterministic.
 import { describe, expect, it } from 'vitest';
 import { planCsv, planHtmlReport, planParetoSvg, planScaling, planScalingSvg, planText } from '../../src/report/index.ts';
-import type { DeviceCostFigures, PlanResult, PlannedConfig } from '../../src/sim/index.ts';
+import type { DeviceCostFigures, PlanResult, PlannedConfig } from '../../src/studies/index.ts';
 
 function config(system: string, devices: number, router: string, days: number, cost: number): PlannedConfig {
   return {

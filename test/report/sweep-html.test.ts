@@ -3,7 +3,7 @@
 // keep the best MAX_SCALING_SERIES lines when there are more, list failed points, and are deterministic.
 import { describe, expect, it } from 'vitest';
 import { MAX_SCALING_SERIES, sweepCharts, sweepHtmlReport, sweepScaling } from '../../src/report/index.ts';
-import type { SweepHeader, SweepRow } from '../../src/sim/index.ts';
+import type { SweepHeader, SweepRow } from '../../src/studies/index.ts';
 
 function header(axes: SweepHeader['axes']): SweepHeader {
   return { scenario: 'demo', fingerprint: 'f'.repeat(64), points: axes.reduce((n, a) => n * a.values.length, 1), axes };

@@ -2,7 +2,8 @@
 // default, like attention or sharedExperts) must survive. Regression: overriding `layers` once reset DeepSeek-V3's
 // MLA attention, shared expert and dense layers to the schema defaults.
 import { describe, expect, it } from 'vitest';
-import { resolveScenario, stepBenchScenario, validateScenarioObject } from '../../src/sim/index.ts';
+import { resolveScenario, validateScenarioObject } from '../../src/sim/index.ts';
+import { stepBenchScenario } from '../../src/studies/index.ts';
 import { loadModelPreset } from '../../src/workloads/index.ts';
 
 describe('model.overrides', () => {

@@ -1,9 +1,9 @@
 // The 910B compute calibration (docs/VALIDATION.md, "Ascend compute calibration"): MindSpeed-LLM's Llama 2 7B on
 // 8 × 910B is the calibration case the generation's GEMM efficiency is fitted to (scripts/calibrate-ascend-910b.ts),
 // Llama 2 70B on 32 × 910B is held out. Each tolerance, and each known gap's recorded band, is stated here and must
-// equal the registry's (src/sim/validate/cases-ascend-compute.ts).
+// equal the registry's (src/studies/validate/cases-ascend-compute.ts).
 import { describe, expect, it } from 'vitest';
-import { evaluateCase, measurementsOf } from '../../src/sim/index.ts';
+import { evaluateCase, measurementsOf } from '../../src/studies/index.ts';
 import { caseById, experimentsBeforeAll, validationCase } from './validation-helpers.ts';
 
 describe('MindSpeed-LLM dense runs on 910B', () => {

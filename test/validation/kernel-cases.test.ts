@@ -1,8 +1,8 @@
 // Component validation cases: CodeLlama-34B's kernels on H100 and A100 (a model the kernel tables were not fitted
-// to) and the DGX all-reduce rows, against Vidur's measurements (src/sim/validate/cases-kernels.ts). Each tolerance,
+// to) and the DGX all-reduce rows, against Vidur's measurements (src/studies/validate/cases-kernels.ts). Each tolerance,
 // and each known gap's recorded error band, is stated here and must equal the registry's.
 import { describe } from 'vitest';
-import type { CompareResult, Tolerance } from '../../src/sim/index.ts';
+import type { CompareResult, Tolerance } from '../../src/studies/index.ts';
 import { validationCase } from './validation-helpers.ts';
 
 const none = (): Map<string, CompareResult> => new Map<string, CompareResult>();

@@ -3,8 +3,8 @@
 // registry is then stale), when its measurement throws, and when its prediction is not finite; and a crashed or
 // NaN case is a `fail` that makes `moesim validate-papers` exit 1.
 import { describe, expect, it } from 'vitest';
-import type { CaseResult, ValidationCase } from '../../src/sim/index.ts';
-import { evaluateCase, measurementsOf, summariseValidation, validationExitCode } from '../../src/sim/index.ts';
+import type { CaseResult, ValidationCase } from '../../src/studies/index.ts';
+import { evaluateCase, measurementsOf, summariseValidation, validationExitCode } from '../../src/studies/index.ts';
 import type { StatedCase } from './validation-helpers.ts';
 import { caseById, checkCase } from './validation-helpers.ts';
 

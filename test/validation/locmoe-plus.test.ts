@@ -1,8 +1,8 @@
 // LocMoE+ (arXiv 2406.00023) validation: Mixtral 8x7B on 910B3 at 32, 64 and 256 NPUs under the baseline (top-2,
 // capacity factor 1.1), LocMoE and LocMoE+. Each tolerance, and each known gap's recorded error band, is stated
-// here and must equal the registry's (src/sim/validate/cases-locmoe-plus.ts).
+// here and must equal the registry's (src/studies/validate/cases-locmoe-plus.ts).
 import { describe } from 'vitest';
-import type { Tolerance } from '../../src/sim/index.ts';
+import type { Tolerance } from '../../src/studies/index.ts';
 import { experimentsBeforeAll, validationCase } from './validation-helpers.ts';
 
 const FASTER: Tolerance = { kind: 'range', low: 1, high: Number.POSITIVE_INFINITY };

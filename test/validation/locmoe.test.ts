@@ -1,8 +1,8 @@
 // LocMoE (arXiv 2401.13920) validation: PanGu-Σ-like 16-expert model on 910A clusters of 32–256 NPUs under Hash,
 // Switch and LocMoE. Each tolerance, and each known gap's recorded error band, is stated here and must equal the
-// registry's (src/sim/validate/cases-locmoe.ts).
+// registry's (src/studies/validate/cases-locmoe.ts).
 import { describe } from 'vitest';
-import type { Tolerance } from '../../src/sim/index.ts';
+import type { Tolerance } from '../../src/studies/index.ts';
 import { experimentsBeforeAll, validationCase } from './validation-helpers.ts';
 
 const RANGE: Tolerance = { kind: 'range', low: 0.1268, high: 0.2224 };

@@ -2,7 +2,7 @@
 // gives a number) and HCCL's bus bandwidth on one Atlas 800T A2 server (the calibration cases of the HCCS link
 // efficiency). Each tolerance is stated here and must equal the registry's.
 import { describe } from 'vitest';
-import type { CompareResult } from '../../src/sim/index.ts';
+import type { CompareResult } from '../../src/studies/index.ts';
 import { validationCase } from './validation-helpers.ts';
 
 const none = (): Map<string, CompareResult> => new Map<string, CompareResult>();

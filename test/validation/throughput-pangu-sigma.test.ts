@@ -1,5 +1,5 @@
 // Published training throughput of PanGu-Σ on 512 × 910 (69,905 tokens/s). The tolerance and the known-gap band are stated here and must
-// equal the registry's (src/sim/validate/cases-published-figures.ts). Pangu Ultra MoE has its own file, so the
+// equal the registry's (src/studies/validate/cases-published-figures.ts). Pangu Ultra MoE has its own file, so the
 // two large runs go to different test workers.
 import { describe } from 'vitest';
 import { experimentsBeforeAll, validationCase } from './validation-helpers.ts';

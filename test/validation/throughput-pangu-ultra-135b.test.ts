@@ -1,4 +1,4 @@
-// Pangu Ultra 135B (dense) on 8,192 × 910B: MFU "over 52%", PaLM's FLOP count (src/sim/validate/cases-ascend-compute.ts).
+// Pangu Ultra 135B (dense) on 8,192 × 910B: MFU "over 52%", PaLM's FLOP count (src/studies/validate/cases-ascend-compute.ts).
 // Its own file, so this 8,192-device run goes to its own test worker. The tolerance and the known-gap band are stated
 // here and must equal the registry's.
 import { describe } from 'vitest';

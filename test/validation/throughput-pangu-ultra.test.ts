@@ -1,6 +1,6 @@
 // Published training throughput of Pangu Ultra MoE on about 6K 910B (about 1.46M tokens/s at about 30% MFU), a
 // 6,144-device run. Each tolerance and known-gap band is stated here and must equal the registry's
-// (src/sim/validate/cases-published-figures.ts).
+// (src/studies/validate/cases-published-figures.ts).
 import { describe } from 'vitest';
 import { experimentsBeforeAll, validationCase } from './validation-helpers.ts';
 

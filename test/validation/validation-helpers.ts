@@ -4,9 +4,9 @@
 // tolerance, and fails unless the case passes or, for a known gap, its error stays inside the band. A measurement
 // that throws or a prediction that is not finite fails, known gap or not: no `it.fails` hides a crash.
 import { beforeAll, it } from 'vitest';
-import type { CaseResult, CompareResult, Tolerance, ValidationCase } from '../../src/sim/index.ts';
+import type { CaseResult, CompareResult, Tolerance, ValidationCase } from '../../src/studies/index.ts';
 import { formatCaseError, formatCaseValue } from '../../src/report/index.ts';
-import { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, measurementsOf, runExperiment } from '../../src/sim/index.ts';
+import { VALIDATION_CASES, VALIDATION_EXPERIMENTS, evaluateCase, measurementsOf, runExperiment } from '../../src/studies/index.ts';
 
 export function caseById(id: string): ValidationCase {
   const c = VALIDATION_CASES.find((x) => x.id === id);

@@ -1,12 +1,12 @@
 // Held-out accuracy of the measured NVIDIA kernel tables and of moesim's DGX all-reduce against Vidur's
-// measurements (src/sim/validate/vidur-*.ts): the GEMM targets of issue 15 (median |error| ≤ 5% for m ≥ 1024 and
+// measurements (src/studies/validate/vidur-*.ts): the GEMM targets of issue 15 (median |error| ≤ 5% for m ≥ 1024 and
 // ≤ 10% overall, per GPU), every memory-bound kind, and the all-reduce rows with what a calibration would give.
 // Prints every figure, and checks the DGX catalogs hold the NVLink efficiency and message latency fitted to the
 // all-reduce calibration rows (the held-out rows are judged as validation cases).
 import { describe, expect, it } from 'vitest';
 import { VIDUR_FIT_MODELS, VIDUR_MEMORY_OP_KINDS } from '../../src/kernels/index.ts';
 import { getSystem } from '../../src/topology/index.ts';
-import { fitDgxAllReduce, vidurDgxAllReduceRows, vidurHeldOutGemmErrors, vidurHeldOutMemoryOpErrors } from '../../src/sim/index.ts';
+import { fitDgxAllReduce, vidurDgxAllReduceRows, vidurHeldOutGemmErrors, vidurHeldOutMemoryOpErrors } from '../../src/studies/index.ts';
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 

@@ -6,9 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../engine/index.ts';
 import { getSystem, listPresets } from '../../topology/index.ts';
-import { formatIssue } from '../scenario/format-issues.ts';
-import { readInputText } from '../scenario/load-scenario.ts';
-import { modelRefSchema, routingSchema } from '../scenario/scenario-schema.ts';
+import { formatIssue, modelRefSchema, readInputText, routingSchema } from '../../sim/index.ts';
 import { tokenSourceSchema } from '../../workloads/index.ts';
 import { deviceCostFigures } from './plan-cost-figures.ts';
 

@@ -13,9 +13,7 @@ import { runInNewContext } from 'node:vm';
 import type { NetworkModelName } from '../../topology/index.ts';
 import { buildStepProgram } from '../../workloads/index.ts';
 import { runStepProgram } from '../../execute/index.ts';
-import { routeStep } from '../step-routing/route-step.ts';
-import { validateScenarioObject } from '../scenario/load-scenario.ts';
-import { resolveScenario } from '../scenario/resolve-scenario.ts';
+import { resolveScenario, routeStep, validateScenarioObject } from '../../sim/index.ts';
 
 export interface StepBenchOptions {
   devices: number;

@@ -14,9 +14,10 @@ import type { NetworkModelName } from '../../topology/index.ts';
 import { getChip, getSystem, networkModel } from '../../topology/index.ts';
 import type { ModelSpec } from '../../workloads/index.ts';
 import { loadModelPreset, modelSpecSchema } from '../../workloads/index.ts';
-import type { Summary } from '../summary.ts';
-import type { WorkerTask } from '../workers/worker-tasks.ts';
-import { runTasks } from '../workers/worker-tasks.ts';
+import type { Summary } from '../../sim/index.ts';
+import { runTasks } from '../worker-pool/worker-pool.ts';
+import type { PlanRunTask } from './plan-run-task.ts';
+import { PLAN_RUN_TASKS } from './plan-run-task.ts';
 import type { LayoutChoice } from './plan-candidates.ts';
 import { candidateLayouts } from './plan-candidates.ts';
 import type { CostBasis, DeviceCostFigures } from './plan-cost-figures.ts';
@@ -99,8 +100,8 @@ function modelOf(plan: Plan): ModelSpec {
   return merged.data;
 }
 
-async function simulate(tasks: WorkerTask[], options: PlanOptions, stage: 1 | 2 | 3, progress = { done: 0, total: tasks.length }): Promise<Summary[]> {
-  const results = await runTasks<{ summary: Summary }>(tasks, options.workers ?? 1, () => options.onProgress?.(++progress.done, progress.total, stage));
+async function simulate(tasks: PlanRunTask[], options: PlanOptions, stage: 1 | 2 | 3, progress = { done: 0, total: tasks.length }): Promise<Summary[]> {
+  const results = await runTasks(PLAN_RUN_TASKS, tasks, options.workers ?? 1, () => options.onProgress?.(++progress.done, progress.total, stage));
   return results.map((r) => (r as { summary: Summary }).summary); // without onError every slot is filled or runTasks threw
 }
 
@@ -158,9 +159,9 @@ export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<Pl
         (dir === undefined ? firsts : repeats).push(i);
         traceDirs[i] = dir ?? own;
       });
-      const run = (indices: number[], routing: (dir: string) => { record: string } | { replay: string }): WorkerTask[] => indices.map((i) => {
+      const run = (indices: number[], routing: (dir: string) => { record: string } | { replay: string }): PlanRunTask[] => indices.map((i) => {
         const p = points[i] as PlanPoint;
-        return { kind: 'scenario', scenario: planScenario(plan, model, p, { network: 'analytical', routing: routing(traceDirs[i] as string) }), label: `plan ${p.system.name} × ${p.devices}` };
+        return { scenario: planScenario(plan, model, p, { network: 'analytical', routing: routing(traceDirs[i] as string) }), label: `plan ${p.system.name} × ${p.devices}` };
       });
       const progress = { done: 0, total: points.length };
       const summaries: Summary[] = [];
@@ -240,9 +241,9 @@ async function rerunOnFlow(
     const todo = shownOrContending(configs, systems).filter((i) => !networkModel((configs[i] as PlannedConfig).network).capabilities.contention);
     if (todo.length === 0) return reruns;
     progress.total += todo.length;
-    const tasks = todo.map((i): WorkerTask => {
+    const tasks = todo.map((i): PlanRunTask => {
       const s = simulated[i] as Simulated;
-      return { kind: 'scenario', scenario: planScenario(plan, model, s.point, { network: 'flow', routing: { replay: s.traceDir } }), label: `plan ${s.point.system.name} × ${s.point.devices} (flow)` };
+      return { scenario: planScenario(plan, model, s.point, { network: 'flow', routing: { replay: s.traceDir } }), label: `plan ${s.point.system.name} × ${s.point.devices} (flow)` };
     });
     const summaries = await simulate(tasks, options, 3, progress);
     todo.forEach((i, k) => {

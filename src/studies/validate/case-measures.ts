@@ -2,8 +2,8 @@
 // all-to-all share of the step, tokens per expert, idle experts and memory. Each takes the experiment's
 // CompareResult (one row and one summary per router, in the experiment's router order).
 import { InputError } from '../../engine/index.ts';
-import type { CompareResult, CompareRow } from '../compare-routers.ts';
-import type { Summary } from '../summary.ts';
+import type { CompareResult, CompareRow } from '../compare/compare-routers.ts';
+import type { Summary } from '../../sim/index.ts';
 import type { Measurements } from './validation-types.ts';
 
 function indexOf(result: CompareResult, router: string): number {

@@ -3,7 +3,7 @@
 // the fingerprint.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/engine/index.ts';
-import { parseSetArgument, planSweep, pointScenario, pointValues } from '../../src/sim/index.ts';
+import { parseSetArgument, planSweep, pointScenario, pointValues } from '../../src/studies/index.ts';
 import { defaultScenarioText } from '../helpers/run-cli.ts';
 
 describe('sweep plan', () => {

@@ -6,10 +6,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InputError } from '../../engine/index.ts';
 import { routerNames, routerParamsSchema } from '../../routing/index.ts';
-import { applyOverrides, isPlainObject, parseOverrideValue } from '../router-choices.ts';
-import { parseScenarioYaml, validateScenarioObject } from '../scenario/load-scenario.ts';
-import type { Scenario } from '../scenario/scenario-schema.ts';
-import { scenarioSchema } from '../scenario/scenario-schema.ts';
+import { applyOverrides, isPlainObject, parseOverrideValue, parseScenarioYaml, scenarioSchema, validateScenarioObject } from '../../sim/index.ts';
+import type { Scenario } from '../../sim/index.ts';
 
 /** One `--set`: its keys (several for a zipped axis) and its values, one tuple per step of the axis. */
 export interface SweepAxis {

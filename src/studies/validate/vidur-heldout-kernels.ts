@@ -7,7 +7,7 @@ import { median } from '../../engine/index.ts';
 import type { KernelChip, MemoryOpKind, VidurGpu } from '../../kernels/index.ts';
 import { gemmCost, memoryOpCost, readVidurMlpRows, vidurGemms, vidurHeldOutModels, vidurMemoryOps } from '../../kernels/index.ts';
 import { buildCluster } from '../../topology/index.ts';
-import { kernelChipOf } from '../scenario/resolve-scenario.ts';
+import { kernelChipOf } from '../../sim/index.ts';
 
 /** One compared figure: what moesim predicts, what was measured, in words. */
 export interface HeldOutFigure {

@@ -1,7 +1,7 @@
 // The step benchmark collects the heap between routing and the timed part, so routing's garbage is not collected
 // (and charged to wall_s) inside it: collectGarbage must really run a full collection.
 import { describe, expect, it } from 'vitest';
-import { collectGarbage } from '../../src/sim/bench/step-bench.ts';
+import { collectGarbage } from '../../src/studies/bench/step-bench.ts';
 
 describe('collectGarbage', () => {
   it('runs a full collection: dropped objects no longer count in the heap', () => {

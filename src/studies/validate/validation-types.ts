@@ -3,7 +3,7 @@
 // accuracy figure, a relative improvement, a ranking, arithmetic, or a consistency check that holds by
 // construction) and whether a catalog figure was fitted to it (calibration) or not (held out). A case passes,
 // fails, or is a known gap: outside its tolerance for a written-down reason, with its error inside a recorded band.
-import type { CompareResult } from '../compare-routers.ts';
+import type { CompareResult } from '../compare/compare-routers.ts';
 
 /** How a prediction is judged against the published figure. */
 export type Tolerance =

@@ -1,7 +1,8 @@
 // Running a sweep: an invalid point becomes an error row and the sweep goes on, shards partition the points, and
 // the token-batch cache is exact (cached rows equal uncached ones, and routers reuse the features).
 import { describe, expect, it } from 'vitest';
-import { TokenBatchCache, planSweep, runSweep, runSweepPoint, shardPoints, sweepTask } from '../../src/sim/index.ts';
+import { TokenBatchCache } from '../../src/sim/index.ts';
+import { planSweep, runSweep, runSweepPoint, shardPoints, sweepTask } from '../../src/studies/index.ts';
 import { tinySweepScenario } from '../helpers/tiny-sweep.ts';
 
 describe('runSweep', () => {

@@ -8,10 +8,7 @@
 // scenario resolved exactly as the worker resolves it, so it sees the same shape and placement the router would.
 import { routerPlacementUse } from '../../routing/index.ts';
 import type { RoutingPlacement } from '../../routing/index.ts';
-import { routingPlacement } from '../step-routing/route-sampling.ts';
-import { samplingFor, traceShape } from '../step-routing/route-step-shared.ts';
-import { validateScenarioObject } from '../scenario/load-scenario.ts';
-import { resolveScenario } from '../scenario/resolve-scenario.ts';
+import { resolveScenario, routingPlacement, samplingFor, traceShape, validateScenarioObject } from '../../sim/index.ts';
 
 /** What the router reads of the placement for sampled groups 0 … groups − 1 of n experts. */
 function placementSeen(use: ReturnType<typeof routerPlacementUse>, placement: RoutingPlacement, groups: number, n: number): unknown {

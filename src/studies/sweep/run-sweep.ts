@@ -1,13 +1,13 @@
 // Run a sweep's points: the shard's slice (points p with p mod n = i, 0-based i), minus the points already
-// finished, in-process or spread over worker threads (the shared piscina pool, ../workers/sim-worker.mjs). Rows come back through
+// finished, in-process or spread over worker threads (the generic pool, ../worker-pool/, running sweep-point-task.ts). Rows come back through
 // `onPointDone` as each point finishes (the CLI records each one for resume); the returned rows are in point order.
 import { InputError } from '../../engine/index.ts';
 import type { SweepPlan } from './sweep-plan.ts';
 import { pointScenario, pointValues } from './sweep-plan.ts';
 import type { SweepRow, SweepTask } from './sweep-point.ts';
 import { errorRow } from './sweep-point.ts';
-import type { WorkerTask } from '../workers/worker-tasks.ts';
-import { runTasks } from '../workers/worker-tasks.ts';
+import { runTasks } from '../worker-pool/worker-pool.ts';
+import { SWEEP_POINT_TASKS } from './sweep-point-task.ts';
 
 /** A slice of the points: shard `index` (0-based) of `count`. */
 export interface SweepShard {
@@ -66,8 +66,9 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
   };
   const workers = Math.max(1, Math.min(options.workers ?? 1, todo.length));
   const tasks = todo.map((p) => sweepTask(plan, p));
-  await runTasks<{ row: SweepRow; notes: string[] }>(
-    tasks.map((task): WorkerTask => ({ kind: 'sweep-point', task })),
+  await runTasks(
+    SWEEP_POINT_TASKS,
+    tasks,
     workers,
     (_i, { row, notes: n }) => finished(row, n),
     // The worker thread itself failed (out of memory, a crash): record it like any failing point.

@@ -2,15 +2,9 @@
 // sees identical token features), and reduce each run to one row: step time, throughput, MFU, expert load,
 // drops, all-to-all bytes and exposed time, peak memory, and the speed-up against the first router.
 // Pure composition: no file output (src/report writes compare.csv and compare.json).
-import { InputError } from '../engine/index.ts';
-import type { ProgressCallback } from './step-routing/route-step-shared.ts';
-import type { RouterChoice, ResolvedRouterChoice } from './router-choices.ts';
-import { parseRouterList, resolveRouterChoices } from './router-choices.ts';
-import { runScenario } from './run-scenario.ts';
-import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
-import { resolveScenario } from './scenario/resolve-scenario.ts';
-import type { Scenario } from './scenario/scenario-schema.ts';
-import type { Summary } from './summary.ts';
+import { InputError } from '../../engine/index.ts';
+import type { ProgressCallback, ResolvedRouterChoice, ResolvedScenario, RouterChoice, Scenario, Summary } from '../../sim/index.ts';
+import { parseRouterList, resolveRouterChoices, resolveScenario, runScenario } from '../../sim/index.ts';
 
 /** The expert-parallel all-to-alls: dispatch before the experts, combine after (forward and backward). */
 export const ALL_TO_ALL_CATEGORIES = ['ep-dispatch', 'ep-combine'] as const;

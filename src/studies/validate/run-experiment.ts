@@ -1,11 +1,11 @@
 // One validation experiment: a scenario of scenarios/papers/ run under its routers with `compare` (every router
 // sees the same tokens and seed). The scenario path is relative to the package root, so the suite runs the
-// same from any working directory. Used in-process, and by the worker pools (../workers/sim-worker.mjs).
+// same from any working directory. Used in-process, and by the worker pools (experiment-task.ts).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CompareResult } from '../compare-routers.ts';
-import { compareRouters } from '../compare-routers.ts';
-import { loadScenarioFile } from '../scenario/load-scenario.ts';
+import type { CompareResult } from '../compare/compare-routers.ts';
+import { compareRouters } from '../compare/compare-routers.ts';
+import { loadScenarioFile } from '../../sim/index.ts';
 
 /** The package root (scenarios/papers/ lives under it). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -7,8 +7,7 @@ import { InputError } from '../../engine/index.ts';
 import { routerExpertsPerToken } from '../../routing/index.ts';
 import type { ChipSpec, NetworkModelName, SystemSpec } from '../../topology/index.ts';
 import type { ModelSpec } from '../../workloads/index.ts';
-import { placementClassCount } from '../step-routing/route-sampling.ts';
-import { parseRouterList } from '../router-choices.ts';
+import { parseRouterList, placementClassCount } from '../../sim/index.ts';
 import type { LayoutChoice } from './plan-candidates.ts';
 import type { Plan } from './plan-schema.ts';
 

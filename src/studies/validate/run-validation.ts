@@ -3,14 +3,14 @@
 // Judging is pure: the same runs give the same table, whatever the order the experiments finished in.
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../../engine/index.ts';
-import type { CompareResult } from '../compare-routers.ts';
+import type { CompareResult } from '../compare/compare-routers.ts';
 import { LOCMOE_CASES, LOCMOE_EXPERIMENTS } from './cases-locmoe.ts';
 import { LOCMOE_PLUS_CASES, LOCMOE_PLUS_EXPERIMENTS } from './cases-locmoe-plus.ts';
 import { PUBLISHED_FIGURE_CASES, THROUGHPUT_EXPERIMENTS } from './cases-published-figures.ts';
 import { KERNEL_CASES } from './cases-kernels.ts';
 import { ASCEND_COMPUTE_CASES, ASCEND_COMPUTE_EXPERIMENTS } from './cases-ascend-compute.ts';
-import type { WorkerTask } from '../workers/worker-tasks.ts';
-import { runTasks } from '../workers/worker-tasks.ts';
+import { runTasks } from '../worker-pool/worker-pool.ts';
+import { EXPERIMENT_TASKS } from './experiment-task.ts';
 import type { CaseResult, Experiment, Measurements, ValidationCase } from './validation-types.ts';
 import { caseStatus, judge, toleranceText } from './validation-types.ts';
 import type { ValidationSummary } from './validation-summary.ts';
@@ -57,9 +57,9 @@ async function runExperiments(experiments: Experiment[], options: ValidationOpti
     wall[id] = Number(((performance.now() - t0) / 1000).toFixed(2)); // seconds from the start until it finished
     options.onExperimentDone?.(id, ++done, experiments.length);
   };
-  const tasks = experiments.map((e): WorkerTask => ({ kind: 'experiment', scenario: e.scenario, routers: e.routers }));
+  const tasks = experiments.map((e) => ({ scenario: e.scenario, routers: e.routers }));
   // An experiment that throws (or whose thread dies) fails the cases that need it; the others still run.
-  await runTasks<CompareResult>(tasks, Math.max(1, options.workers ?? 1), (i, result) => {
+  await runTasks(EXPERIMENT_TASKS, tasks, Math.max(1, options.workers ?? 1), (i, result) => {
     results.set((experiments[i] as Experiment).id, result);
     finished(i);
   }, (i, error) => {

@@ -5,11 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { PlanInput, PlanPoint, Selectable } from '../../src/sim/index.ts';
+import type { PlanInput, PlanPoint, Selectable } from '../../src/studies/index.ts';
 import { routerExpertsPerToken } from '../../src/routing/index.ts';
-import {
-  candidateLayouts, deviceCostFigures, paretoIndices, paretoOf, planCosts, rankForBest, routingSampleTokens, runPlan, shownOrContending, topKNote, usesAssumedFigure, validatePlanObject,
-} from '../../src/sim/index.ts';
+import { candidateLayouts, deviceCostFigures, paretoIndices, paretoOf, planCosts, rankForBest, routingSampleTokens, runPlan, shownOrContending, topKNote, usesAssumedFigure, validatePlanObject } from '../../src/studies/index.ts';
 import { getChip, getSystem } from '../../src/topology/index.ts';
 import { loadModelPreset } from '../../src/workloads/index.ts';
 import { runCli, tempDir } from '../helpers/run-cli.ts';

@@ -3,10 +3,10 @@
 // the scenario's parameters, others start from their defaults), validation by each router's own zod schema, and
 // duplicate detection. Every problem is an InputError on one line naming the router and the field.
 import { z } from 'zod';
-import { InputError } from '../engine/index.ts';
-import { routerNames, routerParamsSchema } from '../routing/index.ts';
-import type { Scenario } from './scenario/scenario-schema.ts';
-import { formatIssue } from './scenario/format-issues.ts';
+import { InputError } from '../../engine/index.ts';
+import { routerNames, routerParamsSchema } from '../../routing/index.ts';
+import type { Scenario } from './scenario-schema.ts';
+import { formatIssue } from './format-issues.ts';
 
 /** One router to compare: its registry name and parameter overrides (dotted keys make nested objects). */
 export interface RouterChoice {

@@ -1,12 +1,9 @@
 // One point of a sweep: validate its scenario with the normal schema, run it, and reduce the run to a result row
 // (METRICS.md, "moesim sweep"). A point that is invalid or fails becomes a row with status "error" and the message,
-// so the sweep goes on. Used in-process and by the worker threads (../workers/sim-worker.mjs).
+// so the sweep goes on. Used in-process and by the worker threads (sweep-point-task.ts).
 import { InputError, ProcessError } from '../../engine/index.ts';
-import { compareRow } from '../compare-routers.ts';
-import { runScenario } from '../run-scenario.ts';
-import { validateScenarioObject } from '../scenario/load-scenario.ts';
-import { resolveScenario } from '../scenario/resolve-scenario.ts';
-import { TokenBatchCache } from '../step-routing/token-batch-cache.ts';
+import { compareRow } from '../compare/compare-routers.ts';
+import { resolveScenario, runScenario, TokenBatchCache, validateScenarioObject } from '../../sim/index.ts';
 
 /** One point's results (METRICS.md, "moesim sweep"): the metrics are null on an error row. */
 export interface SweepRow {

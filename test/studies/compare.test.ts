@@ -3,7 +3,8 @@
 // all-to-all sums) on a hand-made summary.
 import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/sim/index.ts';
-import { compareRow, parseOverrideValue, parseRouterList, resolveRouterChoices, scenariosForRouters, parseScenarioYaml, validateScenarioObject } from '../../src/sim/index.ts';
+import { parseOverrideValue, parseRouterList, resolveRouterChoices, parseScenarioYaml, validateScenarioObject } from '../../src/sim/index.ts';
+import { compareRow, scenariosForRouters } from '../../src/studies/index.ts';
 import { defaultScenarioText, defaultScenarioWith } from '../helpers/run-cli.ts';
 
 const scenario = validateScenarioObject(parseScenarioYaml(defaultScenarioText, 'default.yaml'), 'default.yaml');
