@@ -2,8 +2,8 @@
 export type { RouterInput, RoutingDecision } from './router-input.ts';
 export { countPairs } from './router-input.ts';
 export type { Router, RouterContext, RoutingPlacement } from './router.ts';
-export type { RouterPlacementUse } from './registry.ts';
-export { createRouter, routerExpertsPerToken, routerNames, routerParamsSchema, routerPlacementUse, routerSummary } from './registry.ts';
+export type { RouterExecution, RouterPlacementUse } from './registry.ts';
+export { ROUTER_EXECUTIONS, createRouter, routerExecution, routerExpertsPerToken, routerNames, routerParamsSchema, routerPlacementUse, routerSummary } from './registry.ts';
 export type { DeepSeekAuxFreeRouter } from './routers/deepseek-aux-free-router.ts';
 export { createDeepSeekAuxFreeRouter } from './routers/deepseek-aux-free-router.ts';
 export { expertChoiceQuota } from './routers/expert-choice-router.ts';

@@ -27,6 +27,8 @@ interface RouterEntry<S extends z.ZodType> {
   expertsPerToken(params: z.output<S>, modelTopK: number): number | undefined;
   /** What `route` reads of ctx.placement (RouterPlacementUse). */
   placementUse: RouterPlacementUse;
+  /** How a training step runs the router's decisions (RouterExecution); `dispatch` unless said. */
+  execution?: RouterExecution;
 }
 
 /**
@@ -37,6 +39,16 @@ interface RouterEntry<S extends z.ZodType> {
  */
 export type RouterPlacementUse = 'none' | 'local-experts' | 'nodes';
 
+/**
+ * How a training step runs a router's decisions, so that the composition asks the trait and never the name:
+ * - `dispatch`: each token's (token, expert) pairs go to their experts' devices and back (the all-to-alls);
+ * - `merged`: each token runs one merged expert on its own device (MEO): every device holds every expert (ep = 1),
+ *   the merge combines `expertsPerToken` experts, and the model's nominal work counts one expert per token;
+ * - `dense`: no MoE at all: the step runs the dense model of the same active size (the reference point).
+ */
+export type RouterExecution = 'dispatch' | 'merged' | 'dense';
+export const ROUTER_EXECUTIONS = ['dispatch', 'merged', 'dense'] as const satisfies readonly RouterExecution[];
+
 function entry<S extends z.ZodType>(e: RouterEntry<S>): RouterEntry<z.ZodType> {
   return e as unknown as RouterEntry<z.ZodType>;
 }
@@ -46,13 +58,13 @@ const registry: Record<string, RouterEntry<z.ZodType>> = {
   gshard: entry({ schema: gshardParamsSchema, create: createGShardRouter, summary: 'GShard: softmax top-2, random second expert, capacity factor', expertsPerToken: () => 2, placementUse: 'none' }),
   locmoe: entry({ schema: locmoeParamsSchema, create: createLocMoeRouter, summary: 'LocMoE: softmax(ReLU(GrAP·x)) top-1, locality preference, LocMoE capacity bound', expertsPerToken: () => 1, placementUse: 'local-experts' }),
   'locmoe-plus': entry({ schema: locmoePlusParamsSchema, create: createLocMoePlusRouter, summary: 'LocMoE+: cosine affinity, token-then-expert choice, locality, bound re-estimated every R steps', expertsPerToken: (p) => p.proposalsPerToken, placementUse: 'local-experts' }),
-  meo: entry({ schema: meoParamsSchema, create: createMeoRouter, summary: 'MEO: sequence-level top-k merged into one expert, dropless', expertsPerToken: (p, k) => p.k ?? k, placementUse: 'none' }),
+  meo: entry({ schema: meoParamsSchema, create: createMeoRouter, summary: 'MEO: sequence-level top-k merged into one expert, dropless', expertsPerToken: (p, k) => p.k ?? k, placementUse: 'none', execution: 'merged' }),
   hash: entry({ schema: hashParamsSchema, create: createHashRouter, summary: 'Hash layers: seeded hash of the token id mod n, no gate, dropless by default', expertsPerToken: (p) => p.k, placementUse: 'none' }),
   'expert-choice': entry({ schema: expertChoiceParamsSchema, create: createExpertChoiceRouter, summary: 'Expert Choice: each expert takes its top T·c/n tokens of softmax(X·W)', expertsPerToken: () => undefined, placementUse: 'none' }),
   base: entry({ schema: baseParamsSchema, create: createBaseRouter, summary: 'BASE layers: balanced top-1 assignment maximising affinity (auction)', expertsPerToken: () => 1, placementUse: 'none' }),
   'deepseek-aux-free': entry({ schema: deepseekAuxFreeParamsSchema, create: createDeepSeekAuxFreeRouter, summary: 'DeepSeek-V3: sigmoid gate, bias-adjusted top-k, node-limited, dropless', expertsPerToken: (p, k) => p.topK ?? k, placementUse: 'nodes' }),
   adamoe: entry({ schema: adamoeParamsSchema, create: createAdaMoeRouter, summary: 'AdaMoE: top-k over real plus null experts, a varying number of real experts per token', expertsPerToken: () => undefined, placementUse: 'none' }),
-  dense: entry({ schema: denseParamsSchema, create: createDenseRouter, summary: 'Dense: no routing; every token runs a dense FFN of the active size on its own device', expertsPerToken: (p, k) => p.activeExperts ?? k, placementUse: 'local-experts' }),
+  dense: entry({ schema: denseParamsSchema, create: createDenseRouter, summary: 'Dense: no routing; every token runs a dense FFN of the active size on its own device', expertsPerToken: (p, k) => p.activeExperts ?? k, placementUse: 'local-experts', execution: 'dense' }),
 };
 
 export function routerNames(): string[] {
@@ -70,6 +82,10 @@ export function routerSummary(name: string): string {
 
 export function routerPlacementUse(name: string): RouterPlacementUse {
   return lookup(name).placementUse;
+}
+
+export function routerExecution(name: string): RouterExecution {
+  return lookup(name).execution ?? 'dispatch';
 }
 
 /**

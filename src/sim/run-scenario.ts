@@ -1,9 +1,8 @@
 // The whole pipeline for one scenario: route with tfjs → build the step program → run it on the engine →
 // memory model → summary. Pure composition: no file output (src/report writes the files).
 import { buildStepProgram, deviceOf, estimateMemory, executedFlops, expertDpRank, layerPlacement } from '../workloads/index.ts';
-import type { ExecutionResult, LinkStats, Span } from '../execute/index.ts';
-import type { LinkTimeline } from '../execute/index.ts';
-import type { TrafficMatrix } from '../execute/index.ts';
+import { routerExpertsPerToken } from '../routing/index.ts';
+import type { ExecutionResult, LinkStats, LinkTimeline, Span, TrafficMatrix } from '../execute/index.ts';
 import { runStepProgram } from '../execute/index.ts';
 import type { ProgressCallback } from './step-routing/route-step-shared.ts';
 import { routeStep } from './step-routing/route-step.ts';
@@ -50,11 +49,11 @@ export interface RunOptions {
   criticalPath?: boolean;
 }
 
-/** MEO runs merged experts (k from its parameters, else the model's top-k); other routers dispatch tokens. */
+/** A `merged` router (MEO) runs one merged expert of k experts per token; other routers dispatch tokens. */
 export function mergedExpertsOf(resolved: ResolvedScenario): { mergedExperts?: { k: number } } {
-  if (resolved.router.name !== 'meo') return {};
-  const k = resolved.router.params.k;
-  return { mergedExperts: { k: typeof k === 'number' ? k : resolved.model.topK } };
+  const { name, params, execution } = resolved.router;
+  if (execution !== 'merged') return {};
+  return { mergedExperts: { k: routerExpertsPerToken(name, params, resolved.model.topK) ?? resolved.model.topK } };
 }
 
 export async function runScenario(resolved: ResolvedScenario, options: RunOptions = {}): Promise<RunResult> {

@@ -121,9 +121,9 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     tokensPerExpert.push(counts);
   }
   // Experts per token the router chose (proposed assignments per token per MoE layer, before capacity drops): the
-  // model's nominal work, as papers count it. MEO runs one merged expert per token whatever k it merged (the merge is
+  // model's nominal work, as papers count it. A merged router (MEO) runs one merged expert per token whatever k it merged (the merge is
   // memory-bound overhead, not model FLOPs). What really ran (kept experts, recompute) is the hardware count below.
-  const expertsPerToken = resolved.router.name === 'meo' ? 1 : moeLayers.length > 0 ? proposed / (tokensPerStep * moeLayers.length) : model.topK;
+  const expertsPerToken = resolved.router.execution === 'merged' ? 1 : moeLayers.length > 0 ? proposed / (tokensPerStep * moeLayers.length) : model.topK;
   const flopsPerToken = trainingFlopsPerToken(model, expertsPerToken);
   const loads = tokensPerExpert.flat();
   const meanLoad = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { InputError, secondsToNs } from '../../engine/index.ts';
 import type { KernelChip } from '../../kernels/index.ts';
 import { kernelProfileAttention, kernelProfileMemoryOps, kernelProfileTable, lookupAttentionEfficiency } from '../../kernels/index.ts';
-import { routerParamsSchema } from '../../routing/index.ts';
+import type { RouterExecution } from '../../routing/index.ts';
+import { routerExecution, routerParamsSchema } from '../../routing/index.ts';
 import type { Cluster, ClusterOverrides } from '../../topology/index.ts';
 import { buildCluster } from '../../topology/index.ts';
 import type { Layout, ModelSpec } from '../../workloads/index.ts';
@@ -18,7 +19,7 @@ export interface ResolvedScenario {
   cluster: Cluster;
   kernelChip: KernelChip;
   layout: Layout;
-  router: { name: string; params: Record<string, unknown> };
+  router: ResolvedRouter;
 }
 
 function resolveModel(scenario: Scenario): ModelSpec {
@@ -33,7 +34,14 @@ function resolveModel(scenario: Scenario): ModelSpec {
   return parsed.data;
 }
 
-function resolveRouter(scenario: Scenario): { name: string; params: Record<string, unknown> } {
+/** The scenario's router: its name, its parameters with defaults filled in, and how a step runs its decisions. */
+export interface ResolvedRouter {
+  name: string;
+  params: Record<string, unknown>;
+  execution: RouterExecution;
+}
+
+function resolveRouter(scenario: Scenario): ResolvedRouter {
   const { name, ...rest } = scenario.router;
   const schema = routerParamsSchema(name);
   const parsed = schema.safeParse(rest);
@@ -42,7 +50,7 @@ function resolveRouter(scenario: Scenario): { name: string; params: Record<strin
     const knownKeys = (): string[] | undefined => (schema instanceof z.ZodObject ? ['name', ...Object.keys(schema.shape)] : undefined);
     throw new InputError(issue ? formatIssue(issue, rest, { prefix: 'router', knownKeys }) : 'router: invalid', 'router');
   }
-  return { name, params: parsed.data as Record<string, unknown> };
+  return { name, params: parsed.data as Record<string, unknown>, execution: routerExecution(name) };
 }
 
 /** Flash attention's efficiency: the chip's flat figure, else its kernel profile's table, else none (gemmEfficiency). */
@@ -78,7 +86,7 @@ export function kernelChipOf(cluster: Cluster): KernelChip {
 export function resolveScenario(scenario: Scenario): ResolvedScenario {
   const router = resolveRouter(scenario);
   // The dense router is the reference "same active size, no MoE": the step runs the dense-equivalent model.
-  const model = router.name === 'dense' ? denseEquivalentModel(resolveModel(scenario)) : resolveModel(scenario);
+  const model = router.execution === 'dense' ? denseEquivalentModel(resolveModel(scenario)) : resolveModel(scenario);
   let cluster: Cluster;
   try {
     cluster = buildCluster({
@@ -93,8 +101,8 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
     throw new InputError(`cluster: ${(err as Error).message}`, 'cluster');
   }
   const layout = resolveLayout(scenario.parallelism, cluster.devices, model);
-  if (router.name === 'meo' && layout.ep !== 1) {
-    throw new InputError(`parallelism.ep: the meo router merges each sequence's experts into one on the sequence's own device, so every device holds every expert: set ep = 1 (got ${layout.ep})`, 'parallelism.ep');
+  if (router.execution === 'merged' && layout.ep !== 1) {
+    throw new InputError(`parallelism.ep: the ${router.name} router merges each sequence's experts into one on the sequence's own device, so every device holds every expert: set ep = 1 (got ${layout.ep})`, 'parallelism.ep');
   }
   return { scenario, model, cluster, kernelChip: kernelChipOf(cluster), layout, router };
 }
