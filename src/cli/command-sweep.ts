@@ -4,14 +4,13 @@
 // for `moesim merge`). `moesim merge DIR… [--out DIR]` joins shard files into the results an unsharded run writes.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { sweepJson, sweepTable, writePointRecord, writeShardFile, writeSweepResults } from '../report/index.ts';
+import { openSweepDir, readShardFiles, sweepJson, sweepTable, writePointRecord, writeShardFile, writeSweepResults } from '../report/index.ts';
 import type { SweepRow, SweepShard } from '../studies/index.ts';
 import { readInputText } from '../sim/index.ts';
 import { mergeShardFiles, parseShard, planSweep, runSweep, shardPoints, sweepHeader } from '../studies/index.ts';
 import { parseWorkers } from './cli-options.ts';
 import type { CliIo, SetExit } from './io.ts';
 import { createProgress, progressEnabled } from './progress.ts';
-import { openSweepDir, readShardFiles } from './sweep-dir.ts';
 
 export interface SweepCommandOptions {
   set: string[];

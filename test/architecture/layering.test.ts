@@ -16,7 +16,7 @@ const allowed: Record<string, Record<string, 'any' | 'type'>> = {
   execute: { engine: 'any', topology: 'any', workloads: 'any' },
   sim: { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any', execute: 'any' },
   studies: { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any', execute: 'any', sim: 'any' },
-  report: { sim: 'type', studies: 'type' },
+  report: { engine: 'any', sim: 'type', studies: 'type' },
   cli: { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any', execute: 'any', sim: 'any', studies: 'any', report: 'any' },
   '(root)': { engine: 'any', topology: 'any', kernels: 'any', routing: 'any', workloads: 'any', execute: 'any', sim: 'any', studies: 'any', report: 'any', cli: 'any' },
 };

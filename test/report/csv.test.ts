@@ -1,6 +1,6 @@
 // The one CSV cell writer: RFC 4180 quoting, and empty cells for values that are not there.
 import { describe, expect, it } from 'vitest';
-import { csvField, csvRow } from '../../src/report/csv.ts';
+import { csvField, csvRow } from '../../src/report/common/csv.ts';
 
 describe('csv cells', () => {
   it('quotes cells with commas, quotes or newlines, doubling the quotes', () => {

@@ -1,6 +1,6 @@
 // The sweep's identity as written into its files, and joining shard results: every shard must come from the same
 // sweep (same fingerprint) and together they must hold each point exactly once. Pure: no file is touched here;
-// src/report/sweep-store.ts writes the sweep directory and src/cli/sweep-dir.ts reads it.
+// the sweep directory's files are written and read in src/report/sweep/sweep-directory.ts.
 import { InputError } from '../../engine/index.ts';
 import type { SweepAxis, SweepPlan } from './sweep-plan.ts';
 import type { SweepRow } from './sweep-point.ts';

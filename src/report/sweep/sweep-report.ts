@@ -2,10 +2,10 @@
 // (write-sweep-report.ts writes the files, with index.html).
 // Deterministic bytes: no timestamps, no wall times, no paths; fixed column order; numbers written in full, so an
 // unsharded run and merged shards write identical files.
-import type { SweepHeader, SweepRow } from '../studies/index.ts';
-import { csvRow } from './csv.ts';
-import { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
-import { toJsonText } from './json-text.ts';
+import type { SweepHeader, SweepRow } from '../../studies/index.ts';
+import { csvRow } from '../common/csv.ts';
+import { formatBytes, formatCount, formatPercent, formatSeconds } from '../common/format-units.ts';
+import { toJsonText } from '../common/json-text.ts';
 
 /** The metric columns of results.csv and results.json, in order (METRICS.md, "moesim sweep"). */
 export const SWEEP_METRIC_COLUMNS = [

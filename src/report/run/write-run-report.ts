@@ -2,12 +2,12 @@
 // recorded), (optionally) trace.json, and index.html (self-contained page with the charts) with PNG copies of the charts in charts/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResult } from '../sim/index.ts';
-import { writeChartPngs } from './chart-files.ts';
+import type { RunResult } from '../../sim/index.ts';
+import { writeChartPngs } from '../common/chart-files.ts';
 import { chromeTrace } from './chrome-trace.ts';
 import { expertsCsv } from './experts-csv.ts';
 import { linkUtilisationCsv, linksCsv } from './links-csv.ts';
-import { toJsonText } from './json-text.ts';
+import { toJsonText } from '../common/json-text.ts';
 import { runCharts, runHtmlReport } from './run-html-report.ts';
 import { trafficCsv } from './traffic-report.ts';
 

@@ -1,11 +1,11 @@
 // output/<name>/compare/index.html: the router comparison as one self-contained page (inline SVG, no scripts): the
 // step-time breakdown as one stacked bar per router, the comparison table, and each router's tokens per expert per
 // layer; PNG copies of the charts go to charts/. Deterministic bytes (no dates, no paths).
-import type { CompareResult } from '../studies/index.ts';
-import { breakdownBars } from './breakdown-chart.ts';
+import type { CompareResult } from '../../studies/index.ts';
+import { breakdownBars } from '../run/breakdown-chart.ts';
 import { COMPARE_TABLE_COLUMNS } from './compare-report.ts';
-import { escapeHtml, figure, gridTable, htmlPage, keyValueTable, paragraph } from './html-page.ts';
-import { expertHeatmap } from './run-html-report.ts';
+import { escapeHtml, figure, gridTable, htmlPage, keyValueTable, paragraph } from '../common/html-page.ts';
+import { expertHeatmap } from '../run/run-html-report.ts';
 
 /** A router label as a file-name part: `switch:capacityFactor=1.1` → `switch-capacityFactor-1.1`. */
 const slug = (label: string): string => label.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'router';

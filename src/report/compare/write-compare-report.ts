@@ -2,11 +2,11 @@
 // of the page's charts in charts/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CompareResult } from '../studies/index.ts';
-import { writeChartPngs } from './chart-files.ts';
+import type { CompareResult } from '../../studies/index.ts';
+import { writeChartPngs } from '../common/chart-files.ts';
 import { compareCharts, compareHtmlReport } from './compare-html-report.ts';
 import { compareCsv, compareJson } from './compare-report.ts';
-import type { WrittenReport } from './write-report.ts';
+import type { WrittenReport } from '../run/write-run-report.ts';
 
 /** Write compare.csv, compare.json and index.html into `dir`, with PNG copies of the page's charts in charts/. */
 export function writeCompareReport(result: CompareResult, dir: string): WrittenReport {

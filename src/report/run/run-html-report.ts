@@ -1,11 +1,11 @@
 // output/<name>/index.html: one self-contained page per run (inline SVG charts, no scripts, no external files) with
 // the headline figures, the step-time breakdown, tokens per expert per layer, the busiest links' utilisation
 // over time and the traffic matrix; PNG copies of the charts go to charts/ for slides. Deterministic bytes (no dates, no paths).
-import type { RunResult, Summary } from '../sim/index.ts';
+import type { RunResult, Summary } from '../../sim/index.ts';
 import { breakdownBars } from './breakdown-chart.ts';
-import { heatmap, lineSeries } from './charts/index.ts';
-import { formatBytes, formatPercent, formatSeconds } from './format-units.ts';
-import { escapeHtml, figure, htmlPage, keyValueTable } from './html-page.ts';
+import { heatmap, lineSeries } from '../charts/index.ts';
+import { formatBytes, formatPercent, formatSeconds } from '../common/format-units.ts';
+import { escapeHtml, figure, htmlPage, keyValueTable } from '../common/html-page.ts';
 import { trafficChart } from './traffic-report.ts';
 
 /** Links drawn in the utilisation chart (link-utilisation.csv has them all). */

@@ -1,7 +1,7 @@
 // The PNG copies of a report page's charts: charts/<name>.png under the report's directory, 1200 px wide (slides).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { svgToPng } from './charts/index.ts';
+import { svgToPng } from '../charts/index.ts';
 
 /** Width of every report chart's PNG copy. */
 export const CHART_PNG_WIDTH = 1200;

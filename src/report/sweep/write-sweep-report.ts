@@ -3,11 +3,12 @@
 // write the same bytes.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SweepHeader, SweepRow } from '../studies/index.ts';
-import { writeChartPngs } from './chart-files.ts';
+import type { SweepHeader, SweepRow } from '../../studies/index.ts';
+import { writeChartPngs } from '../common/chart-files.ts';
 import { sweepCharts, sweepHtmlReport } from './sweep-html-report.ts';
 import { sweepCsv, sweepJson } from './sweep-report.ts';
-import { SWEEP_CHART_NAMES, writeFileAtomic } from './sweep-store.ts';
+import { writeFileAtomic } from '../common/atomic-file.ts';
+import { SWEEP_CHART_NAMES } from './sweep-directory.ts';
 
 /** Write results.csv, results.json, index.html and charts/*.png into `dir`; returns their paths. */
 export function writeSweepResults(dir: string, sweep: SweepHeader, rows: readonly SweepRow[]): string[] {

@@ -1,5 +1,5 @@
 // links.csv: every link that carried bytes in the step, most bytes first, with its mean and peak utilisation.
-import type { RunResult } from '../sim/index.ts';
+import type { RunResult } from '../../sim/index.ts';
 
 export function linksCsv(result: RunResult): string {
   const lines = ['link,kind,bandwidth_Bps,bytes,mean_utilisation,peak_utilisation'];

@@ -1,6 +1,6 @@
 // The short summary table printed after a run.
-import type { Summary } from '../sim/index.ts';
-import { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
+import type { Summary } from '../../sim/index.ts';
+import { formatBytes, formatCount, formatPercent, formatSeconds } from '../common/format-units.ts';
 
 /** "21.7 ms compute (expert 9.1 ms), 15.6 ms communication (ep-dispatch 5.2 ms), ends on device 15". */
 function criticalPathText(p: NonNullable<Summary['criticalPath']>): string {

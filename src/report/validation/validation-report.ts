@@ -4,9 +4,9 @@
 // report.json. Deterministic bytes: no dates or wall times in the files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CaseResult, ErrorStats, ValidationReport, ValidationSummary } from '../studies/index.ts';
-import { scatterPredictedVsPublished, svgToPng } from './charts/index.ts';
-import { toJsonText } from './json-text.ts';
+import type { CaseResult, ErrorStats, ValidationReport, ValidationSummary } from '../../studies/index.ts';
+import { scatterPredictedVsPublished, svgToPng } from '../charts/index.ts';
+import { toJsonText } from '../common/json-text.ts';
 
 /** The headline lines, printed before anything else. */
 export function validationHeadline(s: ValidationSummary): string[] {

@@ -2,9 +2,9 @@
 // destination bin, bytes) and as the "Bytes sent, source → destination" heatmap (log colour scale: traffic inside a
 // server is orders of magnitude above traffic between servers). Bins are devices, servers or groups of servers
 // (DESIGN.md, traffic matrix); the diagonal is traffic inside a bin, which is real when a bin holds several devices.
-import type { RunResult } from '../sim/index.ts';
-import { heatmap } from './charts/index.ts';
-import { formatBytes } from './format-units.ts';
+import type { RunResult } from '../../sim/index.ts';
+import { heatmap } from '../charts/index.ts';
+import { formatBytes } from '../common/format-units.ts';
 
 const cell = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(3));
 

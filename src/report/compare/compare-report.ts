@@ -1,9 +1,9 @@
 // The router comparison's texts: the printed table, compare.csv and compare.json (write-compare-report.ts writes them). Deterministic bytes: no
 // timestamps, no paths, numbers written in full (CSV and JSON) so the same inputs give the same files.
-import type { CompareResult, CompareRow } from '../studies/index.ts';
-import { csvRow } from './csv.ts';
-import { formatBytes, formatCount, formatPercent, formatSeconds } from './format-units.ts';
-import { toJsonText } from './json-text.ts';
+import type { CompareResult, CompareRow } from '../../studies/index.ts';
+import { csvRow } from '../common/csv.ts';
+import { formatBytes, formatCount, formatPercent, formatSeconds } from '../common/format-units.ts';
+import { toJsonText } from '../common/json-text.ts';
 
 /** compare.csv's columns, in order: the CompareRow fields except `params` (compare.json has them). */
 export const COMPARE_CSV_COLUMNS = [

@@ -3,7 +3,7 @@
 // and background communication (gradient reduction overlapped with backward). A last process, "links", holds one
 // counter track per busy link (the busiest TIMELINE_LINKS by bytes, their rate in GB/s over time, downsampled to
 // at most TIMELINE_BUCKETS bucket means; the metadata says how many links were kept out of how many).
-import type { RunResult } from '../sim/index.ts';
+import type { RunResult } from '../../sim/index.ts';
 
 interface TraceEvent {
   name: string;

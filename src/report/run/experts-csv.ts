@@ -1,5 +1,5 @@
 // experts.csv: one row per (MoE layer, expert) with its kept tokens over the step and its load relative to the mean.
-import type { RunResult } from '../sim/index.ts';
+import type { RunResult } from '../../sim/index.ts';
 
 export function expertsCsv(result: RunResult): string {
   const { summary, expertDevices } = result;

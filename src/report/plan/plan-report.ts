@@ -5,10 +5,10 @@
 // Deterministic bytes: no timestamps or wall times.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PlanResult, PlannedConfig } from '../studies/index.ts';
-import { paretoFront, svgToPng } from './charts/index.ts';
-import { csvRow } from './csv.ts';
-import { toJsonText } from './json-text.ts';
+import type { PlanResult, PlannedConfig } from '../../studies/index.ts';
+import { paretoFront, svgToPng } from '../charts/index.ts';
+import { csvRow } from '../common/csv.ts';
+import { toJsonText } from '../common/json-text.ts';
 import { computeBasisLines, computeTag, costBasisText, keepingTopKHeading, planHtmlReport, planScalingSvg } from './plan-html-report.ts';
 
 const money = (x: number, currency: string): string => `${currency} ${Math.round(x).toLocaleString('en-US')}`;

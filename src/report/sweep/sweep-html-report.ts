@@ -1,9 +1,9 @@
 // A sweep's index.html: one self-contained page (inline SVG, no scripts) with the scaling curves (tokens/s and MFU
 // against devices, or against the first numeric swept key), the results table and the failed points. Built only
 // from the sweep header and its rows, so a merged sweep writes the same bytes as the unsharded run.
-import type { SweepHeader, SweepRow } from '../studies/index.ts';
-import { escapeHtml, figure, gridTable, htmlPage, keyValueTable, paragraph } from './html-page.ts';
-import type { GridColumn } from './html-page.ts';
+import type { SweepHeader, SweepRow } from '../../studies/index.ts';
+import { escapeHtml, figure, gridTable, htmlPage, keyValueTable, paragraph } from '../common/html-page.ts';
+import type { GridColumn } from '../common/html-page.ts';
 import { sweepScaling, sweepScalingCharts } from './sweep-scaling.ts';
 import { sweepSummaryLines, sweepTableColumns } from './sweep-report.ts';
 

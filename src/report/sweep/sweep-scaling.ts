@@ -1,9 +1,9 @@
 // The scaling curves of a sweep's report: which x axis to draw (the device count when the sweep changes it, else
 // the first numeric swept key), which lines (one per combination of the other swept keys, the best few when there
 // are too many), and the two charts (tokens/s and MFU against that x). Pure: rows in, SVG text out.
-import type { SweepHeader, SweepRow } from '../studies/index.ts';
-import { lineSeries } from './charts/index.ts';
-import type { LineSeriesItem } from './charts/index.ts';
+import type { SweepHeader, SweepRow } from '../../studies/index.ts';
+import { lineSeries } from '../charts/index.ts';
+import type { LineSeriesItem } from '../charts/index.ts';
 
 /** Most lines a scaling chart draws; with more combinations the best (by peak tokens/s) are kept. */
 export const MAX_SCALING_SERIES = 8;

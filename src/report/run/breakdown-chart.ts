@@ -2,9 +2,9 @@
 // kinds in fixed styles (GEMM-bound kernels solid, memory-bound kernels striped), exposed communication kinds
 // hatched diagonally, waiting in greys, so segments stay apart even in greyscale and a category keeps its look
 // from chart to chart.
-import type { Summary } from '../sim/index.ts';
-import { SERIES_COLOURS, stackedBars } from './charts/index.ts';
-import type { Hatch } from './charts/index.ts';
+import type { Summary } from '../../sim/index.ts';
+import { SERIES_COLOURS, stackedBars } from '../charts/index.ts';
+import type { Hatch } from '../charts/index.ts';
 
 export type BreakdownSeconds = Summary['breakdown_s'];
 

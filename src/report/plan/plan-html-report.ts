@@ -3,11 +3,11 @@
 // size, with the deadline), the best configuration per system, the Pareto front, and what was left out. Rows say
 // their network model, their cost basis (starred when an estimate enters it) and whether the router changes the
 // model's top-k.
-import type { CostBasis, PlanResult, PlannedConfig } from '../studies/index.ts';
-import { lineSeries } from './charts/index.ts';
-import type { LineSeriesItem } from './charts/index.ts';
-import { escapeHtml, figure, gridTable, htmlPage, keyValueTable, paragraph } from './html-page.ts';
-import type { GridColumn } from './html-page.ts';
+import type { CostBasis, PlanResult, PlannedConfig } from '../../studies/index.ts';
+import { lineSeries } from '../charts/index.ts';
+import type { LineSeriesItem } from '../charts/index.ts';
+import { escapeHtml, figure, gridTable, htmlPage, keyValueTable, paragraph } from '../common/html-page.ts';
+import type { GridColumn } from '../common/html-page.ts';
 
 /** Per system, the fastest configuration at each cluster size (ties: cheaper, then earlier in search order). */
 export function planScaling(r: PlanResult): { system: string; points: { devices: number; config: number }[] }[] {
