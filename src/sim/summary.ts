@@ -1,6 +1,6 @@
 // The run summary (summary.json): the contract fields documented in METRICS.md, then the details behind them.
 import { nsToSeconds } from '../engine/index.ts';
-import type { MemoryBreakdown } from '../workloads/index.ts';
+import type { MemoryBreakdown, ModelSpec } from '../workloads/index.ts';
 import { COMPUTE_PASSES, countParams, memoryVerdict, trainingFlopsPerToken } from '../workloads/index.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats } from '../execute/index.ts';
 import type { StepRouting } from './step-routing/route-step-shared.ts';
@@ -90,16 +90,8 @@ function meanSeconds(records: Record<string, number>[], order: readonly string[]
   return Object.fromEntries(keys.map((k) => [k, nsToSeconds(records.reduce((s, r) => s + (r[k] ?? 0), 0) / records.length)]));
 }
 
-/**
- * The run's summary. `executedFlops` is the FLOPs every device's kernels executed (workloads' executedFlops of the
- * step program): the hardware-FLOPs utilisation's numerator.
- */
-export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, exec: ExecutionResult, memory: MemoryBreakdown[], executedFlops: number): Summary {
-  const { scenario, model, layout, cluster } = resolved;
-  const stepTime = nsToSeconds(exec.stepTimeNs);
-  const tokensPerStep = layout.globalBatch * model.seqLength;
-  const peak = cluster.chip.peakFlopsBf16.value;
-
+/** What the router decided over the step, summed over micro-batches: per MoE layer, the tokens kept per expert. */
+function routingTotals(model: ModelSpec, routed: StepRouting) {
   const moeLayers: number[] = [];
   const tokensPerExpert: number[][] = [];
   let proposed = 0;
@@ -120,28 +112,54 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     }
     tokensPerExpert.push(counts);
   }
+  return { moeLayers, tokensPerExpert, proposed, dropped, auxLoss, capacity };
+}
+
+/** The index of the first item with the largest key. */
+function argMax<T>(items: readonly T[], key: (item: T) => number): number {
+  let best = 0;
+  items.forEach((item, i) => { if (key(item) > key(items[best]!)) best = i; });
+  return best;
+}
+
+/** Bytes carried per link kind (links that carried nothing are left out). */
+function linkBytesByKindOf(cluster: ResolvedScenario['cluster'], linkBytes: ExecutionResult['linkBytes']): Record<string, number> {
+  const byKind: Record<string, number> = {};
+  linkBytes.forEach((bytes, id) => {
+    const kind = cluster.links[id]?.kind ?? 'unknown';
+    if (bytes > 0) byKind[kind] = (byKind[kind] ?? 0) + bytes;
+  });
+  return byKind;
+}
+
+const sortedByKey = <V>(record: Record<string, V>): Record<string, V> => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+
+/**
+ * The run's summary. `executedFlops` is the FLOPs every device's kernels executed (workloads' executedFlops of the
+ * step program): the hardware-FLOPs utilisation's numerator.
+ */
+export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, exec: ExecutionResult, memory: MemoryBreakdown[], executedFlops: number): Summary {
+  const { scenario, model, layout, cluster } = resolved;
+  const stepTime = nsToSeconds(exec.stepTimeNs);
+  const tokensPerStep = layout.globalBatch * model.seqLength;
+  const peak = cluster.chip.peakFlopsBf16.value;
+  const { moeLayers, tokensPerExpert, proposed, dropped, auxLoss, capacity } = routingTotals(model, routed);
   // Experts per token the router chose (proposed assignments per token per MoE layer, before capacity drops): the
-  // model's nominal work, as papers count it. A merged router (MEO) runs one merged expert per token whatever k it merged (the merge is
-  // memory-bound overhead, not model FLOPs). What really ran (kept experts, recompute) is the hardware count below.
+  // model's nominal work, as papers count it. A merged router (MEO) runs one merged expert per token whatever k it
+  // merged (the merge is memory-bound overhead, not model FLOPs). What really ran (kept experts, recompute) is the
+  // hardware count below.
   const expertsPerToken = resolved.router.execution === 'merged' ? 1 : moeLayers.length > 0 ? proposed / (tokensPerStep * moeLayers.length) : model.topK;
   const flopsPerToken = trainingFlopsPerToken(model, expertsPerToken);
   const loads = tokensPerExpert.flat();
   const meanLoad = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);
   const maxLoad = Math.max(0, ...tokensPerExpert.map((row) => Math.max(...row)));
 
-  let worst = 0;
-  memory.forEach((m, d) => { if (m.total > (memory[worst] as MemoryBreakdown).total) worst = d; });
-  const worstMemory = memory[worst] as MemoryBreakdown;
+  const worst = argMax(memory, (m) => m.total);
+  const worstMemory = memory[worst]!;
   const hbmBytes = cluster.chip.hbmBytes.value;
   const verdict = memoryVerdict(worstMemory, hbmBytes);
-  let critical = 0;
-  exec.devices.forEach((d, i) => { if (d.finishNs > (exec.devices[critical] as DeviceAccounting).finishNs) critical = i; });
-
-  const linkBytesByKind: Record<string, number> = {};
-  exec.linkBytes.forEach((bytes, id) => {
-    const kind = cluster.links[id]?.kind ?? 'unknown';
-    if (bytes > 0) linkBytesByKind[kind] = (linkBytesByKind[kind] ?? 0) + bytes;
-  });
+  const critical = argMax(exec.devices, (d) => d.finishNs);
+  const linkBytesByKind = linkBytesByKindOf(cluster, exec.linkBytes);
 
   const params = countParams(model);
   return {
@@ -177,11 +195,11 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     maxOverMeanExpertLoad: meanLoad > 0 ? maxLoad / meanLoad : 0,
     auxLoss: moeLayers.length > 0 ? auxLoss / (moeLayers.length * layout.microBatches) : 0,
     breakdown_s: breakdownOf(exec.devices, exec.stepTimeNs),
-    criticalDevice: { device: critical, ...breakdownOf([exec.devices[critical] as DeviceAccounting], exec.stepTimeNs) },
+    criticalDevice: { device: critical, ...breakdownOf([exec.devices[critical]!], exec.stepTimeNs) },
     ...(exec.criticalPath ? { criticalPath: criticalPathSeconds(exec.criticalPath) } : {}),
-    commBytesByCategory: Object.fromEntries(Object.entries(exec.commBytesByCategory).sort(([a], [b]) => a.localeCompare(b))),
-    collectiveAlgorithms: Object.fromEntries(Object.entries(exec.algorithms).sort(([a], [b]) => a.localeCompare(b))),
-    linkBytesByKind: Object.fromEntries(Object.entries(linkBytesByKind).sort(([a], [b]) => a.localeCompare(b))),
+    commBytesByCategory: sortedByKey(exec.commBytesByCategory),
+    collectiveAlgorithms: sortedByKey(exec.algorithms),
+    linkBytesByKind: sortedByKey(linkBytesByKind),
     busiestLinks: exec.links.slice(0, 5),
     memory: { ...worstMemory, device: worst, hbmBytes, fits: worstMemory.total <= hbmBytes, ...(verdict ? { verdict } : {}) },
     routing: {

@@ -49,7 +49,7 @@ function binMatrix(values: readonly ArrayLike<number>[], cols: number, fr: numbe
       let sum = 0;
       let count = 0;
       for (let r = r0; r < Math.min(rows, r0 + fr); r++) {
-        const src = values[r] as ArrayLike<number>;
+        const src = values[r]!;
         for (let k = c0; k < Math.min(cols, c0 + fc); k++) {
           sum += src[k] ?? 0;
           count++;
@@ -74,11 +74,14 @@ function indexTicks(count: number, names: readonly string[] | undefined, spanPx:
   return ticks;
 }
 
-export function heatmap(data: HeatmapData, options: HeatmapOptions): string {
-  const width = options.width ?? 800;
-  const height = options.height ?? 600;
+type Canvas = ReturnType<typeof createCanvas>;
+type Group = ReturnType<Canvas['svg']['append']>;
+interface Rect { x: number; y: number; width: number; height: number }
+
+/** The matrix checked, and binned to at most maxCells per side. */
+function heatmapGrid(data: HeatmapData, options: HeatmapOptions) {
   const rows = data.values.length;
-  const cols = rows > 0 ? (data.values[0] as ArrayLike<number>).length : 0;
+  const cols = rows > 0 ? data.values[0]!.length : 0;
   if (rows === 0 || cols === 0) throw new Error('heatmap: the matrix is empty');
   for (const [r, row] of data.values.entries()) {
     if (row.length !== cols) throw new Error(`heatmap: row ${r} has ${row.length} values, row 0 has ${cols}`);
@@ -89,8 +92,101 @@ export function heatmap(data: HeatmapData, options: HeatmapOptions): string {
   const fc = Math.ceil(cols / maxCells);
   const mean = options.binning === 'mean';
   const grid = fr > 1 || fc > 1 ? binMatrix(data.values, cols, fr, fc, mean) : data.values.map((r) => Array.from(r));
+  return { rows, cols, fr, fc, mean, grid, gr: grid.length, gc: grid[0]!.length };
+}
+
+/** Small grids: one rect per cell, with the value printed when the cells have room. */
+function drawCellRects(c: Canvas, cells: Group, grid: number[][], plot: Rect, fillOf: (v: number) => string, factor: number): void {
   const gr = grid.length;
-  const gc = (grid[0] as number[]).length;
+  const gc = grid[0]!.length;
+  const cw = plot.width / gc;
+  const ch = plot.height / gr;
+  const showValues = gr <= 16 && gc <= 16 && cw >= 34 && ch >= 18;
+  const si = c.d3.format('.3~s');
+  const plain = c.d3.format('.3~r');
+  const valueFormat = (v: number): string => (Math.abs(v) >= 1e4 ? si(v) : plain(v));
+  grid.forEach((row, r) => row.forEach((v, k) => {
+    const fill = fillOf(v);
+    cells.append('rect').attr('x', px(plot.x + k * cw)).attr('y', px(plot.y + r * ch)).attr('width', px(cw + 0.05))
+      .attr('height', px(ch + 0.05)).attr('fill', fill);
+    if (showValues) {
+      drawText(cells, plot.x + (k + 0.5) * cw, plot.y + (r + 0.5) * ch, valueFormat(v * factor),
+        { size: Math.min(FONT.tick, ch * 0.55), anchor: 'middle', baseline: 'middle', fill: inkOn(c, fill) });
+    }
+  }));
+}
+
+/**
+ * Large grids: one path per quantised colour level, in cell units, with horizontal runs of a level merged. Level
+ * LEVELS holds a log scale's zero cells. `t` is a value's position on the colour scale (−1: a zero on a log scale).
+ */
+function drawCellPaths(c: Canvas, cells: Group, grid: number[][], plot: Rect, t: (v: number) => number): void {
+  const gc = grid[0]!.length;
+  const paths: string[][] = Array.from({ length: LEVELS + 1 }, () => []);
+  const levelOf = (v: number): number => {
+    const position = t(v);
+    return position < 0 ? LEVELS : Math.min(LEVELS - 1, Math.floor(position * LEVELS));
+  };
+  grid.forEach((row, r) => {
+    let k = 0;
+    while (k < gc) {
+      const level = levelOf(row[k]!);
+      let end = k + 1;
+      while (end < gc && levelOf(row[end]!) === level) end++;
+      paths[level]!.push(`M${k} ${r}h${end - k}v1h${k - end}z`);
+      k = end;
+    }
+  });
+  const cw = plot.width / gc;
+  const ch = plot.height / grid.length;
+  cells.attr('transform', `translate(${px(plot.x)},${px(plot.y)}) scale(${cw.toFixed(4)},${ch.toFixed(4)})`).attr('shape-rendering', 'crispEdges');
+  paths.forEach((d, level) => {
+    if (d.length > 0) cells.append('path').attr('d', d.join('')).attr('fill', level === LEVELS ? ZERO_FILL : c.d3.interpolateViridis((level + 0.5) / LEVELS));
+  });
+}
+
+/** Row and column ticks at the centres of the original indices, and the axis titles; returns the axes group. */
+function drawIndexAxes(c: Canvas, plot: Rect, data: HeatmapData, rows: number, cols: number, options: HeatmapOptions): Group {
+  const g = c.svg.append('g').attr('class', 'axes');
+  const rowTicks = indexTicks(rows, data.rowNames, plot.height, false);
+  for (const tick of rowTicks) {
+    const y = plot.y + ((tick.index + 0.5) / rows) * plot.height;
+    g.append('line').attr('x1', px(plot.x - 4)).attr('x2', px(plot.x)).attr('y1', px(y)).attr('y2', px(y)).attr('stroke', INK.axis);
+    drawText(g, plot.x - 7, y, tick.label, { size: FONT.tick, anchor: 'end', baseline: 'middle', fill: INK.axis });
+  }
+  const bottom = plot.y + plot.height;
+  for (const tick of indexTicks(cols, data.colNames, plot.width, true)) {
+    const x = plot.x + ((tick.index + 0.5) / cols) * plot.width;
+    g.append('line').attr('x1', px(x)).attr('x2', px(x)).attr('y1', px(bottom)).attr('y2', px(bottom + 4)).attr('stroke', INK.axis);
+    drawText(g, x, bottom + 8, tick.label, { size: FONT.tick, anchor: 'middle', baseline: 'hanging', fill: INK.axis });
+  }
+  const rowTickWidth = Math.max(...rowTicks.map((tk) => textWidth(tk.label, FONT.tick)));
+  drawAxisTitles(c, plot, rowTickWidth, options.colLabel, options.rowLabel);
+  return g;
+}
+
+/** The colour bar: a gradient with ticks (in the axes group `g`), its title with the unit rotated along its right side. */
+function drawColourBar(c: Canvas, g: Group, plot: Rect, legendAxis: Axis, legendTickWidth: number, title: string): void {
+  const barX = plot.x + plot.width + 14;
+  const gradientId = c.id('colour-bar');
+  const gradient = c.defs.append('linearGradient').attr('id', gradientId).attr('x1', 0).attr('y1', 1).attr('x2', 0).attr('y2', 0);
+  for (let i = 0; i <= 10; i++) gradient.append('stop').attr('offset', `${i * 10}%`).attr('stop-color', c.d3.interpolateViridis(i / 10));
+  c.svg.append('rect').attr('x', px(barX)).attr('y', px(plot.y)).attr('width', 14).attr('height', px(plot.height))
+    .attr('fill', `url(#${gradientId})`).attr('stroke', INK.axis).attr('stroke-width', 0.8);
+  legendAxis.scale.range([plot.y + plot.height, plot.y]);
+  for (const v of legendAxis.ticks) {
+    const y = legendAxis.scale(v);
+    g.append('line').attr('x1', px(barX + 14)).attr('x2', px(barX + 18)).attr('y1', px(y)).attr('y2', px(y)).attr('stroke', INK.axis);
+    drawText(g, barX + 21, y, legendAxis.format(v), { size: FONT.tick, baseline: 'middle', fill: INK.axis });
+  }
+  drawText(c.svg, barX + 21 + legendTickWidth + 8 + FONT.axisLabel * 0.8, plot.y + plot.height / 2, title,
+    { size: FONT.axisLabel, anchor: 'middle', weight: 'bold', rotate: -90 });
+}
+
+export function heatmap(data: HeatmapData, options: HeatmapOptions): string {
+  const width = options.width ?? 800;
+  const height = options.height ?? 600;
+  const { rows, cols, fr, fc, mean, grid, gr, gc } = heatmapGrid(data, options);
   const flat = grid.flat();
   const lo = Math.min(...flat);
   const hi = Math.max(...flat);
@@ -116,82 +212,15 @@ export function heatmap(data: HeatmapData, options: HeatmapOptions): string {
   const rowAxisProbe: Axis = { scale: legendAxis.scale, ticks: rowTickProbe.map((_, i) => i), format: (i) => rowTickProbe[i]?.label ?? '', log: false };
   const legendTickWidth = Math.max(...legendAxis.ticks.map((v) => textWidth(legendAxis.format(v), FONT.tick)));
   const plot = plotRect(c, top, rowAxisProbe, { right: 14 + 10 + 6 + legendTickWidth + 12 + FONT.axisLabel + MARGIN.outer });
-  const cw = plot.width / gc;
-  const ch = plot.height / gr;
 
   const cells = c.svg.append('g').attr('class', 'cells');
-  if (gr * gc <= PATH_THRESHOLD) {
-    const showValues = gr <= 16 && gc <= 16 && cw >= 34 && ch >= 18;
-    const si = c.d3.format('.3~s');
-    const plain = c.d3.format('.3~r');
-    const valueFormat = (v: number): string => (Math.abs(v) >= 1e4 ? si(v) : plain(v));
-    grid.forEach((row, r) => row.forEach((v, k) => {
-      const fill = fillAt(t(v));
-      cells.append('rect').attr('x', px(plot.x + k * cw)).attr('y', px(plot.y + r * ch)).attr('width', px(cw + 0.05))
-        .attr('height', px(ch + 0.05)).attr('fill', fill);
-      if (showValues) {
-        drawText(cells, plot.x + (k + 0.5) * cw, plot.y + (r + 0.5) * ch, valueFormat(v * factor),
-          { size: Math.min(FONT.tick, ch * 0.55), anchor: 'middle', baseline: 'middle', fill: inkOn(c, fill) });
-      }
-    }));
-  } else {
-    // One path per quantised colour level, in cell units, with horizontal runs of a level merged.
-    // Level LEVELS holds a log scale's zero cells.
-    const paths: string[][] = Array.from({ length: LEVELS + 1 }, () => []);
-    const levelOf = (v: number): number => {
-      const position = t(v);
-      return position < 0 ? LEVELS : Math.min(LEVELS - 1, Math.floor(position * LEVELS));
-    };
-    grid.forEach((row, r) => {
-      let k = 0;
-      while (k < gc) {
-        const level = levelOf(row[k]!);
-        let end = k + 1;
-        while (end < gc && levelOf(row[end]!) === level) end++;
-        (paths[level] as string[]).push(`M${k} ${r}h${end - k}v1h${k - end}z`);
-        k = end;
-      }
-    });
-    cells.attr('transform', `translate(${px(plot.x)},${px(plot.y)}) scale(${cw.toFixed(4)},${ch.toFixed(4)})`).attr('shape-rendering', 'crispEdges');
-    paths.forEach((d, level) => {
-      if (d.length > 0) cells.append('path').attr('d', d.join('')).attr('fill', level === LEVELS ? ZERO_FILL : c.d3.interpolateViridis((level + 0.5) / LEVELS));
-    });
-  }
+  if (gr * gc <= PATH_THRESHOLD) drawCellRects(c, cells, grid, plot, (v) => fillAt(t(v)), factor);
+  else drawCellPaths(c, cells, grid, plot, t);
   c.svg.append('rect').attr('x', px(plot.x)).attr('y', px(plot.y)).attr('width', px(plot.width)).attr('height', px(plot.height))
     .attr('fill', 'none').attr('stroke', INK.axis).attr('stroke-width', 0.8);
+  const g = drawIndexAxes(c, plot, data, rows, cols, options);
+  drawColourBar(c, g, plot, legendAxis, legendTickWidth, withUnit(options.valueLabel, unit));
 
-  // Row and column ticks at the centres of the original indices.
-  const g = c.svg.append('g').attr('class', 'axes');
-  const rowTicks = indexTicks(rows, data.rowNames, plot.height, false);
-  for (const tick of rowTicks) {
-    const y = plot.y + ((tick.index + 0.5) / rows) * plot.height;
-    g.append('line').attr('x1', px(plot.x - 4)).attr('x2', px(plot.x)).attr('y1', px(y)).attr('y2', px(y)).attr('stroke', INK.axis);
-    drawText(g, plot.x - 7, y, tick.label, { size: FONT.tick, anchor: 'end', baseline: 'middle', fill: INK.axis });
-  }
-  const bottom = plot.y + plot.height;
-  for (const tick of indexTicks(cols, data.colNames, plot.width, true)) {
-    const x = plot.x + ((tick.index + 0.5) / cols) * plot.width;
-    g.append('line').attr('x1', px(x)).attr('x2', px(x)).attr('y1', px(bottom)).attr('y2', px(bottom + 4)).attr('stroke', INK.axis);
-    drawText(g, x, bottom + 8, tick.label, { size: FONT.tick, anchor: 'middle', baseline: 'hanging', fill: INK.axis });
-  }
-  const rowTickWidth = Math.max(...rowTicks.map((tk) => textWidth(tk.label, FONT.tick)));
-  drawAxisTitles(c, plot, rowTickWidth, options.colLabel, options.rowLabel);
-
-  // Colour bar: a gradient with ticks, its title (with the unit) rotated along its right side.
-  const barX = plot.x + plot.width + 14;
-  const gradientId = c.id('colour-bar');
-  const gradient = c.defs.append('linearGradient').attr('id', gradientId).attr('x1', 0).attr('y1', 1).attr('x2', 0).attr('y2', 0);
-  for (let i = 0; i <= 10; i++) gradient.append('stop').attr('offset', `${i * 10}%`).attr('stop-color', c.d3.interpolateViridis(i / 10));
-  c.svg.append('rect').attr('x', px(barX)).attr('y', px(plot.y)).attr('width', 14).attr('height', px(plot.height))
-    .attr('fill', `url(#${gradientId})`).attr('stroke', INK.axis).attr('stroke-width', 0.8);
-  legendAxis.scale.range([plot.y + plot.height, plot.y]);
-  for (const v of legendAxis.ticks) {
-    const y = legendAxis.scale(v);
-    g.append('line').attr('x1', px(barX + 14)).attr('x2', px(barX + 18)).attr('y1', px(y)).attr('y2', px(y)).attr('stroke', INK.axis);
-    drawText(g, barX + 21, y, legendAxis.format(v), { size: FONT.tick, baseline: 'middle', fill: INK.axis });
-  }
-  drawText(c.svg, barX + 21 + legendTickWidth + 8 + FONT.axisLabel * 0.8, plot.y + plot.height / 2, withUnit(options.valueLabel, unit),
-    { size: FONT.axisLabel, anchor: 'middle', weight: 'bold', rotate: -90 });
   const notes: string[] = [];
   if (fr > 1 || fc > 1) notes.push(`${rows} × ${cols} binned to ${gr} × ${gc} (${mean ? 'mean' : 'sum'} of ${fr} × ${fc} cells)`);
   if (log) notes.push(`log colour scale${zeros ? '; white cells: 0' : ''}`);
