@@ -138,6 +138,82 @@ function samplingNotes(plan: Plan, model: ModelSpec, points: readonly PlanPoint[
     : `routing.sampleTokensPerLayer ${given.toLocaleString('en-US')} raised to ${why}: ${counts} of ${points.length} configurations`];
 }
 
+/** What the analytical stages share: the plan, its model, the options, and the routing traces recorded so far. */
+interface AnalyticalContext {
+  plan: Plan;
+  model: ModelSpec;
+  options: PlanOptions;
+  traceRoot: string;
+  /** Routing inputs key → the trace directory that holds its routing. */
+  recorded: Map<string, string>;
+}
+
+/**
+ * Simulate `points` on the analytical network: first the configurations with new routing inputs, recording their
+ * routing; then the rest, replaying the trace of one with the same inputs.
+ */
+async function simulateAnalytical(ctx: AnalyticalContext, points: PlanPoint[], stage: 1 | 2): Promise<Simulated[]> {
+  const { plan, model, options, traceRoot, recorded } = ctx;
+  const traceDirs: string[] = [];
+  const firsts: number[] = [];
+  const repeats: number[] = [];
+  points.forEach((p, i) => {
+    const own = join(traceRoot, `stage${stage}-${i}`);
+    const key = options.shareRouting === false ? own : routingInputsKey(planScenario(plan, model, p, { network: 'analytical', routing: { record: own } }), `plan ${p.system.name} × ${p.devices}`);
+    const dir = recorded.get(key);
+    if (dir === undefined) recorded.set(key, own);
+    (dir === undefined ? firsts : repeats).push(i);
+    traceDirs[i] = dir ?? own;
+  });
+  const run = (indices: number[], routing: (dir: string) => { record: string } | { replay: string }): PlanRunTask[] => indices.map((i) => {
+    const p = points[i]!;
+    return { scenario: planScenario(plan, model, p, { network: 'analytical', routing: routing(traceDirs[i]!) }), label: `plan ${p.system.name} × ${p.devices}` };
+  });
+  const progress = { done: 0, total: points.length };
+  const summaries: Summary[] = [];
+  const first = await simulate(run(firsts, (record) => ({ record })), options, stage, progress);
+  firsts.forEach((i, k) => (summaries[i] = first[k]!));
+  const again = await simulate(run(repeats, (replay) => ({ replay })), options, stage, progress);
+  repeats.forEach((i, k) => (summaries[i] = again[k]!));
+  return points.map((point, i) => ({ point, summary: summaries[i]!, traceDir: traceDirs[i]! }));
+}
+
+/** Each (system, size)'s fastest layout that fits in memory. */
+function fastestFittingPerSize(simulated: readonly Simulated[]): Simulated[] {
+  const best = new Map<string, Simulated>();
+  for (const s of simulated) {
+    const key = `${s.point.system.name}/${s.point.devices}`;
+    const prev = best.get(key);
+    if (s.summary.memory.fits && (prev === undefined || s.summary.stepTime_s < prev.summary.stepTime_s)) best.set(key, s);
+  }
+  return [...best.values()];
+}
+
+/** The configurations that fit, with their figures and costs; the others go to `rejected` with the memory verdict. */
+function plannedConfigs(plan: Plan, model: ModelSpec, topKs: ReadonlyMap<string, number | undefined>, all: readonly Simulated[], figures: readonly DeviceCostFigures[], rejected: PlanResult['rejected']) {
+  const configs: PlannedConfig[] = [];
+  const simulated: Simulated[] = [];
+  for (const s of all) {
+    const { point: p, summary } = s;
+    if (!summary.memory.fits) {
+      rejected.push({ system: p.system.name, devices: p.devices, layout: p.layout, router: p.router, reason: summary.memory.verdict ?? 'does not fit' });
+      continue;
+    }
+    const routerK = topKs.get(p.router);
+    const f = figures[p.candidate]!;
+    const note = topKNote(model.topK, routerK, summary.model.expertsPerToken);
+    configs.push({
+      system: p.system.name, chip: p.chip.name, devices: p.devices, layout: p.layout, router: p.router, network: 'analytical',
+      ...figuresOf(plan, p, f, summary),
+      expertsPerToken: { model: model.topK, router: routerK ?? null, measured: summary.model.expertsPerToken }, ...(note ? { topKNote: note } : {}),
+      routingSampleTokens: routingSampleTokens(plan, model, p).tokens,
+      device: { costBasis: plan.costBasis, price: devicePriceInPlanCurrency(plan, f) ?? null, watts: f.watts.value, assumedFigures: usesAssumedFigure(f) },
+    });
+    simulated.push(s);
+  }
+  return { configs, simulated };
+}
+
 export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<PlanResult> {
   const model = modelOf(plan);
   const topKs = routerTopKs(plan, model);
@@ -145,70 +221,19 @@ export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<Pl
   const rejected: PlanResult['rejected'] = [];
   const traceRoot = mkdtempSync(join(tmpdir(), 'moesim-plan-traces-'));
   try {
-    const recorded = new Map<string, string>(); // routing inputs key → the trace directory that holds its routing
-    const analytical = async (points: PlanPoint[], stage: 1 | 2): Promise<Simulated[]> => {
-      // First the configurations with new routing inputs, recording; then the rest, replaying their traces.
-      const traceDirs: string[] = [];
-      const firsts: number[] = [];
-      const repeats: number[] = [];
-      points.forEach((p, i) => {
-        const own = join(traceRoot, `stage${stage}-${i}`);
-        const key = options.shareRouting === false ? own : routingInputsKey(planScenario(plan, model, p, { network: 'analytical', routing: { record: own } }), `plan ${p.system.name} × ${p.devices}`);
-        const dir = recorded.get(key);
-        if (dir === undefined) recorded.set(key, own);
-        (dir === undefined ? firsts : repeats).push(i);
-        traceDirs[i] = dir ?? own;
-      });
-      const run = (indices: number[], routing: (dir: string) => { record: string } | { replay: string }): PlanRunTask[] => indices.map((i) => {
-        const p = points[i] as PlanPoint;
-        return { scenario: planScenario(plan, model, p, { network: 'analytical', routing: routing(traceDirs[i] as string) }), label: `plan ${p.system.name} × ${p.devices}` };
-      });
-      const progress = { done: 0, total: points.length };
-      const summaries: Summary[] = [];
-      const first = await simulate(run(firsts, (record) => ({ record })), options, stage, progress);
-      firsts.forEach((i, k) => (summaries[i] = first[k] as Summary));
-      const again = await simulate(run(repeats, (replay) => ({ replay })), options, stage, progress);
-      repeats.forEach((i, k) => (summaries[i] = again[k] as Summary));
-      return points.map((point, i) => ({ point, summary: summaries[i] as Summary, traceDir: traceDirs[i] as string }));
-    };
-    const stage1 = await analytical(stageOne(plan, model, rejected), 1);
+    const ctx: AnalyticalContext = { plan, model, options, traceRoot, recorded: new Map() };
+    const stage1 = await simulateAnalytical(ctx, stageOne(plan, model, rejected), 1);
     // Stage 2: every other router on each (system, size)'s fastest layout that fits.
-    const best = new Map<string, Simulated>();
-    for (const s of stage1) {
-      const key = `${s.point.system.name}/${s.point.devices}`;
-      const prev = best.get(key);
-      if (s.summary.memory.fits && (prev === undefined || s.summary.stepTime_s < prev.summary.stepTime_s)) best.set(key, s);
-    }
-    const stage2 = await analytical([...best.values()].flatMap((s) => plan.routers.slice(1).map((router) => ({ ...s.point, router }))), 2);
+    const stage2 = await simulateAnalytical(ctx, fastestFittingPerSize(stage1).flatMap((s) => plan.routers.slice(1).map((router) => ({ ...s.point, router }))), 2);
     const all = [...stage1, ...stage2];
-
-    const configs: PlannedConfig[] = [];
-    const simulated: Simulated[] = [];
-    for (const s of all) {
-      const { point: p, summary } = s;
-      if (!summary.memory.fits) {
-        rejected.push({ system: p.system.name, devices: p.devices, layout: p.layout, router: p.router, reason: summary.memory.verdict ?? 'does not fit' });
-        continue;
-      }
-      const routerK = topKs.get(p.router);
-      const f = figures[p.candidate] as DeviceCostFigures;
-      const note = topKNote(model.topK, routerK, summary.model.expertsPerToken);
-      configs.push({
-        system: p.system.name, chip: p.chip.name, devices: p.devices, layout: p.layout, router: p.router, network: 'analytical',
-        ...figuresOf(plan, p, f, summary),
-        expertsPerToken: { model: model.topK, router: routerK ?? null, measured: summary.model.expertsPerToken }, ...(note ? { topKNote: note } : {}),
-        routingSampleTokens: routingSampleTokens(plan, model, p).tokens,
-        device: { costBasis: plan.costBasis, price: devicePriceInPlanCurrency(plan, f) ?? null, watts: f.watts.value, assumedFigures: usesAssumedFigure(f) },
-      });
-      simulated.push(s);
-    }
+    const { configs, simulated } = plannedConfigs(plan, model, topKs, all, figures, rejected);
     const systems = plan.candidates.map((c) => c.system);
     const reruns = await rerunOnFlow(plan, model, configs, simulated, systems, figures, options);
     const costFigures: Record<string, DeviceCostFigures> = {};
-    plan.candidates.forEach((c, i) => (costFigures[c.system] = figures[i] as DeviceCostFigures));
+    plan.candidates.forEach((c, i) => (costFigures[c.system] = figures[i]!));
     const notes = [
       ...samplingNotes(plan, model, all.map((s) => s.point)),
-      `routed ${recorded.size} distinct sets of routing inputs for ${all.length} configurations; the other ${all.length - recorded.size} replay the trace of one with the same inputs (exact)`,
+      `routed ${ctx.recorded.size} distinct sets of routing inputs for ${all.length} configurations; the other ${all.length - ctx.recorded.size} replay the trace of one with the same inputs (exact)`,
       `${reruns} of ${configs.length} configurations re-run on the flow network model, which counts contention between concurrent collectives: the Pareto front, each system's best (also keeping the model's top-k) and next ${FLOW_RUNNER_UPS_PER_SYSTEM}, and each system's fastest per size; the rest keep the analytical search's figures (plan.csv's network column)`,
     ];
     return {
