@@ -34,6 +34,64 @@ export const locmoePlusParamsSchema = z.strictObject({
 
 export type LocMoePlusParams = z.output<typeof locmoePlusParamsSchema>;
 
+/** Token choice: slot s = t·ℓ + j is token t's j-th proposal, weighted by the softmax of its ℓ affinities. */
+function proposeSlots(affinity: Float64Array, shifted: Float64Array, tokens: number, n: number, l: number) {
+  const slotExpert = new Int32Array(tokens * l);
+  const slotWeight = new Float32Array(tokens * l);
+  const firstChoice = new Int32Array(tokens);
+  let delta = Infinity;
+  for (let t = 0; t < tokens; t++) {
+    const chosen = topKOfRow(shifted, t, n, l);
+    let max = -Infinity;
+    for (const e of chosen) max = Math.max(max, affinity[t * n + e]!);
+    let sum = 0;
+    chosen.forEach((e, j) => {
+      slotExpert[t * l + j] = e;
+      const v = Math.exp(affinity[t * n + e]! - max);
+      slotWeight[t * l + j] = v;
+      sum += v;
+    });
+    for (let j = 0; j < l; j++) slotWeight[t * l + j] = slotWeight[t * l + j]! / sum;
+    firstChoice[t] = chosen[0]!;
+    delta = Math.min(delta, affinity[t * n + chosen[0]!]!);
+  }
+  return { slotExpert, slotWeight, firstChoice, delta };
+}
+
+/**
+ * Expert choice within each group: every expert keeps its proposals by falling affinity, up to the capacity (and,
+ * with an affinity threshold, until the kept affinities reach it).
+ */
+function keepByExpertChoice(
+  affinity: Float64Array, slotExpert: Int32Array, groups: number, groupSize: number, n: number, l: number, capacity: number, affinityThreshold: number | undefined,
+) {
+  const slotKept = new Uint8Array(groups * groupSize * l);
+  const keptCounts = new Int32Array(groups * n);
+  const proposedCounts = new Int32Array(groups * n);
+  const candidates: number[][] = Array.from({ length: n }, () => []);
+  for (let g = 0; g < groups; g++) {
+    for (const c of candidates) c.length = 0;
+    for (let s = g * groupSize * l; s < (g + 1) * groupSize * l; s++) candidates[slotExpert[s]!]?.push(s);
+    for (let e = 0; e < n; e++) {
+      const list = candidates[e]!;
+      const aff = (s: number): number => affinity[Math.floor(s / l) * n + e]!;
+      list.sort((a, b) => aff(b) - aff(a) || a - b);
+      let kept = 0;
+      let affinitySum = 0;
+      for (const s of list) {
+        if (kept >= capacity) break;
+        if (affinityThreshold !== undefined && affinitySum >= affinityThreshold) break;
+        slotKept[s] = 1;
+        kept++;
+        affinitySum += aff(s);
+      }
+      keptCounts[g * n + e] = kept;
+      proposedCounts[g * n + e] = list.length;
+    }
+  }
+  return { slotKept, keptCounts, proposedCounts };
+}
+
 export function createLocMoePlusRouter(params: LocMoePlusParams, ctx: RouterContext): BoundedRouter {
   const n = ctx.numExperts;
   const l = params.proposalsPerToken;
@@ -50,54 +108,9 @@ export function createLocMoePlusRouter(params: LocMoePlusParams, ctx: RouterCont
       const shifted = Float64Array.from(affinity);
       const mask = localExpertMask(ctx.placement, groups, n);
       applyLocalityBias(shifted, groups, groupSize, n, mask, params.localityWeight);
-
-      // Token choice: slot s = t·ℓ + j is token t's j-th proposal.
-      const slotExpert = new Int32Array(tokens * l);
-      const slotWeight = new Float32Array(tokens * l);
-      const firstChoice = new Int32Array(tokens);
-      let delta = Infinity;
-      for (let t = 0; t < tokens; t++) {
-        const chosen = topKOfRow(shifted, t, n, l);
-        let max = -Infinity;
-        for (const e of chosen) max = Math.max(max, affinity[t * n + e]!);
-        let sum = 0;
-        chosen.forEach((e, j) => {
-          slotExpert[t * l + j] = e;
-          const v = Math.exp(affinity[t * n + e]! - max);
-          slotWeight[t * l + j] = v;
-          sum += v;
-        });
-        for (let j = 0; j < l; j++) slotWeight[t * l + j] = slotWeight[t * l + j]! / sum;
-        firstChoice[t] = chosen[0]!;
-        delta = Math.min(delta, affinity[t * n + chosen[0]!]!);
-      }
+      const { slotExpert, slotWeight, firstChoice, delta } = proposeSlots(affinity, shifted, tokens, n, l);
       const { capacity, note } = decisionCapacity(params.capacity, estimator, layer, groupSize, l, n, () => delta);
-
-      // Expert choice within each group.
-      const slotKept = new Uint8Array(tokens * l);
-      const keptCounts = new Int32Array(groups * n);
-      const proposedCounts = new Int32Array(groups * n);
-      const candidates: number[][] = Array.from({ length: n }, () => []);
-      for (let g = 0; g < groups; g++) {
-        for (const c of candidates) c.length = 0;
-        for (let s = g * groupSize * l; s < (g + 1) * groupSize * l; s++) candidates[slotExpert[s]!]?.push(s);
-        for (let e = 0; e < n; e++) {
-          const list = candidates[e] as number[];
-          const aff = (s: number): number => affinity[Math.floor(s / l) * n + e]!;
-          list.sort((a, b) => aff(b) - aff(a) || a - b);
-          let kept = 0;
-          let affinitySum = 0;
-          for (const s of list) {
-            if (kept >= capacity) break;
-            if (params.affinityThreshold !== undefined && affinitySum >= params.affinityThreshold) break;
-            slotKept[s] = 1;
-            kept++;
-            affinitySum += aff(s);
-          }
-          keptCounts[g * n + e] = kept;
-          proposedCounts[g * n + e] = list.length;
-        }
-      }
+      const { slotKept, keptCounts, proposedCounts } = keepByExpertChoice(affinity, slotExpert, groups, groupSize, n, l, capacity, params.affinityThreshold);
 
       const probs = rowSoftmax(shifted, tokens, n);
       const meanScore = new Float64Array(n);
