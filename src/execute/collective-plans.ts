@@ -22,26 +22,10 @@ export interface CollectivePlanner {
   release(plan: CollectivePlan | PackedPlan): void;
 }
 
-/**
- * Plans collectives for one run; all-to-all groups are compiled once, found by their group array or its devices.
- * Given the run's collectives, a filled plan is kept exactly until its last use (the forward, a recompute, the
- * backward); without them, until its first repeat. Given them too, a filled plan's byte array goes back to a pool
- * once its last use has been released, and the next fill of that size overwrites it: a fresh array per fill cost
- * more than the fill (new memory, page by page).
- */
-export function createCollectivePlanner(cluster: Cluster, collectives?: readonly CollectiveSpec[]): CollectivePlanner {
-  const byArray = new WeakMap<readonly number[], GroupPlan>();
-  const byDevices = new Map<string, GroupPlan>();
-  const plainPlans = new Map<string, CollectivePlan>(); // plans of collectives without routing, by op, bytes and group
-  const matrixScratch = new Float64Array(64 * 64); // direct all-to-all matrices up to 64 ranks are built here
-  // A routed all-to-all's filled plan, kept for its one repeat: the backward combine-gradient moves the forward
-  // dispatch's bytes (same routing, entries and scale) and the backward dispatch-gradient the forward combine's. The
-  // repeat takes the plan (plans are never changed once filled) and forgets it, so only plans awaiting their backward
-  // pass are held.
-  const filled = new WeakMap<Float64Array, Map<Int32Array, [number, PackedPlan]>>();
-  // Uses of each (routing, group of devices) per direction: [same as dispatch, transposed].
+/** Uses of each (routing, group of devices) per direction, [same as dispatch, transposed], in the run's collectives. */
+function countRoutedUses(collectives: readonly CollectiveSpec[]): WeakMap<Float64Array, Map<readonly number[], Int32Array>> {
   const uses = new WeakMap<Float64Array, Map<readonly number[], Int32Array>>();
-  for (const c of collectives ?? []) {
+  for (const c of collectives) {
     const t = c.traffic;
     if (c.op !== 'all-to-all-v' || t === undefined || c.bytesMatrix !== undefined) continue;
     let byRanks = uses.get(t.routing.dispatchTokens);
@@ -51,80 +35,130 @@ export function createCollectivePlanner(cluster: Cluster, collectives?: readonly
     const side = t.transpose ? 1 : 0;
     count[side] = count[side]! + 1;
   }
-  // Routed plans whose uses are counted: runs started and not yet released, and whether all uses have started.
-  const running = new Map<PackedPlan, number>();
-  const lastUseStarted = new WeakSet<PackedPlan>();
-  const pool = new Map<number, Float64Array[]>(); // free byte arrays by length
-  const started = (plan: PackedPlan, remaining: number): PackedPlan => {
-    running.set(plan, (running.get(plan) ?? 0) + 1);
-    if (remaining <= 0) lastUseStarted.add(plan);
+  return uses;
+}
+
+/**
+ * The byte arrays of routed plans whose uses are counted: runs started and not yet released, whether all uses have
+ * started, and the free arrays (by length) of plans whose last use has been released.
+ */
+class PlanArrayPool {
+  private readonly running = new Map<PackedPlan, number>();
+  private readonly lastUseStarted = new WeakSet<PackedPlan>();
+  private readonly free = new Map<number, Float64Array[]>();
+
+  started(plan: PackedPlan, remaining: number): PackedPlan {
+    this.running.set(plan, (this.running.get(plan) ?? 0) + 1);
+    if (remaining <= 0) this.lastUseStarted.add(plan);
     return plan;
-  };
-  const release = (plan: CollectivePlan | PackedPlan): void => {
+  }
+
+  release(plan: CollectivePlan | PackedPlan): void {
     if ('phases' in plan) return;
-    const runs = running.get(plan);
+    const runs = this.running.get(plan);
     if (runs === undefined) return;
     if (runs > 1) {
-      running.set(plan, runs - 1);
+      this.running.set(plan, runs - 1);
       return;
     }
-    running.delete(plan);
-    if (!lastUseStarted.has(plan)) return;
-    let free = pool.get(plan.bytes.length);
-    if (free === undefined) pool.set(plan.bytes.length, (free = []));
+    this.running.delete(plan);
+    if (!this.lastUseStarted.has(plan)) return;
+    let free = this.free.get(plan.bytes.length);
+    if (free === undefined) this.free.set(plan.bytes.length, (free = []));
     free.push(plan.bytes);
-  };
-  const groupPlan = (group: readonly number[]): GroupPlan => {
-    let known = byArray.get(group);
-    if (known !== undefined) return known;
-    const key = group.join(',');
-    known = byDevices.get(key);
-    if (known === undefined) {
-      const algo = defaultCollectiveAlgorithm('alltoall', group, cluster);
-      known = { algo, compiled: algo === 'hierarchical' ? compileHierarchicalAllToAll(group, cluster, cluster) : undefined, tokenTerms: new Map() };
-      byDevices.set(key, known);
-    }
-    byArray.set(group, known);
-    return known;
-  };
-  const plan = (spec: CollectiveSpec): CollectivePlan | PackedPlan => {
+  }
+
+  take(length: number): Float64Array | undefined {
+    return this.free.get(length)?.pop();
+  }
+}
+
+/** The state of one run's planner: compiled groups, plain plans by key, filled routed plans and their uses. */
+class RunPlanner {
+  private readonly byArray = new WeakMap<readonly number[], GroupPlan>();
+  private readonly byDevices = new Map<string, GroupPlan>();
+  /** Plans of collectives without routing, by op, bytes and group. */
+  private readonly plainPlans = new Map<string, CollectivePlan>();
+  /** Direct all-to-all matrices up to 64 ranks are built here. */
+  private readonly matrixScratch = new Float64Array(64 * 64);
+  /**
+   * A routed all-to-all's filled plan, kept for its repeat: the backward combine-gradient moves the forward
+   * dispatch's bytes (same routing, entries and scale) and the backward dispatch-gradient the forward combine's. The
+   * last repeat takes the plan (plans are never changed once filled) and forgets it, so only plans awaiting a later
+   * pass are held.
+   */
+  private readonly filled = new WeakMap<Float64Array, Map<Int32Array, [number, PackedPlan]>>();
+  readonly arrays = new PlanArrayPool();
+
+  constructor(private readonly cluster: Cluster, private readonly uses: WeakMap<Float64Array, Map<readonly number[], Int32Array>>) {}
+
+  plan(spec: CollectiveSpec): CollectivePlan | PackedPlan {
     if (spec.op === 'all-to-all-v') {
-      const g = groupPlan(spec.group);
-      if (g.compiled === undefined) return allToAllV(spec.group, allToAllBytesMatrix(spec, matrixScratch));
+      const g = this.groupPlan(spec.group);
+      if (g.compiled === undefined) return allToAllV(spec.group, allToAllBytesMatrix(spec, this.matrixScratch));
       if (spec.bytesMatrix !== undefined || spec.traffic === undefined) return fillHierarchicalAllToAll(g.compiled, allToAllBytesMatrix(spec), 1);
-      const t = spec.traffic;
-      const terms = tokenTerms(g, g.compiled, t);
-      const count = uses.get(t.routing.dispatchTokens)?.get(spec.group);
-      const side = t.transpose ? 1 : 0;
-      // Uses still to come after this one (undefined: unknown, keep for one repeat).
-      const remaining = count === undefined ? undefined : (count[side] = count[side]! - 1);
-      let plans = filled.get(t.routing.dispatchTokens);
-      const known = plans?.get(terms);
-      if (known !== undefined && known[0] === t.bytesPerToken) {
-        if (remaining === undefined || remaining <= 0) plans?.delete(terms);
-        return remaining === undefined ? known[1] : started(known[1], remaining);
-      }
-      const into = remaining === undefined ? undefined : pool.get(g.compiled.src.length)?.pop();
-      const filledPlan = fillHierarchicalAllToAll(g.compiled, t.routing.dispatchTokens, t.bytesPerToken, terms, into);
-      if (remaining === undefined || remaining > 0) {
-        if (plans === undefined) filled.set(t.routing.dispatchTokens, (plans = new Map()));
-        plans.set(terms, [t.bytesPerToken, filledPlan]);
-      }
-      return remaining === undefined ? filledPlan : started(filledPlan, remaining);
+      return this.routedPlan(spec, g, g.compiled, spec.traffic);
     }
     if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);
-    if (spec.op === 'send') return sendRecv(spec.group[0]!, spec.group[1]!, spec.bytes, cluster);
+    if (spec.op === 'send') return sendRecv(spec.group[0]!, spec.group[1]!, spec.bytes, this.cluster);
     // The same collective over the same devices and bytes (a gradient reduction per layer, a parameter all-gather per
     // chunk) has the same plan: built once. Plans are never changed by their users.
     const key = `${spec.op}|${spec.bytes}|${spec.group.join(',')}`;
-    let plain = plainPlans.get(key);
+    let plain = this.plainPlans.get(key);
     if (plain === undefined) {
-      plain = planTopologyCollective(spec.op, defaultCollectiveAlgorithm(spec.op, spec.group, cluster), spec.group, spec.bytes, cluster);
-      plainPlans.set(key, plain);
+      plain = planTopologyCollective(spec.op, defaultCollectiveAlgorithm(spec.op, spec.group, this.cluster), spec.group, spec.bytes, this.cluster);
+      this.plainPlans.set(key, plain);
     }
     return plain;
-  };
-  return Object.assign(plan, { release });
+  }
+
+  private groupPlan(group: readonly number[]): GroupPlan {
+    let known = this.byArray.get(group);
+    if (known !== undefined) return known;
+    const key = group.join(',');
+    known = this.byDevices.get(key);
+    if (known === undefined) {
+      const algo = defaultCollectiveAlgorithm('alltoall', group, this.cluster);
+      known = { algo, compiled: algo === 'hierarchical' ? compileHierarchicalAllToAll(group, this.cluster, this.cluster) : undefined, tokenTerms: new Map() };
+      this.byDevices.set(key, known);
+    }
+    this.byArray.set(group, known);
+    return known;
+  }
+
+  /** A hierarchical all-to-all filled from the routing's token matrix, reused by its repeat when already filled. */
+  private routedPlan(spec: CollectiveSpec, g: GroupPlan, compiled: CompiledAllToAll, t: RoutedTraffic): PackedPlan {
+    const terms = tokenTerms(g, compiled, t);
+    const count = this.uses.get(t.routing.dispatchTokens)?.get(spec.group);
+    const side = t.transpose ? 1 : 0;
+    // Uses still to come after this one (undefined: unknown, keep for one repeat).
+    const remaining = count === undefined ? undefined : (count[side] = count[side]! - 1);
+    let plans = this.filled.get(t.routing.dispatchTokens);
+    const known = plans?.get(terms);
+    if (known !== undefined && known[0] === t.bytesPerToken) {
+      if (remaining === undefined || remaining <= 0) plans?.delete(terms);
+      return remaining === undefined ? known[1] : this.arrays.started(known[1], remaining);
+    }
+    const into = remaining === undefined ? undefined : this.arrays.take(compiled.src.length);
+    const filledPlan = fillHierarchicalAllToAll(compiled, t.routing.dispatchTokens, t.bytesPerToken, terms, into);
+    if (remaining === undefined || remaining > 0) {
+      if (plans === undefined) this.filled.set(t.routing.dispatchTokens, (plans = new Map()));
+      plans.set(terms, [t.bytesPerToken, filledPlan]);
+    }
+    return remaining === undefined ? filledPlan : this.arrays.started(filledPlan, remaining);
+  }
+}
+
+/**
+ * Plans collectives for one run; all-to-all groups are compiled once, found by their group array or its devices.
+ * Given the run's collectives, a filled plan is kept exactly until its last use (the forward, a recompute, the
+ * backward); without them, until its first repeat. Given them too, a filled plan's byte array goes back to a pool
+ * once its last use has been released, and the next fill of that size overwrites it: a fresh array per fill cost
+ * more than the fill (new memory, page by page).
+ */
+export function createCollectivePlanner(cluster: Cluster, collectives?: readonly CollectiveSpec[]): CollectivePlanner {
+  const planner = new RunPlanner(cluster, countRoutedUses(collectives ?? []));
+  return Object.assign((spec: CollectiveSpec) => planner.plan(spec), { release: (plan: CollectivePlan | PackedPlan) => planner.arrays.release(plan) });
 }
 
 /** The compiled plan's matrix entries as indices into the routing's DP × DP token matrix (allToAllBytesMatrix's entries). */

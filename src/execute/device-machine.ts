@@ -145,6 +145,33 @@ export class DeviceMachine {
     return stop;
   }
 
+  /**
+   * A `wait` task: block until each background collective it names has finished, charging each one's remaining time
+   * to its own kind (dp-grad, expert-grad). True when the device blocked (it resumes here, at waitIndex).
+   */
+  private waitForBackground(d: number, pc: number, resuming: boolean): boolean {
+    const { sim, path, record, rendezvous: rv } = this;
+    const task = (this.program.tasks[d] ?? [])[this.ops.arg[pc]!] as WaitTask;
+    let i = resuming ? this.waitIndex[d]! : 0;
+    if (resuming) {
+      const id = task.collectives[i]!;
+      const start = this.startNs[d]!;
+      if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[id]!;
+      this.addComm(d, id, sim.now - start);
+      if (record) record({ device: d, name: `${task.name}: ${rv.spec(id).name}`, kind: 'comm', category: rv.spec(id).category, startNs: start, endNs: sim.now });
+      i++;
+    }
+    for (; i < task.collectives.length; i++) {
+      const id = task.collectives[i]!;
+      if (rv.finished[id] !== 0) continue;
+      this.startNs[d] = sim.now;
+      this.waitIndex[d] = i;
+      this.block(d, pc, id);
+      return true;
+    }
+    return false;
+  }
+
   private step(d: number): void {
     const sim = this.sim;
     const path = this.path;
@@ -183,27 +210,9 @@ export class DeviceMachine {
           if (record) record({ device: d, name: `recv: ${rv.spec(c).name}`, kind: 'wait', category: 'pp', startNs: start, endNs: sim.now });
           break;
         }
-        case OP_WAIT: {
-          // Each background collective's remaining time is charged to its own kind (dp-grad, expert-grad).
-          const task = (this.program.tasks[d] ?? [])[arg[pc]!] as WaitTask;
-          let i = resuming ? this.waitIndex[d]! : 0;
-          if (resuming) {
-            const id = task.collectives[i]!;
-            const start = this.startNs[d]!;
-            if (path && rv.segmentOf) path.lastOf[d] = rv.segmentOf[id]!;
-            this.addComm(d, id, sim.now - start);
-            if (record) record({ device: d, name: `${task.name}: ${rv.spec(id).name}`, kind: 'comm', category: rv.spec(id).category, startNs: start, endNs: sim.now });
-            i++;
-          }
-          for (; i < task.collectives.length; i++) {
-            const id = task.collectives[i]!;
-            if (rv.finished[id] !== 0) continue;
-            this.startNs[d] = sim.now;
-            this.waitIndex[d] = i;
-            return this.block(d, pc, id);
-          }
+        case OP_WAIT:
+          if (this.waitForBackground(d, pc, resuming)) return;
           break;
-        }
         case OP_ASYNC_COLLECTIVE:
           rv.arrive(arg[pc]!, d, true);
           break;
