@@ -4,11 +4,11 @@
 // by every device of the stage, so a layer's tens of kernels cost one task per device between two collectives, not
 // one per kernel. The same kernels in the same order (every layer's and micro-batch's attention block, say) share
 // one labels array and one durations array (KernelSequences), named per layer and micro-batch by the task's scope.
-import type { Layout } from './parallelism.ts';
-import { deviceOf, epGroupDpRanks } from './parallelism.ts';
-import type { LayerRouting } from './routing-summary.ts';
-import type { StepKernel } from './step-kernels.ts';
-import type { CollectiveOpKind, CollectiveSpec, CommCategory, KernelLabel, KernelSequenceTask, Task } from './step-program-types.ts';
+import type { Layout } from '../parallelism.ts';
+import { deviceOf, epGroupDpRanks } from '../parallelism.ts';
+import type { LayerRouting } from '../routing-summary.ts';
+import type { StepKernel } from '../step-kernels.ts';
+import type { CollectiveOpKind, CollectiveSpec, CommCategory, KernelLabel, KernelSequenceTask, Task } from './types.ts';
 
 /** The program being built: per-device task lists, the collectives, and each device's async collectives to wait for. */
 export interface ProgramParts {

@@ -5,14 +5,14 @@
 // With sequence parallelism the block works on 1/tp of the tokens and the received tokens are all-gathered over TP
 // before the experts and reduce-scattered after; without it, every TP rank routes all tokens and the experts'
 // partial outputs are allreduced over TP at the end. MEO runs the router and the merged expert, with no all-to-all.
-import type { ModelSpec } from './model-spec.ts';
-import type { Layout } from './parallelism.ts';
-import type { LayerRouting } from './routing-summary.ts';
-import type { ExpertTimes, LayerKernels } from './step-costs.ts';
-import { BYTES_PER_ELEMENT } from './step-costs.ts';
-import type { BlockKernels, KernelTemplate } from './step-kernels.ts';
-import type { StageBuilder } from './step-program-stage.ts';
-import type { KernelLabel } from './step-program-types.ts';
+import type { ModelSpec } from '../model-spec.ts';
+import type { Layout } from '../parallelism.ts';
+import type { LayerRouting } from '../routing-summary.ts';
+import type { ExpertTimes, LayerKernels } from '../step-costs.ts';
+import { BYTES_PER_ELEMENT } from '../step-costs.ts';
+import type { BlockKernels, KernelTemplate } from '../step-kernels.ts';
+import type { StageBuilder } from './stage-builder.ts';
+import type { KernelLabel } from './types.ts';
 
 function labelled(templates: readonly KernelTemplate[], recompute: boolean): KernelLabel[] {
   return templates.map((t) => ({ name: recompute ? `${t.name} recompute` : t.name, category: t.category, pass: recompute ? 'recompute' : t.pass }));

@@ -1,29 +1,29 @@
 // Build one training step as per-device task lists. Every device of a pipeline stage follows the same schedule
-// (pipeline-schedule.ts), so the builder walks each stage's schedule once and appends to all of its devices in
-// lockstep (step-program-stage.ts): per layer the input norm, the attention block between the TP collectives that
+// (../pipeline-schedule.ts), so the builder walks each stage's schedule once and appends to all of its devices in
+// lockstep (stage-builder.ts): per layer the input norm, the attention block between the TP collectives that
 // enter and leave it (projections, RoPE, flash attention, output projection), the residual add and post-attention
-// norm, then a dense FFN between its own TP collectives or the MoE block (step-program-moe.ts), and the FFN's
+// norm, then a dense FFN between its own TP collectives or the MoE block (moe-block.ts), and the FFN's
 // residual add; the backward runs the same kernels' backward in reverse, each weight GEMM as dgrad and wgrad. Kernels
 // between two collectives form one kernel sequence task. Stages exchange activations and gradients with eager
 // point-to-point sends. Gradients are reduced over the DP group (experts over the ranks holding the same experts):
 // with overlapGradReduce, layer by layer during each chunk's last backward, as asynchronous collectives the device
 // waits for before the optimizer (one bucket per layer); without it, per chunk after the whole backward. ZeRO turns
 // the reduction into a reduce-scatter and adds a parameter all-gather after the optimizer step.
-import type { KernelChip } from '../kernels/index.ts';
-import type { ModelSpec } from './model-spec.ts';
-import { isMoeLayer } from './model-spec.ts';
-import type { DeviceParams } from './param-sharding.ts';
-import { chunkExtraParams, chunkParams, layerParams, stageParams } from './param-sharding.ts';
-import type { Layout } from './parallelism.ts';
-import { chunkLayers, deviceOf } from './parallelism.ts';
-import { pipelineSchedule } from './pipeline-schedule.ts';
-import type { LayerRouting } from './routing-summary.ts';
-import { BYTES_PER_ELEMENT, layerKernels } from './step-costs.ts';
-import { MoeBlockBuilder } from './step-program-moe.ts';
-import type { Pass, ProgramParts } from './step-program-stage.ts';
-import { KernelSequences, StageBuilder, addSpec } from './step-program-stage.ts';
-import type { CollectiveOpKind, StepProgram } from './step-program-types.ts';
-import { PipelineTransferSpec } from './step-program-types.ts';
+import type { KernelChip } from '../../kernels/index.ts';
+import type { ModelSpec } from '../model-spec.ts';
+import { isMoeLayer } from '../model-spec.ts';
+import type { DeviceParams } from '../param-sharding.ts';
+import { chunkExtraParams, chunkParams, layerParams, stageParams } from '../param-sharding.ts';
+import type { Layout } from '../parallelism.ts';
+import { chunkLayers, deviceOf } from '../parallelism.ts';
+import { pipelineSchedule } from '../pipeline-schedule.ts';
+import type { LayerRouting } from '../routing-summary.ts';
+import { BYTES_PER_ELEMENT, layerKernels } from '../step-costs.ts';
+import { MoeBlockBuilder } from './moe-block.ts';
+import type { Pass, ProgramParts } from './stage-builder.ts';
+import { KernelSequences, StageBuilder, addSpec } from './stage-builder.ts';
+import type { CollectiveOpKind, StepProgram } from './types.ts';
+import { PipelineTransferSpec } from './types.ts';
 
 export interface StepProgramInput {
   model: ModelSpec;
