@@ -21,7 +21,8 @@ import type { LayerRouting } from '../routing-summary.ts';
 import { BYTES_PER_ELEMENT, layerKernels } from '../step-costs.ts';
 import { MoeBlockBuilder } from './moe-block.ts';
 import type { Pass, ProgramParts } from './stage-builder.ts';
-import { KernelSequences, StageBuilder, addSpec } from './stage-builder.ts';
+import { KernelSequences } from './kernel-sequences.ts';
+import { StageBuilder, addSpec } from './stage-builder.ts';
 import type { CollectiveOpKind, StepProgram } from './types.ts';
 import { PipelineTransferSpec } from './types.ts';
 
@@ -40,7 +41,7 @@ export interface StepProgramInput {
 
 export function buildStepProgram(input: StepProgramInput): StepProgram {
   const { model, layout, chip, routing } = input;
-  const { pp, dp, tp, vpp, ep } = layout;
+  const { pp, dp, tp, vpp } = layout;
   const costs = layerKernels(model, layout, chip);
   const program: ProgramParts = {
     tasks: Array.from({ length: layout.devices }, () => []),
@@ -124,13 +125,10 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
       stage.tpEnter(`tp attention in bwd ${scope}`, 'backward');
       stage.kernels(costs.norm.backward, scope);
     };
-    const sendTo = (ids: Int32Array): void => stage.perDevice((d, t) => ({ kind: 'send', collective: ids[d * tp + t]! }));
-    const recvFrom = (ids: Int32Array): void => stage.perDevice((d, t) => ({ kind: 'recv', collective: ids[d * tp + t]! }));
-    const dpGroups = (bytes: number) => Array.from({ length: tp }, (_, t) => ({ group: Array.from({ length: dp }, (__, d) => deviceOf(layout, s, d, t)), bytes }));
-    const expertGroups = (bytes: number) => Array.from({ length: tp * ep }, (_, i) => ({
-      group: Array.from({ length: layout.epGroups }, (__, g) => deviceOf(layout, s, g * ep + (i % ep), Math.floor(i / ep))),
-      bytes,
-    }));
+    const sendTo = (ids: Int32Array): void => stage.pointToPoint('send', ids);
+    const recvFrom = (ids: Int32Array): void => stage.pointToPoint('recv', ids);
+    const dpGroups = (bytes: number) => stage.groups.dp(bytes);
+    const expertGroups = (bytes: number) => stage.groups.expertDp(bytes);
 
     /** Reduce the gradients of `params` over the DP group (experts: over the ranks holding the same experts). */
     const gradReduce = (what: string, params: DeviceParams, async: boolean): void => {
@@ -191,11 +189,7 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
       if (overlap) gradReduce(`chunk${chunk} embedding/head`, { dense: chunkExtraParams(model, layout, chunk), expert: 0 }, true);
     });
     if (!layout.overlapGradReduce) for (let v = vpp - 1; v >= 0; v--) gradReduce(`stage${s} chunk${v}`, chunkParams(model, layout, s, v), false);
-    stage.flush();
-    for (const d of stage.devices) {
-      const ids = program.asyncOf[d] ?? [];
-      if (ids.length > 0) tasks[d]?.push({ kind: 'wait', name: 'wait for gradient reduction', collectives: ids });
-    }
+    stage.waitForAsync('wait for gradient reduction');
     // Optimizer: ZeRO ≥ 1 updates only this rank's shard of the states, then all-gathers the updated bf16 weights.
     const params = stageParams(model, layout, s);
     const shard = layout.zero > 0 ? params.dense / dp + params.expert / layout.epGroups : params.dense + params.expert;

@@ -67,10 +67,10 @@ export class MoeBlockBuilder {
     stage.kernels(costs.sharedExperts.forward, scope, recompute);
     stage.kernels(this.permute.forward, scope, recompute);
     stage.allToAll(`dispatch${tag} ${scope}`, 'ep-dispatch', r, false, this.tokenBytes);
-    if (this.sp) stage.joinGroups(`experts in all-gather${tag} ${scope}`, 'tp', 'allgather', stage.tpGroups((d) => this.receivedBytes(r, d)));
+    if (this.sp) stage.joinGroups(`experts in all-gather${tag} ${scope}`, 'tp', 'allgather', stage.groups.tp((d) => this.receivedBytes(r, d)));
     const times = this.timesOf(mb, l, r);
     stage.perRank(recompute ? this.expertLabels.recompute : this.expertLabels.forward, (d) => (times[d] as ExpertTimes).forwardNs, (d) => (times[d] as ExpertTimes).forwardFlops, scope);
-    if (this.sp) stage.joinGroups(`experts out reduce-scatter${tag} ${scope}`, 'tp', 'reducescatter', stage.tpGroups((d) => this.receivedBytes(r, d)));
+    if (this.sp) stage.joinGroups(`experts out reduce-scatter${tag} ${scope}`, 'tp', 'reducescatter', stage.groups.tp((d) => this.receivedBytes(r, d)));
     stage.allToAll(`combine${tag} ${scope}`, 'ep-combine', r, true, this.tokenBytes);
     stage.kernels(this.unpermute.forward, scope, recompute);
     if (!this.sp) stage.tpCollective(`tp moe out${tag} ${scope}`, 'allreduce');
@@ -84,11 +84,11 @@ export class MoeBlockBuilder {
       const r = this.routingOf(mb, l);
       stage.kernels(this.unpermute.backward, scope);
       stage.allToAll(`combine bwd ${scope}`, 'ep-combine', r, false, this.tokenBytes);
-      if (this.sp) stage.joinGroups(`experts out all-gather bwd ${scope}`, 'tp', 'allgather', stage.tpGroups((d) => this.receivedBytes(r, d)));
+      if (this.sp) stage.joinGroups(`experts out all-gather bwd ${scope}`, 'tp', 'allgather', stage.groups.tp((d) => this.receivedBytes(r, d)));
       const times = this.timesOf(mb, l, r);
       this.expertTimes.delete(mb * this.model.layers + l); // the backward is their last use
       stage.perRank(this.expertLabels.backward, (d) => (times[d] as ExpertTimes).backwardNs, (d) => 2 * (times[d] as ExpertTimes).forwardFlops, scope);
-      if (this.sp) stage.joinGroups(`experts in reduce-scatter bwd ${scope}`, 'tp', 'reducescatter', stage.tpGroups((d) => this.receivedBytes(r, d)));
+      if (this.sp) stage.joinGroups(`experts in reduce-scatter bwd ${scope}`, 'tp', 'reducescatter', stage.groups.tp((d) => this.receivedBytes(r, d)));
       stage.allToAll(`dispatch bwd ${scope}`, 'ep-dispatch', r, true, this.tokenBytes);
       stage.kernels(this.permute.backward, scope);
       stage.kernels(costs.sharedExperts.backward, scope);
