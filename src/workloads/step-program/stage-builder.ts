@@ -3,7 +3,8 @@
 // a transfer, per-rank kernels, another layer or micro-batch) comes: then they become one KernelSequenceTask shared
 // by every device of the stage, so a layer's tens of kernels cost one task per device between two collectives, not
 // one per kernel. The same kernels in the same order (every layer's and micro-batch's attention block, say) share
-// one labels array and one durations array (KernelSequences, kernel-sequences.ts), named per layer and micro-batch by the task's scope.
+// one labels array and one durations array (KernelSequences, kernel-sequences.ts), named per layer and micro-batch
+// by the task's scope. Process groups come from process-groups.ts.
 import type { Layout } from '../parallelism.ts';
 import type { LayerRouting } from '../routing-summary.ts';
 import type { StepKernel } from '../step-kernels.ts';
