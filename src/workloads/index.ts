@@ -21,8 +21,8 @@ export type {
   WaitTask,
 } from './step-program/types.ts';
 export { COMPUTE_PASSES, allToAllBytesMatrix, executedFlops } from './step-program/types.ts';
-export type { PipelineUnit } from './pipeline-schedule.ts';
-export { pipelineSchedule } from './pipeline-schedule.ts';
+export type { PipelineScheduleEntry, PipelineScheduleName, PipelineUnit, ScheduleProblem } from './pipeline-schedules/registry.ts';
+export { PIPELINE_SCHEDULES, pipelineSchedule, pipelineScheduleEntry, pipelineScheduleFor } from './pipeline-schedules/registry.ts';
 export type { DeviceParams } from './param-sharding.ts';
 export { attentionParamsPerRank, chunkExtraParams, chunkParams, layerParams, projectionShards, stageParams } from './param-sharding.ts';
 export type { ExpertTimes, LayerKernels } from './step-costs.ts';

@@ -1,5 +1,5 @@
 // Build one training step as per-device task lists: the composition of the step program's parts. Every device of a
-// pipeline stage follows the same schedule (../pipeline-schedule.ts), so the builder walks each stage's schedule once
+// pipeline stage follows the same schedule (../pipeline-schedules/), so the builder walks each stage's schedule once
 // (schedule-walk.ts) and appends to all of its devices in lockstep (stage-builder.ts): the layers and the MoE block
 // (layers.ts, moe-block.ts), kernels between two collectives as one kernel sequence task (kernel-sequences.ts), the
 // point-to-point sends between stages, the gradient reductions over the process groups (gradients.ts,
@@ -7,7 +7,7 @@
 import type { KernelChip } from '../../kernels/index.ts';
 import type { ModelSpec } from '../model-spec.ts';
 import type { Layout } from '../parallelism.ts';
-import { pipelineSchedule } from '../pipeline-schedule.ts';
+import { pipelineScheduleFor } from '../pipeline-schedules/registry.ts';
 import type { LayerRouting } from '../routing-summary.ts';
 import { BYTES_PER_ELEMENT, layerKernels } from '../step-costs.ts';
 import { finishStage } from './gradients.ts';
@@ -47,11 +47,12 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
     return r;
   };
   const keptPerGroup = meanKeptPerGroup(routing, layout.dp) ?? costs.tokens * model.topK;
+  const schedule = pipelineScheduleFor(layout);
   for (let s = 0; s < layout.pp; s++) {
     const stage = new StageBuilder(program, sequences, layout, s, costs.tokens * model.hidden * BYTES_PER_ELEMENT);
     const moe = new MoeBlockBuilder(stage, costs, model, layout, routingOf, keptPerGroup, input.mergedExperts);
     const work = { stage, moe, costs, model, layout };
-    walkSchedule(work, transfers, pipelineSchedule(s, layout.pp, layout.vpp, layout.microBatches));
+    walkSchedule(work, transfers, schedule.units(s, layout.pp, layout.vpp, layout.microBatches));
     finishStage(work);
   }
   return { devices: layout.devices, tasks: program.tasks, collectives: program.collectives };

@@ -6,7 +6,7 @@
 import { chunkExtraParams, layerParams } from '../param-sharding.ts';
 import type { Layout } from '../parallelism.ts';
 import { chunkLayers, deviceOf } from '../parallelism.ts';
-import type { PipelineUnit } from '../pipeline-schedule.ts';
+import type { PipelineUnit } from '../pipeline-schedules/registry.ts';
 import { reduceGradients } from './gradients.ts';
 import type { StageWork } from './layers.ts';
 import { embeddingBackward, embeddingForward, layerBackward, layerForward, lmHeadBackward, lmHeadForward } from './layers.ts';
