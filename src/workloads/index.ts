@@ -19,17 +19,17 @@ export { estimateMemory, inFlightUnits, memoryVerdict } from './memory-model.ts'
 export type {
   CollectiveOpKind, CollectiveSpec, CollectiveTask, CommCategory, ComputeCategory, ComputePass, ComputeTask, KernelLabel, KernelSequenceTask, RecvTask, RoutedTraffic, SendTask, StepProgram, Task,
   WaitTask,
-} from './step-program-types.ts';
-export { COMPUTE_PASSES, allToAllBytesMatrix, executedFlops } from './step-program-types.ts';
-export type { PipelineUnit } from './pipeline-schedule.ts';
-export { pipelineSchedule } from './pipeline-schedule.ts';
+} from './step-program/types.ts';
+export { COMPUTE_PASSES, allToAllBytesMatrix, executedFlops } from './step-program/types.ts';
+export type { PipelineScheduleEntry, PipelineScheduleName, PipelineUnit, ScheduleProblem } from './pipeline-schedules/registry.ts';
+export { PIPELINE_SCHEDULES, pipelineSchedule, pipelineScheduleEntry, pipelineScheduleFor } from './pipeline-schedules/registry.ts';
 export type { DeviceParams } from './param-sharding.ts';
 export { attentionParamsPerRank, chunkExtraParams, chunkParams, layerParams, projectionShards, stageParams } from './param-sharding.ts';
 export type { ExpertTimes, LayerKernels } from './step-costs.ts';
 export { layerKernels } from './step-costs.ts';
 export type { BlockKernels, KernelTemplate, StepKernel } from './step-kernels.ts';
-export type { StepProgramInput } from './step-program.ts';
-export { buildStepProgram } from './step-program.ts';
+export type { StepProgramInput } from './step-program/build.ts';
+export { buildStepProgram } from './step-program/build.ts';
 export type { TokenBatch, TokenSource, TokenSourceOptions } from './tokens/token-batch.ts';
 export { assertFiniteFeatures } from './tokens/token-batch.ts';
 export type { SyntheticTokensConfig } from './tokens/synthetic.ts';

@@ -9,7 +9,7 @@ import { ffnMatrices } from './model-size.ts';
 import { stageParams } from './param-sharding.ts';
 import type { Layout } from './parallelism.ts';
 import { chunkLayers } from './parallelism.ts';
-import { pipelineSchedule } from './pipeline-schedule.ts';
+import { pipelineScheduleFor } from './pipeline-schedules/registry.ts';
 import type { LayerRouting } from './routing-summary.ts';
 
 export interface MemoryBreakdown {
@@ -29,7 +29,7 @@ const MEMORY_TERMS = ['weights', 'gradients', 'optimizerStates', 'activations', 
 
 /** Chunk-units (a micro-batch's pass through one model chunk) whose activations a stage holds at its peak. */
 export function inFlightUnits(layout: Layout, stage: number): number {
-  const units = pipelineSchedule(stage, layout.pp, layout.vpp, layout.microBatches);
+  const units = pipelineScheduleFor(layout).units(stage, layout.pp, layout.vpp, layout.microBatches);
   let live = 0;
   let peak = 0;
   for (const u of units) {

@@ -11,14 +11,17 @@ import { z } from 'zod';
 import { InputError } from '../engine/index.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth } from './model-spec.ts';
+import { PIPELINE_SCHEDULES, pipelineScheduleFor } from './pipeline-schedules/registry.ts';
 
 const positiveInt = z.number().int().positive();
 
 export const parallelismSchema = z.strictObject({
   tp: positiveInt.default(1),
   pp: positiveInt.default(1),
-  /** Virtual pipeline stages (model chunks) per device: > 1 selects the interleaved 1F1B schedule. */
+  /** Virtual pipeline stages (model chunks) per device: > 1 selects the interleaved 1F1B schedule by default. */
   vpp: positiveInt.default(1),
+  /** Pipeline schedule (pipeline-schedules/registry.ts); default: interleaved when vpp > 1, else 1f1b. */
+  schedule: z.enum(PIPELINE_SCHEDULES).optional(),
   dp: positiveInt,
   ep: positiveInt.default(1),
   /** Sequence parallelism: norms and dropout run on 1/tp of the tokens; TP allreduce becomes reduce-scatter + allgather. */
@@ -71,7 +74,9 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   }
   if (model.ffnHidden % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the expert FFN width ${model.ffnHidden}`);
   if (denseFfnWidth(model) % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the dense FFN width ${denseFfnWidth(model)}`);
-  if (p.vpp > 1 && p.pp < 2) fail('vpp', `vpp = ${p.vpp} needs pipeline stages to interleave over (pp ≥ 2, got pp = ${p.pp})`);
+  const schedule = pipelineScheduleFor(p);
+  const stagesProblem = schedule.checkStages(p.pp, p.vpp);
+  if (stagesProblem) fail(stagesProblem.field, stagesProblem.message);
   const chunks = p.pp * p.vpp;
   if (model.layers % chunks !== 0) fail(p.vpp > 1 ? 'vpp' : 'pp', `pp·vpp = ${p.pp}·${p.vpp} = ${chunks} must divide the model's ${model.layers} layers`);
   if (p.sequenceParallel && model.seqLength % p.tp !== 0) fail('sequenceParallel', `tp = ${p.tp} must divide the sequence length ${model.seqLength}`);
@@ -80,9 +85,8 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
     fail('globalBatch', `globalBatch = ${p.globalBatch} must be a multiple of dp·microBatchSize = ${p.dp}·${p.microBatchSize} = ${perStep}`);
   }
   const microBatches = p.globalBatch / perStep;
-  if (p.vpp > 1 && microBatches % p.pp !== 0) {
-    fail('vpp', `the interleaved schedule (vpp = ${p.vpp}) needs micro-batches per DP rank (${microBatches}) to be a multiple of pp = ${p.pp}`);
-  }
+  const batchProblem = schedule.checkMicroBatches(p.pp, p.vpp, microBatches);
+  if (batchProblem) fail(batchProblem.field, batchProblem.message);
   return {
     ...p,
     devices,

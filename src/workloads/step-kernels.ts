@@ -6,7 +6,7 @@ import type { GemmPassCosts, KernelChip, KernelCost } from '../kernels/index.ts'
 import { activationBackwardCost, activationForwardCost, gemmCost, gemmInputGradientCost, gemmWeightGradientCost } from '../kernels/index.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { ffnMatrices } from './model-size.ts';
-import type { ComputeCategory, ComputePass } from './step-program-types.ts';
+import type { ComputeCategory, ComputePass } from './step-program/types.ts';
 
 /** What a kernel is, before it is placed in a layer and micro-batch (names get " L<l> mb<m>" there). */
 export interface KernelTemplate {

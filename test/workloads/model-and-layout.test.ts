@@ -65,6 +65,9 @@ describe('parallelism layout', () => {
     expect(() => resolveLayout({ ...base, tp: 3, dp: 8 }, 24, model)).toThrow(/parallelism\.tp: tp = 3 must divide the model's 16 attention heads/);
     expect(() => resolveLayout({ ...base, pp: 3, dp: 8, ep: 8, globalBatch: 16 }, 24, model)).toThrow(/pp·vpp = 3·1 = 3 must divide the model's 4 layers/);
     expect(() => resolveLayout({ ...base, pp: 2, vpp: 2, dp: 8, ep: 8, globalBatch: 16 }, 16, model)).toThrow(/needs micro-batches per DP rank \(1\) to be a multiple of pp = 2/);
+    // A schedule named in the scenario checks the layout itself (pipeline-schedules/registry.ts).
+    expect(() => resolveLayout({ ...base, pp: 2, vpp: 2, dp: 8, ep: 8, globalBatch: 32, schedule: '1f1b' }, 16, model)).toThrow(/parallelism\.vpp: the 1f1b schedule runs one model chunk per stage/);
+    expect(() => resolveLayout({ ...base, pp: 2, dp: 8, ep: 8, globalBatch: 32, schedule: 'interleaved' }, 16, model)).toThrow(/the interleaved schedule needs model chunks to interleave/);
   });
 
   it('orders devices TP fastest, then DP, then PP, and places interleaved chunks round the stages', () => {

@@ -1,8 +1,8 @@
 // The step program: for each device, the ordered tasks of one training step, plus the collectives they join.
 // Task objects are immutable and shared between devices that run identical work (every device of a stage runs the
 // same attention kernel), so a 4,096-device program holds one object per distinct task, not per device.
-import type { TimeNs } from '../engine/index.ts';
-import type { LayerRouting } from './routing-summary.ts';
+import type { TimeNs } from '../../engine/index.ts';
+import type { LayerRouting } from '../routing-summary.ts';
 
 export type ComputeCategory =
   | 'embedding' | 'norm' | 'attention-proj' | 'rope' | 'flash-attention' | 'residual-add' | 'router' | 'permute' | 'activation' | 'dense-ffn' | 'shared-expert' | 'expert'

@@ -5,14 +5,14 @@
 // With sequence parallelism the block works on 1/tp of the tokens and the received tokens are all-gathered over TP
 // before the experts and reduce-scattered after; without it, every TP rank routes all tokens and the experts'
 // partial outputs are allreduced over TP at the end. MEO runs the router and the merged expert, with no all-to-all.
-import type { ModelSpec } from './model-spec.ts';
-import type { Layout } from './parallelism.ts';
-import type { LayerRouting } from './routing-summary.ts';
-import type { ExpertTimes, LayerKernels } from './step-costs.ts';
-import { BYTES_PER_ELEMENT } from './step-costs.ts';
-import type { BlockKernels, KernelTemplate } from './step-kernels.ts';
-import type { StageBuilder } from './step-program-stage.ts';
-import type { KernelLabel } from './step-program-types.ts';
+import type { ModelSpec } from '../model-spec.ts';
+import type { Layout } from '../parallelism.ts';
+import type { LayerRouting } from '../routing-summary.ts';
+import type { ExpertTimes, LayerKernels } from '../step-costs.ts';
+import { BYTES_PER_ELEMENT } from '../step-costs.ts';
+import type { BlockKernels, KernelTemplate } from '../step-kernels.ts';
+import type { StageBuilder } from './stage-builder.ts';
+import type { KernelLabel } from './types.ts';
 
 function labelled(templates: readonly KernelTemplate[], recompute: boolean): KernelLabel[] {
   return templates.map((t) => ({ name: recompute ? `${t.name} recompute` : t.name, category: t.category, pass: recompute ? 'recompute' : t.pass }));
@@ -67,10 +67,10 @@ export class MoeBlockBuilder {
     stage.kernels(costs.sharedExperts.forward, scope, recompute);
     stage.kernels(this.permute.forward, scope, recompute);
     stage.allToAll(`dispatch${tag} ${scope}`, 'ep-dispatch', r, false, this.tokenBytes);
-    if (this.sp) stage.joinGroups(`experts in all-gather${tag} ${scope}`, 'tp', 'allgather', stage.tpGroups((d) => this.receivedBytes(r, d)));
+    if (this.sp) stage.joinGroups(`experts in all-gather${tag} ${scope}`, 'tp', 'allgather', stage.groups.tp((d) => this.receivedBytes(r, d)));
     const times = this.timesOf(mb, l, r);
     stage.perRank(recompute ? this.expertLabels.recompute : this.expertLabels.forward, (d) => (times[d] as ExpertTimes).forwardNs, (d) => (times[d] as ExpertTimes).forwardFlops, scope);
-    if (this.sp) stage.joinGroups(`experts out reduce-scatter${tag} ${scope}`, 'tp', 'reducescatter', stage.tpGroups((d) => this.receivedBytes(r, d)));
+    if (this.sp) stage.joinGroups(`experts out reduce-scatter${tag} ${scope}`, 'tp', 'reducescatter', stage.groups.tp((d) => this.receivedBytes(r, d)));
     stage.allToAll(`combine${tag} ${scope}`, 'ep-combine', r, true, this.tokenBytes);
     stage.kernels(this.unpermute.forward, scope, recompute);
     if (!this.sp) stage.tpCollective(`tp moe out${tag} ${scope}`, 'allreduce');
@@ -84,11 +84,11 @@ export class MoeBlockBuilder {
       const r = this.routingOf(mb, l);
       stage.kernels(this.unpermute.backward, scope);
       stage.allToAll(`combine bwd ${scope}`, 'ep-combine', r, false, this.tokenBytes);
-      if (this.sp) stage.joinGroups(`experts out all-gather bwd ${scope}`, 'tp', 'allgather', stage.tpGroups((d) => this.receivedBytes(r, d)));
+      if (this.sp) stage.joinGroups(`experts out all-gather bwd ${scope}`, 'tp', 'allgather', stage.groups.tp((d) => this.receivedBytes(r, d)));
       const times = this.timesOf(mb, l, r);
       this.expertTimes.delete(mb * this.model.layers + l); // the backward is their last use
       stage.perRank(this.expertLabels.backward, (d) => (times[d] as ExpertTimes).backwardNs, (d) => 2 * (times[d] as ExpertTimes).forwardFlops, scope);
-      if (this.sp) stage.joinGroups(`experts in reduce-scatter bwd ${scope}`, 'tp', 'reducescatter', stage.tpGroups((d) => this.receivedBytes(r, d)));
+      if (this.sp) stage.joinGroups(`experts in reduce-scatter bwd ${scope}`, 'tp', 'reducescatter', stage.groups.tp((d) => this.receivedBytes(r, d)));
       stage.allToAll(`dispatch bwd ${scope}`, 'ep-dispatch', r, true, this.tokenBytes);
       stage.kernels(this.permute.backward, scope);
       stage.kernels(costs.sharedExperts.backward, scope);

@@ -1,0 +1,43 @@
+// Gradients and the optimizer in the step program. Gradients are reduced over the DP group (experts over the
+// expert-DP group, the ranks holding the same experts): with overlapGradReduce, layer by layer during each chunk's
+// last backward, as asynchronous collectives the device waits for before the optimizer (one bucket per layer);
+// without it, per chunk after the whole backward. ZeRO turns the reduction into a reduce-scatter, updates only the
+// rank's shard of the optimizer states and adds a parameter all-gather after the optimizer step.
+import type { DeviceParams } from '../param-sharding.ts';
+import { chunkParams, stageParams } from '../param-sharding.ts';
+import { BYTES_PER_ELEMENT } from '../step-costs.ts';
+import type { StageWork } from './layers.ts';
+import type { StageBuilder } from './stage-builder.ts';
+import type { CollectiveOpKind } from './types.ts';
+
+/** Reduce the gradients of `params` over the DP group (experts: over the ranks holding the same experts). */
+export function reduceGradients(stage: StageBuilder, what: string, params: DeviceParams, async: boolean): void {
+  const { layout } = stage;
+  const op: CollectiveOpKind = layout.zero > 0 ? 'reducescatter' : 'allreduce';
+  if (params.dense > 0) stage.joinGroups(`dp grads ${what}`, 'dp-grad', op, stage.groups.dp(params.dense * BYTES_PER_ELEMENT), async);
+  if (params.expert > 0 && layout.epGroups > 1) stage.joinGroups(`expert grads ${what}`, 'expert-grad', op, stage.groups.expertDp(params.expert * BYTES_PER_ELEMENT), async);
+}
+
+/**
+ * The end of a stage's step, after its schedule: the gradient reductions not overlapped with the backward, the wait
+ * for the overlapped ones, the optimizer update and, with ZeRO, the all-gather of the updated weights.
+ */
+export function finishStage(w: StageWork): void {
+  const { stage, layout, model } = w;
+  const s = stage.stage;
+  if (!layout.overlapGradReduce) for (let v = layout.vpp - 1; v >= 0; v--) reduceGradients(stage, `stage${s} chunk${v}`, chunkParams(model, layout, s, v), false);
+  stage.waitForAsync('wait for gradient reduction');
+  // Optimizer: ZeRO ≥ 1 updates only this rank's shard of the states, then all-gathers the updated bf16 weights.
+  const params = stageParams(model, layout, s);
+  const shard = layout.zero > 0 ? params.dense / layout.dp + params.expert / layout.epGroups : params.dense + params.expert;
+  // A one-kernel sequence, not a ComputeTask: the program's tasks then have four shapes, which keeps the compiler's
+  // reads of them monomorphic enough to stay fast at 4,096 devices.
+  stage.kernels([{ name: 'optimizer', category: 'optimizer', pass: 'optimizer', cost: w.costs.optimizer(shard) }], `stage${s}`);
+  stage.flush();
+  if (layout.zero === 0) return;
+  for (let v = 0; v < layout.vpp; v++) {
+    const p = chunkParams(model, layout, s, v);
+    stage.joinGroups(`param all-gather stage${s} chunk${v}`, 'param-allgather', 'allgather', stage.groups.dp(p.dense * BYTES_PER_ELEMENT));
+    if (p.expert > 0 && layout.epGroups > 1) stage.joinGroups(`expert param all-gather stage${s} chunk${v}`, 'param-allgather', 'allgather', stage.groups.expertDp(p.expert * BYTES_PER_ELEMENT));
+  }
+}
