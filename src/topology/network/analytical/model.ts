@@ -10,7 +10,7 @@ import type { Simulator, TimeNs, Waitable } from '../../../engine/index.ts';
 import { PhaseLoadArena, addPhaseLoads, checkPackedBytes, loadRoutedFlows, routedFlows } from './loads.ts';
 import type { PhaseInFlight } from './loads.ts';
 import type { Cluster } from '../../cluster/types.ts';
-import { validateFlows } from '../flow-validation.ts';
+import { flowsValid, validateFlows } from '../flow-validation.ts';
 import { LinkActivityRecorder, emptyLinkActivity } from '../link-activity.ts';
 import type { LinkActivity } from '../link-activity.ts';
 import type { Flow, NetworkModel } from '../types.ts';
@@ -28,15 +28,6 @@ export interface AnalyticalNetworkOptions {
    * until it finishes. linkBytes() throws while a phase is still in flight. Default false.
    */
   readonly finalLinkBytesOnly?: boolean;
-}
-
-/** The cheap half of validateFlows: true when every flow has device ends and finite bytes ≥ 0. */
-function flowsValid(flows: readonly Flow[], devices: number): boolean {
-  for (let i = 0; i < flows.length; i++) {
-    const { src, dst, bytes } = flows[i] as Flow;
-    if (!(Number.isInteger(src) && src >= 0 && src < devices && Number.isInteger(dst) && dst >= 0 && dst < devices && bytes >= 0 && bytes < Infinity)) return false;
-  }
-  return true;
 }
 
 /**

@@ -22,7 +22,7 @@
 import { Completion, secondsToNs } from '../../../engine/index.ts';
 import type { Simulator, TimeNs, Waitable } from '../../../engine/index.ts';
 import type { Cluster } from '../../cluster/types.ts';
-import { validateFlows } from '../flow-validation.ts';
+import { packedPhaseValid, validateFlows } from '../flow-validation.ts';
 import { LinkActivityRecorder, emptyLinkActivity } from '../link-activity.ts';
 import type { LinkActivity } from '../link-activity.ts';
 import { FluidFlowState } from './fluid.ts';
@@ -30,7 +30,8 @@ import type { FlowAllocation } from '../types.ts';
 import { MaxMinSolver } from './solver.ts';
 import type { Flow, NetworkModel } from '../types.ts';
 import { unpackPhase } from '../../collectives/packed-plan.ts';
-import type { PackedPlan, PackedRoutes } from '../types.ts';
+import type { PackedPlan } from '../types.ts';
+import { FlowStarter, SlotRouteCache } from './starter.ts';
 
 export interface FlowNetworkOptions {
   /** Latency charged once per non-empty phase; default: the system's messageLatency figure. */
@@ -45,6 +46,7 @@ export interface FlowNetworkOptions {
   readonly onAllocation?: (allocation: FlowAllocation) => void;
 }
 
+/** A transfer (phase) in flight: completes once its last flow has been sent, plus its longest path and the message latency. */
 class FlowTransfer extends Completion<void> {
   readonly label: string;
   pending = 0;
@@ -66,200 +68,77 @@ class FlowTransfer extends Completion<void> {
   }
 }
 
-/**
- * Starts the flows of one transfer in `state`, merging equal (src, dst, bytes) flows when `aggregate` (a flow
- * merges with the first flow of its pair in the transfer only). Pairs are found by route id with a
- * generation stamp per route, so no map is built per transfer.
- */
-class FlowStarter {
-  entities: number[] = [];
-  /** The largest path latency among the started flows (ns). */
-  longestPathNs = 0;
-  private readonly state: FluidFlowState;
+/** The flow model's state: the fluid state of the active flows, which transfer each flow entity belongs to, the wake-up. */
+export class FlowNetwork implements NetworkModel {
+  readonly kind = 'flow';
+  readonly cluster: Cluster;
+  private readonly sim: Simulator;
+  /** Latency charged once per non-empty phase. */
+  private readonly messageLatencyNs: TimeNs;
+  /** Merge equal parallel flows of a transfer. */
   private readonly aggregate: boolean;
-  private stamp = new Int32Array(64);
-  private first = new Int32Array(64);
-  private generation = 0;
+  private readonly linkCount: number;
+  /** Per link, bytes per second. */
+  private readonly bandwidth: Float64Array;
+  private readonly solver: MaxMinSolver;
+  /** Link activity (rate intervals); undefined when not recorded. */
+  private readonly recorder: LinkActivityRecorder | undefined;
+  /** The active flows with their remaining bytes and rates. */
+  private readonly state: FluidFlowState;
+  /** The transfer of each active flow entity. */
+  private readonly owners: (FlowTransfer | undefined)[] = [];
+  /** Counts wake-ups requested; a wake-up whose generation is no longer the latest does nothing. */
+  private wakeGeneration = 0;
+  /** Time of the live wake-up event, or -1 when none is pending. */
+  private wakeAt = -1;
+  private readonly starter: FlowStarter;
+  private readonly slotRoutes = new SlotRouteCache();
 
-  constructor(state: FluidFlowState, aggregate: boolean) {
-    this.state = state;
-    this.aggregate = aggregate;
-  }
-
-  begin(): void {
-    this.entities = [];
-    this.longestPathNs = 0;
-    this.generation++;
-  }
-
-  add(src: number, dst: number, bytes: number, where: string): void {
-    if (bytes === 0 || src === dst) return;
-    this.addOnRoute(this.state.route(src, dst, where), bytes);
-  }
-
-  /** add() of a flow with bytes > 0 between different devices whose route id (state.route) is known. */
-  addOnRoute(route: number, bytes: number): void {
-    const { state } = this;
-    this.longestPathNs = Math.max(this.longestPathNs, state.routeLatencyNs(route));
-    if (!this.aggregate) {
-      this.entities.push(state.addFlowOnRoute(route, bytes, 1));
-      return;
+  constructor(sim: Simulator, cluster: Cluster, options: FlowNetworkOptions = {}) {
+    const messageLatencyNs = options.messageLatencyNs ?? secondsToNs(cluster.system.messageLatency.value);
+    if (!Number.isInteger(messageLatencyNs) || messageLatencyNs < 0) {
+      throw new RangeError(`messageLatencyNs must be a non-negative integer, got ${messageLatencyNs}`);
     }
-    if (route >= this.stamp.length) this.grow(route + 1);
-    if (this.stamp[route] === this.generation) {
-      const previous = this.first[route]!;
-      if (state.bytesOf(previous) === bytes) state.addWeight(previous);
-      else this.entities.push(state.addFlowOnRoute(route, bytes, 1));
-      return;
-    }
-    const entity = state.addFlowOnRoute(route, bytes, 1);
-    this.stamp[route] = this.generation;
-    this.first[route] = entity;
-    this.entities.push(entity);
+    this.sim = sim;
+    this.cluster = cluster;
+    this.messageLatencyNs = messageLatencyNs;
+    this.aggregate = options.aggregateFlows ?? true;
+    this.linkCount = cluster.links.length;
+    this.bandwidth = Float64Array.from(cluster.links, (link) => link.bandwidth);
+    this.solver = new MaxMinSolver(this.bandwidth);
+    this.recorder =
+      options.recordActivity === false
+        ? undefined
+        : new LinkActivityRecorder(this.linkCount, { minIntervalNs: options.activityMinIntervalNs ?? 0 });
+    this.state = new FluidFlowState(cluster, this.solver, this.bandwidth, sim.now, this.recorder, options.onAllocation);
+    this.starter = new FlowStarter(this.state, this.aggregate);
   }
 
-  private grow(minimum: number): void {
-    const size = Math.max(minimum, this.stamp.length * 2);
-    const stamp = new Int32Array(size);
-    stamp.set(this.stamp);
-    const first = new Int32Array(size);
-    first.set(this.first);
-    this.stamp = stamp;
-    this.first = first;
-  }
-}
-
-/** True when every flow of the phase has device ends and finite bytes ≥ 0 (validateFlows names the first that has not). */
-function packedPhaseValid(plan: PackedPlan, phase: number, devices: number): boolean {
-  const { src, dst, bytes } = plan;
-  for (let f = plan.phaseStart[phase]!; f < plan.phaseStart[phase + 1]!; f++) {
-    const s = src[f]!;
-    const d = dst[f]!;
-    const b = bytes[f]!;
-    if (!(s >= 0 && s < devices && d >= 0 && d < devices && Number.isInteger(s) && Number.isInteger(d) && b >= 0 && b < Infinity)) return false;
-  }
-  return true;
-}
-
-export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: FlowNetworkOptions = {}): NetworkModel {
-  const messageLatencyNs = options.messageLatencyNs ?? secondsToNs(cluster.system.messageLatency.value);
-  if (!Number.isInteger(messageLatencyNs) || messageLatencyNs < 0) {
-    throw new RangeError(`messageLatencyNs must be a non-negative integer, got ${messageLatencyNs}`);
-  }
-  const aggregate = options.aggregateFlows ?? true;
-  const linkCount = cluster.links.length;
-  const bandwidth = Float64Array.from(cluster.links, (link) => link.bandwidth);
-  const solver = new MaxMinSolver(bandwidth);
-  const recorder =
-    options.recordActivity === false
-      ? undefined
-      : new LinkActivityRecorder(linkCount, { minIntervalNs: options.activityMinIntervalNs ?? 0 });
-  const state = new FluidFlowState(cluster, solver, bandwidth, sim.now, recorder, options.onAllocation);
-  const owners: (FlowTransfer | undefined)[] = [];
-
-  const onFinish = (entity: number, sentNs: TimeNs): void => {
-    const transfer = owners[entity];
-    if (transfer === undefined) throw new Error(`internal: flow entity ${entity} finished without a transfer`);
-    owners[entity] = undefined;
-    if (sentNs > transfer.latestSentNs) transfer.latestSentNs = sentNs;
-    if (--transfer.pending === 0) {
-      const at = Math.max(sim.now, transfer.latestSentNs + transfer.longestPathNs + messageLatencyNs);
-      sim.scheduleCall(at - sim.now, FlowTransfer.fire, transfer);
-    }
-  };
-
-  let wakeGeneration = 0;
-  let wakeAt = -1; // time of the live wake-up event, or -1 when none is pending
-  const requestWake = (at: TimeNs): void => {
-    if (wakeAt >= 0 && wakeAt <= at) return; // the pending one comes first and will re-plan
-    const generation = ++wakeGeneration;
-    wakeAt = at;
-    sim.scheduleAt(at, () => {
-      if (generation !== wakeGeneration) return;
-      wakeAt = -1;
-      state.settle(sim.now, onFinish);
-      const next = state.nextWakeNs();
-      if (next !== undefined) requestWake(next);
-    });
-  };
-
-  /** After a settle outside the wake-up handler: finishes may have moved the next finish earlier. */
-  const replan = (): void => {
-    const next = state.nextWakeNs();
-    if (next !== undefined) requestWake(next);
-  };
-
-  const starter = new FlowStarter(state, aggregate);
-  // A compiled plan's slots keep their ends across fills and share one PackedRoutes object (and src / dst
-  // arrays), so each slot's route id (+ 1; 0 until first used) is remembered per PackedRoutes: no per-flow
-  // route lookup. A plan whose src / dst arrays are not the remembered ones gets no cache.
-  const routesBySlots = new WeakMap<PackedRoutes, { src: Int32Array; dst: Int32Array; ids: Int32Array }>();
-  const slotRoutes = (plan: PackedPlan): Int32Array | undefined => {
-    if (plan.routes === undefined) return undefined;
-    let known = routesBySlots.get(plan.routes);
-    if (known === undefined) {
-      known = { src: plan.src, dst: plan.dst, ids: new Int32Array(plan.src.length) };
-      routesBySlots.set(plan.routes, known);
-    }
-    return known.src === plan.src && known.dst === plan.dst ? known.ids : undefined;
-  };
-
-  /** Completes a transfer whose flows `starter` has just started. */
-  const launch = (label: string): Waitable<void> => {
-    const result = new FlowTransfer(sim, label);
-    const { entities, longestPathNs } = starter;
-    for (const entity of entities) owners[entity] = result;
-    result.longestPathNs = longestPathNs;
-    result.pending = entities.length;
-    result.flows = entities.length;
-    if (entities.length > 0) requestWake(sim.now);
-    else {
-      sim.scheduleCall(0, FlowTransfer.fire, result);
-      replan();
-    }
-    return result;
-  };
-
-  const transfer = (flows: readonly Flow[], label: string): Waitable<void> => {
+  transfer(flows: readonly Flow[], label: string): Waitable<void> {
     const where = `transfer "${label}"`;
-    validateFlows(flows, cluster.devices, where);
-    state.settle(sim.now, onFinish);
+    validateFlows(flows, this.cluster.devices, where);
+    this.state.settle(this.sim.now, this.onFinish);
+    const { starter } = this;
     starter.begin();
     for (const flow of flows) starter.add(flow.src, flow.dst, flow.bytes, where);
-    return launch(label);
-  };
+    return this.launch(label);
+  }
 
-  // transfer(unpackPhase(plan, phase), label) without building the Flow objects: same flows, same order.
-  const transferPacked = (plan: PackedPlan, phase: number, label: string): Waitable<void> => {
+  /** transfer(unpackPhase(plan, phase), label) without building the Flow objects: same flows, same order. */
+  transferPacked(plan: PackedPlan, phase: number, label: string): Waitable<void> {
     const where = `transfer "${label}"`;
-    if (!packedPhaseValid(plan, phase, cluster.devices)) validateFlows(unpackPhase(plan, phase), cluster.devices, where);
-    state.settle(sim.now, onFinish);
-    starter.begin();
-    const { src, dst, bytes } = plan;
-    const known = slotRoutes(plan);
-    for (let f = plan.phaseStart[phase]!; f < plan.phaseStart[phase + 1]!; f++) {
-      const b = bytes[f]!;
-      const s = src[f]!;
-      const d = dst[f]!;
-      if (b === 0 || s === d) continue;
-      if (known === undefined) {
-        starter.addOnRoute(state.route(s, d, where), b);
-        continue;
-      }
-      let route = known[f]! - 1;
-      if (route < 0) {
-        route = state.route(s, d, where);
-        known[f] = route + 1;
-      }
-      starter.addOnRoute(route, b);
-    }
-    return launch(label);
-  };
+    if (!packedPhaseValid(plan, phase, this.cluster.devices)) validateFlows(unpackPhase(plan, phase), this.cluster.devices, where);
+    this.state.settle(this.sim.now, this.onFinish);
+    this.starter.begin();
+    this.starter.addPackedPhase(plan, phase, this.slotRoutes.idsFor(plan), where);
+    return this.launch(label);
+  }
 
-  const phaseDuration = (flows: readonly Flow[]): TimeNs => {
-    validateFlows(flows, cluster.devices, 'phase');
-    const offline = new FluidFlowState(cluster, solver, bandwidth, 0);
-    const offlineStarter = new FlowStarter(offline, aggregate);
+  /** The phase run alone on an idle network (a fluid state of its own, from time 0). */
+  phaseDuration(flows: readonly Flow[]): TimeNs {
+    validateFlows(flows, this.cluster.devices, 'phase');
+    const offline = new FluidFlowState(this.cluster, this.solver, this.bandwidth, 0);
+    const offlineStarter = new FlowStarter(offline, this.aggregate);
     offlineStarter.begin();
     for (const flow of flows) offlineStarter.add(flow.src, flow.dst, flow.bytes, 'phase');
     const { entities, longestPathNs } = offlineStarter;
@@ -269,20 +148,74 @@ export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: Flo
       if (sentNs > latest) latest = sentNs;
     };
     for (let next = offline.nextWakeNs(); next !== undefined; next = offline.nextWakeNs()) offline.settle(next, track);
-    return latest + longestPathNs + messageLatencyNs;
+    return latest + longestPathNs + this.messageLatencyNs;
+  }
+
+  linkBytes(): Float64Array {
+    this.state.settle(this.sim.now, this.onFinish);
+    this.replan();
+    return this.state.carriedBytes();
+  }
+
+  linkActivity(): LinkActivity {
+    const { sim, recorder } = this;
+    this.state.settle(sim.now, this.onFinish);
+    this.replan();
+    return recorder === undefined ? emptyLinkActivity(this.linkCount, sim.now) : recorder.snapshot(sim.now);
+  }
+
+  /** The fluid state's finish handler (an arrow function, bound once): completes a transfer at its last flow. */
+  private readonly onFinish = (entity: number, sentNs: TimeNs): void => {
+    const { owners, sim } = this;
+    const transfer = owners[entity];
+    if (transfer === undefined) throw new Error(`internal: flow entity ${entity} finished without a transfer`);
+    owners[entity] = undefined;
+    if (sentNs > transfer.latestSentNs) transfer.latestSentNs = sentNs;
+    if (--transfer.pending === 0) {
+      const at = Math.max(sim.now, transfer.latestSentNs + transfer.longestPathNs + this.messageLatencyNs);
+      sim.scheduleCall(at - sim.now, FlowTransfer.fire, transfer);
+    }
   };
 
-  const linkBytes = (): Float64Array => {
-    state.settle(sim.now, onFinish);
-    replan();
-    return state.carriedBytes();
-  };
+  /** Makes sure a wake-up event is pending at `at` or before; the wake-up settles the state and plans the next. */
+  private requestWake(at: TimeNs): void {
+    if (this.wakeAt >= 0 && this.wakeAt <= at) return; // the pending one comes first and will re-plan
+    const generation = ++this.wakeGeneration;
+    this.wakeAt = at;
+    const { sim } = this;
+    sim.scheduleAt(at, () => {
+      if (generation !== this.wakeGeneration) return;
+      this.wakeAt = -1;
+      this.state.settle(sim.now, this.onFinish);
+      const next = this.state.nextWakeNs();
+      if (next !== undefined) this.requestWake(next);
+    });
+  }
 
-  const linkActivity = (): LinkActivity => {
-    state.settle(sim.now, onFinish);
-    replan();
-    return recorder === undefined ? emptyLinkActivity(linkCount, sim.now) : recorder.snapshot(sim.now);
-  };
+  /** After a settle outside the wake-up handler: finishes may have moved the next finish earlier. */
+  private replan(): void {
+    const next = this.state.nextWakeNs();
+    if (next !== undefined) this.requestWake(next);
+  }
 
-  return { kind: 'flow', cluster, transfer, transferPacked, phaseDuration, linkBytes, linkActivity };
+  /** Completes a transfer whose flows `starter` has just started. */
+  private launch(label: string): Waitable<void> {
+    const { sim } = this;
+    const result = new FlowTransfer(sim, label);
+    const { entities, longestPathNs } = this.starter;
+    for (const entity of entities) this.owners[entity] = result;
+    result.longestPathNs = longestPathNs;
+    result.pending = entities.length;
+    result.flows = entities.length;
+    if (entities.length > 0) this.requestWake(sim.now);
+    else {
+      sim.scheduleCall(0, FlowTransfer.fire, result);
+      this.replan();
+    }
+    return result;
+  }
+}
+
+export function createFlowNetwork(sim: Simulator, cluster: Cluster, options: FlowNetworkOptions = {}): NetworkModel {
+  return new FlowNetwork(sim, cluster, options);
 }
