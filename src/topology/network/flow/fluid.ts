@@ -3,7 +3,7 @@
 //
 // Incremental and lazy (exact; DESIGN.md "The cluster model", flow): a start or finish re-solves only the flows
 // connected to its links (components.ts); remaining bytes, finishes (finish-heap.ts) and
-// per-link carried bytes are anchored and updated only when a rate changes. When flows only finish, flows below the
+// per-link carried bytes (link-totals.ts) are anchored and updated only when a rate changes. When flows only finish, flows below the
 // smallest finished rate keep theirs: progressive filling below that level never saturates a link of a finished
 // flow. test/topology/network-flow-incremental.test.ts checks finishes against the former full re-solve.
 //
@@ -22,6 +22,7 @@ import type { Cluster } from '../../cluster/types.ts';
 import type { LinkActivityRecorder } from '../link-activity.ts';
 import { LinkFlowIndex } from './components.ts';
 import { FinishHeap } from './finish-heap.ts';
+import { LinkTotals } from './link-totals.ts';
 import type { MaxMinSolver } from './solver.ts';
 import { FlowSlots } from './slots.ts';
 import type { FinishHandler, FlowAllocation } from '../types.ts';
@@ -36,22 +37,18 @@ const KEEP_TOLERANCE = 1e-9;
 /** A flow whose remaining bytes are at most this fraction of its size has finished. */
 export const FINISH_EPSILON = 1e-9;
 
-
+/** Active flows and their rates; components.ts, finish-heap.ts and link-totals.ts keep what is derived from them. */
 export class FluidFlowState {
   private readonly cluster: Cluster;
   private readonly bandwidth: Float64Array;
   private readonly solver: MaxMinSolver;
-  private readonly recorder: LinkActivityRecorder | undefined;
   private readonly onAllocation: ((allocation: FlowAllocation) => void) | undefined;
   private readonly slots = new FlowSlots();
   private readonly index: LinkFlowIndex;
   private readonly heap = new FinishHeap();
   private baseNs: TimeNs;
-  /** Per link: total rate, and bytes carried up to (carriedNs + carriedS). */
-  private readonly linkRate: Float64Array;
-  private readonly carriedBase: Float64Array;
-  private readonly carriedNs: Float64Array;
-  private readonly carriedS: Float64Array;
+  /** Per link: total rate and bytes carried. */
+  private readonly totals: LinkTotals;
   /** Links whose flows changed since the last solve (duplicates allowed). */
   private seeds = new Int32Array(256);
   private seedCount = 0;
@@ -78,13 +75,9 @@ export class FluidFlowState {
     this.solver = solver;
     this.bandwidth = bandwidth;
     this.baseNs = startNs;
-    this.recorder = recorder;
     this.onAllocation = onAllocation;
     this.index = new LinkFlowIndex(links);
-    this.linkRate = new Float64Array(links);
-    this.carriedBase = new Float64Array(links);
-    this.carriedNs = new Float64Array(links).fill(startNs);
-    this.carriedS = new Float64Array(links);
+    this.totals = new LinkTotals(links, startNs, recorder);
     this.linkMark = new Int32Array(links);
     this.reserved = new Float64Array(links);
   }
@@ -169,13 +162,7 @@ export class FluidFlowState {
 
   /** Bytes carried per link up to the state's time (a fresh array). */
   carriedBytes(): Float64Array {
-    const { linkRate, carriedBase, carriedNs, carriedS } = this;
-    const result = new Float64Array(linkRate.length);
-    for (let l = 0; l < result.length; l++) {
-      const elapsedS = (this.baseNs - carriedNs[l]!) * 1e-9 - carriedS[l]!;
-      result[l] = carriedBase[l]! + linkRate[l]! * elapsedS;
-    }
-    return result;
+    return this.totals.carriedBytes(this.baseNs);
   }
 
   private addSeeds(start: number, end: number): void {
@@ -268,10 +255,10 @@ export class FluidFlowState {
    * `keepBelow` > 0 (flows finished, none started), flows with a rate below it keep their rates (see the header).
    */
   private resolve(instantNs: number, instantS: number, keepBelow = 0): void {
-    const { slots, index, heap, linkRate } = this;
+    const { slots, index, heap } = this;
     index.collect(this.seeds, this.seedCount, slots.routePool, slots.pathStart, slots.pathLength);
     this.seedCount = 0;
-    const { flows, flowCount, links, linkCount } = index;
+    const { flows, flowCount } = index;
     const { remaining, rate, weight, anchorNs, anchorS, finishS } = slots;
     let solveIds = flows;
     let solveCount = flowCount;
@@ -302,21 +289,7 @@ export class FluidFlowState {
       heap.set(f, instantNs + finish * 1e9);
     }
     const timeNs = instantNs + instantS * 1e9;
-    const { carriedBase, carriedNs, carriedS } = this;
-    for (let i = 0; i < linkCount; i++) {
-      const l = links[i]!;
-      const on = index.flowsOnLink(l);
-      let total = 0;
-      for (let k = 0; k < on.length; k++) total += rate[on[k]!]! * weight[on[k]!]!;
-      const old = linkRate[l]!;
-      if (total === old) continue;
-      const elapsedS = (instantNs - carriedNs[l]!) * 1e-9 + (instantS - carriedS[l]!);
-      carriedBase[l] = carriedBase[l]! + old * elapsedS;
-      carriedNs[l] = instantNs;
-      carriedS[l] = instantS;
-      linkRate[l] = total;
-      this.recorder?.setRate(l, timeNs, total);
-    }
+    this.totals.update(index, rate, weight, instantNs, instantS, timeNs);
     if (this.onAllocation !== undefined) this.onAllocation({ timeNs, flows: slots.describeActive() });
   }
 }

@@ -49,8 +49,26 @@ export class MaxMinSolver {
    * the links of these flows only). Returns the number of bottleneck links found (filling iterations).
    */
   solve(ids: Int32Array, count: number, paths: FlowPathTable, weight: Float64Array, rate: Float64Array, reserved?: Float64Array): number {
+    const touchedCount = this.countLinkUse(ids, count, paths, weight);
+    this.listFlowsPerLink(ids, count, paths, touchedCount, reserved);
+    const iterations = this.fill(count, paths, weight, rate);
+    const { linkDegree, unfixedWeight, touched, fixed } = this;
+    for (let t = 0; t < touchedCount; t++) {
+      const l = touched[t]!;
+      linkDegree[l] = 0;
+      unfixedWeight[l] = 0;
+    }
+    for (let i = 0; i < count; i++) fixed[ids[i]!] = 0;
+    return iterations;
+  }
+
+  /**
+   * Per link of the flows' paths: its flow count (linkDegree) and unfixed weight; lists each such link once in
+   * `touched` and grows linkFlows and fixed to fit. Returns the touched count.
+   */
+  private countLinkUse(ids: Int32Array, count: number, paths: FlowPathTable, weight: Float64Array): number {
     const { pathStart, pathLength, pathPool } = paths;
-    const { capacity, unfixedWeight, linkDegree, linkFlowStart, linkFlowCursor, touched, heap } = this;
+    const { unfixedWeight, linkDegree, touched } = this;
     let touchedCount = 0;
     let maxId = 0;
     let slots = 0;
@@ -70,8 +88,13 @@ export class MaxMinSolver {
     }
     if (this.linkFlows.length < slots) this.linkFlows = new Int32Array(Math.max(slots, this.linkFlows.length * 2));
     if (this.fixed.length <= maxId) this.fixed = new Uint8Array(Math.max(maxId + 1, this.fixed.length * 2));
-    const { linkFlows, fixed, bandwidth } = this;
+    return touchedCount;
+  }
 
+  /** Each touched link's capacity (less `reserved`), its heap entry at its fair share, and its flows (CSR in linkFlows). */
+  private listFlowsPerLink(ids: Int32Array, count: number, paths: FlowPathTable, touchedCount: number, reserved: Float64Array | undefined): void {
+    const { pathStart, pathLength, pathPool } = paths;
+    const { capacity, unfixedWeight, linkDegree, linkFlowStart, linkFlowCursor, touched, heap, linkFlows, bandwidth } = this;
     let offset = 0;
     for (let t = 0; t < touchedCount; t++) {
       const l = touched[t]!;
@@ -94,7 +117,12 @@ export class MaxMinSolver {
         linkFlowCursor[l] = cursor + 1;
       }
     }
+  }
 
+  /** Progressive filling over the heap until all `count` flows are fixed; returns the bottleneck links found. */
+  private fill(count: number, paths: FlowPathTable, weight: Float64Array, rate: Float64Array): number {
+    const { pathStart, pathLength, pathPool } = paths;
+    const { capacity, unfixedWeight, linkDegree, linkFlowStart, heap, linkFlows, fixed } = this;
     let iterations = 0;
     let lastShare = 0;
     let unfixedFlows = count;
@@ -134,13 +162,6 @@ export class MaxMinSolver {
       heap.remove(bottleneck);
     }
     heap.clear(); // links left once every flow is fixed carry no unfixed flow
-
-    for (let t = 0; t < touchedCount; t++) {
-      const l = touched[t]!;
-      linkDegree[l] = 0;
-      unfixedWeight[l] = 0;
-    }
-    for (let i = 0; i < count; i++) fixed[ids[i]!] = 0;
     return iterations;
   }
 }
