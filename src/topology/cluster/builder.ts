@@ -6,11 +6,14 @@ import { InputError } from '../../engine/index.ts';
 import type { TimeNs } from '../../engine/index.ts';
 import { getChip, getDefaultCatalog, getSystem } from '../catalog/loader.ts';
 import type { BuildClusterOptions, Cluster, Link, NodeInfo } from './types.ts';
+import type { ChipSpec, SystemSpec } from '../catalog/schema.ts';
 import { applyFabricSettings } from '../catalog/fabric-settings.ts';
+import type { FabricRouter } from '../fabric/router.ts';
 import { wireFabric } from '../fabric/wiring.ts';
 import { LinkGraph, NodeLevel } from './link-graph.ts';
 import type { NodePathRouter } from './link-graph.ts';
 import { applyLinkFaults } from './link-faults.ts';
+import type { LinkFault } from './link-fault-schema.ts';
 import { applyChipOverrides, applyOverrides } from '../catalog/overrides.ts';
 import { checkNoCut, cutError } from './route-cuts.ts';
 import type { CutContext } from './route-cuts.ts';
@@ -20,6 +23,55 @@ import { wireServer } from './server-wiring.ts';
 const MAX_DEVICES = 1 << 20;
 
 export function buildCluster(options: BuildClusterOptions): Cluster {
+  const { system, chip, servers, devices } = resolveHardware(options);
+  const { devicesPerServer } = system;
+  const wired = wireCluster(system, servers, devices, options.faults ?? []);
+  const { graph, links, nodeInfos, fabric } = wired;
+  const linkByName = (name: string): Link | undefined => {
+    const id = graph.linkByName.get(name);
+    return id === undefined ? undefined : links[id];
+  };
+  const checkDevice = deviceChecker(devices);
+  const serverOf = (device: number): number => {
+    checkDevice(device, 'device');
+    return Math.floor(device / devicesPerServer);
+  };
+  const isIntraServer = (src: number, dst: number): boolean => serverOf(src) === serverOf(dst);
+  const { route, routeForFlow, pathLatencyNs } = clusterRoutes(wired, devices, devicesPerServer, checkDevice);
+  const nodeInfo = (node: number): NodeInfo => {
+    const info = nodeInfos[node];
+    if (info === undefined) throw new RangeError(`node ${node} does not exist (nodes are 0..${nodeInfos.length - 1})`);
+    return info;
+  };
+
+  return Object.freeze({
+    system,
+    chip,
+    servers,
+    devices,
+    nodes: nodeInfos.length,
+    links,
+    linkByName,
+    fabric: fabric.layout,
+    nicOf: (device: number) => {
+      checkDevice(device, 'device');
+      return fabric.nicOf(device);
+    },
+    leafOf: (device: number) => {
+      checkDevice(device, 'device');
+      return fabric.leafOf(device);
+    },
+    serverOf,
+    nodeInfo,
+    route,
+    routeForFlow,
+    pathLatencyNs,
+    isIntraServer,
+  });
+}
+
+/** The system (preset, fabric settings, overrides) and chip of a cluster, and its checked server and device counts. */
+function resolveHardware(options: BuildClusterOptions): { system: SystemSpec; chip: ChipSpec; servers: number; devices: number } {
   const catalog = options.catalog ?? getDefaultCatalog();
   const preset = getSystem(options.preset, catalog);
   const { servers } = options;
@@ -35,7 +87,26 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
   if (devices > MAX_DEVICES) {
     throw new InputError(`servers: ${servers} servers × ${devicesPerServer} devices exceeds ${MAX_DEVICES} devices`, 'servers');
   }
+  return { system, chip, servers, devices };
+}
 
+/** A cluster's nodes and links before routing: the link graph, each server's router, the fabric's, and the faults. */
+interface WiredCluster {
+  readonly graph: LinkGraph;
+  readonly serverRouters: readonly NodePathRouter[];
+  readonly fabric: FabricRouter;
+  /** The built links with the faults applied (frozen). */
+  readonly links: readonly Link[];
+  readonly nodeInfos: readonly NodeInfo[];
+  /** down[id] === 1 for links a fault took down. */
+  readonly down: Uint8Array;
+  readonly anyDown: boolean;
+  readonly cutContext: CutContext;
+}
+
+/** Wires the devices, every server and the fabric, applies the faults and, when a link is down, checks for cuts. */
+function wireCluster(system: SystemSpec, servers: number, devices: number, faults: readonly LinkFault[]): WiredCluster {
+  const { devicesPerServer } = system;
   const graph = new LinkGraph();
   for (let d = 0; d < devices; d++) graph.addNode('device', Math.floor(d / devicesPerServer), 0, `d${d}`, NodeLevel.device);
   const serverRouters: NodePathRouter[] = [];
@@ -47,28 +118,32 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
     const id = graph.linkByName.get(name);
     return id === undefined ? undefined : graph.links[id];
   };
-  const faulted = applyLinkFaults({ links: graph.links, linkByName: builtLinkByName }, options.faults ?? []);
+  const faulted = applyLinkFaults({ links: graph.links, linkByName: builtLinkByName }, faults);
   const links: readonly Link[] = Object.freeze(faulted.links.slice());
-  const linkByName = (name: string): Link | undefined => {
-    const id = graph.linkByName.get(name);
-    return id === undefined ? undefined : links[id];
-  };
   const { down, anyDown } = faulted;
   const nodeInfos: readonly NodeInfo[] = Object.freeze(graph.nodes.slice());
   const cutContext: CutContext = { links, nodes: nodeInfos, down, devicesPerServer, fabric };
   if (anyDown) checkNoCut(cutContext, graph, serverRouters);
+  return { graph, serverRouters, fabric, links, nodeInfos, down, anyDown, cutContext };
+}
 
-  const checkDevice = (device: number, role: string): void => {
+/** Throws a RangeError naming `role` unless `device` is one of the cluster's devices. */
+function deviceChecker(devices: number): (device: number, role: string) => void {
+  return (device: number, role: string): void => {
     if (!Number.isInteger(device) || device < 0 || device >= devices) {
       throw new RangeError(`${role} ${String(device)} is not a device of this cluster (devices are 0..${devices - 1})`);
     }
   };
-  const serverOf = (device: number): number => {
-    checkDevice(device, 'device');
-    return Math.floor(device / devicesPerServer);
-  };
-  const isIntraServer = (src: number, dst: number): boolean => serverOf(src) === serverOf(dst);
+}
 
+/** The cluster's route, routeForFlow and pathLatencyNs, over lazily filled caches. */
+function clusterRoutes(
+  wired: WiredCluster,
+  devices: number,
+  devicesPerServer: number,
+  checkDevice: (device: number, role: string) => void,
+): Pick<Cluster, 'route' | 'routeForFlow' | 'pathLatencyNs'> {
+  const { graph, serverRouters, fabric, links, nodeInfos, down, anyDown, cutContext } = wired;
   /** Link ids src → dst for a flow key; src and dst are valid devices. */
   const computeRoute = (src: number, dst: number, flowKey: number): readonly number[] => {
     if (src === dst) return Object.freeze([]);
@@ -128,34 +203,5 @@ export function buildCluster(options: BuildClusterOptions): Cluster {
     row.set(dst, total);
     return total;
   };
-  const nodeInfo = (node: number): NodeInfo => {
-    const info = nodeInfos[node];
-    if (info === undefined) throw new RangeError(`node ${node} does not exist (nodes are 0..${nodeInfos.length - 1})`);
-    return info;
-  };
-
-  return Object.freeze({
-    system,
-    chip,
-    servers,
-    devices,
-    nodes: nodeInfos.length,
-    links,
-    linkByName,
-    fabric: fabric.layout,
-    nicOf: (device: number) => {
-      checkDevice(device, 'device');
-      return fabric.nicOf(device);
-    },
-    leafOf: (device: number) => {
-      checkDevice(device, 'device');
-      return fabric.leafOf(device);
-    },
-    serverOf,
-    nodeInfo,
-    route,
-    routeForFlow,
-    pathLatencyNs,
-    isIntraServer,
-  });
+  return { route, routeForFlow, pathLatencyNs };
 }
