@@ -1,12 +1,19 @@
 // Public door of src/topology: the hardware catalog, the cluster builder, network models and collectives.
-// Other modules import from here only.
+// Other modules import from here only. Inside, one folder per concern:
+//   catalog/              the hardware catalog (schema, loader) and the scenario's overrides and fabric settings
+//   cluster/              building a Cluster: types, link graph, server wiring, link faults, cut checks
+//   fabric/               the network between servers: single switch and Clos fabrics, NIC attachment, ECMP
+//   network/              the NetworkModel interface, the registry of models, link activity, flow checks
+//   network/analytical/   the analytical model (a phase costs its busiest link)
+//   network/flow/         the flow-level model (max-min fair sharing, fluid state, solver and its heaps)
+//   collectives/          collective plans and their algorithms, packed plans, the registry and the runner
 export {
   chipSpecSchema,
   systemSpecSchema,
   intraServerLinkKinds,
   nicKinds,
   effectiveBandwidth,
-} from './catalog-schema.ts';
+} from './catalog/schema.ts';
 export type {
   Figure,
   Money,
@@ -17,7 +24,7 @@ export type {
   IntraServerLinkSpec,
   FabricSpec,
   NicSpec,
-} from './catalog-schema.ts';
+} from './catalog/schema.ts';
 export {
   loadCatalog,
   defaultCatalogDirectory,
@@ -26,11 +33,11 @@ export {
   getSystem,
   listPresets,
   listChips,
-} from './catalog-loader.ts';
-export type { Catalog } from './catalog-loader.ts';
-export { applyOverrides, applyChipOverrides } from './overrides.ts';
-export type { NumericOverrides, SystemOverrides, ChipOverrides } from './overrides.ts';
-export { buildCluster } from './cluster-builder.ts';
+} from './catalog/loader.ts';
+export type { Catalog } from './catalog/loader.ts';
+export { applyOverrides, applyChipOverrides } from './catalog/overrides.ts';
+export type { NumericOverrides, SystemOverrides, ChipOverrides } from './catalog/overrides.ts';
+export { buildCluster } from './cluster/builder.ts';
 export type {
   Link,
   LinkKind,
@@ -39,22 +46,22 @@ export type {
   Cluster,
   ClusterOverrides,
   BuildClusterOptions,
-} from './cluster-types.ts';
-export type { Flow, NetworkModel } from './network-types.ts';
-export { createAnalyticalNetwork } from './network-analytical.ts';
-export type { NetworkBuildOptions, NetworkModelEntry, NetworkModelName } from './network-registry.ts';
-export { NETWORK_MODELS, networkModel } from './network-registry.ts';
+} from './cluster/types.ts';
+export type { Flow, NetworkModel } from './network/types.ts';
+export { createAnalyticalNetwork } from './network/analytical/model.ts';
+export type { NetworkBuildOptions, NetworkModelEntry, NetworkModelName } from './network/registry.ts';
+export { NETWORK_MODELS, networkModel } from './network/registry.ts';
 export { ceilSecondsToNs } from '../engine/index.ts';
-export type { AnalyticalNetworkOptions } from './network-analytical.ts';
-export { validateGroup, describeGroup } from './collectives.ts';
-export type { CollectiveOp, CollectiveAlgorithm, CollectivePlan, GroupOptions, TrafficMatrix } from './collectives.ts';
-export { allToAllV, allToAllPairwise, hierarchicalAllToAllV, hierarchicalAllToAllVPacked } from './collective-alltoall.ts';
-export { packedPhaseCount, unpackPhase, unpackPlan } from './packed-plan.ts';
-export type { PackedPlan, PackedRoutes } from './network-types.ts';
-export type { HierarchicalAllToAllOptions, CompiledAllToAll } from './collective-alltoall-staged.ts';
-export { compileHierarchicalAllToAll, fillHierarchicalAllToAll } from './collective-alltoall-staged.ts';
-export { ringAllReduce, halvingDoublingAllReduce, meshAllReduce, hierarchicalAllReduce } from './collective-allreduce.ts';
-export type { HierarchicalAllReduceOptions } from './collective-allreduce.ts';
+export type { AnalyticalNetworkOptions } from './network/analytical/model.ts';
+export { validateGroup, describeGroup } from './collectives/plan.ts';
+export type { CollectiveOp, CollectiveAlgorithm, CollectivePlan, GroupOptions, TrafficMatrix } from './collectives/plan.ts';
+export { allToAllV, allToAllPairwise, hierarchicalAllToAllV, hierarchicalAllToAllVPacked } from './collectives/alltoall.ts';
+export { packedPhaseCount, unpackPhase, unpackPlan } from './collectives/packed-plan.ts';
+export type { PackedPlan, PackedRoutes } from './network/types.ts';
+export type { HierarchicalAllToAllOptions, CompiledAllToAll } from './collectives/alltoall-staged.ts';
+export { compileHierarchicalAllToAll, fillHierarchicalAllToAll } from './collectives/alltoall-staged.ts';
+export { ringAllReduce, halvingDoublingAllReduce, meshAllReduce, hierarchicalAllReduce } from './collectives/allreduce.ts';
+export type { HierarchicalAllReduceOptions } from './collectives/allreduce.ts';
 export {
   ringAllGather,
   ringReduceScatter,
@@ -62,11 +69,11 @@ export {
   meshReduceScatter,
   hierarchicalAllGather,
   hierarchicalReduceScatter,
-} from './collective-gather.ts';
-export { ringBroadcast, treeBroadcast, sendRecv, ringSendRecv, DEFAULT_BROADCAST_CHUNK_BYTES } from './collective-broadcast.ts';
-export type { BroadcastOptions, RingBroadcastOptions } from './collective-broadcast.ts';
-export { serverLayout } from './collective-hierarchy.ts';
-export type { HierarchyOptions, ServerLayout } from './collective-hierarchy.ts';
+} from './collectives/gather.ts';
+export { ringBroadcast, treeBroadcast, sendRecv, ringSendRecv, DEFAULT_BROADCAST_CHUNK_BYTES } from './collectives/broadcast.ts';
+export type { BroadcastOptions, RingBroadcastOptions } from './collectives/broadcast.ts';
+export { serverLayout } from './collectives/hierarchy.ts';
+export type { HierarchyOptions, ServerLayout } from './collectives/hierarchy.ts';
 export {
   collectiveOps,
   collectiveAlgorithms,
@@ -74,28 +81,28 @@ export {
   checkCollectiveAlgorithm,
   planCollective,
   defaultCollectiveAlgorithm,
-} from './collective-registry.ts';
-export type { CollectiveTopology } from './collective-registry.ts';
-export { checkCollectivePlan, planRankBytes } from './collective-semantics.ts';
-export type { PlanRankBytes } from './collective-semantics.ts';
-export { runCollective, runPackedCollective, simulateCollective } from './collective-runner.ts';
-export { algBandwidth, busBandwidth, busBandwidthFactor } from './collective-bandwidth.ts';
-export { fabricTopologies } from './catalog-schema.ts';
-export type { FabricTopology, FabricUplinkSpec } from './catalog-schema.ts';
-export type { FabricLayout, FabricTierLayout } from './cluster-types.ts';
-export { fabricSettingsSchema, applyFabricSettings } from './fabric-settings.ts';
-export type { FabricSettings } from './fabric-settings.ts';
-export { findLinks, closeLinkNames } from './link-faults.ts';
-export type { NamedLinks } from './link-faults.ts';
-export { linkFaultSchema } from './link-fault-schema.ts';
-export type { LinkFault } from './link-fault-schema.ts';
-export { ecmpHash } from './ecmp-hash.ts';
+} from './collectives/registry.ts';
+export type { CollectiveTopology } from './collectives/registry.ts';
+export { checkCollectivePlan, planRankBytes } from './collectives/semantics.ts';
+export type { PlanRankBytes } from './collectives/semantics.ts';
+export { runCollective, runPackedCollective, simulateCollective } from './collectives/runner.ts';
+export { algBandwidth, busBandwidth, busBandwidthFactor } from './collectives/bandwidth.ts';
+export { fabricTopologies } from './catalog/schema.ts';
+export type { FabricTopology, FabricUplinkSpec } from './catalog/schema.ts';
+export type { FabricLayout, FabricTierLayout } from './cluster/types.ts';
+export { fabricSettingsSchema, applyFabricSettings } from './catalog/fabric-settings.ts';
+export type { FabricSettings } from './catalog/fabric-settings.ts';
+export { findLinks, closeLinkNames } from './cluster/link-faults.ts';
+export type { NamedLinks } from './cluster/link-faults.ts';
+export { linkFaultSchema } from './cluster/link-fault-schema.ts';
+export type { LinkFault } from './cluster/link-fault-schema.ts';
+export { ecmpHash } from './fabric/ecmp-hash.ts';
 // Flow-level network model and link activity (both models).
-export { createFlowNetwork } from './network-flow.ts';
-export type { FlowNetworkOptions } from './network-flow.ts';
-export type { FlowAllocation } from './network-types.ts';
-export { maxMinFairRates } from './network-flow-solver.ts';
-export { LinkActivityRecorder } from './link-activity.ts';
-export type { LinkActivity, LinkRateInterval, LinkActivityRecorderOptions } from './link-activity.ts';
-export { linkUtilisation, busiestLinks } from './link-activity-analysis.ts';
-export type { BusyLink } from './link-activity-analysis.ts';
+export { createFlowNetwork } from './network/flow/model.ts';
+export type { FlowNetworkOptions } from './network/flow/model.ts';
+export type { FlowAllocation } from './network/types.ts';
+export { maxMinFairRates } from './network/flow/solver.ts';
+export { LinkActivityRecorder } from './network/link-activity.ts';
+export type { LinkActivity, LinkRateInterval, LinkActivityRecorderOptions } from './network/link-activity.ts';
+export { linkUtilisation, busiestLinks } from './network/link-activity-analysis.ts';
+export type { BusyLink } from './network/link-activity-analysis.ts';

@@ -1,4 +1,4 @@
-// Network models are chosen by name through their registry (src/topology/network-registry.ts): every name has an
+// Network models are chosen by name through their registry (src/topology/network/registry.ts): every name has an
 // entry that builds a model of that kind, the schema and flags accept exactly the registry's names, and no source
 // file outside the registry compares or spells out the model names (the check greps src/).
 import { readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ describe('network model registry', () => {
     const pattern = /[!=]==\s*'(analytical|flow)'|'(analytical|flow)'\s*[!=]==|'analytical'\s*\|\s*'flow'|\['analytical',\s*'flow'\]/;
     for (const file of listSourceFiles(srcDir)) {
       const where = relative(srcDir, file);
-      if (where === 'topology/network-types.ts' || where === 'topology/network-registry.ts') continue;
+      if (where === 'topology/network/types.ts' || where === 'topology/network/registry.ts') continue;
       readFileSync(file, 'utf8').split('\n').forEach((line, i) => { if (pattern.test(line)) offending.push(`${where}:${i + 1}: ${line.trim()}`); });
     }
     expect(offending).toEqual([]);

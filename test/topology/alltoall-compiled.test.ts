@@ -1,4 +1,4 @@
-// Compiled staged all-to-alls (topology/collective-alltoall-staged.ts): a plan filled from a compiled group, with its
+// Compiled staged all-to-alls (topology/collectives/alltoall-staged.ts): a plan filled from a compiled group, with its
 // zero-byte slots and compiled routes, runs on both network models exactly as the plain packed plan, empty phases
 // included; the compiled routes are the cluster's.
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
 // after every random insert, key change or removal, peek() is the entity with the smallest (key, id).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FinishHeap } from '../../src/topology/network-flow-finish-heap.ts';
+import { FinishHeap } from '../../src/topology/network/flow/finish-heap.ts';
 
 const opArb = fc.record({
   entity: fc.nat(200),

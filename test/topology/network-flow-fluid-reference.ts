@@ -12,12 +12,12 @@
 
 import { InputError } from '../../src/engine/index.ts';
 import type { TimeNs } from '../../src/engine/index.ts';
-import type { Cluster } from '../../src/topology/cluster-types.ts';
-import type { LinkActivityRecorder } from '../../src/topology/link-activity.ts';
+import type { Cluster } from '../../src/topology/cluster/types.ts';
+import type { LinkActivityRecorder } from '../../src/topology/network/link-activity.ts';
 import { ceilSecondsToNs } from '../../src/engine/index.ts';
-import { MaxMinSolver } from '../../src/topology/network-flow-solver.ts';
-import { FlowSlots } from '../../src/topology/network-flow-slots.ts';
-import type { FinishHandler, FlowAllocation } from '../../src/topology/network-types.ts';
+import { MaxMinSolver } from '../../src/topology/network/flow/solver.ts';
+import { FlowSlots } from '../../src/topology/network/flow/slots.ts';
+import type { FinishHandler, FlowAllocation } from '../../src/topology/network/types.ts';
 
 /** A flow whose remaining bytes are at most this fraction of its size has finished. */
 export const FINISH_EPSILON = 1e-9;

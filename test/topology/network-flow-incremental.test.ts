@@ -11,8 +11,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCluster } from '../../src/topology/index.ts';
 import type { Cluster } from '../../src/topology/index.ts';
-import { FluidFlowState } from '../../src/topology/network-flow-fluid.ts';
-import { MaxMinSolver } from '../../src/topology/network-flow-solver.ts';
+import { FluidFlowState } from '../../src/topology/network/flow/fluid.ts';
+import { MaxMinSolver } from '../../src/topology/network/flow/solver.ts';
 import { ReferenceFluidFlowState } from './network-flow-fluid-reference.ts';
 
 const clusters: Cluster[] = [
@@ -33,7 +33,7 @@ interface Transfer {
   readonly flows: readonly { src: number; dst: number; bytes: number; weight: number }[];
 }
 
-/** Drives a fluid state as network-flow.ts does; returns each flow's finish (in order of addition). */
+/** Drives a fluid state as the flow model (topology/network/flow/model.ts) does; returns each flow's finish (in order of addition). */
 function run(state: FluidLike, transfers: readonly Transfer[]): number[] {
   const order: number[] = []; // entity → index of addition (entities are recycled)
   const finish: number[] = [];

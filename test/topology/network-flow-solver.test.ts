@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxMinFairRates } from '../../src/topology/index.ts';
-import { LinkShareHeap } from '../../src/topology/network-flow-link-heap.ts';
+import { LinkShareHeap } from '../../src/topology/network/flow/link-heap.ts';
 import { RATE_TOLERANCE, capacityViolations, flowsWithoutBottleneck } from './network-flow-helpers.ts';
 
 describe('maxMinFairRates', () => {

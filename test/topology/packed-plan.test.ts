@@ -1,4 +1,4 @@
-// Packed plans (topology/packed-plan.ts): the packed hierarchical all-to-all-v unpacks to the plain plan, and both
+// Packed plans (topology/collectives/packed-plan.ts): the packed hierarchical all-to-all-v unpacks to the plain plan, and both
 // network models give a packed phase exactly the result of the same phase as Flow objects.
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../src/engine/index.ts';
