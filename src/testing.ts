@@ -1,5 +1,6 @@
-// moesim/testing: the router contract suite for users' own routers. Every invariant of ROUTERS.md, checked with
-// fast-check on random inputs; a failure throws with the invariant's name and a shrunk counterexample.
+// moesim/testing: the contract suites for users' own parts. Routers: every invariant of ROUTERS.md, checked with
+// fast-check on random inputs. Network models: the NetworkModel contract (topology/network/contract), checked the same
+// way on random phases. A failure throws with the property's name and a shrunk counterexample.
 import type { InvariantSuiteOptions, Router, RouterContext, RouterUnderTest } from './routing/index.ts';
 import { assertRouterInvariants } from './routing/index.ts';
 
@@ -13,3 +14,6 @@ export { checkDecision, routerInvariantProperties, sameDecisions } from './routi
 export function checkRouterInvariants(router: RouterUnderTest | ((ctx: RouterContext) => Router), options: InvariantSuiteOptions = {}): void {
   assertRouterInvariants(typeof router === 'function' ? { create: router } : router, options);
 }
+
+export type { Flow, NetworkBuildOptions, NetworkCapabilities, NetworkContractOptions, NetworkContractProperty, NetworkModel, NetworkModelEntry, PackedPlan } from './topology/index.ts';
+export { checkNetworkModelContract, networkContractProperties } from './topology/index.ts';

@@ -5,7 +5,7 @@ import { InputError } from '../engine/index.ts';
 import type { BackendName } from '../routing/index.ts';
 import { TF_BACKENDS } from '../routing/index.ts';
 import type { NetworkModelName } from '../topology/index.ts';
-import { NETWORK_MODELS } from '../topology/index.ts';
+import { networkModelNames } from '../topology/index.ts';
 
 /** --backend: one of the tfjs backends, else an InputError that lists them. */
 export function parseBackend(text: string): BackendName {
@@ -24,7 +24,7 @@ export function parseWorkers(text: string | undefined): number {
 
 /** A network model's name given to `flag`, else an InputError that lists the registry's models. */
 export function parseNetworkModel(flag: string, text: string): NetworkModelName {
-  const model = NETWORK_MODELS.find((m) => m === text);
-  if (model === undefined) throw new InputError(`--${flag}: got "${text}"; accepted: ${NETWORK_MODELS.join(', ')}`, flag);
-  return model;
+  const names = networkModelNames();
+  if (!names.includes(text)) throw new InputError(`--${flag}: got "${text}"; accepted: ${names.join(', ')}`, flag);
+  return text;
 }

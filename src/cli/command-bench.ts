@@ -9,7 +9,7 @@ import { InputError } from '../engine/index.ts';
 import { toJsonText } from '../report/index.ts';
 import type { StepBenchResult } from '../studies/index.ts';
 import { ROUTING_BENCH, isStepBenchDeviceCount, runEngineHoldBenchmark, runRoutingBenchmark, runStepBenchmarkInFreshThread } from '../studies/index.ts';
-import { NETWORK_MODELS } from '../topology/index.ts';
+import { networkModelNames } from '../topology/index.ts';
 import { parseNetworkModel } from './cli-options.ts';
 import type { CliIo, SetExit } from './io.ts';
 
@@ -115,7 +115,7 @@ export function registerBenchCommand(program: Command, io: CliIo, setExit: SetEx
     .option('--events <n>', 'events to simulate (engine)')
     .option('--tokens <n>', 'tokens to route (routing; a multiple of 4096, default 1048576)')
     .option('--devices <n>', 'devices (step; a power of two from 16; default: 256, 1024 and 4096 in turn)')
-    .option('--network <model>', `network model (step): ${NETWORK_MODELS.join(' | ')}`, 'analytical')
+    .option('--network <model>', `network model (step): ${networkModelNames().join(' | ')}`, 'analytical')
     .action(async (name: string, opts: { json?: boolean; quiet?: boolean; events?: string; tokens?: string; devices?: string; network?: string }) =>
       setExit(await benchCommand(name, {
         json: opts.json ?? false, quiet: opts.quiet ?? false, ...(opts.events ? { events: opts.events } : {}), ...(opts.tokens ? { tokens: opts.tokens } : {}),

@@ -159,7 +159,7 @@ export function registerCollectiveCommand(program: Command, io: CliIo, setExit: 
     .requiredOption('--op <op>', 'allreduce | allgather | reducescatter | alltoall | broadcast | sendrecv')
     .requiredOption('--size <bytes>', 'nccl-tests size, e.g. 256MiB, 1GB, 4096 (KB/MB/GB = 10^3, KiB/MiB/GiB = 2^10)')
     .option('--algo <name>', 'algorithm (default: what HCCL or NCCL would pick for the topology)')
-    .option('--model <name>', `network model: ${topology.NETWORK_MODELS.join(' | ')}`, 'analytical')
+    .option('--model <name>', `network model: ${topology.networkModelNames().join(' | ')}`, 'analytical')
     .option('--json', 'print one JSON line')
     .option('-q, --quiet', 'print nothing unless --json')
     .action((opts: { cluster: string; nodes: string; op: string; size: string; algo?: string; model?: string; json?: boolean; quiet?: boolean }) =>

@@ -61,6 +61,8 @@ export class CollectiveRendezvous {
     private readonly wakeAtOnce = false,
     /** Records the traffic matrix when set. */
     private readonly traffic: TrafficRecorder | undefined = undefined,
+    /** The network's single-flow path, when its registry entry declares one (capabilities.startFlow). */
+    private readonly startFlow: NetworkModel['startFlow'] = undefined,
   ) {
     const n = program.collectives.length;
     this.collectives = program.collectives;
@@ -108,7 +110,7 @@ export class CollectiveRendezvous {
     this.startNs[c] = sim.now;
     if (this.path) this.cause[c] = this.path.lastOf[byDevice]!;
     const byCategory = (this.commBytesByCategory[spec.category] ??= emptyCommBytes());
-    const startFlow = this.network.startFlow;
+    const startFlow = this.startFlow;
     if (spec.op === 'send' && startFlow !== undefined && plainSend(spec, this.cluster.devices)) {
       // A send on a network that costs one flow directly (analytical): no plan, no CollectiveRun. Its events are the
       // general path's: the transfer's end, then one zero-delay event for the run's completion, which finishes it.

@@ -59,7 +59,9 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   const fuse = options.fuseKernels ?? (!options.recordSpans && model.capabilities.orderIndependent);
   const machine = new DeviceMachine(sim, program, path, record, fuse);
   const traffic = options.recordTraffic === true ? new TrafficRecorder(cluster) : undefined;
-  const rv = new CollectiveRendezvous(sim, network, cluster, program, path, record, machine.resume, fuse, traffic);
+  const startFlow = model.capabilities.startFlow ? network.startFlow : undefined;
+  if (model.capabilities.startFlow && startFlow === undefined) throw new Error(`network model "${model.name}" declares startFlow but has none`);
+  const rv = new CollectiveRendezvous(sim, network, cluster, program, path, record, machine.resume, fuse, traffic, startFlow);
   machine.rendezvous = rv;
   machine.start();
   const stepTimeNs = sim.run();

@@ -49,8 +49,10 @@ export type {
 } from './cluster/types.ts';
 export type { Flow, NetworkModel } from './network/types.ts';
 export { createAnalyticalNetwork } from './network/analytical/model.ts';
-export type { NetworkBuildOptions, NetworkModelEntry, NetworkModelName } from './network/registry.ts';
-export { NETWORK_MODELS, networkModel } from './network/registry.ts';
+export type { NetworkBuildOptions, NetworkCapabilities, NetworkModelEntry, NetworkModelName } from './network/registry.ts';
+export { NETWORK_MODELS, networkModel, networkModelNames, registerNetworkModel, unregisterNetworkModel } from './network/registry.ts';
+export type { NetworkContractOptions, NetworkContractProperty } from './network/contract/network-contract.ts';
+export { checkNetworkModelContract, networkContractProperties } from './network/contract/network-contract.ts';
 export { ceilSecondsToNs } from '../engine/index.ts';
 export type { AnalyticalNetworkOptions } from './network/analytical/model.ts';
 export { validateGroup, describeGroup } from './collectives/plan.ts';

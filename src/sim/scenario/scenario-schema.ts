@@ -1,7 +1,7 @@
 // Scenario file schema, version 1: cluster, model, parallelism, router, token source, seed, backend and output.
 import { z } from 'zod';
 import { TF_BACKENDS } from '../../routing/index.ts';
-import { NETWORK_MODELS, fabricSettingsSchema, linkFaultSchema } from '../../topology/index.ts';
+import { fabricSettingsSchema, linkFaultSchema, networkModelNames } from '../../topology/index.ts';
 import { modelOverridesSchema, parallelismSchema, tokenSourceSchema } from '../../workloads/index.ts';
 
 const nameRegex = /^[a-z0-9][a-z0-9._-]*$/;
@@ -11,9 +11,14 @@ export const clusterSchema = z.strictObject({
   preset: z.string().min(1),
   /** Number of servers (or supernodes) of that preset. */
   servers: z.number().int().positive(),
-  /** Network model. */
-  /** analytical: fast, contention inside a collective phase; flow: max-min fair sharing among all concurrent flows. */
-  network: z.enum(NETWORK_MODELS).default('analytical'),
+  /**
+   * Network model, by its registry name (topology's network registry, read when the scenario is checked, so models a
+   * user registered count): analytical (fast, contention inside a collective phase), flow (max-min fair sharing).
+   */
+  network: z.string().superRefine((name, ctx) => {
+    const names = networkModelNames();
+    if (!names.includes(name)) ctx.addIssue({ code: 'invalid_value', values: names, input: name });
+  }).default('analytical'),
   /** Override any catalog figure of the system or its chip (validated by the catalog). */
   overrides: z.record(z.string(), z.unknown()).optional(),
   /**

@@ -37,11 +37,13 @@ export interface PackedPlan {
   readonly routes?: PackedRoutes | undefined;
 }
 
-/** The network models' names (registry.ts has one entry each), the default first. */
+/** The built-in network models' names, the default first (registry.ts has an entry each; users may register more). */
 export const NETWORK_MODELS = ['analytical', 'flow'] as const;
-export type NetworkModelName = (typeof NETWORK_MODELS)[number];
+/** A network model's name: a built-in one, or one added with registerNetworkModel (registry.ts). */
+export type NetworkModelName = string;
 
 export interface NetworkModel {
+  /** The name of the registry entry that built it. */
   readonly kind: NetworkModelName;
   readonly cluster: Cluster;
   /** Starts a phase of concurrent flows at the simulator's current time; the Waitable fires when all finish. */
@@ -49,7 +51,8 @@ export interface NetworkModel {
   /** transfer() of phase `phase` of a packed plan: the same result as transfer(unpackPhase(plan, phase), label). */
   transferPacked(plan: PackedPlan, phase: number, label: string): Waitable<void>;
   /**
-   * Analytical only: transfer() of one flow without a Waitable. Records the phase from now and returns its duration;
+   * Present exactly when the model's registry entry declares `capabilities.startFlow` (the analytical model; the
+   * contract suite checks both ways): transfer() of one flow without a Waitable. Records the phase from now and returns its duration;
    * the caller schedules its own completion event at now + duration (one event, as transfer()'s timeout would be).
    * Invalid flows throw naming `transfer "<label>"`; the label may be an object with a name (read only then: a
    * collective spec whose name is built when read).
