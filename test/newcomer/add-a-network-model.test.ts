@@ -1,6 +1,7 @@
-// The newcomer test: following docs/ARCHITECTURE.md ("Add a network model") alone, a toy network model (kept in
-// test/newcomer/toy-network-model.ts) passes the exported contract suite, is registered, and the default scenario
-// runs on it end to end. An ideal fabric never shares a link, so its step can be no slower than the analytical model's.
+// The newcomer test: following docs/ARCHITECTURE.md alone (its extension-point row "a network model"), a toy network
+// model (kept in test/newcomer/toy-network-model.ts) passes the exported contract suite, is registered, and the default
+// scenario runs on it end to end. An ideal fabric never shares a link, so its step can be no slower than the analytical
+// model's.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkNetworkModelContract } from '../../src/testing.ts';

@@ -1,7 +1,7 @@
-// A toy network model, written the way docs/ARCHITECTURE.md ("Add a network model") says a newcomer would: an
-// "ideal fabric" where every flow runs alone at its route's bottleneck bandwidth, so a phase costs its slowest flow's
-// path latency plus bytes over that bottleneck, and concurrent flows and phases never share a link. It uses only the
-// public doors (moesim's engine and topology modules, and moesim/testing's types).
+// A toy network model, written the way docs/ARCHITECTURE.md (extension point "a network model") says a newcomer would:
+// an "ideal fabric" where every flow runs alone at its route's bottleneck bandwidth, so a phase costs its slowest
+// flow's path latency plus bytes over that bottleneck, and concurrent flows and phases never share a link. It uses only
+// the public doors (moesim's engine and topology modules, and moesim/testing's types).
 import { Timeout, ceilSecondsToNs } from '../../src/engine/index.ts';
 import type { Simulator, Waitable } from '../../src/engine/index.ts';
 import type { Cluster, LinkActivity } from '../../src/topology/index.ts';
