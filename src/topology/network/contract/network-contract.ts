@@ -11,6 +11,7 @@ import type { Cluster } from '../../cluster/types.ts';
 import { hierarchicalAllToAllVPacked } from '../../collectives/alltoall.ts';
 import { packedPhaseCount, unpackPhase } from '../../collectives/packed-plan.ts';
 import type { NetworkModelEntry } from '../registry.ts';
+import type { Flow, NetworkModel } from '../types.ts';
 import { expectedLinkBytes, firstMismatch, matrixArbitrary, phaseArbitrary, runPhases } from './contract-runs.ts';
 
 export interface NetworkContractOptions {
@@ -35,8 +36,22 @@ const asContract = <T extends unknown[]>(p: fc.IProperty<T>): NetworkContractPro
 /** The contract's properties for one model, by name (fast-check properties; run them with fc.assert or fc.check). */
 export function networkContractProperties(entry: NetworkModelEntry, options: NetworkContractOptions = {}): Record<string, NetworkContractProperty> {
   const cluster = options.cluster ?? buildCluster({ preset: 'atlas-800t-a2', servers: 2 });
-  const phase = phaseArbitrary(cluster, options.maxFlows ?? 12);
-  const fresh = () => entry.create(new Simulator(), cluster, { recordActivity: true });
+  const ctx: ContractContext = {
+    entry, cluster, phase: phaseArbitrary(cluster, options.maxFlows ?? 12), fresh: () => entry.create(new Simulator(), cluster, { recordActivity: true }),
+  };
+  return { ...behaviourProperties(ctx), ...capabilityProperties(ctx) };
+}
+
+/** What every property needs: the model's entry, the cluster, random phases on it, and a fresh model. */
+interface ContractContext {
+  entry: NetworkModelEntry;
+  cluster: Cluster;
+  phase: fc.Arbitrary<Flow[]>;
+  fresh: () => NetworkModel;
+}
+
+/** What every model does, whatever it declares. */
+function behaviourProperties({ entry, cluster, phase, fresh }: ContractContext): Record<string, NetworkContractProperty> {
   const { capabilities } = entry;
   const perServer = cluster.devices >= 4 ? Math.min(cluster.devices, 8) : cluster.devices;
   const group = Array.from({ length: perServer * Math.min(2, Math.floor(cluster.devices / perServer)) }, (_, i) => i);
@@ -100,6 +115,13 @@ export function networkContractProperties(entry: NetworkModelEntry, options: Net
       }
       if (!message.includes('contract probe')) fail(`transfer of ${JSON.stringify(bad)} ${message ? `threw "${message}"` : 'did not throw'}, not naming the transfer`);
     })),
+  };
+}
+
+/** What a model declares: contention or none, order independence, a single-flow path. */
+function capabilityProperties({ entry, cluster, phase, fresh }: ContractContext): Record<string, NetworkContractProperty> {
+  const { capabilities } = entry;
+  return {
     [`contention ${capabilities.contention ? 'declared: two copies of a phase started together finish no earlier than one alone' : 'not declared: concurrent phases each finish as if alone'}`]: asContract(fc.property(phase, (flows) => {
       const alone = fresh().phaseDuration(flows);
       const run = runPhases(entry, cluster, [{ atNs: 0, label: 'one', flows }, { atNs: 0, label: 'two', flows }]);
