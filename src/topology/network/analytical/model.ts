@@ -5,7 +5,8 @@
 // Link activity: a phase spreads its bytes on each link evenly over the phase's duration (latency included),
 // so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now (with
 // finalLinkBytesOnly, a whole run's executor adds each phase's loads when it starts and asks only at the end).
-import { ceilSecondsToNs, secondsToNs } from '../../../engine/index.ts';
+import { ceilSecondsToNs } from '../../../engine/index.ts';
+import { messageLatencyOf } from '../message-latency.ts';
 import type { Simulator, TimeNs, Waitable } from '../../../engine/index.ts';
 import { PhaseLoadArena, addPhaseLoads, checkPackedBytes, loadRoutedFlows, routedFlows } from './loads.ts';
 import type { PhaseInFlight } from './loads.ts';
@@ -74,13 +75,9 @@ export class AnalyticalNetwork implements NetworkModel {
   private readonly routes: PairRoutes;
 
   constructor(sim: Simulator, cluster: Cluster, options: AnalyticalNetworkOptions = {}) {
-    const messageLatencyNs = options.messageLatencyNs ?? secondsToNs(cluster.system.messageLatency.value);
-    if (!Number.isInteger(messageLatencyNs) || messageLatencyNs < 0) {
-      throw new RangeError(`messageLatencyNs must be a non-negative integer, got ${messageLatencyNs}`);
-    }
     this.sim = sim;
     this.cluster = cluster;
-    this.messageLatencyNs = messageLatencyNs;
+    this.messageLatencyNs = messageLatencyOf(cluster, options.messageLatencyNs);
     const linkCount = cluster.links.length;
     this.linkCount = linkCount;
     this.bandwidth = Float64Array.from(cluster.links, (link) => link.bandwidth);

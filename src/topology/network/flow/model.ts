@@ -19,7 +19,8 @@
 //   rate at every instant, so they finish together. Flows of different sizes are not merged (they would
 //   part when the smaller one finishes), nor are flows of different transfers (different start times).
 // - linkBytes() is the bytes that have crossed each link up to the simulator's now (∫ linkActivity).
-import { Completion, secondsToNs } from '../../../engine/index.ts';
+import { Completion } from '../../../engine/index.ts';
+import { messageLatencyOf } from '../message-latency.ts';
 import type { Simulator, TimeNs, Waitable } from '../../../engine/index.ts';
 import type { Cluster } from '../../cluster/types.ts';
 import { packedPhaseValid, validateFlows } from '../flow-validation.ts';
@@ -95,13 +96,9 @@ export class FlowNetwork implements NetworkModel {
   private readonly slotRoutes = new SlotRouteCache();
 
   constructor(sim: Simulator, cluster: Cluster, options: FlowNetworkOptions = {}) {
-    const messageLatencyNs = options.messageLatencyNs ?? secondsToNs(cluster.system.messageLatency.value);
-    if (!Number.isInteger(messageLatencyNs) || messageLatencyNs < 0) {
-      throw new RangeError(`messageLatencyNs must be a non-negative integer, got ${messageLatencyNs}`);
-    }
     this.sim = sim;
     this.cluster = cluster;
-    this.messageLatencyNs = messageLatencyNs;
+    this.messageLatencyNs = messageLatencyOf(cluster, options.messageLatencyNs);
     this.aggregate = options.aggregateFlows ?? true;
     this.linkCount = cluster.links.length;
     this.bandwidth = Float64Array.from(cluster.links, (link) => link.bandwidth);
