@@ -78,8 +78,6 @@ function parseNodes(text: string): number {
   return nodes;
 }
 
-
-/** createFlowNetwork when this build has it (the flow-level model lands separately), else a clear input error. */
 /** Plans and simulates the collective; every user mistake is an InputError naming its flag. */
 export function runCollectiveCommand(options: CollectiveCommandOptions): CollectiveResult {
   const op = (() => {
