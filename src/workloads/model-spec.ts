@@ -31,7 +31,7 @@ export const modelFieldsSchema = z.strictObject({
   /** The first k layers are dense whatever the interval (DeepSeek-V3: 3). */
   firstDenseLayers: z.number().int().nonnegative().default(0),
   hidden: positiveInt,
-  /** FFN width of one routed (and one shared) expert. */
+  /** FFN width of one routed (and one shared) expert; of every layer in a dense model. */
   ffnHidden: positiveInt,
   /** FFN width of a dense layer; defaults to ffnHidden. */
   denseFfnHidden: positiveInt.optional(),
@@ -39,8 +39,9 @@ export const modelFieldsSchema = z.strictObject({
   activation: z.enum(['swiglu', 'gelu', 'relu']),
   heads: positiveInt,
   kvHeads: positiveInt,
-  experts: positiveInt,
-  topK: positiveInt,
+  /** Routed experts per MoE layer. A dense model (GPT-3, Llama, Pangu Ultra 135B) leaves experts and topK out. */
+  experts: positiveInt.optional(),
+  topK: positiveInt.optional(),
   sharedExperts: z.number().int().nonnegative().default(0),
   vocab: positiveInt,
   seqLength: positiveInt,
@@ -62,13 +63,26 @@ export const modelOverridesSchema = z.strictObject(
   },
 );
 
-/** The model fields plus the cross-field checks (divisibility, topK ≤ experts). */
+/**
+ * The model fields plus the cross-field checks (divisibility, topK ≤ experts). A dense model (no `experts`) becomes a
+ * model whose every layer is dense, with one placeholder expert that no layer uses: the rest of moesim needs no case
+ * for it. Its FFN width is `denseFfnHidden`, else `ffnHidden`.
+ */
 export const modelSpecSchema = modelFieldsSchema.superRefine((m, ctx) => {
   if (m.hidden % m.heads !== 0) ctx.addIssue({ code: 'custom', path: ['hidden'], message: `hidden (${m.hidden}) must be divisible by heads (${m.heads})` });
   if (m.heads % m.kvHeads !== 0) ctx.addIssue({ code: 'custom', path: ['kvHeads'], message: `heads (${m.heads}) must be divisible by kvHeads (${m.kvHeads})` });
-  if (m.topK > m.experts) ctx.addIssue({ code: 'custom', path: ['topK'], message: `topK (${m.topK}) cannot exceed experts (${m.experts})` });
+  if (m.experts === undefined) {
+    if (m.topK !== undefined) ctx.addIssue({ code: 'custom', path: ['topK'], message: `topK (${m.topK}) needs experts: a model without experts is dense; give experts for an MoE model` });
+    if (m.sharedExperts > 0) ctx.addIssue({ code: 'custom', path: ['sharedExperts'], message: `sharedExperts (${m.sharedExperts}) needs experts: a model without experts is dense` });
+  } else if (m.topK === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['topK'], message: `an MoE model (experts: ${m.experts}) needs topK, the experts each token is routed to` });
+  } else if (m.topK > m.experts) {
+    ctx.addIssue({ code: 'custom', path: ['topK'], message: `topK (${m.topK}) cannot exceed experts (${m.experts})` });
+  }
   if (m.firstDenseLayers > m.layers) ctx.addIssue({ code: 'custom', path: ['firstDenseLayers'], message: `firstDenseLayers (${m.firstDenseLayers}) cannot exceed layers (${m.layers})` });
-});
+}).transform((m) => (m.experts === undefined
+  ? { ...m, experts: 1, topK: 1, firstDenseLayers: m.layers, denseFfnHidden: m.denseFfnHidden ?? m.ffnHidden }
+  : { ...m, experts: m.experts, topK: m.topK ?? 1 }));
 
 export type ModelSpec = z.output<typeof modelSpecSchema>;
 
@@ -88,9 +102,19 @@ export function modelPresetSource(name: string): string {
   return readFileSync(`${modelDir}${name}.yaml`, 'utf8');
 }
 
+/**
+ * A preset's fields as written (defaults not filled in, a dense model still without experts): what a scenario's
+ * overrides are laid over before the whole is checked, so that overriding a dense model's layers keeps it dense.
+ */
+export function modelPresetFields(name: string): Record<string, unknown> {
+  const raw: unknown = parseYaml(modelPresetSource(name));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(`catalog/models/${name}.yaml: expected a mapping of model fields`, 'model.preset');
+  return raw as Record<string, unknown>;
+}
+
 /** Load and validate one model preset; an unknown name is an InputError listing the accepted names. */
 export function loadModelPreset(name: string): ModelSpec {
-  const raw: unknown = parseYaml(modelPresetSource(name));
+  const raw = modelPresetFields(name);
   const parsed = modelSpecSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -7,7 +7,7 @@ import { catalogCommand } from '../../src/cli/command-catalog.ts';
 import { countParams, listModelPresets, loadModelPreset, modelSpecSchema, trainingFlopsPerToken } from '../../src/workloads/index.ts';
 import type { ModelSpec } from '../../src/workloads/index.ts';
 
-const ZOO = ['bert-base-moe', 'deepseek-v3', 'llama2-70b', 'llama2-7b', 'mixtral-8x7b', 'pangu-sigma-16e', 'pangu-ultra-135b', 'pangu-ultra-moe-718b', 'switch-base-128', 'tiny-moe'];
+const ZOO = ['bert-base-moe', 'deepseek-v3', 'gpt3-175b', 'llama2-70b', 'llama2-7b', 'llama3-405b', 'mixtral-8x7b', 'pangu-sigma-16e', 'pangu-ultra-135b', 'pangu-ultra-moe-718b', 'switch-base-128', 'tiny-moe'];
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const relErr = (computed: number, published: number): number => (computed - published) / published;
@@ -46,6 +46,16 @@ const PUBLISHED: PublishedCase[] = [
     preset: 'pangu-ultra-135b',
     total: { value: 135e9, source: 'arXiv 2504.07866 abstract ("135 billion parameters")', tolerance: 0.02 },
     active: { value: 135e9 - 153376 * 12288, source: 'the published total without the input embedding', tolerance: 0.02 },
+  },
+  {
+    preset: 'gpt3-175b',
+    total: { value: 175.0e9, source: 'arXiv 2005.14165 Table 2.1 (175.0B)', tolerance: 0.02 },
+    active: { value: 175.0e9, source: 'the published total: the tied embedding is the LM head, which every token multiplies', tolerance: 0.02 },
+  },
+  {
+    preset: 'llama3-405b',
+    total: { value: 405e9, source: 'arXiv 2407.21783 Table 3 (405B)', tolerance: 0.02 },
+    active: { value: 405e9 - 128256 * 16384, source: 'the published total without the input embedding', tolerance: 0.02 },
   },
   {
     preset: 'mixtral-8x7b',

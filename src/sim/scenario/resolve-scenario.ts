@@ -9,7 +9,7 @@ import { routerExecution, routerParamsSchema } from '../../routing/index.ts';
 import type { Cluster, ClusterOverrides } from '../../topology/index.ts';
 import { buildCluster } from '../../topology/index.ts';
 import type { Layout, ModelSpec } from '../../workloads/index.ts';
-import { denseEquivalentModel, loadModelPreset, modelSpecSchema, resolveLayout } from '../../workloads/index.ts';
+import { denseEquivalentModel, loadModelPreset, modelPresetFields, modelSpecSchema, resolveLayout } from '../../workloads/index.ts';
 import { formatIssue } from './format-issues.ts';
 import type { Scenario } from './scenario-schema.ts';
 
@@ -25,7 +25,8 @@ export interface ResolvedScenario {
 function resolveModel(scenario: Scenario): ModelSpec {
   const preset = loadModelPreset(scenario.model.preset);
   if (!scenario.model.overrides) return preset;
-  const merged = { ...preset, ...scenario.model.overrides };
+  // Overrides are laid over the preset as written, so that a dense preset stays dense whatever is overridden.
+  const merged = { ...modelPresetFields(scenario.model.preset), ...scenario.model.overrides };
   const parsed = modelSpecSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

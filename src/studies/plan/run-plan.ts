@@ -13,7 +13,7 @@ import { InputError } from '../../engine/index.ts';
 import type { NetworkModelName } from '../../topology/index.ts';
 import { getChip, getSystem, networkModel } from '../../topology/index.ts';
 import type { ModelSpec } from '../../workloads/index.ts';
-import { loadModelPreset, modelSpecSchema } from '../../workloads/index.ts';
+import { loadModelPreset, modelPresetFields, modelSpecSchema } from '../../workloads/index.ts';
 import type { Summary } from '../../sim/index.ts';
 import { runTasks } from '../worker-pool/worker-pool.ts';
 import type { PlanRunTask } from './plan-run-task.ts';
@@ -95,7 +95,7 @@ interface Simulated { point: PlanPoint; summary: Summary; traceDir: string }
 function modelOf(plan: Plan): ModelSpec {
   const model = loadModelPreset(plan.model.preset);
   // The same merge and cross-field checks a scenario's model gets (every candidate's scenario is validated again).
-  const merged = modelSpecSchema.safeParse(plan.model.overrides ? { ...model, ...plan.model.overrides } : model);
+  const merged = modelSpecSchema.safeParse(plan.model.overrides ? { ...modelPresetFields(plan.model.preset), ...plan.model.overrides } : model);
   if (!merged.success) throw new InputError(`model.overrides: ${merged.error.issues[0]?.path.join('.') ?? ''}: ${merged.error.issues[0]?.message ?? 'invalid'}`, 'model.overrides');
   return merged.data;
 }
