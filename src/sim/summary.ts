@@ -1,5 +1,6 @@
 // The run summary (summary.json): the contract fields documented in METRICS.md, then the details behind them.
 import { nsToSeconds } from '../engine/index.ts';
+import { memoryReserveBytes } from '../topology/index.ts';
 import type { MemoryBreakdown, ModelSpec } from '../workloads/index.ts';
 import { COMPUTE_PASSES, countParams, memoryVerdict, trainingFlopsPerToken } from '../workloads/index.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats } from '../execute/index.ts';
@@ -28,7 +29,7 @@ export interface Summary {
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
   model: { name: string; totalParams: number; activeParamsPerToken: number; expertsPerToken: number; trainingFlopsPerToken: number };
-  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; recompute: string; overlapGradReduce: boolean; expertPlacement: string };
+  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; recompute: string; overlapGradReduce: boolean; expertPlacement: string; stageLayers: number[] };
   tokensPerStep: number;
   moeLayers: number[];
   proposedAssignments: number;
@@ -47,7 +48,7 @@ export interface Summary {
   linkBytesByKind: Record<string, number>;
   /** The five links that carried the most bytes (links.csv lists them all). */
   busiestLinks: LinkStats[];
-  memory: MemoryBreakdown & { device: number; hbmBytes: number; fits: boolean; verdict?: string };
+  memory: MemoryBreakdown & { device: number; hbmBytes: number; reserveBytes: number; fits: boolean; verdict?: string };
   routing: { backend: string; tokenSource: string; decisionsComputed: number; decisionsResampled: number; sampledGroups: number; sampledGroupSize: number; warmupSteps: number };
   engine: { events: number };
 }
@@ -157,7 +158,8 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
   const worst = argMax(memory, (m) => m.total);
   const worstMemory = memory[worst]!;
   const hbmBytes = cluster.chip.hbmBytes.value;
-  const verdict = memoryVerdict(worstMemory, hbmBytes);
+  const reserveBytes = memoryReserveBytes(cluster.chip);
+  const verdict = memoryVerdict(worstMemory, hbmBytes, reserveBytes);
   const critical = argMax(exec.devices, (d) => d.finishNs);
   const linkBytesByKind = linkBytesByKindOf(cluster, exec.linkBytes);
 
@@ -186,6 +188,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     parallelism: {
       tp: layout.tp, pp: layout.pp, vpp: layout.vpp, dp: layout.dp, ep: layout.ep, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches,
       sequenceParallel: layout.sequenceParallel, zero: layout.zero, recompute: layout.recompute, overlapGradReduce: layout.overlapGradReduce, expertPlacement: layout.expertPlacement,
+      stageLayers: layout.stageLayers,
     },
     tokensPerStep,
     moeLayers,
@@ -201,7 +204,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     collectiveAlgorithms: sortedByKey(exec.algorithms),
     linkBytesByKind: sortedByKey(linkBytesByKind),
     busiestLinks: exec.links.slice(0, 5),
-    memory: { ...worstMemory, device: worst, hbmBytes, fits: worstMemory.total <= hbmBytes, ...(verdict ? { verdict } : {}) },
+    memory: { ...worstMemory, device: worst, hbmBytes, reserveBytes, fits: worstMemory.total <= hbmBytes - reserveBytes, ...(verdict ? { verdict } : {}) },
     routing: {
       backend: routed.backend.active, tokenSource: routed.tokenSource, decisionsComputed: routed.decisionsComputed, decisionsResampled: routed.decisionsResampled,
       sampledGroups: routed.sampledGroups, sampledGroupSize: routed.sampledGroupSize, warmupSteps: routed.warmupStepsRun,

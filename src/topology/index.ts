@@ -13,6 +13,8 @@ export {
   intraServerLinkKinds,
   nicKinds,
   effectiveBandwidth,
+  DEFAULT_MEMORY_RESERVE,
+  memoryReserveBytes,
 } from './catalog/schema.ts';
 export type {
   Figure,

@@ -104,9 +104,11 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
 const GIB = 2 ** 30;
 
 /** "needs X GiB, has Y GiB" with the biggest terms named, or undefined when it fits. */
-export function memoryVerdict(m: MemoryBreakdown, hbmBytes: number): string | undefined {
-  if (m.total <= hbmBytes) return undefined;
+export function memoryVerdict(m: MemoryBreakdown, hbmBytes: number, reserveBytes = 0): string | undefined {
+  const usable = hbmBytes - reserveBytes;
+  if (m.total <= usable) return undefined;
   const terms = MEMORY_TERMS.map((k) => [k, m[k]] as const).sort((a, b) => b[1] - a[1]).slice(0, 3)
     .map(([k, v]) => `${k} ${(v / GIB).toFixed(1)} GiB`).join(', ');
-  return `does not fit: needs ${(m.total / GIB).toFixed(1)} GiB, has ${(hbmBytes / GIB).toFixed(1)} GiB (short by ${((m.total - hbmBytes) / GIB).toFixed(1)} GiB); biggest terms: ${terms}`;
+  const has = reserveBytes > 0 ? `${(usable / GIB).toFixed(1)} GiB of ${(hbmBytes / GIB).toFixed(1)} after the framework's ${(reserveBytes / GIB).toFixed(1)} GiB` : `${(hbmBytes / GIB).toFixed(1)} GiB`;
+  return `does not fit: needs ${(m.total / GIB).toFixed(1)} GiB, has ${has} (short by ${((m.total - usable) / GIB).toFixed(1)} GiB); biggest terms: ${terms}`;
 }

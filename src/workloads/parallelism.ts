@@ -12,6 +12,7 @@ import { InputError } from '../engine/index.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth, isMoeLayer } from './model-spec.ts';
 import { PIPELINE_SCHEDULES, pipelineScheduleFor } from './pipeline-schedules/registry.ts';
+import { chunkStarts, stageLayerCounts } from './stage-layers.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -20,6 +21,10 @@ export const parallelismSchema = z.strictObject({
   pp: positiveInt.default(1),
   /** Virtual pipeline stages (model chunks) per device: > 1 selects the interleaved 1F1B schedule by default. */
   vpp: positiveInt.default(1),
+  /** Layers on the first pipeline stage (Megatron's --decoder-first-pipeline-num-layers); default: an even share. */
+  firstStageLayers: positiveInt.optional(),
+  /** Layers on the last pipeline stage, with the LM head (--decoder-last-pipeline-num-layers); default: an even share. */
+  lastStageLayers: positiveInt.optional(),
   /** Pipeline schedule (pipeline-schedules/registry.ts); default: interleaved when vpp > 1, else 1f1b. */
   schedule: z.enum(PIPELINE_SCHEDULES).optional(),
   dp: positiveInt,
@@ -54,8 +59,10 @@ export interface Layout extends ParallelismConfig {
   expertsPerDevice: number;
   /** EP groups per (stage, TP rank): dp / ep. */
   epGroups: number;
-  /** Layers in one model chunk (a stage holds vpp chunks). */
-  layersPerChunk: number;
+  /** Layers per pipeline stage (stage-layers.ts: even, or the first and last stages as given). */
+  stageLayers: number[];
+  /** Chunk c's layers are chunkStart[c] … chunkStart[c + 1] − 1 (chunk c = virtual stage ⌊c / pp⌋ of stage c mod pp). */
+  chunkStart: number[];
 }
 
 /** Check that the parallelism fits the cluster and the model; every failure names the product that does not divide. */
@@ -80,8 +87,8 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   const schedule = pipelineScheduleFor(p);
   const stagesProblem = schedule.checkStages(p.pp, p.vpp);
   if (stagesProblem) fail(stagesProblem.field, stagesProblem.message);
-  const chunks = p.pp * p.vpp;
-  if (model.layers % chunks !== 0) fail(p.vpp > 1 ? 'vpp' : 'pp', `pp·vpp = ${p.pp}·${p.vpp} = ${chunks} must divide the model's ${model.layers} layers`);
+  const stageLayers = stageLayerCounts(p, model.layers);
+  if (!Array.isArray(stageLayers)) fail(stageLayers.field, stageLayers.message);
   if (p.sequenceParallel && model.seqLength % p.tp !== 0) fail('sequenceParallel', `tp = ${p.tp} must divide the sequence length ${model.seqLength}`);
   const perStep = p.dp * p.microBatchSize;
   if (p.globalBatch % perStep !== 0) {
@@ -96,7 +103,8 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
     microBatches,
     expertsPerDevice: model.experts / p.ep,
     epGroups: p.dp / p.ep,
-    layersPerChunk: model.layers / chunks,
+    stageLayers: stageLayers as number[],
+    chunkStart: chunkStarts(stageLayers as number[], p.vpp),
   };
 }
 
@@ -115,14 +123,16 @@ export function coordsOf(layout: Layout, device: number): { stage: number; dpRan
  * With vpp = 1 this is plain contiguous stages; with vpp > 1 it is Megatron's interleaved assignment.
  */
 export function layerPlacement(layout: Layout, layer: number): { chunk: number; stage: number; virtualStage: number } {
-  const chunk = Math.floor(layer / layout.layersPerChunk);
+  let chunk = 0;
+  while (layout.chunkStart[chunk + 1]! <= layer) chunk++;
   return { chunk, stage: chunk % layout.pp, virtualStage: Math.floor(chunk / layout.pp) };
 }
 
 /** The layers of virtual stage v on stage s, in order. */
 export function chunkLayers(layout: Layout, stage: number, virtualStage: number): number[] {
-  const first = (virtualStage * layout.pp + stage) * layout.layersPerChunk;
-  return Array.from({ length: layout.layersPerChunk }, (_, i) => first + i);
+  const chunk = virtualStage * layout.pp + stage;
+  const first = layout.chunkStart[chunk]!;
+  return Array.from({ length: layout.chunkStart[chunk + 1]! - first }, (_, i) => first + i);
 }
 
 /** The EP rank (position inside its EP group) that holds expert e (locality-aware starts from contiguous before routing). */

@@ -63,7 +63,8 @@ describe('parallelism layout', () => {
     expect(() => resolveLayout({ ...base, globalBatch: 40 }, 16, model)).toThrow(/globalBatch = 40 must be a multiple of dp·microBatchSize = 16·2 = 32/);
     expect(() => resolveLayout({ ...base, dp: 32, ep: 32 }, 32, model)).toThrow(/ep = 32 must divide the model's 16 experts/);
     expect(() => resolveLayout({ ...base, tp: 3, dp: 8 }, 24, model)).toThrow(/parallelism\.tp: tp = 3 must divide the model's 16 attention heads/);
-    expect(() => resolveLayout({ ...base, pp: 3, dp: 8, ep: 8, globalBatch: 16 }, 24, model)).toThrow(/pp·vpp = 3·1 = 3 must divide the model's 4 layers/);
+    expect(resolveLayout({ ...base, pp: 3, dp: 8, ep: 8, globalBatch: 16 }, 24, model).stageLayers).toEqual([2, 1, 1]); // uneven: the first stages take the rest
+    expect(() => resolveLayout({ ...base, pp: 8, dp: 2, ep: 2, globalBatch: 32 }, 16, model)).toThrow(/parallelism\.pp: 4 layers leave 4 for 8 stage\(s\) of 1 model chunk\(s\): every chunk needs at least one layer/);
     expect(() => resolveLayout({ ...base, pp: 2, vpp: 2, dp: 8, ep: 8, globalBatch: 16 }, 16, model)).toThrow(/needs micro-batches per DP rank \(1\) to be a multiple of pp = 2/);
     // A schedule named in the scenario checks the layout itself (pipeline-schedules/registry.ts).
     expect(() => resolveLayout({ ...base, pp: 2, vpp: 2, dp: 8, ep: 8, globalBatch: 32, schedule: '1f1b' }, 16, model)).toThrow(/parallelism\.vpp: the 1f1b schedule runs one model chunk per stage/);
@@ -84,7 +85,7 @@ describe('parallelism layout', () => {
     ]);
     expect(chunkLayers(l, 0, 1)).toEqual([2]);
     expect(() => resolveLayout({ tp: 2, pp: 1, vpp: 2, dp: 8, ep: 2, microBatchSize: 1, globalBatch: 8 }, 16, model)).toThrow(/parallelism\.vpp: vpp = 2 needs pipeline stages to interleave over/);
-    expect(l.layersPerChunk).toBe(1);
+    expect(l.chunkStart).toEqual([0, 1, 2, 3, 4]);
     expect(l.microBatches).toBe(2);
   });
 });

@@ -61,7 +61,7 @@ export function runHtmlReport(r: RunResult, charts: { name: string; svg: string 
     ['HFU (executed FLOPs)', formatPercent(s.hfu)],
     ['dropped', `${s.droppedTokens.toLocaleString('en-US')} of ${s.proposedAssignments.toLocaleString('en-US')} assignments (${formatPercent(s.droppedFraction)})`],
     ['communication', `${formatBytes(s.commBytes.total)} (intra-server ${formatBytes(s.commBytes.intraServer)}, inter-server ${formatBytes(s.commBytes.interServer)})`],
-    ['peak memory', `${formatBytes(s.peakMemoryBytes)} of ${formatBytes(s.memory.hbmBytes)}${s.memory.verdict ? `: ${s.memory.verdict}` : ' (fits)'}`],
+    ['peak memory', `${formatBytes(s.peakMemoryBytes)} of ${formatBytes(s.memory.hbmBytes)}, ${formatBytes(s.memory.reserveBytes)} kept for the framework${s.memory.verdict ? `: ${s.memory.verdict}` : ' (fits)'}`],
   ];
   const comm: [string, string][] = Object.entries(s.commBytesByCategory).map(([k, b]) => [k, `${formatBytes(b.total)} (inter-server ${formatBytes(b.interServer)}), exposed ${formatSeconds(s.breakdown_s.exposedComm[k] ?? 0)} per device`]);
   return htmlPage(`moesim: ${s.scenario}`, [

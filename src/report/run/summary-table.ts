@@ -44,7 +44,7 @@ export function summaryTable(s: Summary): string {
     ['imbalance wait', formatSeconds(s.breakdown_s.imbalanceWait)],
     ...(s.parallelism.pp > 1 ? [['pipeline bubble', formatSeconds(s.breakdown_s.pipelineBubble)] as [string, string]] : []),
     ...(s.criticalPath ? [['critical path', criticalPathText(s.criticalPath)] as [string, string]] : []),
-    ['peak memory', `${formatBytes(s.peakMemoryBytes)} of ${formatBytes(mem.hbmBytes)} on device ${mem.device}${mem.verdict ? `: ${mem.verdict}` : ''}`],
+    ['peak memory', `${formatBytes(s.peakMemoryBytes)} of ${formatBytes(mem.hbmBytes)} on device ${mem.device}, ${formatBytes(mem.reserveBytes)} kept for the framework${mem.verdict ? `: ${mem.verdict}` : ''}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');

@@ -21,8 +21,8 @@ export interface LayoutChoice {
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-/** Every valid layout of `devices` that may fit in `hbmBytes`, best-ranked first. */
-export function candidateLayouts(model: ModelSpec, devices: number, devicesPerServer: number, globalBatch: number, hbmBytes: number): LayoutChoice[] {
+/** Every valid layout of `devices` that may fit in `usableBytes` (HBM less the framework's reserve), best-ranked first. */
+export function candidateLayouts(model: ModelSpec, devices: number, devicesPerServer: number, globalBatch: number, usableBytes: number): LayoutChoice[] {
   const out: { choice: LayoutChoice; rank: number[] }[] = [];
   for (const tp of [1, 2, 4, 8].filter((t) => t <= devicesPerServer)) {
     for (const pp of [1, 2, 4, 8, 16, 32]) {
@@ -40,7 +40,7 @@ export function candidateLayouts(model: ModelSpec, devices: number, devicesPerSe
           throw err;
         }
         const lowerBound = Math.max(...estimateMemory(model, layout, []).map((m) => m.total));
-        if (lowerBound <= hbmBytes) {
+        if (lowerBound <= usableBytes) {
           out.push({ choice, rank: [tp * pp, pp] });
           break; // the lightest recompute that may fit
         }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../engine/index.ts';
 import type { NetworkModelName } from '../../topology/index.ts';
-import { getChip, getSystem, networkModel } from '../../topology/index.ts';
+import { getChip, getSystem, memoryReserveBytes, networkModel } from '../../topology/index.ts';
 import type { ModelSpec } from '../../workloads/index.ts';
 import { loadModelPreset, modelPresetFields, modelSpecSchema } from '../../workloads/index.ts';
 import type { Summary } from '../../sim/index.ts';
@@ -114,7 +114,7 @@ function stageOne(plan: Plan, model: ModelSpec, rejected: PlanResult['rejected']
       if (devices % system.devicesPerServer !== 0) {
         throw new InputError(`devices: ${devices} is not a whole number of ${system.name} servers (${system.devicesPerServer} devices each)`, 'devices');
       }
-      const layouts = candidateLayouts(model, devices, system.devicesPerServer, plan.globalBatch, chip.hbmBytes.value).slice(0, LAYOUTS_PER_SIZE);
+      const layouts = candidateLayouts(model, devices, system.devicesPerServer, plan.globalBatch, chip.hbmBytes.value - memoryReserveBytes(chip)).slice(0, LAYOUTS_PER_SIZE);
       if (layouts.length === 0) rejected.push({ system: system.name, devices, router: plan.routers[0] as string, reason: 'no layout fits in memory (lower bound)' });
       for (const layout of layouts) points.push({ system, chip, candidate, devices, layout, router: plan.routers[0] as string });
     }

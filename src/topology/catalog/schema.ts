@@ -44,6 +44,11 @@ export const chipSpecSchema = z.strictObject({
   gemmEfficiency: fractionFigureSchema,
   memoryBoundEfficiency: fractionFigureSchema,
   /**
+   * The share of HBM a training framework keeps for itself (runtime context, workspaces, collective-library buffers,
+   * allocator fragmentation), taken off before a layout is said to fit; absent: DEFAULT_MEMORY_RESERVE.
+   */
+  memoryReserve: figureWith(finite().nonnegative().lt(1)).optional(),
+  /**
    * The kernel profile: catalog/kernels/<kernelProfile>.csv, the GEMM efficiency by shape relative to
    * gemmEfficiency (one table per hardware generation; DESIGN.md, "Kernel cost model").
    */
@@ -219,4 +224,12 @@ export function formatIssues(where: string, error: z.ZodError): string {
     return `${where}: ${field}: ${issue.message}`;
   });
   return lines.join('\n');
+}
+
+/** The framework's share of HBM for a chip without its own `memoryReserve` figure (the shipped chips all give 0.10). */
+export const DEFAULT_MEMORY_RESERVE = 0.1;
+
+/** Bytes of a chip's HBM the framework keeps (memoryReserve × hbmBytes): a layout fits in the rest. */
+export function memoryReserveBytes(chip: Pick<ChipSpec, 'hbmBytes' | 'memoryReserve'>): number {
+  return chip.hbmBytes.value * (chip.memoryReserve?.value ?? DEFAULT_MEMORY_RESERVE);
 }
