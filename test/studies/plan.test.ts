@@ -184,6 +184,16 @@ describe('runPlan', () => {
 });
 
 describe('moesim plan (CLI)', () => {
+  it('runs a merged router (MEO) with every expert on every device: ep = 1 in its layouts, first or later in the list', async () => {
+    for (const routers of [['meo', 'gshard'], ['gshard', 'meo']]) {
+      const result = await runPlan(validatePlanObject({ ...base, candidates: [base.candidates[1]!], routers }, 'test'));
+      const meo = [...result.configs, ...result.rejected].filter((c) => c.router === 'meo');
+      expect(meo.length, routers.join()).toBeGreaterThan(0);
+      for (const c of meo) expect(c.layout?.ep, routers.join()).toBe(1);
+      expect(result.configs.some((c) => c.router === 'gshard' && c.layout.ep > 1), routers.join()).toBe(true);
+    }
+  }, 120_000);
+
   it('refuses a bad plan with one line and exit code 2', async () => {
     const dir = tempDir('plan');
     const path = join(dir, 'p.yaml');

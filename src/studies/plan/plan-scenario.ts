@@ -4,7 +4,7 @@
 // plan-routing-key.ts), or on the flow model when re-run (replaying that routing, which does not depend on the
 // network model, so the re-run skips tfjs and the token source).
 import { InputError } from '../../engine/index.ts';
-import { routerExpertsPerToken } from '../../routing/index.ts';
+import { routerExecution, routerExpertsPerToken } from '../../routing/index.ts';
 import type { ChipSpec, NetworkModelName, SystemSpec } from '../../topology/index.ts';
 import type { ModelSpec } from '../../workloads/index.ts';
 import { parseRouterList, placementClassCount } from '../../sim/index.ts';
@@ -17,7 +17,10 @@ export interface PlanPoint {
   /** Index of the candidate in plan.candidates. */
   candidate: number;
   devices: number;
+  /** The layout it runs. */
   layout: LayoutChoice;
+  /** The layout the search chose, when the router changed it (a merged router runs it with ep = 1). */
+  searchedLayout?: LayoutChoice;
   router: string;
 }
 
@@ -33,6 +36,17 @@ export function routingSampleTokens(plan: Plan, model: ModelSpec, p: PlanPoint):
   const wholeGroups = placementClassCount(p.layout.ep, p.layout.tp, p.system.devicesPerServer) * p.layout.microBatchSize * model.seqLength;
   const given = plan.routing?.sampleTokensPerLayer;
   return { tokens: Math.max(given ?? 0, wholeGroups), wholeGroups };
+}
+
+/**
+ * A configuration under `router`. A merged router (MEO) runs each token's merged expert on the token's own device, so
+ * every device holds every expert: its layout has ep = 1 whatever the search chose (memory then says if it fits).
+ */
+export function pointWithRouter(p: PlanPoint, router: string): PlanPoint {
+  const name = parseRouterList(router, 'routers')[0]?.name ?? router;
+  const searched = p.searchedLayout ?? p.layout;
+  if (routerExecution(name) !== 'merged' || searched.ep === 1) return { ...p, router, layout: searched, searchedLayout: undefined };
+  return { ...p, router, layout: { ...searched, ep: 1 }, searchedLayout: searched };
 }
 
 /** Experts per token of each router the plan lists, on the model (undefined: varies per token). */

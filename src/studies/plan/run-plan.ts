@@ -26,7 +26,7 @@ import type { PlanCosts } from './plan-costs.ts';
 import { devicePriceInPlanCurrency, planCosts } from './plan-costs.ts';
 import type { PlanPoint } from './plan-scenario.ts';
 import { routingInputsKey } from './plan-routing-key.ts';
-import { planScenario, routerTopKs, routingSampleTokens, topKNote } from './plan-scenario.ts';
+import { planScenario, pointWithRouter, routerTopKs, routingSampleTokens, topKNote } from './plan-scenario.ts';
 import type { Plan } from './plan-schema.ts';
 import { FLOW_RUNNER_UPS_PER_SYSTEM, bestPerSystemOf, paretoOf, shownOrContending } from './plan-selection.ts';
 
@@ -116,7 +116,12 @@ function stageOne(plan: Plan, model: ModelSpec, rejected: PlanResult['rejected']
       }
       const layouts = candidateLayouts(model, devices, system.devicesPerServer, plan.globalBatch, chip.hbmBytes.value - memoryReserveBytes(chip)).slice(0, LAYOUTS_PER_SIZE);
       if (layouts.length === 0) rejected.push({ system: system.name, devices, router: plan.routers[0] as string, reason: 'no layout fits in memory (lower bound)' });
-      for (const layout of layouts) points.push({ system, chip, candidate, devices, layout, router: plan.routers[0] as string });
+      const seen = new Set<string>(); // a merged router's ep = 1 can make two layouts one
+      for (const layout of layouts) {
+        const point = pointWithRouter({ system, chip, candidate, devices, layout, router: '' }, plan.routers[0]!);
+        if (!seen.has(JSON.stringify(point.layout))) points.push(point);
+        seen.add(JSON.stringify(point.layout));
+      }
     }
   }
   return points;
@@ -224,7 +229,7 @@ export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<Pl
     const ctx: AnalyticalContext = { plan, model, options, traceRoot, recorded: new Map() };
     const stage1 = await simulateAnalytical(ctx, stageOne(plan, model, rejected), 1);
     // Stage 2: every other router on each (system, size)'s fastest layout that fits.
-    const stage2 = await simulateAnalytical(ctx, fastestFittingPerSize(stage1).flatMap((s) => plan.routers.slice(1).map((router) => ({ ...s.point, router }))), 2);
+    const stage2 = await simulateAnalytical(ctx, fastestFittingPerSize(stage1).flatMap((s) => plan.routers.slice(1).map((router) => pointWithRouter(s.point, router))), 2);
     const all = [...stage1, ...stage2];
     const { configs, simulated } = plannedConfigs(plan, model, topKs, all, figures, rejected);
     const systems = plan.candidates.map((c) => c.system);
