@@ -59,7 +59,8 @@ export function mergedExpertsOf(resolved: ResolvedScenario): { mergedExperts?: {
 export async function runScenario(resolved: ResolvedScenario, options: RunOptions = {}): Promise<RunResult> {
   const { scenario, model, layout, cluster, kernelChip } = resolved;
   const routed = await routeStep(resolved, options.onRoutingProgress, { batchCache: options.batchCache });
-  const program = buildStepProgram({ model, layout, chip: kernelChip, routing: routed.routing, ...mergedExpertsOf(resolved) });
+  const { linearChip, dispatchBytesPerElement } = resolved.precision;
+  const program = buildStepProgram({ model, layout, chip: kernelChip, linearChip, dispatchBytesPerElement, routing: routed.routing, ...mergedExpertsOf(resolved) });
   const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace, recordLinkActivity: options.recordLinkActivity ?? true,
     recordTraffic: options.recordTraffic ?? true, recordLinkTimeline: scenario.output.trace, criticalPath: options.criticalPath ?? true,
   });

@@ -48,6 +48,8 @@ export interface Summary {
   linkBytesByKind: Record<string, number>;
   /** The five links that carried the most bytes (links.csv lists them all). */
   busiestLinks: LinkStats[];
+  /** Number formats of the linear layers and the MoE dispatch. */
+  precision: { linear: string; dispatch: string };
   memory: MemoryBreakdown & { device: number; hbmBytes: number; reserveBytes: number; fits: boolean; verdict?: string };
   routing: { backend: string; tokenSource: string; decisionsComputed: number; decisionsResampled: number; sampledGroups: number; sampledGroupSize: number; warmupSteps: number };
   engine: { events: number };
@@ -204,6 +206,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     collectiveAlgorithms: sortedByKey(exec.algorithms),
     linkBytesByKind: sortedByKey(linkBytesByKind),
     busiestLinks: exec.links.slice(0, 5),
+    precision: { linear: resolved.precision.linear, dispatch: resolved.precision.dispatch },
     memory: { ...worstMemory, device: worst, hbmBytes, reserveBytes, fits: worstMemory.total <= hbmBytes - reserveBytes, ...(verdict ? { verdict } : {}) },
     routing: {
       backend: routed.backend.active, tokenSource: routed.tokenSource, decisionsComputed: routed.decisionsComputed, decisionsResampled: routed.decisionsResampled,

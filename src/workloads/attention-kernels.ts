@@ -27,7 +27,8 @@ export function normKernels(chip: KernelChip, name: string, tokens: number, widt
   return { forward: [kernel(name, 'norm', 'forward', normForwardCost(chip, tokens, width))], backward: [kernel(`${name} bwd`, 'norm', 'backward', normBackwardCost(chip, tokens, width))] };
 }
 
-export function attentionKernels(model: ModelSpec, layout: Layout, chip: KernelChip): AttentionKernels {
+/** `linearChip` prices the projections (an FP8 view of the chip when they run in FP8); the rest runs on `chip`. */
+export function attentionKernels(model: ModelSpec, layout: Layout, chip: KernelChip, linearChip: KernelChip = chip): AttentionKernels {
   const tp = layout.tp;
   const tokens = layout.microBatchSize * model.seqLength;
   const h = model.hidden;
@@ -38,7 +39,7 @@ export function attentionKernels(model: ModelSpec, layout: Layout, chip: KernelC
   const shape = new Map(attentionProjections(model).map((p) => [p.name, p.name === 'o' ? { n: p.n, k: p.k / tp } : { n: Math.ceil(p.n / projectionShards(model, p.name, tp)), k: p.k }]));
   const gemm = (name: string, label: string): BlockKernels => {
     const s = shape.get(name) as { n: number; k: number };
-    return weightGemm(chip, label, 'attention-proj', tokens, s.n, s.k);
+    return weightGemm(linearChip, label, 'attention-proj', tokens, s.n, s.k);
   };
   const kvHeadsPerRank = Math.max(1, core.kvHeads / tp);
   const projections = a.kind === 'mla'
@@ -46,7 +47,7 @@ export function attentionKernels(model: ModelSpec, layout: Layout, chip: KernelC
       gemm('q-down', 'q down projection'), normKernels(chip, 'q norm', tokens, a.qLoraRank), gemm('q-up', 'q up projection'),
       gemm('kv-down', 'kv down projection'), normKernels(chip, 'kv norm', tokens, a.kvLoraRank), gemm('kv-up', 'kv up projection'),
     )
-    : weightGemm(chip, 'qkv projection', 'attention-proj', tokens, ['q', 'k', 'v'].reduce((n, p) => n + (shape.get(p)?.n ?? 0), 0), h);
+    : weightGemm(linearChip, 'qkv projection', 'attention-proj', tokens, ['q', 'k', 'v'].reduce((n, p) => n + (shape.get(p)?.n ?? 0), 0), h);
   // RoPE rotates this rank's query heads and its key heads (MLA: each query head's rope part and the one shared k_pe).
   const ropeHeads = core.heads / tp + (a.kind === 'mla' ? 1 : kvHeadsPerRank);
   const ropeDim = a.kind === 'mla' ? a.qkRopeHeadDim : core.qkHeadDim;

@@ -70,7 +70,12 @@ const EXPERT_KERNELS: LayerKernels['expertKernels'] = {
   ],
 };
 
-export function layerKernels(model: ModelSpec, layout: Layout, chip: KernelChip): LayerKernels {
+/**
+ * Every kernel of a layer, the embedding and the head. `linearChip` prices the transformer's linear layers (attention
+ * projections, dense and shared-expert FFNs, routed experts): an FP8 view of the chip when they run in FP8, as
+ * Transformer Engine runs them; the attention core, router gate, embedding and LM head stay on `chip` (BF16).
+ */
+export function layerKernels(model: ModelSpec, layout: Layout, chip: KernelChip, linearChip: KernelChip = chip): LayerKernels {
   const tp = layout.tp;
   const tokens = layout.microBatchSize * model.seqLength;
   const h = model.hidden;
@@ -82,15 +87,15 @@ export function layerKernels(model: ModelSpec, layout: Layout, chip: KernelChip)
   const lmHeadGemm = weightGemm(chip, 'lm head', 'lm-head', tokens, vocabShard, h);
   const passes = new Float64Array(4); // scratch for the experts' grouped GEMM times and FLOPs
   return {
-    ...attentionKernels(model, layout, chip),
+    ...attentionKernels(model, layout, chip, linearChip),
     tokens,
     sequenceTokens,
-    denseFfn: ffnKernels(chip, model, '', 'dense-ffn', tokens, denseFfnWidth(model), tp),
+    denseFfn: ffnKernels(chip, model, '', 'dense-ffn', tokens, denseFfnWidth(model), tp, linearChip),
     router: chain(weightGemm(chip, 'router gate', 'router', sequenceTokens, model.experts, h), {
       forward: [kernel('router softmax/top-k', 'router', 'forward', routerTopkForwardCost(chip, sequenceTokens, model.experts, model.topK))],
       backward: [kernel('router softmax/top-k bwd', 'router', 'backward', routerTopkBackwardCost(chip, sequenceTokens, model.experts, model.topK))],
     }),
-    sharedExperts: ffnKernels(chip, model, 'shared ', 'shared-expert', tokens, model.sharedExperts * model.ffnHidden, tp),
+    sharedExperts: ffnKernels(chip, model, 'shared ', 'shared-expert', tokens, model.sharedExperts * model.ffnHidden, tp, linearChip),
     permute: (assignments) => ({
       forward: [kernel('permute', 'permute', 'forward', permuteForwardCost(chip, assignments, h))],
       backward: [kernel('permute bwd', 'permute', 'backward', permuteBackwardCost(chip, assignments, sequenceTokens, h))],
@@ -104,12 +109,12 @@ export function layerKernels(model: ModelSpec, layout: Layout, chip: KernelChip)
       // fc1 and fc2's (forward, dgrad, wgrad) times written straight into the two sequences' arrays.
       const forwardNs = [0, 0, 0];
       const backwardNs = [0, 0, 0, 0, 0];
-      groupedExpertGemmTimes(chip, counts, fc1Width, h, passes);
+      groupedExpertGemmTimes(linearChip, counts, fc1Width, h, passes);
       forwardNs[0] = passes[0]!;
       backwardNs[3] = passes[1]!;
       backwardNs[4] = passes[2]!;
       let forwardFlops = passes[3]!;
-      groupedExpertGemmTimes(chip, counts, h, expertWidth, passes);
+      groupedExpertGemmTimes(linearChip, counts, h, expertWidth, passes);
       forwardNs[2] = passes[0]!;
       backwardNs[0] = passes[1]!;
       backwardNs[1] = passes[2]!;

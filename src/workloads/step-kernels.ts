@@ -66,12 +66,13 @@ export function activationKernels(chip: KernelChip, model: ModelSpec, name: stri
  * (gate and up fused into one GEMM for SwiGLU, n = 2·width/tp), the activation, fc2 row-parallel (k = width/tp).
  * `prefix` names its kernels ("fc1", "shared fc1"); empty when width is 0.
  */
-export function ffnKernels(chip: KernelChip, model: ModelSpec, prefix: string, category: ComputeCategory, tokens: number, width: number, tp: number): BlockKernels {
+/** An FFN's fc1, activation and fc2; `linearChip` prices the two GEMMs (an FP8 view of the chip when they run in FP8). */
+export function ffnKernels(chip: KernelChip, model: ModelSpec, prefix: string, category: ComputeCategory, tokens: number, width: number, tp: number, linearChip: KernelChip = chip): BlockKernels {
   if (width === 0) return EMPTY_BLOCK;
   const shard = width / tp;
   return chain(
-    weightGemm(chip, `${prefix}fc1`, category, tokens, (ffnMatrices(model) - 1) * shard, model.hidden),
+    weightGemm(linearChip, `${prefix}fc1`, category, tokens, (ffnMatrices(model) - 1) * shard, model.hidden),
     activationKernels(chip, model, `${prefix}activation`, tokens, shard),
-    weightGemm(chip, `${prefix}fc2`, category, tokens, model.hidden, shard),
+    weightGemm(linearChip, `${prefix}fc2`, category, tokens, model.hidden, shard),
   );
 }

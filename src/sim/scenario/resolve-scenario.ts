@@ -20,6 +20,29 @@ export interface ResolvedScenario {
   kernelChip: KernelChip;
   layout: Layout;
   router: ResolvedRouter;
+  /** What the linear layers run on (kernelChip, or its FP8 view) and the dispatch's bytes per element. */
+  precision: ResolvedPrecision;
+}
+
+export interface ResolvedPrecision {
+  linear: 'bf16' | 'fp8';
+  dispatch: 'bf16' | 'fp8';
+  linearChip: KernelChip;
+  dispatchBytesPerElement: number;
+}
+
+/** FP8 dispatch: one byte per element and an fp32 scale per 128-element tile (DeepSeek-V3's activation quantisation). */
+const FP8_DISPATCH_BYTES = 1 + 4 / 128;
+
+function resolvePrecision(scenario: Scenario, cluster: Cluster, kernelChip: KernelChip): ResolvedPrecision {
+  const linear = scenario.precision?.linear ?? 'bf16';
+  const dispatch = scenario.precision?.dispatch ?? linear;
+  const fp8 = cluster.chip.fp8;
+  if (linear === 'fp8' && fp8 === undefined) {
+    throw new InputError(`precision.linear: fp8, but the catalog gives ${cluster.chip.name} no FP8 figures; use bf16, or add cluster.overrides.chip.fp8 { peakFlops, gemmEfficiency }`, 'precision.linear');
+  }
+  const linearChip = linear === 'fp8' && fp8 ? { ...kernelChip, peakFlops: fp8.peakFlops.value, gemmEfficiency: fp8.gemmEfficiency.value } : kernelChip;
+  return { linear, dispatch, linearChip, dispatchBytesPerElement: dispatch === 'fp8' ? FP8_DISPATCH_BYTES : 2 };
 }
 
 function resolveModel(scenario: Scenario): ModelSpec {
@@ -105,5 +128,6 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   if (router.execution === 'merged' && layout.ep !== 1) {
     throw new InputError(`parallelism.ep: the ${router.name} router merges each sequence's experts into one on the sequence's own device, so every device holds every expert: set ep = 1 (got ${layout.ep})`, 'parallelism.ep');
   }
-  return { scenario, model, cluster, kernelChip: kernelChipOf(cluster), layout, router };
+  const kernelChip = kernelChipOf(cluster);
+  return { scenario, model, cluster, kernelChip, layout, router, precision: resolvePrecision(scenario, cluster, kernelChip) };
 }

@@ -70,6 +70,17 @@ export const routingSchema = z.strictObject({
   record: z.string().min(1).optional(),
 });
 
+/**
+ * Number formats. `linear`: the transformer's linear layers (attention projections, dense, shared and routed expert
+ * FFNs) in BF16 or FP8 (Transformer Engine's --fp8-format; needs the chip's `fp8` figures). `dispatch`: the MoE
+ * forward dispatch and backward combine all-to-alls in FP8 (DeepSeek-V3: 1 byte per element plus an fp32 scale per
+ * 128) or BF16; default: FP8 when the linear layers are, as DeepSeek-V3 does. Combines and the rest stay BF16.
+ */
+export const precisionSchema = z.strictObject({
+  linear: z.enum(['bf16', 'fp8']).default('bf16'),
+  dispatch: z.enum(['bf16', 'fp8']).optional(),
+});
+
 export const scenarioSchema = z.strictObject({
   version: z.literal(1),
   name: z.string().regex(nameRegex, 'use lower-case letters, digits, ".", "_" and "-" (it names the output directory)'),
@@ -84,6 +95,8 @@ export const scenarioSchema = z.strictObject({
   routing: routingSchema.default({ sampleTokensPerLayer: 65536, warmupSteps: 0 }),
   /** tfjs backend for routing: wasm (default), cpu (slow, pure JS) or node (needs @tensorflow/tfjs-node installed). */
   backend: z.enum(TF_BACKENDS).default('wasm'),
+  /** Number formats (precisionSchema); absent: BF16 everywhere, as Megatron and MindSpeed run by default. */
+  precision: precisionSchema.optional(),
   output: outputSchema.default({ trace: true }),
 });
 

@@ -82,7 +82,8 @@ export async function runStepBenchmark(options: StepBenchOptions): Promise<StepB
   const routingS = (performance.now() - r0) / 1000;
   collectGarbage();
   const t0 = performance.now();
-  const program = buildStepProgram({ model: resolved.model, layout: resolved.layout, chip: resolved.kernelChip, routing: routed.routing });
+  const { linearChip, dispatchBytesPerElement } = resolved.precision;
+  const program = buildStepProgram({ model: resolved.model, layout: resolved.layout, chip: resolved.kernelChip, linearChip, dispatchBytesPerElement, routing: routed.routing });
   const exec = runStepProgram(program, resolved.cluster, { network: options.network, recordSpans: false, recordLinkActivity: false, criticalPath: false });
   const wall = (performance.now() - t0) / 1000;
   const { tp, pp, dp, ep, microBatches } = resolved.layout;

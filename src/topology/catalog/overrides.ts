@@ -25,7 +25,7 @@ const ADDABLE_FIGURES = new Set(['powerWatts', 'l2CacheBytes', 'achievedBandwidt
  * Optional groups of figures a scenario may add: a flat flash-attention efficiency replaces a chip's measured
  * attention table (GPUs) with the scenario's own figures, so every chip's attention can be overridden.
  */
-const ADDABLE_GROUPS: Record<string, readonly string[]> = { attentionEfficiency: ['forward', 'backward'] };
+const ADDABLE_GROUPS: Record<string, readonly string[]> = { attentionEfficiency: ['forward', 'backward'], fp8: ['peakFlops', 'gemmEfficiency'] };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -60,6 +60,11 @@ export const chipSpecSchema = z.strictObject({
    */
   attentionEfficiency: z.strictObject({ forward: fractionFigureSchema, backward: fractionFigureSchema }).optional(),
   /**
+   * FP8 GEMMs, on chips that have them: the dense FP8 peak and the large-GEMM efficiency at it (the shape table of the
+   * chip's kernel profile applies as for BF16). Absent: the chip runs no FP8 (a scenario may add both figures).
+   */
+  fp8: z.strictObject({ peakFlops: positiveFigureSchema, gemmEfficiency: fractionFigureSchema }).optional(),
+  /**
    * What the chip's compute figures rest on, in one line a report can cite next to an MFU: measured, calibrated
    * (and to which case) or assumed.
    */

@@ -22,6 +22,10 @@ export interface StepProgramInput {
   model: ModelSpec;
   layout: Layout;
   chip: KernelChip;
+  /** The chip view the linear layers run on (an FP8 view with FP8 GEMMs); default `chip`. */
+  linearChip?: KernelChip;
+  /** Bytes per element of the forward dispatch and the backward combine (FP8 dispatch: 1 + its scales); default 2. */
+  dispatchBytesPerElement?: number;
   /** routing[microBatch][layer] for MoE layers (undefined for dense layers). */
   routing: (LayerRouting | undefined)[][];
   /**
@@ -33,7 +37,7 @@ export interface StepProgramInput {
 
 export function buildStepProgram(input: StepProgramInput): StepProgram {
   const { model, layout, chip, routing } = input;
-  const costs = layerKernels(model, layout, chip);
+  const costs = layerKernels(model, layout, chip, input.linearChip ?? chip);
   const program: ProgramParts = {
     tasks: Array.from({ length: layout.devices }, () => []),
     collectives: [],
@@ -50,7 +54,7 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
   const schedule = pipelineScheduleFor(layout);
   for (let s = 0; s < layout.pp; s++) {
     const stage = new StageBuilder(program, sequences, layout, s, costs.tokens * model.hidden * BYTES_PER_ELEMENT);
-    const moe = new MoeBlockBuilder(stage, costs, model, layout, routingOf, keptPerGroup, input.mergedExperts);
+    const moe = new MoeBlockBuilder(stage, costs, model, layout, routingOf, keptPerGroup, input.mergedExperts, input.dispatchBytesPerElement);
     const work = { stage, moe, costs, model, layout };
     walkSchedule(work, transfers, schedule.units(s, layout.pp, layout.vpp, layout.microBatches));
     finishStage(work);

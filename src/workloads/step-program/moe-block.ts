@@ -29,6 +29,8 @@ export class MoeBlockBuilder {
   private readonly merged: BlockKernels;
   /** Bytes per token the all-to-alls carry on one TP rank (1/tp of the hidden state's with sequence parallelism). */
   private readonly tokenBytes: number;
+  /** The same for the forward dispatch and the backward combine, which carry FP8 with FP8 dispatch (DeepSeek-V3). */
+  private readonly dispatchBytes: number;
 
   constructor(
     private readonly stage: StageBuilder,
@@ -39,6 +41,7 @@ export class MoeBlockBuilder {
     /** Kept (token, expert) assignments per routing group, the step's mean over MoE layers and micro-batches. */
     keptPerGroup: number,
     private readonly mergedExperts?: { k: number },
+    dispatchBytesPerElement = BYTES_PER_ELEMENT,
   ) {
     this.sp = layout.sequenceParallel && layout.tp > 1;
     // One TP rank permutes 1/tp of its group's assignments with sequence parallelism. The same kernels (and so the
@@ -48,6 +51,7 @@ export class MoeBlockBuilder {
     this.unpermute = costs.unpermute(assignments);
     this.merged = costs.mergedExperts(mergedExperts?.k ?? 1);
     this.tokenBytes = (model.hidden * BYTES_PER_ELEMENT) / (this.sp ? layout.tp : 1);
+    this.dispatchBytes = (model.hidden * dispatchBytesPerElement) / (this.sp ? layout.tp : 1);
     this.expertLabels = {
       forward: labelled(costs.expertKernels.forward, false), recompute: labelled(costs.expertKernels.forward, true), backward: labelled(costs.expertKernels.backward, false),
     };
@@ -66,7 +70,7 @@ export class MoeBlockBuilder {
     const r = this.routingOf(mb, l);
     stage.kernels(costs.sharedExperts.forward, scope, recompute);
     stage.kernels(this.permute.forward, scope, recompute);
-    stage.allToAll(`dispatch${tag} ${scope}`, 'ep-dispatch', r, false, this.tokenBytes);
+    stage.allToAll(`dispatch${tag} ${scope}`, 'ep-dispatch', r, false, this.dispatchBytes);
     if (this.sp) stage.joinGroups(`experts in all-gather${tag} ${scope}`, 'tp', 'allgather', stage.groups.tp((d) => this.receivedBytes(r, d)));
     const times = this.timesOf(mb, l, r);
     stage.perRank(recompute ? this.expertLabels.recompute : this.expertLabels.forward, (d) => (times[d] as ExpertTimes).forwardNs, (d) => (times[d] as ExpertTimes).forwardFlops, scope);
@@ -83,7 +87,7 @@ export class MoeBlockBuilder {
     else {
       const r = this.routingOf(mb, l);
       stage.kernels(this.unpermute.backward, scope);
-      stage.allToAll(`combine bwd ${scope}`, 'ep-combine', r, false, this.tokenBytes);
+      stage.allToAll(`combine bwd ${scope}`, 'ep-combine', r, false, this.dispatchBytes);
       if (this.sp) stage.joinGroups(`experts out all-gather bwd ${scope}`, 'tp', 'allgather', stage.groups.tp((d) => this.receivedBytes(r, d)));
       const times = this.timesOf(mb, l, r);
       this.expertTimes.delete(mb * this.model.layers + l); // the backward is their last use
