@@ -59,7 +59,8 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   const fuse = options.fuseKernels ?? (!options.recordSpans && model.capabilities.orderIndependent);
   const machine = new DeviceMachine(sim, program, path, record, fuse);
   const traffic = options.recordTraffic === true ? new TrafficRecorder(cluster) : undefined;
-  const startFlow = model.capabilities.startFlow ? network.startFlow : undefined;
+  // Bound once: the rendezvous calls it detached, and a model may write it as an ordinary method.
+  const startFlow = model.capabilities.startFlow ? network.startFlow?.bind(network) : undefined;
   if (model.capabilities.startFlow && startFlow === undefined) throw new Error(`network model "${model.name}" declares startFlow but has none`);
   const rv = new CollectiveRendezvous(sim, network, cluster, program, path, record, machine.resume, fuse, traffic, startFlow);
   machine.rendezvous = rv;

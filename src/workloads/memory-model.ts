@@ -60,7 +60,7 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
     const weights = (params.dense + params.expert) * WEIGHT_BYTES;
     const gradients = (layout.zero >= 2 ? denseShard + expertShard : params.dense + params.expert) * GRADIENT_BYTES;
     const optimizerStates = (denseShard + expertShard) * OPTIMIZER_BYTES;
-    const layers = Array.from({ length: layout.vpp }, (_, v) => chunkLayers(layout, s, v)).flat();
+    const chunks = Array.from({ length: layout.vpp }, (_, v) => chunkLayers(layout, s, v));
     const units = inFlightUnits(layout, s);
     const lastStage = s === (layout.pp * layout.vpp - 1) % layout.pp;
     for (let d = 0; d < dp; d++) {
@@ -69,27 +69,30 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
       let biggestLayer = 0;
       let expertBuffers = 0;
       for (const perLayer of routing.length > 0 ? routing : [[]]) {
-        let unit = 0;
-        for (const l of layers) {
-          let bytes = tokens * attentionPerToken;
-          const r = perLayer[l];
-          if (isMoeLayer(model, l) && r) {
-            let received = 0;
-            for (let i = d * layout.expertsPerDevice; i < (d + 1) * layout.expertsPerDevice; i++) received += r.tokensPerRankExpert[i]!;
-            // Routed experts keep their received tokens whole (SP all-gathers them over TP before the experts);
-            // shared experts keep the layer's input once and S·f intermediates per token.
-            bytes += received * ffnPerToken(model.ffnHidden, 1) + (model.sharedExperts > 0 ? tokens * ffnPerToken(model.sharedExperts * model.ffnHidden) : 0) + 4 * tokens * model.experts;
-            let sent = 0;
-            for (let j = 0; j < dp; j++) sent += r.dispatchTokens[d * dp + j]!;
-            const slots = Number.isFinite(r.capacity) ? r.capacity * model.experts : Math.max(sent, received);
-            expertBuffers = Math.max(expertBuffers, (2 * slots * h * WEIGHT_BYTES) / sp);
-          } else if (!isMoeLayer(model, l)) {
-            bytes += tokens * ffnPerToken(denseFfnWidth(model));
+        for (const layers of chunks) {
+          let unit = 0;
+          for (const l of layers) {
+            let bytes = tokens * attentionPerToken;
+            const r = perLayer[l];
+            if (isMoeLayer(model, l) && r) {
+              let received = 0;
+              for (let i = d * layout.expertsPerDevice; i < (d + 1) * layout.expertsPerDevice; i++) received += r.tokensPerRankExpert[i]!;
+              // Routed experts keep their received tokens whole (SP all-gathers them over TP before the experts);
+              // shared experts keep the layer's input once and S·f intermediates per token.
+              bytes += received * ffnPerToken(model.ffnHidden, 1) + (model.sharedExperts > 0 ? tokens * ffnPerToken(model.sharedExperts * model.ffnHidden) : 0) + 4 * tokens * model.experts;
+              let sent = 0;
+              for (let j = 0; j < dp; j++) sent += r.dispatchTokens[d * dp + j]!;
+              const slots = Number.isFinite(r.capacity) ? r.capacity * model.experts : Math.max(sent, received);
+              expertBuffers = Math.max(expertBuffers, (2 * slots * h * WEIGHT_BYTES) / sp);
+            } else if (!isMoeLayer(model, l)) {
+              bytes += tokens * ffnPerToken(denseFfnWidth(model));
+            }
+            biggestLayer = Math.max(biggestLayer, bytes);
+            unit += layout.recompute === 'full' ? layerInput : bytes;
           }
-          biggestLayer = Math.max(biggestLayer, bytes);
-          unit += layout.recompute === 'full' ? layerInput : bytes;
+          // A unit in flight is one chunk; the heaviest chunk stands for each (chunks of a stage may differ in layers).
+          worstUnit = Math.max(worstUnit, unit);
         }
-        worstUnit = Math.max(worstUnit, unit / layout.vpp); // a unit is one chunk: the stage's layers / vpp
       }
       let activations = units * worstUnit + (layout.recompute === 'full' ? biggestLayer : 0);
       if (lastStage) activations += (4 * tokens * model.vocab) / tp; // fp32 logits of the LM head

@@ -127,7 +127,7 @@ export function layerKernels(model: ModelSpec, layout: Layout, chip: KernelChip,
     },
     mergedExperts: (k) => {
       // MEO's merged expert keeps the old backward estimate (2 × the forward: the merge and FFN gradients).
-      const forward = meoMergedExpertCost(chip, { sequences: layout.microBatchSize, seqLength: model.seqLength, k, hidden: h, ffnHidden: expertWidth, matrices: ffnMatrices(model) });
+      const forward = meoMergedExpertCost(linearChip, { sequences: layout.microBatchSize, seqLength: model.seqLength, k, hidden: h, ffnHidden: expertWidth, matrices: ffnMatrices(model) });
       return { forward: [kernel('merged expert', 'expert', 'forward', forward)], backward: [kernel('merged expert bwd', 'expert', 'backward', scaleCost(forward, 2))] };
     },
     embedding: {

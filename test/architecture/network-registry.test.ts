@@ -53,6 +53,7 @@ describe('network model registry', () => {
       expect(() => registerNetworkModel(entry)).toThrow(/exists already/);
       expect(() => registerNetworkModel({ ...entry, name: 'Bad Name' })).toThrow(/lower-case/);
       expect(() => unregisterNetworkModel('flow')).toThrow(/built in/);
+      expect(() => registerNetworkModel({ ...entry, name: 'lone-flows', capabilities: { contention: true, orderIndependent: false, startFlow: true } })).toThrow(/declares startFlow and contention/);
     } finally {
       unregisterNetworkModel('my-model');
     }

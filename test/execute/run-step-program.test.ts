@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { SimulationStalledError, Simulator } from '../../src/engine/index.ts';
 import { runStepProgram } from '../../src/execute/index.ts';
-import { buildCluster, createAnalyticalNetwork } from '../../src/topology/index.ts';
+import { buildCluster, createAnalyticalNetwork, networkModel, registerNetworkModel, unregisterNetworkModel } from '../../src/topology/index.ts';
+import type { NetworkModel } from '../../src/topology/index.ts';
 import type { StepProgram } from '../../src/workloads/index.ts';
 
 const cluster = buildCluster({ preset: 'atlas-800t-a2', servers: 2 });
@@ -39,6 +40,33 @@ describe('runStepProgram', () => {
     expect(plain?.criticalPath?.commNs).toEqual({ pp: transferNs });
     expect(fused?.criticalPath).toEqual(plain?.criticalPath);
     expect(fused?.stepTimeNs).toBe(transferNs + 1000);
+  });
+
+  it('calls a registered model\'s startFlow bound to the model, when it is an ordinary method', () => {
+    const analytical = networkModel('analytical');
+    class MethodStartFlow {
+      constructor(private readonly inner: NetworkModel) {}
+      get kind(): string { return 'method-start-flow'; }
+      get cluster(): NetworkModel['cluster'] { return this.inner.cluster; }
+      transfer(...a: Parameters<NetworkModel['transfer']>) { return this.inner.transfer(...a); }
+      transferPacked(...a: Parameters<NetworkModel['transferPacked']>) { return this.inner.transferPacked(...a); }
+      startFlow(src: number, dst: number, bytes: number, label: string | { readonly name: string }): number { return this.inner.startFlow!(src, dst, bytes, label); }
+      phaseDuration(...a: Parameters<NetworkModel['phaseDuration']>) { return this.inner.phaseDuration(...a); }
+      linkBytes() { return this.inner.linkBytes(); }
+      linkActivity() { return this.inner.linkActivity(); }
+    }
+    registerNetworkModel({ ...analytical, name: 'method-start-flow', create: (sim, c, o) => new MethodStartFlow(analytical.create(sim, c, o)) });
+    try {
+      const sends: StepProgram = {
+        devices: 16,
+        tasks: Array.from({ length: 16 }, (_, d) => (d === 0 ? [{ kind: 'send', collective: 0 }] : d === 8 ? [{ kind: 'recv', collective: 0 }] : [])),
+        collectives: [{ id: 0, name: 'pp x', category: 'pp', group: [0, 8], op: 'send', bytes: 1e6 }],
+      };
+      const own = runStepProgram(sends, cluster, { network: 'method-start-flow', recordSpans: false });
+      expect(own.stepTimeNs).toBe(runStepProgram(sends, cluster, { network: 'analytical', recordSpans: false }).stepTimeNs);
+    } finally {
+      unregisterNetworkModel('method-start-flow');
+    }
   });
 
   it('starts the collective when the slower member arrives and charges the other the wait', () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkNetworkModelContract } from '../../src/testing.ts';
 import { parseScenarioYaml, resolveScenario, runScenario, validateScenarioObject } from '../../src/sim/index.ts';
+import { planSweep, runSweep } from '../../src/studies/index.ts';
 import { registerNetworkModel, unregisterNetworkModel } from '../../src/topology/index.ts';
 import { IDEAL_FABRIC } from './toy-network-model.ts';
 
@@ -29,6 +30,9 @@ describe('a newcomer adds a network model', () => {
     registerNetworkModel(IDEAL_FABRIC);
     const ideal = await stepTime('ideal-fabric');
     const analytical = await stepTime('analytical');
+    // The registry is per thread: a multi-worker sweep refuses the model up front instead of failing every point.
+    const sweep = planSweep(defaultYaml.replace('network: analytical', 'network: ideal-fabric'), 'default.yaml', ['seed=1,2']);
+    await expect(runSweep(sweep, { workers: 2 })).rejects.toThrow(/--workers: point 0 uses the network model "ideal-fabric", registered in this thread only/);
     console.log(`default scenario: ideal fabric ${ideal.toFixed(6)} s, analytical ${analytical.toFixed(6)} s`);
     expect(ideal).toBeGreaterThan(0);
     expect(ideal).toBeLessThanOrEqual(analytical);

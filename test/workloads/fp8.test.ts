@@ -46,5 +46,6 @@ describe('FP8', () => {
 
   it('refuses FP8 on a chip without FP8 figures, naming the fix', () => {
     expect(() => resolveScenario(scenario('atlas-800t-a2', '{ linear: fp8 }'))).toThrow(/precision\.linear: fp8, but the catalog gives 910b3 no FP8 figures; use bf16, or add cluster\.overrides\.chip\.fp8/);
+    expect(() => resolveScenario(scenario('atlas-800t-a2', '{ dispatch: fp8 }'))).toThrow(/precision\.dispatch: fp8, but the catalog gives 910b3 no FP8 figures/);
   });
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenarioYaml, resolveScenario, runScenario, validateScenarioObject } from '../../src/sim/index.ts';
-import { chunkLayers, layerPlacement } from '../../src/workloads/index.ts';
+import { chunkLayers, estimateMemory, layerPlacement, loadModelPreset, resolveLayout } from '../../src/workloads/index.ts';
 import { chunkStarts, stageLayerCounts } from '../../src/workloads/stage-layers.ts';
 
 describe('stage layer counts', () => {
@@ -27,6 +27,23 @@ describe('stage layer counts', () => {
   it('lays chunks out in Megatron\'s interleaved order, a stage\'s layers split over its virtual stages', () => {
     const starts = chunkStarts([5, 3], 2); // stage 0: chunks of 3 and 2 layers; stage 1: 2 and 1
     expect(starts).toEqual([0, 3, 5, 7, 8]);
+  });
+});
+
+describe('memory with uneven model chunks', () => {
+  it('charges a stage the activations of its heaviest chunk in flight, not the mean of its chunks', () => {
+    const model = { ...loadModelPreset('llama2-7b'), seqLength: 1024 };
+    const memoryOf = (layers: number) => {
+      const layout = resolveLayout({ tp: 1, pp: 4, vpp: 2, dp: 2, microBatchSize: 1, globalBatch: 16 }, 8, { ...model, layers, firstDenseLayers: layers });
+      return { layout, memory: estimateMemory({ ...model, layers, firstDenseLayers: layers }, layout, []) };
+    };
+    const uneven = memoryOf(30); // stages of 8, 8, 7, 7 layers: chunks 4 + 4 on stages 0 and 1, 4 + 3 on stages 2 and 3
+    const even = memoryOf(32); // chunks of 4 everywhere
+    expect(uneven.layout.stageLayers).toEqual([8, 8, 7, 7]);
+    expect(chunkLayers(uneven.layout, 2, 0)).toHaveLength(4);
+    expect(chunkLayers(uneven.layout, 2, 1)).toHaveLength(3);
+    const device = (stage: number) => stage * 2; // tp 1, dp 2
+    expect(uneven.memory[device(2)]!.activations).toBe(even.memory[device(2)]!.activations);
   });
 });
 

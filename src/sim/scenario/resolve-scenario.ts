@@ -38,8 +38,9 @@ function resolvePrecision(scenario: Scenario, cluster: Cluster, kernelChip: Kern
   const linear = scenario.precision?.linear ?? 'bf16';
   const dispatch = scenario.precision?.dispatch ?? linear;
   const fp8 = cluster.chip.fp8;
-  if (linear === 'fp8' && fp8 === undefined) {
-    throw new InputError(`precision.linear: fp8, but the catalog gives ${cluster.chip.name} no FP8 figures; use bf16, or add cluster.overrides.chip.fp8 { peakFlops, gemmEfficiency }`, 'precision.linear');
+  const wantsFp8 = linear === 'fp8' ? 'linear' : dispatch === 'fp8' ? 'dispatch' : undefined;
+  if (wantsFp8 !== undefined && fp8 === undefined) {
+    throw new InputError(`precision.${wantsFp8}: fp8, but the catalog gives ${cluster.chip.name} no FP8 figures; use bf16, or add cluster.overrides.chip.fp8 { peakFlops, gemmEfficiency }`, `precision.${wantsFp8}`);
   }
   const linearChip = linear === 'fp8' && fp8 ? { ...kernelChip, peakFlops: fp8.peakFlops.value, gemmEfficiency: fp8.gemmEfficiency.value } : kernelChip;
   return { linear, dispatch, linearChip, dispatchBytesPerElement: dispatch === 'fp8' ? FP8_DISPATCH_BYTES : 2 };

@@ -42,6 +42,12 @@ export function routingSampleTokens(plan: Plan, model: ModelSpec, p: PlanPoint):
  * A configuration under `router`. A merged router (MEO) runs each token's merged expert on the token's own device, so
  * every device holds every expert: its layout has ep = 1 whatever the search chose (memory then says if it fits).
  */
+/** The router the layout search runs: the first listed that dispatches tokens (a merged router forces ep = 1). */
+export function searchRouter(routers: readonly string[]): string {
+  const isMerged = (r: string): boolean => routerExecution(parseRouterList(r, 'routers')[0]?.name ?? r) === 'merged';
+  return routers.find((r) => !isMerged(r)) ?? routers[0]!;
+}
+
 export function pointWithRouter(p: PlanPoint, router: string): PlanPoint {
   const name = parseRouterList(router, 'routers')[0]?.name ?? router;
   const searched = p.searchedLayout ?? p.layout;

@@ -13,7 +13,7 @@ import { InputError } from '../../engine/index.ts';
 import type { NetworkModelName } from '../../topology/index.ts';
 import { getChip, getSystem, memoryReserveBytes, networkModel } from '../../topology/index.ts';
 import type { ModelSpec } from '../../workloads/index.ts';
-import { loadModelPreset, modelPresetFields, modelSpecSchema } from '../../workloads/index.ts';
+import { isMoeLayer, loadModelPreset, modelPresetFields, modelSpecSchema } from '../../workloads/index.ts';
 import type { Summary } from '../../sim/index.ts';
 import { runTasks } from '../worker-pool/worker-pool.ts';
 import type { PlanRunTask } from './plan-run-task.ts';
@@ -26,7 +26,7 @@ import type { PlanCosts } from './plan-costs.ts';
 import { devicePriceInPlanCurrency, planCosts } from './plan-costs.ts';
 import type { PlanPoint } from './plan-scenario.ts';
 import { routingInputsKey } from './plan-routing-key.ts';
-import { planScenario, pointWithRouter, routerTopKs, routingSampleTokens, topKNote } from './plan-scenario.ts';
+import { planScenario, pointWithRouter, routerTopKs, routingSampleTokens, searchRouter, topKNote } from './plan-scenario.ts';
 import type { Plan } from './plan-schema.ts';
 import { FLOW_RUNNER_UPS_PER_SYSTEM, bestPerSystemOf, paretoOf, shownOrContending } from './plan-selection.ts';
 
@@ -115,10 +115,10 @@ function stageOne(plan: Plan, model: ModelSpec, rejected: PlanResult['rejected']
         throw new InputError(`devices: ${devices} is not a whole number of ${system.name} servers (${system.devicesPerServer} devices each)`, 'devices');
       }
       const layouts = candidateLayouts(model, devices, system.devicesPerServer, plan.globalBatch, chip.hbmBytes.value - memoryReserveBytes(chip)).slice(0, LAYOUTS_PER_SIZE);
-      if (layouts.length === 0) rejected.push({ system: system.name, devices, router: plan.routers[0] as string, reason: 'no layout fits in memory (lower bound)' });
+      if (layouts.length === 0) rejected.push({ system: system.name, devices, router: searchRouter(plan.routers), reason: 'no layout fits in memory (lower bound)' });
       const seen = new Set<string>(); // a merged router's ep = 1 can make two layouts one
       for (const layout of layouts) {
-        const point = pointWithRouter({ system, chip, candidate, devices, layout, router: '' }, plan.routers[0]!);
+        const point = pointWithRouter({ system, chip, candidate, devices, layout, router: '' }, searchRouter(plan.routers));
         if (!seen.has(JSON.stringify(point.layout))) points.push(point);
         seen.add(JSON.stringify(point.layout));
       }
@@ -198,6 +198,8 @@ function fastestFittingPerSize(simulated: readonly Simulated[]): Simulated[] {
 function plannedConfigs(plan: Plan, model: ModelSpec, topKs: ReadonlyMap<string, number | undefined>, all: readonly Simulated[], figures: readonly DeviceCostFigures[], rejected: PlanResult['rejected']) {
   const configs: PlannedConfig[] = [];
   const simulated: Simulated[] = [];
+  // A dense model has no top-k to change: no router note, and every router counts as keeping it.
+  const moe = Array.from({ length: model.layers }, (_, l) => isMoeLayer(model, l)).some(Boolean);
   for (const s of all) {
     const { point: p, summary } = s;
     if (!summary.memory.fits) {
@@ -206,7 +208,7 @@ function plannedConfigs(plan: Plan, model: ModelSpec, topKs: ReadonlyMap<string,
     }
     const routerK = topKs.get(p.router);
     const f = figures[p.candidate]!;
-    const note = topKNote(model.topK, routerK, summary.model.expertsPerToken);
+    const note = moe ? topKNote(model.topK, routerK, summary.model.expertsPerToken) : undefined;
     configs.push({
       system: p.system.name, chip: p.chip.name, devices: p.devices, layout: p.layout, router: p.router, network: 'analytical',
       ...figuresOf(plan, p, f, summary),
@@ -228,8 +230,8 @@ export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<Pl
   try {
     const ctx: AnalyticalContext = { plan, model, options, traceRoot, recorded: new Map() };
     const stage1 = await simulateAnalytical(ctx, stageOne(plan, model, rejected), 1);
-    // Stage 2: every other router on each (system, size)'s fastest layout that fits.
-    const stage2 = await simulateAnalytical(ctx, fastestFittingPerSize(stage1).flatMap((s) => plan.routers.slice(1).map((router) => pointWithRouter(s.point, router))), 2);
+    // Stage 2: every other router on each (system, size)'s fastest layout that fits (stage 1 ran searchRouter's).
+    const stage2 = await simulateAnalytical(ctx, fastestFittingPerSize(stage1).flatMap((s) => plan.routers.filter((r) => r !== searchRouter(plan.routers)).map((router) => pointWithRouter(s.point, router))), 2);
     const all = [...stage1, ...stage2];
     const { configs, simulated } = plannedConfigs(plan, model, topKs, all, figures, rejected);
     const systems = plan.candidates.map((c) => c.system);

@@ -2,6 +2,7 @@
 // finished, in-process or spread over worker threads (the generic pool, ../worker-pool/, running sweep-point-task.ts). Rows come back through
 // `onPointDone` as each point finishes (the CLI records each one for resume); the returned rows are in point order.
 import { InputError } from '../../engine/index.ts';
+import { NETWORK_MODELS, networkModelNames } from '../../topology/index.ts';
 import type { SweepPlan } from './sweep-plan.ts';
 import { pointScenario, pointValues } from './sweep-plan.ts';
 import type { SweepRow, SweepTask } from './sweep-point.ts';
@@ -54,6 +55,19 @@ export function sweepTask(plan: Pick<SweepPlan, 'axes' | 'base'>, point: number)
   return { point, values: pointValues(plan, point), scenario: pointScenario(plan, point) };
 }
 
+/**
+ * Worker threads know the built-in network models only (a registered model lives in the thread that registered it),
+ * so a multi-worker sweep refuses a point that names another one, up front and naming the fix.
+ */
+function checkNetworksForWorkers(tasks: readonly SweepTask[]): void {
+  for (const t of tasks) {
+    const network = (t.scenario['cluster'] as { network?: unknown } | undefined)?.network;
+    if (typeof network === 'string' && !(NETWORK_MODELS as readonly string[]).includes(network) && networkModelNames().includes(network)) {
+      throw new InputError(`--workers: point ${t.point} uses the network model "${network}", registered in this thread only; worker threads know ${NETWORK_MODELS.join(', ')}: run with workers 1`, 'workers');
+    }
+  }
+}
+
 export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): Promise<SweepRunResult> {
   const todo = shardPoints(plan.points, options.shard).filter((p) => !options.finished?.has(p));
   const rows: SweepRow[] = [];
@@ -66,6 +80,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions = {}): 
   };
   const workers = Math.max(1, Math.min(options.workers ?? 1, todo.length));
   const tasks = todo.map((p) => sweepTask(plan, p));
+  if (workers > 1) checkNetworksForWorkers(tasks);
   await runTasks(
     SWEEP_POINT_TASKS,
     tasks,

@@ -40,7 +40,8 @@ export interface NetworkCapabilities {
   readonly orderIndependent: boolean;
   /**
    * The model costs a lone flow when it starts (`NetworkModel.startFlow`), so the executor sends point-to-point
-   * transfers (pipeline activations and gradients) without a plan or a Waitable: one event each.
+   * transfers (pipeline activations and gradients) without a plan or a Waitable: one event each. Only a model
+   * without contention may declare it.
    */
   readonly startFlow: boolean;
 }
@@ -75,13 +76,16 @@ export function networkModel(name: NetworkModelName): NetworkModelEntry {
 }
 
 /**
- * Add a network model (a user's own back end): from then on scenarios may name it in `cluster.network`, and runs,
- * sweeps and the library build it through its entry. Check it first with `checkNetworkModelContract` (moesim/testing).
- * A name already taken, or one that is not lower-case letters, digits and hyphens, is refused.
+ * Add a network model (a user's own back end): from then on scenarios run in this thread may name it in
+ * `cluster.network`. The registry is per thread: worker threads (a sweep with workers > 1) know the built-in models
+ * only, and a multi-worker sweep refuses a registered one up front. Check the model first with
+ * `checkNetworkModelContract` (moesim/testing). A name already taken, one that is not lower-case letters, digits and
+ * hyphens, or startFlow declared together with contention, is refused.
  */
 export function registerNetworkModel(entry: NetworkModelEntry): void {
   if (!/^[a-z][a-z0-9-]*$/.test(entry.name)) throw new Error(`registerNetworkModel: name "${entry.name}" must be lower-case letters, digits and hyphens`);
   if (entries.has(entry.name)) throw new Error(`registerNetworkModel: a network model named "${entry.name}" exists already`);
+  if (entry.capabilities.startFlow && entry.capabilities.contention) throw new Error(`registerNetworkModel: "${entry.name}" declares startFlow and contention; a lone flow's cost is fixed at its start only without contention`);
   entries.set(entry.name, entry);
 }
 

@@ -52,7 +52,8 @@ export interface NetworkModel {
   transferPacked(plan: PackedPlan, phase: number, label: string): Waitable<void>;
   /**
    * Present exactly when the model's registry entry declares `capabilities.startFlow` (the analytical model; the
-   * contract suite checks both ways): transfer() of one flow without a Waitable. Records the phase from now and returns its duration;
+   * contract suite checks both ways; only a model without contention may declare it, since a lone flow's cost is
+   * then fixed when it starts): transfer() of one flow without a Waitable. Records the phase from now and returns its duration;
    * the caller schedules its own completion event at now + duration (one event, as transfer()'s timeout would be).
    * Invalid flows throw naming `transfer "<label>"`; the label may be an object with a name (read only then: a
    * collective spec whose name is built when read).

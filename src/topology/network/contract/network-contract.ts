@@ -53,7 +53,7 @@ interface ContractContext {
 /** What every model does, whatever it declares. */
 function behaviourProperties({ entry, cluster, phase, fresh }: ContractContext): Record<string, NetworkContractProperty> {
   const { capabilities } = entry;
-  const perServer = cluster.devices >= 4 ? Math.min(cluster.devices, 8) : cluster.devices;
+  const perServer = Math.min(cluster.system.devicesPerServer, cluster.devices);
   const group = Array.from({ length: perServer * Math.min(2, Math.floor(cluster.devices / perServer)) }, (_, i) => i);
   return {
     'builds a model of its own kind on the given cluster, with startFlow exactly when declared': asContract(fc.property(fc.constant(null), () => {
@@ -137,11 +137,18 @@ function capabilityProperties({ entry, cluster, phase, fresh }: ContractContext)
       })),
     } : {}),
     ...(capabilities.startFlow ? {
-      'startFlow declared: a lone flow costs what its phase costs': asContract(fc.property(phase, (flows) => {
+      'startFlow declared: only without contention; a lone flow costs what its phase costs and crosses its route': asContract(fc.property(phase, (flows) => {
+        if (capabilities.contention) fail('startFlow and contention are both declared: a lone flow\'s cost is fixed at its start only without contention');
         const f = flows[0]!;
-        const model = fresh();
-        const d = model.startFlow?.(f.src, f.dst, f.bytes, 'lone flow');
+        const sim = new Simulator();
+        const model = entry.create(sim, cluster, { recordActivity: true });
+        const startFlow = model.startFlow?.bind(model);
+        const d = startFlow?.(f.src, f.dst, f.bytes, 'lone flow') ?? -1;
         if (d !== model.phaseDuration([f])) fail(`startFlow returned ${d} ns, phaseDuration ${model.phaseDuration([f])} ns`);
+        sim.scheduleCall(d, () => undefined, null); // the caller's completion event, as the executor schedules it
+        sim.run();
+        const miss = firstMismatch(model.linkBytes(), expectedLinkBytes(cluster, [f]));
+        if (miss) fail(`after startFlow, linkBytes: ${miss} expected`);
       })),
     } : {}),
   };
