@@ -29,7 +29,7 @@ export interface Summary {
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
   model: { name: string; totalParams: number; activeParamsPerToken: number; expertsPerToken: number; trainingFlopsPerToken: number };
-  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; recompute: string; overlapGradReduce: boolean; expertPlacement: string; stageLayers: number[] };
+  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; recompute: string; overlapGradReduce: boolean; expertPlacement: string; stageLayers: number[]; gradientsInFp32: boolean };
   tokensPerStep: number;
   moeLayers: number[];
   proposedAssignments: number;
@@ -190,7 +190,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     parallelism: {
       tp: layout.tp, pp: layout.pp, vpp: layout.vpp, dp: layout.dp, ep: layout.ep, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches,
       sequenceParallel: layout.sequenceParallel, zero: layout.zero, recompute: layout.recompute, overlapGradReduce: layout.overlapGradReduce, expertPlacement: layout.expertPlacement,
-      stageLayers: layout.stageLayers,
+      stageLayers: layout.stageLayers, gradientsInFp32: layout.gradientsInFp32,
     },
     tokensPerStep,
     moeLayers,

@@ -21,11 +21,15 @@ export interface MemoryBreakdown {
   total: number;
 }
 
-/** Bytes per parameter: bf16 weights (2) and gradients (2); fp32 master weights, Adam m and v (4 + 4 + 4). */
+/** Bytes per parameter: bf16 weights (2) and gradients (2, or 4 in fp32: gradientBytes); fp32 master weights, Adam m and v (4 + 4 + 4). */
 const WEIGHT_BYTES = 2;
-const GRADIENT_BYTES = 2;
 const OPTIMIZER_BYTES = 12;
 const MEMORY_TERMS = ['weights', 'gradients', 'optimizerStates', 'activations', 'expertBuffers'] as const;
+
+/** Bytes per gradient element: 4 with fp32 gradient accumulation and reduction, else bf16's 2. */
+export function gradientBytes(layout: Pick<Layout, 'gradientsInFp32'>): number {
+  return layout.gradientsInFp32 ? 4 : 2;
+}
 
 /** Chunk-units (a micro-batch's pass through one model chunk) whose activations a stage holds at its peak. */
 export function inFlightUnits(layout: Layout, stage: number): number {
@@ -58,7 +62,7 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
     const denseShard = layout.zero > 0 ? params.dense / dp : params.dense;
     const expertShard = layout.zero > 0 ? params.expert / layout.epGroups : params.expert;
     const weights = (params.dense + params.expert) * WEIGHT_BYTES;
-    const gradients = (layout.zero >= 2 ? denseShard + expertShard : params.dense + params.expert) * GRADIENT_BYTES;
+    const gradients = (layout.zero >= 2 ? denseShard + expertShard : params.dense + params.expert) * gradientBytes(layout);
     const optimizerStates = (denseShard + expertShard) * OPTIMIZER_BYTES;
     const chunks = Array.from({ length: layout.vpp }, (_, v) => chunkLayers(layout, s, v));
     const units = inFlightUnits(layout, s);

@@ -35,6 +35,11 @@ export const parallelismSchema = z.strictObject({
   zero: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
   /** Activation recomputation: none, or full (each layer keeps only its input and reruns its forward in backward). */
   recompute: z.enum(['none', 'full']).default('none'),
+  /**
+   * Keep and reduce gradients in fp32 (Megatron's --accumulate-allreduce-grads-in-fp32, DDP's grad_reduce_in_fp32):
+   * 4 bytes per parameter in memory and in the DP reduction instead of bf16's 2. Off by default, as in Megatron.
+   */
+  gradientsInFp32: z.boolean().default(false),
   /** Reduce each layer's gradients as soon as its last backward finishes, in the background (overlapping the rest of the backward). */
   overlapGradReduce: z.boolean().default(true),
   /**

@@ -5,6 +5,7 @@
 // rank's shard of the optimizer states and adds a parameter all-gather after the optimizer step.
 import type { DeviceParams } from '../param-sharding.ts';
 import { chunkParams, stageParams } from '../param-sharding.ts';
+import { gradientBytes } from '../memory-model.ts';
 import { BYTES_PER_ELEMENT } from '../step-costs.ts';
 import type { StageWork } from './layers.ts';
 import type { StageBuilder } from './stage-builder.ts';
@@ -14,8 +15,9 @@ import type { CollectiveOpKind } from './types.ts';
 export function reduceGradients(stage: StageBuilder, what: string, params: DeviceParams, async: boolean): void {
   const { layout } = stage;
   const op: CollectiveOpKind = layout.zero > 0 ? 'reducescatter' : 'allreduce';
-  if (params.dense > 0) stage.joinGroups(`dp grads ${what}`, 'dp-grad', op, stage.groups.dp(params.dense * BYTES_PER_ELEMENT), async);
-  if (params.expert > 0 && layout.epGroups > 1) stage.joinGroups(`expert grads ${what}`, 'expert-grad', op, stage.groups.expertDp(params.expert * BYTES_PER_ELEMENT), async);
+  const bytes = gradientBytes(layout);
+  if (params.dense > 0) stage.joinGroups(`dp grads ${what}`, 'dp-grad', op, stage.groups.dp(params.dense * bytes), async);
+  if (params.expert > 0 && layout.epGroups > 1) stage.joinGroups(`expert grads ${what}`, 'expert-grad', op, stage.groups.expertDp(params.expert * bytes), async);
 }
 
 /**
