@@ -1,7 +1,7 @@
 // Public door of src/workloads: model zoo, parallelism and placement, token sources, memory and the step program.
 export type { ModelSpec } from './model-spec.ts';
 export type { AttentionConfig } from './model-spec.ts';
-export { denseEquivalentModel, denseFfnWidth, isMoeLayer, listModelPresets, loadModelPreset, modelFieldsSchema, modelOverridesSchema, modelPresetFields, modelPresetSource, modelSpecSchema } from './model-spec.ts';
+export { denseEquivalentModel, denseFfnWidth, hasMoeLayers, isMoeLayer, listModelPresets, loadModelPreset, modelFieldsSchema, modelOverridesSchema, modelPresetFields, modelPresetSource, modelSpecSchema } from './model-spec.ts';
 export type { ParamBreakdown } from './model-size.ts';
 export type { ProjectionShape } from './model-size.ts';
 export { attentionCoreDims, attentionCoreFlopsPerToken, attentionParams, attentionProjections, countParams, ffnMatrices, ffnParams, forwardFlopsPerSequence, meoForwardFlopsPerSequence, meoMergeFlopsPerSequence, moeLayerCount, trainingFlopsPerToken } from './model-size.ts';

@@ -93,13 +93,19 @@ export function listModelPresets(): string[] {
   return readdirSync(modelDir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
 }
 
+const presetTexts = new Map<string, string>(); // each preset file is read once per process
+
 /** The preset's YAML text, header comment (the source of every figure) included; unknown names are an InputError. */
 export function modelPresetSource(name: string): string {
+  const known = presetTexts.get(name);
+  if (known !== undefined) return known;
   const names = listModelPresets();
   if (!names.includes(name)) {
     throw new InputError(`unknown model preset "${name}"; accepted: ${names.join(', ')}`, 'model.preset');
   }
-  return readFileSync(`${modelDir}${name}.yaml`, 'utf8');
+  const text = readFileSync(`${modelDir}${name}.yaml`, 'utf8');
+  presetTexts.set(name, text);
+  return text;
 }
 
 /**
@@ -123,6 +129,12 @@ export function loadModelPreset(name: string): ModelSpec {
   return parsed.data;
 }
 
+/** Does the model have any MoE layer? (False for a dense model, and for an MoE model's dense equivalent.) */
+export function hasMoeLayers(model: ModelSpec): boolean {
+  for (let l = 0; l < model.layers; l++) if (isMoeLayer(model, l)) return true;
+  return false;
+}
+
 /** Is layer `layer` (0-based) an MoE layer? */
 export function isMoeLayer(model: ModelSpec, layer: number): boolean {
   return layer >= model.firstDenseLayers && (layer + 1) % model.moeLayerInterval === 0;
@@ -140,7 +152,7 @@ export function denseFfnWidth(model: ModelSpec): number {
  */
 export function denseEquivalentModel(model: ModelSpec): ModelSpec {
   // A model without MoE layers (Llama, Pangu Ultra 135B) is its own dense equivalent.
-  if (!Array.from({ length: model.layers }, (_, l) => isMoeLayer(model, l)).some(Boolean)) return model;
+  if (!hasMoeLayers(model)) return model;
   return {
     ...model,
     name: `${model.name}-dense-equivalent`,

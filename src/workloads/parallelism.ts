@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { InputError } from '../engine/index.ts';
 import type { ModelSpec } from './model-spec.ts';
-import { denseFfnWidth, isMoeLayer } from './model-spec.ts';
+import { denseFfnWidth, hasMoeLayers } from './model-spec.ts';
 import { PIPELINE_SCHEDULES, pipelineScheduleFor } from './pipeline-schedules/registry.ts';
 import { chunkStarts, stageLayerCounts } from './stage-layers.ts';
 
@@ -80,8 +80,7 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   if (product !== devices) fail('dp', `tp·pp·dp = ${p.tp}·${p.pp}·${p.dp} = ${product} must equal the cluster's ${devices} devices`);
   if (p.dp % p.ep !== 0) fail('ep', `ep = ${p.ep} must divide dp = ${p.dp} (expert-parallel groups are carved out of data-parallel ranks)`);
   if (model.experts % p.ep !== 0) {
-    const dense = !Array.from({ length: model.layers }, (_, l) => isMoeLayer(model, l)).some(Boolean);
-    fail('ep', dense ? `ep = ${p.ep}, but ${model.name} is a dense model (no experts to spread): set ep = 1` : `ep = ${p.ep} must divide the model's ${model.experts} experts`);
+    fail('ep', !hasMoeLayers(model) ? `ep = ${p.ep}, but ${model.name} is a dense model (no experts to spread): set ep = 1` : `ep = ${p.ep} must divide the model's ${model.experts} experts`);
   }
   if (model.heads % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the model's ${model.heads} attention heads`);
   if (model.attention.kind === 'gqa' && model.kvHeads % p.tp !== 0 && p.tp % model.kvHeads !== 0) {

@@ -5,6 +5,8 @@
 // those not fixed, and a stage's layers to its first virtual stages. Chunk c = v·pp + s (virtual stage v of stage s)
 // holds consecutive layers, in chunk order, as Megatron's interleaved assignment does.
 
+import type { ScheduleProblem } from './pipeline-schedules/schedule-types.ts';
+
 export interface StageLayerInput {
   pp: number;
   vpp: number;
@@ -12,14 +14,8 @@ export interface StageLayerInput {
   lastStageLayers?: number | undefined;
 }
 
-/** A split that cannot be made: the parallelism field to blame and what is wrong. */
-export interface StageLayerProblem {
-  field: string;
-  message: string;
-}
-
 /** Layers per pipeline stage, or the problem with the requested split. */
-export function stageLayerCounts(p: StageLayerInput, layers: number): number[] | StageLayerProblem {
+export function stageLayerCounts(p: StageLayerInput, layers: number): number[] | ScheduleProblem {
   const fixed: (number | undefined)[] = Array.from({ length: p.pp }, () => undefined);
   if (p.firstStageLayers !== undefined || p.lastStageLayers !== undefined) {
     if (p.pp < 2) return { field: p.firstStageLayers !== undefined ? 'firstStageLayers' : 'lastStageLayers', message: 'sets one stage of several: it needs pp ≥ 2' };

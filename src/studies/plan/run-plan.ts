@@ -13,7 +13,7 @@ import { InputError } from '../../engine/index.ts';
 import type { NetworkModelName } from '../../topology/index.ts';
 import { getChip, getSystem, memoryReserveBytes, networkModel } from '../../topology/index.ts';
 import type { ModelSpec } from '../../workloads/index.ts';
-import { isMoeLayer, loadModelPreset, modelPresetFields, modelSpecSchema } from '../../workloads/index.ts';
+import { hasMoeLayers, loadModelPreset, modelPresetFields, modelSpecSchema } from '../../workloads/index.ts';
 import type { Summary } from '../../sim/index.ts';
 import { runTasks } from '../worker-pool/worker-pool.ts';
 import type { PlanRunTask } from './plan-run-task.ts';
@@ -105,7 +105,8 @@ async function simulate(tasks: PlanRunTask[], options: PlanOptions, stage: 1 | 2
   return results.map((r) => (r as { summary: Summary }).summary); // without onError every slot is filled or runTasks threw
 }
 
-function stageOne(plan: Plan, model: ModelSpec, rejected: PlanResult['rejected']): PlanPoint[] {
+/** Stage 1's points: the top layouts of each (system, size) under `router` (searchRouter's choice). */
+function stageOne(plan: Plan, model: ModelSpec, router: string, rejected: PlanResult['rejected']): PlanPoint[] {
   const points: PlanPoint[] = [];
   for (const [candidate, c] of plan.candidates.entries()) {
     const system = getSystem(c.system);
@@ -115,12 +116,13 @@ function stageOne(plan: Plan, model: ModelSpec, rejected: PlanResult['rejected']
         throw new InputError(`devices: ${devices} is not a whole number of ${system.name} servers (${system.devicesPerServer} devices each)`, 'devices');
       }
       const layouts = candidateLayouts(model, devices, system.devicesPerServer, plan.globalBatch, chip.hbmBytes.value - memoryReserveBytes(chip)).slice(0, LAYOUTS_PER_SIZE);
-      if (layouts.length === 0) rejected.push({ system: system.name, devices, router: searchRouter(plan.routers), reason: 'no layout fits in memory (lower bound)' });
+      if (layouts.length === 0) rejected.push({ system: system.name, devices, router, reason: 'no layout fits in memory (lower bound)' });
       const seen = new Set<string>(); // a merged router's ep = 1 can make two layouts one
       for (const layout of layouts) {
-        const point = pointWithRouter({ system, chip, candidate, devices, layout, router: '' }, searchRouter(plan.routers));
-        if (!seen.has(JSON.stringify(point.layout))) points.push(point);
-        seen.add(JSON.stringify(point.layout));
+        const point = pointWithRouter({ system, chip, candidate, devices, layout, router: '' }, router);
+        const key = JSON.stringify(point.layout);
+        if (!seen.has(key)) points.push(point);
+        seen.add(key);
       }
     }
   }
@@ -199,7 +201,7 @@ function plannedConfigs(plan: Plan, model: ModelSpec, topKs: ReadonlyMap<string,
   const configs: PlannedConfig[] = [];
   const simulated: Simulated[] = [];
   // A dense model has no top-k to change: no router note, and every router counts as keeping it.
-  const moe = Array.from({ length: model.layers }, (_, l) => isMoeLayer(model, l)).some(Boolean);
+  const moe = hasMoeLayers(model);
   for (const s of all) {
     const { point: p, summary } = s;
     if (!summary.memory.fits) {
@@ -229,9 +231,11 @@ export async function runPlan(plan: Plan, options: PlanOptions = {}): Promise<Pl
   const traceRoot = mkdtempSync(join(tmpdir(), 'moesim-plan-traces-'));
   try {
     const ctx: AnalyticalContext = { plan, model, options, traceRoot, recorded: new Map() };
-    const stage1 = await simulateAnalytical(ctx, stageOne(plan, model, rejected), 1);
-    // Stage 2: every other router on each (system, size)'s fastest layout that fits (stage 1 ran searchRouter's).
-    const stage2 = await simulateAnalytical(ctx, fastestFittingPerSize(stage1).flatMap((s) => plan.routers.filter((r) => r !== searchRouter(plan.routers)).map((router) => pointWithRouter(s.point, router))), 2);
+    const searched = searchRouter(plan.routers);
+    const stage1 = await simulateAnalytical(ctx, stageOne(plan, model, searched, rejected), 1);
+    // Stage 2: every other router on each (system, size)'s fastest layout that fits.
+    const others = plan.routers.filter((r) => r !== searched);
+    const stage2 = await simulateAnalytical(ctx, fastestFittingPerSize(stage1).flatMap((s) => others.map((router) => pointWithRouter(s.point, router))), 2);
     const all = [...stage1, ...stage2];
     const { configs, simulated } = plannedConfigs(plan, model, topKs, all, figures, rejected);
     const systems = plan.candidates.map((c) => c.system);

@@ -7,6 +7,7 @@ import { InputError } from '../../engine/index.ts';
 import type { Cluster } from '../cluster/types.ts';
 import { createAnalyticalNetwork } from './analytical/model.ts';
 import { createFlowNetwork } from './flow/model.ts';
+import { NETWORK_MODELS } from './types.ts';
 import type { NetworkModel, NetworkModelName } from './types.ts';
 
 export { NETWORK_MODELS } from './types.ts';
@@ -91,6 +92,6 @@ export function registerNetworkModel(entry: NetworkModelEntry): void {
 
 /** Remove a registered model (tests that add one clean up with this); the built-in models stay. */
 export function unregisterNetworkModel(name: NetworkModelName): void {
-  if (BUILT_IN.some((e) => e.name === name)) throw new Error(`unregisterNetworkModel: "${name}" is built in`);
+  if ((NETWORK_MODELS as readonly string[]).includes(name)) throw new Error(`unregisterNetworkModel: "${name}" is built in`);
   entries.delete(name);
 }
