@@ -10,6 +10,7 @@ import type { CollectiveSpec, StepProgram } from '../workloads/index.ts';
 import { addFlowBytes, addPlanBytes, createCollectivePlanner, emptyCommBytes } from './collective-plans.ts';
 import type { CollectivePlanner } from './collective-plans.ts';
 import type { CriticalPathRecorder } from './critical-path.ts';
+import type { OverlapSlowdown } from './overlap-slowdown.ts';
 import type { CommBytes, Span } from './execution-types.ts';
 import type { TrafficRecorder } from './traffic-matrix.ts';
 
@@ -43,6 +44,8 @@ export class CollectiveRendezvous {
   private readonly nextWaiter: Int32Array;
   private readonly planCollective: CollectivePlanner;
   private readonly collectives: readonly CollectiveSpec[];
+  /** Told when a background (async) collective starts and finishes, to slow its members' kernels meanwhile. */
+  background: OverlapSlowdown | undefined;
 
   constructor(
     private readonly sim: Simulator,
@@ -108,6 +111,7 @@ export class CollectiveRendezvous {
     const sim = this.sim;
     const spec = this.spec(c);
     this.startNs[c] = sim.now;
+    if (this.async[c] === 1) this.background?.started(spec.group);
     if (this.path) this.cause[c] = this.path.lastOf[byDevice]!;
     const byCategory = (this.commBytesByCategory[spec.category] ??= emptyCommBytes());
     const startFlow = this.startFlow;
@@ -165,6 +169,7 @@ export class CollectiveRendezvous {
     const startNs = this.startNs[c]!;
     if (this.async[c] === 1 && this.record) for (const d of spec.group) this.record({ device: d, name: spec.name, kind: 'async-comm', category: spec.category, startNs, endNs: sim.now });
     this.finished[c] = 1;
+    if (this.async[c] === 1) this.background?.finished(spec.group);
     if (this.path && this.segmentOf) this.segmentOf[c] = this.path.add(startNs, sim.now, `comm:${spec.category}`, this.cause[c]!);
     const head = this.waitHead[c]!;
     this.waitHead[c] = -1;

@@ -13,6 +13,7 @@ import { OP_ASYNC_COLLECTIVE, OP_COLLECTIVE, OP_COMPUTE, OP_RECV, OP_SEND, OP_WA
 import type { DeviceOps } from './device-program.ts';
 import { CategorySums } from './category-sums.ts';
 import type { DeviceAccounting, Span } from './execution-types.ts';
+import { OverlapSlowdown } from './overlap-slowdown.ts';
 
 export class DeviceMachine {
   private readonly ops: DeviceOps;
@@ -38,6 +39,8 @@ export class DeviceMachine {
   /** The first path segment index of the run of compute being recorded (kernels merge only within a run). */
   private runFrom = 0;
   rendezvous!: CollectiveRendezvous;
+  /** Kernels slowed by background collectives (absent when the chip's factor is 1). */
+  readonly slowdown: OverlapSlowdown | undefined;
 
   constructor(
     private readonly sim: Simulator,
@@ -49,8 +52,11 @@ export class DeviceMachine {
      * engine's tie order at the run's end differs (see runStepProgram for when it is used).
      */
     fuse: boolean,
+    /** Kernel time multiplier while a background collective runs on the device (1: none). */
+    slowdownFactor = 1,
   ) {
     const n = program.devices;
+    this.slowdown = slowdownFactor > 1 ? new OverlapSlowdown(sim, n, slowdownFactor, this.resume) : undefined;
     this.ops = compileDeviceOps(program, fuse);
     this.pc = new Int32Array(n);
     this.blocked = new Uint8Array(n);
@@ -89,7 +95,7 @@ export class DeviceMachine {
     const commNs = this.comm.records();
     return this.ops.computeNs.map((computeNs, d) => ({
       computeNs, computeByPassNs: this.ops.computeByPassNs[d] as Record<string, number>, commNs: commNs[d] as Record<string, number>,
-      waitNs: this.waitNs[d]!, bubbleNs: this.bubbleNs[d]!, finishNs: this.finishNs[d]!,
+      waitNs: this.waitNs[d]!, bubbleNs: this.bubbleNs[d]!, finishNs: this.finishNs[d]!, overlapSlowdownNs: this.slowdown?.lostNs[d] ?? 0,
     }));
   }
 
@@ -115,8 +121,12 @@ export class DeviceMachine {
     this.comm.addAt(d, this.commCategoryOf[c]!, ns);
   }
 
-  /** Records each kernel of the run at operation `op` (path segments, spans), back to back from `start`. */
-  private recordKernels(d: number, op: number, start: number): void {
+  /**
+   * Records each kernel of the run at operation `op` (path segments, spans), back to back from `start` to `end`: each
+   * kernel stretched alike when background collectives slowed the run, the last one ending exactly at `end`.
+   */
+  private recordKernels(d: number, op: number, start: number, end: number): void {
+    const stretch = (end - start) / this.ops.durationNs[op]!;
     const tasks = this.program.tasks[d] ?? [];
     const from = this.ops.arg[op]!;
     const to = from + this.ops.count[op]!;
@@ -124,12 +134,13 @@ export class DeviceMachine {
     for (let i = from; i < to; i++) {
       const task = tasks[i] as ComputeTask | KernelSequenceTask;
       if (task.kind === 'compute') {
-        start = this.recordKernel(d, task.name, '', task.category, task.pass ?? 'forward', start, task.durationNs);
+        start = this.recordKernel(d, task.name, '', task.category, task.pass ?? 'forward', start, i === to - 1 ? end - start : task.durationNs * stretch);
         continue;
       }
       const durations = task.durationsNs;
       const scope = task.scope === undefined ? '' : ` ${task.scope}`;
-      task.kernels.forEach((k, j) => { start = this.recordKernel(d, k.name, scope, k.category, k.pass, start, durations[j]!); });
+      const last = task.kernels.length - 1;
+      task.kernels.forEach((k, j) => { start = this.recordKernel(d, k.name, scope, k.category, k.pass, start, i === to - 1 && j === last ? end - start : durations[j]! * stretch); });
     }
   }
 
@@ -190,10 +201,12 @@ export class DeviceMachine {
             this.startNs[d] = sim.now;
             this.pc[d] = pc;
             this.blocked[d] = 1;
-            sim.scheduleCall(this.ops.durationNs[pc]!, this.resume, d);
+            if (this.slowdown) this.slowdown.start(d, this.ops.durationNs[pc]!);
+            else sim.scheduleCall(this.ops.durationNs[pc]!, this.resume, d);
             return;
           }
-          if (path || record) this.recordKernels(d, pc, this.startNs[d]!);
+          this.slowdown?.finish(d, this.startNs[d]!, this.ops.durationNs[pc]!);
+          if (path || record) this.recordKernels(d, pc, this.startNs[d]!, sim.now);
           break;
         }
         case OP_SEND:

@@ -31,6 +31,8 @@ export interface DeviceAccounting {
   waitNs: TimeNs;
   /** Time waiting to receive activations or gradients from a pipeline neighbour (the pipeline bubble). */
   bubbleNs: TimeNs;
+  /** Time kernels lost running slower while a collective ran in the background on the device (chip overlapSlowdown). */
+  overlapSlowdownNs: TimeNs;
   finishNs: TimeNs;
 }
 

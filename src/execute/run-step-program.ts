@@ -5,7 +5,7 @@
 import { Simulator } from '../engine/index.ts';
 import type { NetworkModel, NetworkModelName } from '../topology/index.ts';
 import type { Cluster } from '../topology/index.ts';
-import { busiestLinks, linkUtilisation, networkModel } from '../topology/index.ts';
+import { busiestLinks, linkUtilisation, networkModel, overlapSlowdownFactor } from '../topology/index.ts';
 import type { StepProgram } from '../workloads/index.ts';
 import { CollectiveRendezvous } from './collective-rendezvous.ts';
 import { CriticalPathRecorder } from './critical-path.ts';
@@ -36,6 +36,8 @@ export interface ExecuteOptions {
    * on the analytical network; see runStepProgram).
    */
   fuseKernels?: boolean;
+  /** Kernel time multiplier while a collective runs in the background on the device (default: the chip's overlapSlowdown). */
+  overlapSlowdownFactor?: number;
 }
 
 export function runStepProgram(program: StepProgram, cluster: Cluster, options: ExecuteOptions): ExecutionResult {
@@ -57,13 +59,14 @@ export function runStepProgram(program: StepProgram, cluster: Cluster, options: 
   // at one time (checked bit for bit at 256, 1,024 and 4,096 devices: step time, accounting, critical path, comm and
   // link bytes; the flow model shares bandwidth among flows in the order they start).
   const fuse = options.fuseKernels ?? (!options.recordSpans && model.capabilities.orderIndependent);
-  const machine = new DeviceMachine(sim, program, path, record, fuse);
+  const machine = new DeviceMachine(sim, program, path, record, fuse, options.overlapSlowdownFactor ?? overlapSlowdownFactor(cluster.chip));
   const traffic = options.recordTraffic === true ? new TrafficRecorder(cluster) : undefined;
   // Bound once: the rendezvous calls it detached, and a model may write it as an ordinary method.
   const startFlow = model.capabilities.startFlow ? network.startFlow?.bind(network) : undefined;
   if (model.capabilities.startFlow && startFlow === undefined) throw new Error(`network model "${model.name}" declares startFlow but has none`);
   const rv = new CollectiveRendezvous(sim, network, cluster, program, path, record, machine.resume, fuse, traffic, startFlow);
   machine.rendezvous = rv;
+  rv.background = machine.slowdown;
   machine.start();
   const stepTimeNs = sim.run();
   machine.checkFinished();

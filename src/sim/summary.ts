@@ -29,7 +29,7 @@ export interface Summary {
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
   model: { name: string; totalParams: number; activeParamsPerToken: number; expertsPerToken: number; trainingFlopsPerToken: number };
-  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; recompute: string; overlapGradReduce: boolean; expertPlacement: string; stageLayers: number[]; gradientsInFp32: boolean };
+  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; recompute: string; overlapGradReduce: boolean; tpCommOverlap: boolean; epCommOverlap: boolean; expertPlacement: string; stageLayers: number[]; gradientsInFp32: boolean };
   tokensPerStep: number;
   moeLayers: number[];
   proposedAssignments: number;
@@ -63,6 +63,8 @@ export interface Breakdown {
   exposedComm: Record<string, number>;
   imbalanceWait: number;
   pipelineBubble: number;
+  /** Kernel time lost to running beside background collectives (the chip's overlapSlowdown), not in `compute`. */
+  overlapSlowdown: number;
   idleAtEnd: number;
 }
 
@@ -74,6 +76,7 @@ function breakdownOf(devices: DeviceAccounting[], stepTimeNs: number): Breakdown
     exposedComm: meanSeconds(devices.map((d) => d.commNs)),
     imbalanceWait: mean((d) => d.waitNs),
     pipelineBubble: mean((d) => d.bubbleNs),
+    overlapSlowdown: mean((d) => d.overlapSlowdownNs),
     idleAtEnd: mean((d) => stepTimeNs - d.finishNs),
   };
 }
@@ -189,7 +192,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     model: { name: model.name, totalParams: params.total, activeParamsPerToken: params.activePerToken, expertsPerToken, trainingFlopsPerToken: flopsPerToken },
     parallelism: {
       tp: layout.tp, pp: layout.pp, vpp: layout.vpp, dp: layout.dp, ep: layout.ep, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches,
-      sequenceParallel: layout.sequenceParallel, zero: layout.zero, recompute: layout.recompute, overlapGradReduce: layout.overlapGradReduce, expertPlacement: layout.expertPlacement,
+      sequenceParallel: layout.sequenceParallel, zero: layout.zero, recompute: layout.recompute, overlapGradReduce: layout.overlapGradReduce, tpCommOverlap: layout.tpCommOverlap, epCommOverlap: layout.epCommOverlap, expertPlacement: layout.expertPlacement,
       stageLayers: layout.stageLayers, gradientsInFp32: layout.gradientsInFp32,
     },
     tokensPerStep,

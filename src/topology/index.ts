@@ -14,6 +14,8 @@ export {
   nicKinds,
   effectiveBandwidth,
   DEFAULT_MEMORY_RESERVE,
+  DEFAULT_OVERLAP_SLOWDOWN,
+  overlapSlowdownFactor,
   memoryReserveBytes,
 } from './catalog/schema.ts';
 export type {

@@ -43,6 +43,18 @@ export const parallelismSchema = z.strictObject({
   /** Reduce each layer's gradients as soon as its last backward finishes, in the background (overlapping the rest of the backward). */
   overlapGradReduce: z.boolean().default(true),
   /**
+   * Sequence parallelism's TP all-gathers and reduce-scatters run in the background beside the GEMMs they feed or
+   * drain (Megatron's --tp-comm-overlap with Transformer Engine's userbuffers; MC2 on Ascend). Off by default, as in
+   * both. Needs sequenceParallel.
+   */
+  tpCommOverlap: z.boolean().default(false),
+  /**
+   * The expert all-to-alls of one micro-batch run in the background beside another micro-batch's compute: the
+   * steady phase's forward and backward units run as one interleaved pair (Megatron-Core's 1F1B all-to-all overlap,
+   * --overlap-moe-expert-parallel-comm; MindSpeed's MoE all-to-all overlap). Off by default, as in both.
+   */
+  epCommOverlap: z.boolean().default(false),
+  /**
    * Which EP rank holds expert e: contiguous blocks (e / perRank), round-robin (e mod ep), or locality-aware (per
    * MoE layer, from its routing: experts move to the servers that send them most tokens; expert-placement.ts).
    */
@@ -93,6 +105,9 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   if (stagesProblem) fail(stagesProblem.field, stagesProblem.message);
   const stageLayers = stageLayerCounts(p, model.layers);
   if (!Array.isArray(stageLayers)) fail(stageLayers.field, stageLayers.message);
+  if (p.tpCommOverlap && p.tp > 1 && !p.sequenceParallel) fail('tpCommOverlap', 'overlaps the all-gathers and reduce-scatters of sequence parallelism: set sequenceParallel: true as well (Megatron asserts the same)');
+  if (p.epCommOverlap && p.pp > 1 && p.vpp < 2) fail('epCommOverlap', 'runs forward and backward units of different micro-batches as pairs, which a 1F1B pipeline cannot feed in time: set vpp ≥ 2 (the interleaved schedule) or pp = 1, as Megatron-Core requires');
+  if (p.epCommOverlap && !hasMoeLayers(model)) fail('epCommOverlap', `${model.name} has no MoE layers, so no expert all-to-all to overlap: leave epCommOverlap off`);
   if (p.sequenceParallel && model.seqLength % p.tp !== 0) fail('sequenceParallel', `tp = ${p.tp} must divide the sequence length ${model.seqLength}`);
   const perStep = p.dp * p.microBatchSize;
   if (p.globalBatch % perStep !== 0) {

@@ -76,3 +76,20 @@ export function ffnKernels(chip: KernelChip, model: ModelSpec, prefix: string, c
     weightGemm(linearChip, `${prefix}fc2`, category, tokens, model.hidden, shard),
   );
 }
+
+/** Categories of the weight GEMMs a TP collective can overlap with. */
+const GEMM_CATEGORIES: ReadonlySet<ComputeCategory> = new Set(['attention-proj', 'dense-ffn', 'shared-expert', 'expert', 'lm-head']);
+
+/** How many kernels at the start of `list` are weight GEMMs (a forward GEMM, or a backward's dgrad and wgrad). */
+export function leadingGemms(list: readonly StepKernel[]): number {
+  let n = 0;
+  while (n < list.length && GEMM_CATEGORIES.has(list[n]!.category)) n++;
+  return n;
+}
+
+/** How many kernels at the end of `list` are weight GEMMs. */
+export function trailingGemms(list: readonly StepKernel[]): number {
+  let n = 0;
+  while (n < list.length && GEMM_CATEGORIES.has(list[list.length - 1 - n]!.category)) n++;
+  return n;
+}

@@ -65,12 +65,15 @@ describe('training step model', () => {
       { tp: 2, pp: 2, dp: 4, ep: 4, microBatchSize: 1, globalBatch: 16 },
       { tp: 2, pp: 2, vpp: 2, dp: 4, ep: 2, microBatchSize: 1, globalBatch: 16, sequenceParallel: true, zero: 1 as const },
       { tp: 1, pp: 4, dp: 4, ep: 4, microBatchSize: 1, globalBatch: 32, recompute: 'full' as const, overlapGradReduce: false },
+      { tp: 2, pp: 2, vpp: 2, dp: 4, ep: 2, microBatchSize: 1, globalBatch: 16, sequenceParallel: true, tpCommOverlap: true, epCommOverlap: true },
+      { tp: 1, pp: 1, dp: 16, ep: 8, microBatchSize: 1, globalBatch: 32, recompute: 'full' as const, epCommOverlap: true },
     ]) {
       const s = stepSetup(p);
       const r = run(s);
       for (const [d, acc] of r.devices.entries()) {
-        const sum = Object.values(acc.computeNs).reduce((a, b) => a + b, 0) + Object.values(acc.commNs).reduce((a, b) => a + b, 0) + acc.waitNs + acc.bubbleNs;
-        expect(sum, `device ${d}`).toBe(acc.finishNs);
+        const sum = Object.values(acc.computeNs).reduce((a, b) => a + b, 0) + Object.values(acc.commNs).reduce((a, b) => a + b, 0) + acc.waitNs + acc.bubbleNs + acc.overlapSlowdownNs;
+        // Exact but for floating-point rounding of the slowed kernels' lost time (within 1 ns over the step).
+        expect(Math.abs(sum - acc.finishNs), `device ${d}`).toBeLessThan(1);
       }
       // The critical path covers the whole step with no gap: every wait it crosses names its cause.
       expect(r.criticalPath?.gapNs).toBe(0);
@@ -78,8 +81,8 @@ describe('training step model', () => {
       expect(pathNs).toBe(r.stepTimeNs);
       const bubble = r.devices.reduce((a, d) => a + d.bubbleNs, 0) / r.devices.length;
       console.log(`tp ${s.layout.tp} pp ${s.layout.pp} vpp ${s.layout.vpp} M ${s.layout.microBatches}: step ${(r.stepTimeNs / 1e6).toFixed(3)} ms, mean bubble ${(bubble / 1e6).toFixed(3)} ms, tp bytes ${(r.commBytesByCategory.tp?.total ?? 0) / 2 ** 20} MiB`);
-      expect(bubble).toBeGreaterThan(0);
-      expect(r.commBytesByCategory.pp?.total ?? 0).toBeGreaterThan(0);
+      if (s.layout.pp > 1) expect(bubble).toBeGreaterThan(0);
+      if (s.layout.pp > 1) expect(r.commBytesByCategory.pp?.total ?? 0).toBeGreaterThan(0);
       if (s.layout.tp > 1) expect(r.commBytesByCategory.tp?.intraServer ?? 0).toBeGreaterThan(0);
       if (s.layout.zero > 0) expect(r.commBytesByCategory['param-allgather']?.total ?? 0).toBeGreaterThan(0);
     }
@@ -102,13 +105,21 @@ describe('training step model', () => {
       ep16,
       { tp: 2, pp: 2, vpp: 2, dp: 4, ep: 2, microBatchSize: 1, globalBatch: 16, sequenceParallel: true, zero: 1 as const },
       { tp: 1, pp: 4, dp: 4, ep: 4, microBatchSize: 1, globalBatch: 32, recompute: 'full' as const, overlapGradReduce: false },
+      { tp: 2, pp: 2, vpp: 2, dp: 4, ep: 2, microBatchSize: 1, globalBatch: 16, sequenceParallel: true, tpCommOverlap: true, epCommOverlap: true },
+      { tp: 1, pp: 1, dp: 16, ep: 8, microBatchSize: 1, globalBatch: 32, recompute: 'full' as const, epCommOverlap: true },
     ]) {
       const s = stepSetup(p);
       const program = buildStepProgram({ model: s.model, layout: s.layout, chip: s.chip, routing: uniformRouting(s) });
       const [one, fused] = [false, true].map((fuseKernels) => runStepProgram(program, s.cluster, { network: 'analytical', recordSpans: false, fuseKernels }));
       const { eventsProcessed: events, ...rest } = one!;
       const { eventsProcessed: fusedEvents, ...fusedRest } = fused!;
-      expect(fusedRest).toEqual(rest);
+      if (rest.devices.every((d) => d.overlapSlowdownNs === 0)) expect(fusedRest).toEqual(rest);
+      else {
+        // Kernels slowed by a background collective: whether a kernel boundary falls just inside or outside a
+        // collective's start depends on the order of events at one nanosecond, so the two agree within 0.01%.
+        expect(Math.abs(fused!.stepTimeNs / one!.stepTimeNs - 1)).toBeLessThan(1e-4);
+        expect(fused!.commBytes).toEqual(one!.commBytes);
+      }
       expect(fusedEvents).toBeLessThan(events);
     }
   });

@@ -49,6 +49,7 @@ export function breakdownBars(
   });
   keysOf((b) => b.exposedComm).forEach((k, i) => segments.push({ name: `comm: ${k}`, values: rows.map(([, b]) => b.exposedComm[k] ?? 0), colour: colour(i + 1), hatch: i % 2 === 0 ? 'diagonal' : 'backdiagonal' }));
   segments.push({ name: 'imbalance wait', values: rows.map(([, b]) => b.imbalanceWait), colour: '#8a8a8a', hatch: 'dots' });
+  segments.push({ name: 'overlap slowdown', values: rows.map(([, b]) => b.overlapSlowdown ?? 0), colour: '#6f6f6f', hatch: 'horizontal' });
   segments.push({ name: 'pipeline bubble', values: rows.map(([, b]) => b.pipelineBubble), colour: '#b8b8b8', hatch: 'cross' });
   segments.push({ name: 'idle at end', values: rows.map(([, b]) => b.idleAtEnd), colour: '#dcdcdc', hatch: 'none' });
   return stackedBars({ categories: rows.map(([name]) => name), segments: segments.filter((g) => g.values.some((v) => v > 0)) }, {

@@ -42,6 +42,7 @@ export function summaryTable(s: Summary): string {
     ['communication', `${formatBytes(s.commBytes.total)} (intra-server ${formatBytes(s.commBytes.intraServer)}, inter-server ${formatBytes(s.commBytes.interServer)})`],
     ['exposed comm', formatSeconds(Object.values(s.breakdown_s.exposedComm).reduce((a, b) => a + b, 0))],
     ['imbalance wait', formatSeconds(s.breakdown_s.imbalanceWait)],
+    ...(s.breakdown_s.overlapSlowdown > 0 ? [['overlap slowdown', `${formatSeconds(s.breakdown_s.overlapSlowdown)} (kernels beside background collectives)`] as [string, string]] : []),
     ...(s.parallelism.pp > 1 ? [['pipeline bubble', formatSeconds(s.breakdown_s.pipelineBubble)] as [string, string]] : []),
     ...(s.criticalPath ? [['critical path', criticalPathText(s.criticalPath)] as [string, string]] : []),
     ['peak memory', `${formatBytes(s.peakMemoryBytes)} of ${formatBytes(mem.hbmBytes)} on device ${mem.device}, ${formatBytes(mem.reserveBytes)} kept for the framework${mem.verdict ? `: ${mem.verdict}` : ''}`],

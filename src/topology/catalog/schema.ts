@@ -49,6 +49,12 @@ export const chipSpecSchema = z.strictObject({
    */
   memoryReserve: figureWith(finite().nonnegative().lt(1)).optional(),
   /**
+   * How much slower kernels run while a collective runs in the background on the same chip (its copies and reductions
+   * take SMs or AI cores and HBM bandwidth): kernel time × (1 + overlapSlowdown) for as long as one is in flight;
+   * absent: DEFAULT_OVERLAP_SLOWDOWN.
+   */
+  overlapSlowdown: figureWith(finite().nonnegative().max(10)).optional(),
+  /**
    * The kernel profile: catalog/kernels/<kernelProfile>.csv, the GEMM efficiency by shape relative to
    * gemmEfficiency (one table per hardware generation; DESIGN.md, "Kernel cost model").
    */
@@ -233,6 +239,14 @@ export function formatIssues(where: string, error: z.ZodError): string {
 
 /** The framework's share of HBM for a chip without its own `memoryReserve` figure (the shipped chips all give 0.10). */
 export const DEFAULT_MEMORY_RESERVE = 0.1;
+
+/** Compute slowdown under a background collective for a chip without its own `overlapSlowdown` figure. */
+export const DEFAULT_OVERLAP_SLOWDOWN = 0.1;
+
+/** The factor a kernel's time is multiplied by while a collective runs in the background on its chip. */
+export function overlapSlowdownFactor(chip: Pick<ChipSpec, 'overlapSlowdown'>): number {
+  return 1 + (chip.overlapSlowdown?.value ?? DEFAULT_OVERLAP_SLOWDOWN);
+}
 
 /** Bytes of a chip's HBM the framework keeps (memoryReserve × hbmBytes): a layout fits in the rest. */
 export function memoryReserveBytes(chip: Pick<ChipSpec, 'hbmBytes' | 'memoryReserve'>): number {

@@ -26,16 +26,10 @@ export function layerForward(w: StageWork, l: number, mb: number, recompute: boo
   const scope = `L${l} mb${mb}`;
   const tag = recompute ? ' recompute' : '';
   stage.kernels(costs.norm.forward, scope, recompute);
-  stage.tpEnter(`tp attention in${tag} ${scope}`, 'forward');
-  stage.kernels(costs.core.forward, scope, recompute);
-  stage.tpLeave(`tp attention out${tag} ${scope}`, 'forward');
+  stage.tpBlock('forward', `tp attention in${tag} ${scope}`, `tp attention out${tag} ${scope}`, costs.core.forward, scope, recompute);
   stage.kernels(costs.ffnNorm.forward, scope, recompute);
   if (isMoeLayer(w.model, l)) w.moe.forward(l, mb, recompute);
-  else {
-    stage.tpEnter(`tp ffn in${tag} ${scope}`, 'forward');
-    stage.kernels(costs.denseFfn.forward, scope, recompute);
-    stage.tpLeave(`tp ffn out${tag} ${scope}`, 'forward');
-  }
+  else stage.tpBlock('forward', `tp ffn in${tag} ${scope}`, `tp ffn out${tag} ${scope}`, costs.denseFfn.forward, scope, recompute);
   stage.kernels(costs.ffnResidual.forward, scope, recompute);
 }
 
@@ -45,15 +39,9 @@ export function layerBackward(w: StageWork, l: number, mb: number): void {
   if (w.layout.recompute === 'full') layerForward(w, l, mb, true);
   const scope = `L${l} mb${mb}`;
   if (isMoeLayer(w.model, l)) w.moe.backward(l, mb);
-  else {
-    stage.tpLeave(`tp ffn out bwd ${scope}`, 'backward');
-    stage.kernels(costs.denseFfn.backward, scope);
-    stage.tpEnter(`tp ffn in bwd ${scope}`, 'backward');
-  }
+  else stage.tpBlock('backward', `tp ffn in bwd ${scope}`, `tp ffn out bwd ${scope}`, costs.denseFfn.backward, scope);
   stage.kernels(costs.ffnNorm.backward, scope);
-  stage.tpLeave(`tp attention out bwd ${scope}`, 'backward');
-  stage.kernels(costs.core.backward, scope);
-  stage.tpEnter(`tp attention in bwd ${scope}`, 'backward');
+  stage.tpBlock('backward', `tp attention in bwd ${scope}`, `tp attention out bwd ${scope}`, costs.core.backward, scope);
   stage.kernels(costs.norm.backward, scope);
 }
 

@@ -13,6 +13,7 @@ import { embeddingBackward, embeddingForward, layerBackward, layerForward, lmHea
 import type { Pass, ProgramParts } from './stage-builder.ts';
 import { addSpec } from './stage-builder.ts';
 import { PipelineTransferSpec } from './types.ts';
+import { overlappedPair } from './overlapped-pair.ts';
 
 /** The step's point-to-point transfers between model chunks: per (pass, micro-batch, from, to), an id per (DP, TP) rank. */
 export class PipelineTransfers {
@@ -50,10 +51,20 @@ export class PipelineTransfers {
 export function walkSchedule(w: StageWork, transfers: PipelineTransfers, units: readonly PipelineUnit[]): void {
   const lastBackward = new Map<number, number>(); // virtual stage → index of its last backward unit
   units.forEach((u, i) => { if (u.pass === 'backward') lastBackward.set(u.virtualStage, i); });
-  units.forEach((u, i) => {
+  const emit = (i: number): void => {
+    const u = units[i]!;
     if (u.pass === 'forward') forwardUnit(w, transfers, u);
     else backwardUnit(w, transfers, u, w.layout.overlapGradReduce && lastBackward.get(u.virtualStage) === i);
-  });
+  };
+  for (let i = 0; i < units.length; i++) {
+    // With epCommOverlap each backward of the steady phase runs overlapped with the forward after it, of a later
+    // micro-batch, which cannot depend on it (overlapped-pair.ts).
+    if (w.layout.epCommOverlap && units[i]!.pass === 'backward' && units[i + 1]?.pass === 'forward') {
+      const first = i;
+      overlappedPair(w.stage, () => emit(first), () => emit(first + 1));
+      i++;
+    } else emit(i);
+  }
 }
 
 function forwardUnit(w: StageWork, transfers: PipelineTransfers, u: PipelineUnit): void {

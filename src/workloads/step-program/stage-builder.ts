@@ -8,11 +8,14 @@
 import type { Layout } from '../parallelism.ts';
 import type { LayerRouting } from '../routing-summary.ts';
 import type { StepKernel } from '../step-kernels.ts';
+import { leadingGemms, trailingGemms } from '../step-kernels.ts';
 import type { SequenceNode } from './kernel-sequences.ts';
 import { KernelSequences, kernelSequence } from './kernel-sequences.ts';
 import type { SizedGroup } from './process-groups.ts';
 import { StageGroups } from './process-groups.ts';
-import type { CollectiveOpKind, CollectiveSpec, CommCategory, KernelLabel, Task } from './types.ts';
+import type { CollectiveOpKind, CollectiveSpec, CommCategory, KernelLabel, Task, WaitTask } from './types.ts';
+
+type TpOp = 'allreduce' | 'allgather' | 'reducescatter';
 
 /** The program being built: per-device task lists, the collectives, and each device's async collectives to wait for. */
 export interface ProgramParts {
@@ -75,6 +78,40 @@ export class StageBuilder {
     for (const d of this.devices) this.program.tasks[d]?.push(task);
   }
 
+  /**
+   * Runs `emit` with the stage's new tasks collected apart, one list per device of the stage (in `devices` order),
+   * instead of appended to the program: overlapped-pair.ts interleaves two units' lists before appending them.
+   */
+  capture(emit: () => void): Task[][] {
+    this.flush();
+    const saved = this.program.tasks;
+    const lists = this.devices.map((): Task[] => []);
+    const scratch: Task[][] = [];
+    this.devices.forEach((d, i) => { scratch[d] = lists[i]!; });
+    this.program.tasks = scratch;
+    try {
+      emit();
+      this.flush();
+    } finally {
+      this.program.tasks = saved;
+    }
+    return lists;
+  }
+
+  /** The comm category of collective `id`. */
+  collectiveCategory(id: number): CommCategory {
+    return this.program.collectives[id]!.category;
+  }
+
+  /** Appends one task list per device of the stage (in `devices` order). */
+  append(lists: readonly (readonly Task[])[]): void {
+    this.flush();
+    lists.forEach((list, i) => {
+      const tasks = this.program.tasks[this.devices[i]!]!;
+      for (const t of list) tasks.push(t);
+    });
+  }
+
   /** A send or a receive on every device of the stage: its i-th device (DP rank-major) joins transfer ids[i]. */
   pointToPoint(kind: 'send' | 'recv', ids: Int32Array): void {
     this.flush();
@@ -114,9 +151,61 @@ export class StageBuilder {
   }
 
   /** One TP collective of `bytes` per TP group (nothing when tp = 1). */
-  tpCollective(name: string, op: 'allreduce' | 'allgather' | 'reducescatter', bytes = this.tpBytes): void {
+  tpCollective(name: string, op: TpOp, bytes = this.tpBytes): void {
     if (this.layout.tp < 2) return;
-    this.joinGroups(`${name} ${op === 'allreduce' ? 'allreduce' : op === 'allgather' ? 'all-gather' : 'reduce-scatter'}`, 'tp', op, this.groups.tp(() => bytes));
+    this.joinGroups(tpName(name, op), 'tp', op, this.groups.tp(() => bytes));
+  }
+
+  /**
+   * A TP-sharded block's kernels between the collectives that enter and leave it (`pass` order: the backward meets
+   * the leave collective first). With tpCommOverlap each collective runs in the background beside the GEMMs next
+   * to it (the block's first GEMMs after the first collective, its last GEMMs before the second), as Transformer
+   * Engine's chunked all-gather and reduce-scatter overlap does, and the device waits for it after them.
+   */
+  tpBlock(pass: Pass, enterName: string, leaveName: string, list: readonly StepKernel[], scope: string, recompute = false): void {
+    const first = pass === 'forward' ? this.tpEnterOp(pass) : this.tpLeaveOp(pass);
+    const last = pass === 'forward' ? this.tpLeaveOp(pass) : this.tpEnterOp(pass);
+    const [firstName, lastName] = pass === 'forward' ? [enterName, leaveName] : [leaveName, enterName];
+    if (!(this.layout.tpCommOverlap && this.layout.tp > 1)) {
+      if (first) this.tpCollective(firstName, first);
+      this.kernels(list, scope, recompute);
+      if (last) this.tpCollective(lastName, last);
+      return;
+    }
+    const lead = first ? leadingGemms(list) : 0;
+    const trail = last ? Math.min(trailingGemms(list), list.length - lead) : 0;
+    if (first) this.besideKernels(firstName, first, list.slice(0, lead), scope, recompute);
+    this.kernels(list.slice(lead, list.length - trail), scope, recompute);
+    if (last) this.besideKernels(lastName, last, list.slice(list.length - trail), scope, recompute);
+  }
+
+  /** One TP collective per TP group in the background, `list`'s kernels, then each member waits for its group's. */
+  private besideKernels(name: string, op: TpOp, list: readonly StepKernel[], scope: string, recompute: boolean): void {
+    this.flush();
+    const waits: { group: number[]; wait: WaitTask }[] = [];
+    for (const g of this.groups.tp(() => this.tpBytes)) {
+      const id = addSpec(this.program, { name: tpName(name, op), category: 'tp', group: g.group, op, bytes: g.bytes });
+      const task: Task = { kind: 'collective', collective: id, async: true };
+      for (const d of g.group) this.program.tasks[d]?.push(task);
+      waits.push({ group: g.group, wait: { kind: 'wait', name: 'tp overlap', collectives: [id] } });
+    }
+    this.kernels(list, scope, recompute);
+    this.flush();
+    for (const { group, wait } of waits) for (const d of group) this.program.tasks[d]?.push(wait);
+  }
+
+  /** The collective entering a TP block in `pass`, if any: SP all-gathers forward, reduce-scatters (else allreduces) backward. */
+  private tpEnterOp(pass: Pass): TpOp | undefined {
+    if (this.layout.tp < 2) return undefined;
+    if (pass === 'forward') return this.layout.sequenceParallel ? 'allgather' : undefined;
+    return this.layout.sequenceParallel ? 'reducescatter' : 'allreduce';
+  }
+
+  /** The collective leaving it: reduce-scatter (SP) or allreduce forward; all-gather (SP) or nothing backward. */
+  private tpLeaveOp(pass: Pass): TpOp | undefined {
+    if (this.layout.tp < 2) return undefined;
+    if (pass === 'forward') return this.layout.sequenceParallel ? 'reducescatter' : 'allreduce';
+    return this.layout.sequenceParallel ? 'allgather' : undefined;
   }
 
   /**
@@ -125,15 +214,14 @@ export class StageBuilder {
    * and the backward allreduces the input gradient.
    */
   tpEnter(name: string, pass: Pass): void {
-    if (pass === 'forward') {
-      if (this.layout.sequenceParallel) this.tpCollective(name, 'allgather');
-    } else this.tpCollective(name, this.layout.sequenceParallel ? 'reducescatter' : 'allreduce');
+    const op = this.tpEnterOp(pass);
+    if (op) this.tpCollective(name, op);
   }
 
   /** Leaving it (its last GEMM row-parallel): reduce-scatter (SP) or allreduce forward; all-gather (SP) or nothing backward. */
   tpLeave(name: string, pass: Pass): void {
-    if (pass === 'forward') this.tpCollective(name, this.layout.sequenceParallel ? 'reducescatter' : 'allreduce');
-    else if (this.layout.sequenceParallel) this.tpCollective(name, 'allgather');
+    const op = this.tpLeaveOp(pass);
+    if (op) this.tpCollective(name, op);
   }
 
   /** A routed all-to-all-v per (TP rank, EP group): dispatch sends the routing's matrix, combine its transpose. */
@@ -149,4 +237,8 @@ export class StageBuilder {
       }
     }
   }
+}
+
+function tpName(name: string, op: TpOp): string {
+  return `${name} ${op === 'allreduce' ? 'allreduce' : op === 'allgather' ? 'all-gather' : 'reduce-scatter'}`;
 }
