@@ -1,30 +1,38 @@
 // Pipeline schedules are chosen through their registry (src/workloads/pipeline-schedules/registry.ts): every name has
-// an entry whose unit order is valid for every pipeline shape its own checks accept (each micro-batch's forward and
-// backward exactly once per virtual stage, the forward first), the scenario schema accepts exactly the registry's
-// names, and no source file outside the registry compares schedule names (the check greps src/).
+// an entry whose unit order is valid for every pipeline shape its own checks accept (each micro-batch's forward,
+// backward and, when split, weight pass exactly once per model chunk, in that order), the scenario schema accepts
+// exactly the registry's names, and no source file outside the registry compares schedule names (the check greps src/).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_SCHEDULES, parallelismSchema, pipelineScheduleEntry, pipelineScheduleFor } from '../../src/workloads/index.ts';
-import type { PipelineUnit } from '../../src/workloads/index.ts';
+import type { PipelineScheduleEntry, PipelineUnit } from '../../src/workloads/index.ts';
 import { listSourceFiles } from './import-graph.ts';
 
 const srcDir = fileURLToPath(new URL('../../src/', import.meta.url));
 
-/** What is wrong with a stage's unit order, or undefined when every (micro-batch, chunk) runs forward, then backward, once. */
-function unitOrderProblem(units: readonly PipelineUnit[], vpp: number, microBatches: number): string | undefined {
-  if (units.length !== 2 * microBatches * vpp) return `${units.length} units, expected ${2 * microBatches * vpp}`;
-  const state = new Map<string, 'forward' | 'backward'>();
-  for (const u of units) {
-    const key = `mb${u.microBatch} v${u.virtualStage}`;
-    if (!(u.microBatch >= 0 && u.microBatch < microBatches && u.virtualStage >= 0 && u.virtualStage < vpp)) return `${key} out of range`;
-    const before = state.get(key);
-    if (u.pass === 'forward' && before !== undefined) return `${key}: a second forward`;
-    if (u.pass === 'backward' && before !== 'forward') return `${key}: backward ${before === 'backward' ? 'twice' : 'before its forward'}`;
-    state.set(key, u.pass);
+/**
+ * What is wrong with a schedule's unit orders over all stages, or undefined when every (micro-batch, model chunk)
+ * runs forward, then backward, then (when the schedule splits weight gradients) weight, exactly once, on one stage.
+ */
+function unitOrderProblem(entry: PipelineScheduleEntry, pp: number, vpp: number, microBatches: number): string | undefined {
+  const passes: PipelineUnit['pass'][] = entry.splitsWeightGradients ? ['forward', 'backward', 'weight'] : ['forward', 'backward'];
+  const chunks = entry.modelChunks(pp, vpp);
+  const state = new Map<string, { stage: number; done: number }>();
+  for (let stage = 0; stage < pp; stage++) {
+    for (const u of entry.units(stage, pp, vpp, microBatches)) {
+      const chunk = entry.chunkOf(stage, u.virtualStage, pp, vpp);
+      const key = `mb${u.microBatch} chunk${chunk}`;
+      if (!(u.microBatch >= 0 && u.microBatch < microBatches && u.virtualStage >= 0 && u.virtualStage < vpp && chunk >= 0 && chunk < chunks)) return `${key} out of range`;
+      const before = state.get(key) ?? { stage, done: 0 };
+      if (before.stage !== stage) return `${key} runs on stages ${before.stage} and ${stage}`;
+      if (passes[before.done] !== u.pass) return `${key}: ${u.pass} after ${passes.slice(0, before.done).join(', ') || 'nothing'}`;
+      state.set(key, { stage, done: before.done + 1 });
+    }
   }
-  return [...state.values()].every((p) => p === 'backward') ? undefined : 'a forward without its backward';
+  if (state.size !== microBatches * chunks) return `${state.size} (micro-batch, chunk) pairs run, expected ${microBatches * chunks}`;
+  return [...state.values()].every((s) => s.done === passes.length) ? undefined : 'a unit without all its passes';
 }
 
 describe('pipeline schedule registry', () => {
@@ -47,10 +55,8 @@ describe('pipeline schedule registry', () => {
           for (let microBatches = 1; microBatches <= 13; microBatches++) {
             if (entry.checkMicroBatches(pp, vpp, microBatches) !== undefined) continue;
             accepted++;
-            for (let stage = 0; stage < pp; stage++) {
-              const problem = unitOrderProblem(entry.units(stage, pp, vpp, microBatches), vpp, microBatches);
-              expect(problem, `${name}: pp ${pp}, vpp ${vpp}, ${microBatches} micro-batches, stage ${stage}`).toBeUndefined();
-            }
+            const problem = unitOrderProblem(entry, pp, vpp, microBatches);
+            expect(problem, `${name}: pp ${pp}, vpp ${vpp}, ${microBatches} micro-batches`).toBeUndefined();
           }
         }
       }

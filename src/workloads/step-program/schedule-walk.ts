@@ -49,6 +49,7 @@ export class PipelineTransfers {
 
 /** Appends the stage's units, in schedule order, to its devices. */
 export function walkSchedule(w: StageWork, transfers: PipelineTransfers, units: readonly PipelineUnit[]): void {
+  if (units.some((u) => u.pass === 'weight')) throw new Error('schedules that split weight gradients (W units: zb-h1, dualpipe, dualpipev) are not supported by the step program yet');
   const lastBackward = new Map<number, number>(); // virtual stage → index of its last backward unit
   units.forEach((u, i) => { if (u.pass === 'backward') lastBackward.set(u.virtualStage, i); });
   const emit = (i: number): void => {
