@@ -37,7 +37,7 @@ export function inFlightUnits(layout: Layout, stage: number): number {
   let live = 0;
   let peak = 0;
   for (const u of units) {
-    live += u.pass === 'forward' ? 1 : -1;
+    if (u.pass !== 'weight') live += u.pass === 'forward' ? 1 : -1; // a backward frees its activations; W keeps only its inputs' gradients
     peak = Math.max(peak, live);
   }
   return peak;
@@ -66,7 +66,7 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
     const optimizerStates = (denseShard + expertShard) * OPTIMIZER_BYTES;
     const chunks = Array.from({ length: layout.vpp }, (_, v) => chunkLayers(layout, s, v));
     const units = inFlightUnits(layout, s);
-    const lastStage = s === (layout.pp * layout.vpp - 1) % layout.pp;
+    const lastStage = s === layout.chunkStage[layout.pp * layout.vpp - 1];
     for (let d = 0; d < dp; d++) {
       // The heaviest micro-batch (MoE layers' received tokens vary) stands for every micro-batch in flight.
       let worstUnit = 0;

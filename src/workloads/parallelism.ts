@@ -12,7 +12,8 @@ import { InputError } from '../engine/index.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth, hasMoeLayers } from './model-spec.ts';
 import { PIPELINE_SCHEDULES, pipelineScheduleFor } from './pipeline-schedules/registry.ts';
-import { chunkStarts, stageLayerCounts } from './stage-layers.ts';
+import type { ChunkPlacement } from './stage-layers.ts';
+import { chunkPlacement, chunkStarts, stageLayerCounts } from './stage-layers.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -68,7 +69,7 @@ export const parallelismSchema = z.strictObject({
 export type ParallelismConfig = z.output<typeof parallelismSchema>;
 export type ParallelismInput = z.input<typeof parallelismSchema>;
 
-export interface Layout extends ParallelismConfig {
+export interface Layout extends ParallelismConfig, ChunkPlacement {
   devices: number;
   /** Micro-batches each data-parallel rank runs per step (gradient accumulation steps). */
   microBatches: number;
@@ -78,8 +79,10 @@ export interface Layout extends ParallelismConfig {
   epGroups: number;
   /** Layers per pipeline stage (stage-layers.ts: even, or the first and last stages as given). */
   stageLayers: number[];
-  /** Chunk c's layers are chunkStart[c] … chunkStart[c + 1] − 1 (chunk c = virtual stage ⌊c / pp⌋ of stage c mod pp). */
+  /** Chunk c's layers are chunkStart[c] … chunkStart[c + 1] − 1 (chunk c on stage chunkStage[c], virtual stage chunkVirtual[c]). */
   chunkStart: number[];
+  /** The schedule splits each backward into input gradients and a later weight-gradient unit (ZB-H1, DualPipeV). */
+  splitWeightGradients: boolean;
 }
 
 /** Check that the parallelism fits the cluster and the model; every failure names the product that does not divide. */
@@ -103,6 +106,8 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   const schedule = pipelineScheduleFor(p);
   const stagesProblem = schedule.checkStages(p.pp, p.vpp);
   if (stagesProblem) fail(stagesProblem.field, stagesProblem.message);
+  if (schedule.parameterCopies > 1) fail('schedule', `${schedule.name} keeps ${schedule.parameterCopies} copies of every chunk, which the step program cannot run yet: use dualpipev (the same bubble with one copy)`);
+  const placement = chunkPlacement(p.pp, p.vpp, schedule.chunkOf);
   const stageLayers = stageLayerCounts(p, model.layers);
   if (!Array.isArray(stageLayers)) fail(stageLayers.field, stageLayers.message);
   if (p.tpCommOverlap && p.tp > 1 && !p.sequenceParallel) fail('tpCommOverlap', 'overlaps the all-gathers and reduce-scatters of sequence parallelism: set sequenceParallel: true as well (Megatron asserts the same)');
@@ -123,7 +128,9 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
     expertsPerDevice: model.experts / p.ep,
     epGroups: p.dp / p.ep,
     stageLayers: stageLayers as number[],
-    chunkStart: chunkStarts(stageLayers as number[], p.vpp),
+    chunkStart: chunkStarts(stageLayers as number[], p.vpp, placement),
+    ...placement,
+    splitWeightGradients: schedule.splitsWeightGradients,
   };
 }
 
@@ -144,12 +151,12 @@ export function coordsOf(layout: Layout, device: number): { stage: number; dpRan
 export function layerPlacement(layout: Layout, layer: number): { chunk: number; stage: number; virtualStage: number } {
   let chunk = 0;
   while (layout.chunkStart[chunk + 1]! <= layer) chunk++;
-  return { chunk, stage: chunk % layout.pp, virtualStage: Math.floor(chunk / layout.pp) };
+  return { chunk, stage: layout.chunkStage[chunk]!, virtualStage: layout.chunkVirtual[chunk]! };
 }
 
 /** The layers of virtual stage v on stage s, in order. */
 export function chunkLayers(layout: Layout, stage: number, virtualStage: number): number[] {
-  const chunk = virtualStage * layout.pp + stage;
+  const chunk = layout.chunkIndex[stage * layout.vpp + virtualStage]!;
   const first = layout.chunkStart[chunk]!;
   return Array.from({ length: layout.chunkStart[chunk + 1]! - first }, (_, i) => first + i);
 }

@@ -52,7 +52,7 @@ export function chunkExtraParams(model: ModelSpec, layout: Layout, chunk: number
 
 /** Parameters of chunk (stage, virtualStage) held by one of its devices. */
 export function chunkParams(model: ModelSpec, layout: Layout, stage: number, virtualStage: number): DeviceParams {
-  const total: DeviceParams = { dense: chunkExtraParams(model, layout, virtualStage * layout.pp + stage), expert: 0 };
+  const total: DeviceParams = { dense: chunkExtraParams(model, layout, layout.chunkIndex[stage * layout.vpp + virtualStage]!), expert: 0 };
   for (const l of chunkLayers(layout, stage, virtualStage)) {
     const p = layerParams(model, layout, l);
     total.dense += p.dense;

@@ -7,6 +7,31 @@
 
 import type { ScheduleProblem } from './pipeline-schedules/schedule-types.ts';
 
+/** Where each model chunk runs, and which chunk each (stage, virtual stage) runs: the schedule's placement. */
+export interface ChunkPlacement {
+  /** chunkIndex[s · vpp + v]: the chunk virtual stage v of stage s runs. */
+  chunkIndex: number[];
+  /** The stage and virtual stage of chunk c. */
+  chunkStage: number[];
+  chunkVirtual: number[];
+}
+
+/** The placement of `chunkOf` (a schedule's) over pp stages of vpp chunks each. */
+export function chunkPlacement(pp: number, vpp: number, chunkOf: (stage: number, virtualStage: number, pp: number, vpp: number) => number): ChunkPlacement {
+  const chunkIndex: number[] = [];
+  const chunkStage: number[] = new Array<number>(pp * vpp).fill(0);
+  const chunkVirtual: number[] = new Array<number>(pp * vpp).fill(0);
+  for (let s = 0; s < pp; s++) {
+    for (let v = 0; v < vpp; v++) {
+      const c = chunkOf(s, v, pp, vpp);
+      chunkIndex.push(c);
+      chunkStage[c] = s;
+      chunkVirtual[c] = v;
+    }
+  }
+  return { chunkIndex, chunkStage, chunkVirtual };
+}
+
 export interface StageLayerInput {
   pp: number;
   vpp: number;
@@ -37,13 +62,16 @@ export function stageLayerCounts(p: StageLayerInput, layers: number): number[] |
   return counts;
 }
 
-/** The first layer of every chunk, in chunk order, and one more entry: the layer count (a prefix sum). */
-export function chunkStarts(stageCounts: readonly number[], vpp: number): number[] {
+/**
+ * The first layer of every chunk, in chunk order, and one more entry: the layer count (a prefix sum). Chunk c sits on
+ * stage chunkStage[c] as its virtual stage chunkVirtual[c] (default: Megatron's c mod pp and ⌊c / pp⌋).
+ */
+export function chunkStarts(stageCounts: readonly number[], vpp: number, placement?: ChunkPlacement): number[] {
   const pp = stageCounts.length;
   const starts = [0];
   for (let c = 0; c < pp * vpp; c++) {
-    const s = c % pp;
-    const v = Math.floor(c / pp);
+    const s = placement ? placement.chunkStage[c]! : c % pp;
+    const v = placement ? placement.chunkVirtual[c]! : Math.floor(c / pp);
     const n = stageCounts[s]!;
     starts.push(starts[c]! + Math.floor(n / vpp) + (v < n % vpp ? 1 : 0));
   }

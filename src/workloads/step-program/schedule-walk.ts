@@ -13,6 +13,7 @@ import { embeddingBackward, embeddingForward, layerBackward, layerForward, lmHea
 import type { Pass, ProgramParts } from './stage-builder.ts';
 import { addSpec } from './stage-builder.ts';
 import { PipelineTransferSpec } from './types.ts';
+import type { GradientPart, StageBuilder } from './stage-builder.ts';
 import { overlappedPair } from './overlapped-pair.ts';
 
 /** The step's point-to-point transfers between model chunks: per (pass, micro-batch, from, to), an id per (DP, TP) rank. */
@@ -26,18 +27,27 @@ export class PipelineTransfers {
     private readonly bytes: number,
   ) {}
 
+  /**
+   * The stage's side of micro-batch mb's `dir` pass from chunk `from` to chunk `to`: nothing when both chunks sit on
+   * the stage (DualPipeV's turn), else a send or a receive on each of its devices.
+   */
+  exchange(stage: StageBuilder, kind: 'send' | 'recv', dir: Pass, mb: number, from: number, to: number): void {
+    if (this.layout.chunkStage[from] === this.layout.chunkStage[to]) return;
+    stage.pointToPoint(kind, this.ids(dir, mb, from, to));
+  }
+
   /** The transfers of micro-batch mb's `dir` pass from chunk `from` to chunk `to`, indexed dpRank · tp + tpRank. */
   ids(dir: Pass, mb: number, from: number, to: number): Int32Array {
     const key = `${dir}:${mb}:${from}:${to}`;
     let ids = this.byKey.get(key);
     if (!ids) {
       const { layout } = this;
-      const { pp, dp, tp } = layout;
+      const { dp, tp } = layout;
       ids = new Int32Array(dp * tp);
       for (let d = 0; d < dp; d++) {
         for (let t = 0; t < tp; t++) {
-          const src = deviceOf(layout, from % pp, d, t);
-          const dst = deviceOf(layout, to % pp, d, t);
+          const src = deviceOf(layout, layout.chunkStage[from]!, d, t);
+          const dst = deviceOf(layout, layout.chunkStage[to]!, d, t);
           ids[d * tp + t] = addSpec(this.program, new PipelineTransferSpec([src, dst], this.bytes, dir === 'forward' ? 'activations' : 'gradients', mb, from, to, d, t));
         }
       }
@@ -47,20 +57,29 @@ export class PipelineTransfers {
   }
 }
 
-/** Appends the stage's units, in schedule order, to its devices. */
+/**
+ * Appends the stage's units, in schedule order, to its devices. A unit the schedule marks overlapWithNext runs as one
+ * overlapped pair with the next (DualPipe's F&B); with epCommOverlap so does each steady-phase backward with the
+ * forward after it, of a later micro-batch that cannot depend on it (overlapped-pair.ts). With overlapGradReduce a
+ * chunk's gradients are reduced during its last unit that completes them: its last backward, or its last weight unit
+ * when the schedule splits weight gradients off.
+ */
 export function walkSchedule(w: StageWork, transfers: PipelineTransfers, units: readonly PipelineUnit[]): void {
-  if (units.some((u) => u.pass === 'weight')) throw new Error('schedules that split weight gradients (W units: zb-h1, dualpipe, dualpipev) are not supported by the step program yet');
-  const lastBackward = new Map<number, number>(); // virtual stage → index of its last backward unit
-  units.forEach((u, i) => { if (u.pass === 'backward') lastBackward.set(u.virtualStage, i); });
+  const completes: PipelineUnit['pass'] = w.layout.splitWeightGradients ? 'weight' : 'backward';
+  const lastGradientUnit = new Map<number, number>(); // virtual stage → index of the unit completing its gradients
+  units.forEach((u, i) => { if (u.pass === completes) lastGradientUnit.set(u.virtualStage, i); });
   const emit = (i: number): void => {
     const u = units[i]!;
+    const reduce = w.layout.overlapGradReduce && lastGradientUnit.get(u.virtualStage) === i;
     if (u.pass === 'forward') forwardUnit(w, transfers, u);
-    else backwardUnit(w, transfers, u, w.layout.overlapGradReduce && lastBackward.get(u.virtualStage) === i);
+    else if (u.pass === 'backward') backwardUnit(w, transfers, u, reduce, w.layout.splitWeightGradients ? 'input' : 'all');
+    else backwardUnit(w, transfers, u, reduce, 'weight');
   };
   for (let i = 0; i < units.length; i++) {
-    // With epCommOverlap each backward of the steady phase runs overlapped with the forward after it, of a later
-    // micro-batch, which cannot depend on it (overlapped-pair.ts).
-    if (w.layout.epCommOverlap && units[i]!.pass === 'backward' && units[i + 1]?.pass === 'forward') {
+    const u = units[i]!;
+    const next = units[i + 1];
+    const pairs = u.overlapWithNext === true || (w.layout.epCommOverlap && u.pass === 'backward' && next?.pass === 'forward');
+    if (pairs && next !== undefined) {
       const first = i;
       overlappedPair(w.stage, () => emit(first), () => emit(first + 1));
       i++;
@@ -70,29 +89,35 @@ export function walkSchedule(w: StageWork, transfers: PipelineTransfers, units: 
 
 function forwardUnit(w: StageWork, transfers: PipelineTransfers, u: PipelineUnit): void {
   const { stage, layout } = w;
-  const chunk = u.virtualStage * layout.pp + stage.stage;
+  const chunk = layout.chunkIndex[stage.stage * layout.vpp + u.virtualStage]!;
   const mb = u.microBatch;
-  if (chunk > 0) stage.pointToPoint('recv', transfers.ids('forward', mb, chunk - 1, chunk));
+  if (chunk > 0) transfers.exchange(stage, 'recv', 'forward', mb, chunk - 1, chunk);
   else embeddingForward(w, mb);
   for (const l of chunkLayers(layout, stage.stage, u.virtualStage)) layerForward(w, l, mb, false);
   if (chunk === layout.pp * layout.vpp - 1) lmHeadForward(w, mb);
-  else stage.pointToPoint('send', transfers.ids('forward', mb, chunk, chunk + 1));
+  else transfers.exchange(stage, 'send', 'forward', mb, chunk, chunk + 1);
 }
 
-/** A backward unit; `overlap`: the chunk's last backward, which reduces each layer's gradients right away. */
-function backwardUnit(w: StageWork, transfers: PipelineTransfers, u: PipelineUnit, overlap: boolean): void {
+/**
+ * A backward unit computing `gradients`: all, the input gradients only (B, its weight GEMMs left for a weight unit)
+ * or the weight gradients only (W: the wgrad kernels, no communication); `overlap`: the unit completing the chunk's
+ * gradients, which reduces each layer's right away.
+ */
+function backwardUnit(w: StageWork, transfers: PipelineTransfers, u: PipelineUnit, overlap: boolean, gradients: GradientPart): void {
   const { stage, layout, model } = w;
-  const chunk = u.virtualStage * layout.pp + stage.stage;
+  const chunk = layout.chunkIndex[stage.stage * layout.vpp + u.virtualStage]!;
+  stage.gradients = gradients;
   const mb = u.microBatch;
   if (chunk === layout.pp * layout.vpp - 1) lmHeadBackward(w, mb);
-  else stage.pointToPoint('recv', transfers.ids('backward', mb, chunk + 1, chunk));
+  else transfers.exchange(stage, 'recv', 'backward', mb, chunk + 1, chunk);
   const layers = chunkLayers(layout, stage.stage, u.virtualStage);
   for (let k = layers.length - 1; k >= 0; k--) {
     const l = layers[k]!;
     layerBackward(w, l, mb);
     if (overlap) reduceGradients(stage, `L${l}`, layerParams(model, layout, l), true);
   }
-  if (chunk > 0) stage.pointToPoint('send', transfers.ids('backward', mb, chunk, chunk - 1));
+  if (chunk > 0) transfers.exchange(stage, 'send', 'backward', mb, chunk, chunk - 1);
   else embeddingBackward(w, mb);
   if (overlap) reduceGradients(stage, `chunk${chunk} embedding/head`, { dense: chunkExtraParams(model, layout, chunk), expert: 0 }, true);
+  stage.gradients = 'all';
 }

@@ -26,6 +26,15 @@ export interface ProgramParts {
 
 export type Pass = 'forward' | 'backward';
 
+/** Which gradients backward kernels compute: all, input gradients only (B), or weight gradients only (W, no communication). */
+export type GradientPart = 'all' | 'input' | 'weight';
+
+/** `list` without the kernels `part` leaves out (the same array when it keeps them all). */
+function keptKernels<T extends { pass: string }>(list: readonly T[], part: GradientPart): readonly T[] {
+  if (part === 'all') return list;
+  return list.filter((k) => (k.pass === 'wgrad') === (part === 'weight'));
+}
+
 export function addSpec(program: ProgramParts, spec: Omit<CollectiveSpec, 'id'>): number {
   // Every caller passes a fresh object literal: it becomes the spec, its id added last (no copy per collective).
   const id = program.collectives.length;
@@ -42,6 +51,8 @@ export class StageBuilder {
   /** The kernels waiting to run: a node of `sequences` (its root: none), and where in the step they are. */
   private pending: SequenceNode;
   private pendingScope = '';
+  /** Set while a backward unit runs under a schedule that splits weight gradients off (schedule-walk.ts). */
+  gradients: GradientPart = 'all';
 
   constructor(
     private readonly program: ProgramParts,
@@ -60,7 +71,8 @@ export class StageBuilder {
    * Queues kernels on every device of the stage, at `scope` in the step ("L3 mb2"; queued kernels of another scope
    * are flushed first); a recomputed forward's kernels have pass 'recompute'.
    */
-  kernels(list: readonly StepKernel[], scope: string, recompute = false): void {
+  kernels(all: readonly StepKernel[], scope: string, recompute = false): void {
+    const list = keptKernels(all, this.gradients);
     if (list.length === 0) return;
     if (scope !== this.pendingScope) {
       this.flush();
@@ -114,6 +126,7 @@ export class StageBuilder {
 
   /** A send or a receive on every device of the stage: its i-th device (DP rank-major) joins transfer ids[i]. */
   pointToPoint(kind: 'send' | 'recv', ids: Int32Array): void {
+    if (this.gradients === 'weight') return;
     this.flush();
     for (let i = 0; i < this.devices.length; i++) this.program.tasks[this.devices[i]!]?.push({ kind, collective: ids[i]! });
   }
@@ -128,16 +141,23 @@ export class StageBuilder {
   }
 
   /** Per DP rank, kernels with shared labels and that rank's durations and FLOPs (its TP ranks run the same), at `scope`. */
-  perRank(labels: readonly KernelLabel[], durationsOf: (dpRank: number) => readonly number[], flopsOf: (dpRank: number) => number, scope: string): void {
+  perRank(allLabels: readonly KernelLabel[], durationsOf: (dpRank: number) => readonly number[], flopsOf: (dpRank: number) => number, scope: string): void {
     this.flush();
+    const labels = keptKernels(allLabels, this.gradients);
+    if (labels.length === 0) return;
+    const kept = labels.length === allLabels.length ? undefined : allLabels.flatMap((l, i) => (labels.includes(l) ? [i] : []));
+    // dgrad and wgrad GEMMs do equal FLOPs: each half of a split backward executes half of them.
+    const share = kept === undefined ? 1 : 0.5;
     const { dp, tp } = this.layout;
     for (let d = 0; d < dp; d++) {
-      const task = kernelSequence(labels, durationsOf(d), flopsOf(d), scope);
+      const all = durationsOf(d);
+      const task = kernelSequence(labels, kept === undefined ? all : kept.map((i) => all[i]!), share * flopsOf(d), scope);
       for (let t = 0; t < tp; t++) this.program.tasks[this.devices[d * tp + t]!]?.push(task);
     }
   }
 
   joinGroups(name: string, category: CommCategory, op: CollectiveOpKind, groups: SizedGroup[], async = false): void {
+    if (this.gradients === 'weight' && (category === 'tp' || category === 'ep-dispatch' || category === 'ep-combine')) return; // W moves no activations
     this.flush();
     for (const g of groups) {
       if (g.group.length < 2) continue;
@@ -166,7 +186,7 @@ export class StageBuilder {
     const first = pass === 'forward' ? this.tpEnterOp(pass) : this.tpLeaveOp(pass);
     const last = pass === 'forward' ? this.tpLeaveOp(pass) : this.tpEnterOp(pass);
     const [firstName, lastName] = pass === 'forward' ? [enterName, leaveName] : [leaveName, enterName];
-    if (!(this.layout.tpCommOverlap && this.layout.tp > 1)) {
+    if (!(this.layout.tpCommOverlap && this.layout.tp > 1) || this.gradients === 'weight') {
       if (first) this.tpCollective(firstName, first);
       this.kernels(list, scope, recompute);
       if (last) this.tpCollective(lastName, last);
@@ -226,6 +246,7 @@ export class StageBuilder {
 
   /** A routed all-to-all-v per (TP rank, EP group): dispatch sends the routing's matrix, combine its transpose. */
   allToAll(name: string, category: CommCategory, r: LayerRouting, transpose: boolean, bytesPerToken: number): void {
+    if (this.gradients === 'weight') return;
     this.flush();
     for (let t = 0; t < this.layout.tp; t++) {
       for (let g = 0; g < this.layout.epGroups; g++) {
