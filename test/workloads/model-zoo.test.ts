@@ -7,7 +7,10 @@ import { catalogCommand } from '../../src/cli/command-catalog.ts';
 import { countParams, listModelPresets, loadModelPreset, modelSpecSchema, trainingFlopsPerToken } from '../../src/workloads/index.ts';
 import type { ModelSpec } from '../../src/workloads/index.ts';
 
-const ZOO = ['bert-base-moe', 'deepseek-v3', 'gpt3-175b', 'llama2-70b', 'llama2-7b', 'llama3-405b', 'mixtral-8x7b', 'pangu-sigma-16e', 'pangu-ultra-135b', 'pangu-ultra-moe-718b', 'switch-base-128', 'tiny-moe'];
+const ZOO = ['bert-base-moe', 'codellama-34b', 'deepseek-v3', 'gpt3-175b', 'llama-13b', 'llama-33b', 'llama-65b', 'llama-7b', 'llama2-70b', 'llama2-7b',
+  'llama3-405b', 'llama3-70b', 'llama3-8b', 'megatron-gpt-1.7b', 'megatron-gpt-145.6b', 'megatron-gpt-18.4b', 'megatron-gpt-1t', 'megatron-gpt-3.6b',
+  'megatron-gpt-310.1b', 'megatron-gpt-39.1b', 'megatron-gpt-529.6b', 'megatron-gpt-7.5b', 'megatron-gpt-76.1b', 'mixtral-8x7b', 'pangu-sigma-16e',
+  'pangu-ultra-135b', 'pangu-ultra-moe-718b', 'qwen-7b', 'switch-base-128', 'tiny-moe'];
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const relErr = (computed: number, published: number): number => (computed - published) / published;

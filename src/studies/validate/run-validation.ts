@@ -9,6 +9,9 @@ import { LOCMOE_PLUS_CASES, LOCMOE_PLUS_EXPERIMENTS } from './cases-locmoe-plus.
 import { PUBLISHED_FIGURE_CASES, THROUGHPUT_EXPERIMENTS } from './cases-published-figures.ts';
 import { KERNEL_CASES } from './cases-kernels.ts';
 import { ASCEND_COMPUTE_CASES, ASCEND_COMPUTE_EXPERIMENTS } from './cases-ascend-compute.ts';
+import { GPU_CLUSTER_CASES, GPU_CLUSTER_EXPERIMENTS } from './cases-gpu-clusters.ts';
+import { ASCEND_MINDSPEED_CASES, ASCEND_MINDSPEED_EXPERIMENTS } from './cases-ascend-mindspeed.ts';
+import { VIDUR_COLLECTIVE_CASES } from './cases-vidur-collectives.ts';
 import { runTasks } from '../worker-pool/worker-pool.ts';
 import { EXPERIMENT_TASKS } from './experiment-task.ts';
 import type { CaseResult, Experiment, Measurements, ValidationCase } from './validation-types.ts';
@@ -16,8 +19,10 @@ import { caseStatus, judge, toleranceText } from './validation-types.ts';
 import type { ValidationSummary } from './validation-summary.ts';
 import { summariseValidation } from './validation-summary.ts';
 
-export const VALIDATION_EXPERIMENTS: Experiment[] = [...LOCMOE_EXPERIMENTS, ...LOCMOE_PLUS_EXPERIMENTS, ...THROUGHPUT_EXPERIMENTS, ...ASCEND_COMPUTE_EXPERIMENTS];
-export const VALIDATION_CASES: ValidationCase[] = [...LOCMOE_CASES, ...LOCMOE_PLUS_CASES, ...PUBLISHED_FIGURE_CASES, ...ASCEND_COMPUTE_CASES, ...KERNEL_CASES];
+export const VALIDATION_EXPERIMENTS: Experiment[] = [...LOCMOE_EXPERIMENTS, ...LOCMOE_PLUS_EXPERIMENTS, ...THROUGHPUT_EXPERIMENTS, ...ASCEND_COMPUTE_EXPERIMENTS,
+  ...ASCEND_MINDSPEED_EXPERIMENTS, ...GPU_CLUSTER_EXPERIMENTS];
+export const VALIDATION_CASES: ValidationCase[] = [...LOCMOE_CASES, ...LOCMOE_PLUS_CASES, ...PUBLISHED_FIGURE_CASES, ...ASCEND_COMPUTE_CASES, ...KERNEL_CASES,
+  ...ASCEND_MINDSPEED_CASES, ...GPU_CLUSTER_CASES, ...VIDUR_COLLECTIVE_CASES];
 
 export interface ValidationOptions {
   /** Only the cases of these papers (names as in the table, case-insensitive); default: all. */
