@@ -31,7 +31,6 @@ async function palmMfu(m: Measurements, experiment: string): Promise<number> {
   return (s.tokensPerSecond * palmFlopsPerToken) / (s.devices * s.flops.peakPerDevice);
 }
 
-const PANGU_135B_GAP = 'Pangu Ultra\'s 52% comes after its section 4.3 optimisations — MC2, which fuses the TP all-gather and reduce-scatter into the matmuls, and fused RMSNorm/SwiGLU/RoPE kernels — while moesim exposes every TP collective (overlap is the next issue\'s work) and charges each memory-bound kernel on its own; the report\'s own baseline before them was 43%';
 
 export const ASCEND_COMPUTE_CASES: ValidationCase[] = [
   {
@@ -53,7 +52,6 @@ export const ASCEND_COMPUTE_CASES: ValidationCase[] = [
     what: 'MFU on 8,192 × 910B (TP 8, PP 8, VPP 6, DP 128, seq 4096), PaLM\'s FLOP count',
     unit: '%', published: 0.52, publishedText: 'over 52%', tolerance: { kind: 'relative', value: 0.1 },
     mfu: { convention: 'model', peak: 'BF16 dense, 294.9 TFLOPS per 910B3 (the catalog\'s Atlas 800T A2 chip; the report names neither variant nor peak); PaLM\'s count: attention not halved for the causal mask' },
-    knownGap: { reason: PANGU_135B_GAP, band: [-0.26, -0.17] },
     experiments: ['pangu-ultra-135b-910b-8k'], measure: (m) => palmMfu(m, 'pangu-ultra-135b-910b-8k'),
   },
 ];

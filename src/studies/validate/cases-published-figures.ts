@@ -56,7 +56,7 @@ export const THROUGHPUT_EXPERIMENTS: Experiment[] = [
  * 910B3 peak (1.46M tokens/s is 21.9% MFU there); they agree under PaLM's count with the MTP layer and a 256 TFLOPS
  * peak, which the paper does not state. The tokens/s figure needs no convention, so it is the one kept.
  */
-const PANGU_ULTRA_GAP = 'moesim exposes every TP collective (5.7 s of its 19.7 s step) and the EP all-to-alls (3.2 s), which Pangu Ultra MoE overlaps with compute (its Adaptive Pipe Overlap and hierarchical EP all-to-all), recomputes every layer where Pangu recomputes selectively and swaps tensors, and the assumed 32 micro-batches leave an interleaved bubble of 4.0 s';
+const PANGU_ULTRA_GAP = 'moesim exposes every TP collective (about 5.7 s of the step; Pangu\'s paper does not say it overlaps them), overlaps the EP all-to-alls with another micro-batch (epCommOverlap, as Pangu\'s Adaptive Pipe Overlap does) but has no hierarchical EP all-to-all, recomputes every layer where Pangu recomputes selectively and swaps tensors, and the assumed 32 micro-batches leave an interleaved bubble of 4.0 s';
 
 const throughputCases: ValidationCase[] = [
   {
