@@ -27,7 +27,7 @@ function countRoutedUses(collectives: readonly CollectiveSpec[]): WeakMap<Float6
   const uses = new WeakMap<Float64Array, Map<readonly number[], Int32Array>>();
   for (const c of collectives) {
     const t = c.traffic;
-    if (c.op !== 'all-to-all-v' || t === undefined || c.bytesMatrix !== undefined) continue;
+    if (c.op !== 'all-to-all-v' || t === undefined || c.bytesMatrix !== undefined || t.slices !== undefined) continue;
     let byRanks = uses.get(t.routing.dispatchTokens);
     if (byRanks === undefined) uses.set(t.routing.dispatchTokens, (byRanks = new Map()));
     let count = byRanks.get(c.group);
@@ -96,7 +96,8 @@ class RunPlanner {
     if (spec.op === 'all-to-all-v') {
       const g = this.groupPlan(spec.group);
       if (g.compiled === undefined) return allToAllV(spec.group, allToAllBytesMatrix(spec, this.matrixScratch));
-      if (spec.bytesMatrix !== undefined || spec.traffic === undefined) return fillHierarchicalAllToAll(g.compiled, allToAllBytesMatrix(spec), 1);
+      // Sliced traffic (expertTp = 1: group rank ≠ DP rank) takes the general matrix, not the routed DP × DP terms.
+      if (spec.bytesMatrix !== undefined || spec.traffic === undefined || spec.traffic.slices !== undefined) return fillHierarchicalAllToAll(g.compiled, allToAllBytesMatrix(spec), 1);
       return this.routedPlan(spec, g, g.compiled, spec.traffic);
     }
     if (spec.bytes === undefined) throw new Error(`collective "${spec.name}" has no size`);

@@ -1,6 +1,6 @@
 // The whole pipeline for one scenario: route with tfjs → build the step program → run it on the engine →
 // memory model → summary. Pure composition: no file output (src/report writes the files).
-import { buildStepProgram, deviceOf, estimateMemory, executedFlops, expertDpRank, layerPlacement } from '../workloads/index.ts';
+import { buildStepProgram, deviceOf, estimateMemory, executedFlops, expertDpRank, expertLocalIndex, layerPlacement } from '../workloads/index.ts';
 import { routerExpertsPerToken } from '../routing/index.ts';
 import type { ExecutionResult, LinkStats, LinkTimeline, Span, TrafficMatrix } from '../execute/index.ts';
 import { runStepProgram } from '../execute/index.ts';
@@ -77,7 +77,9 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
     expertDevices: summary.moeLayers.map((l) => {
       const placement = routed.routing[0]?.[l]?.placement;
       const stage = layerPlacement(layout, l).stage;
-      return Array.from({ length: model.experts }, (_, e) => deviceOf(layout, stage, placement ? placement.rankOf[e]! : expertDpRank(layout, 0, e), 0));
+      // With expertTp = 1 a DP rank's TP ranks hold consecutive slices of its local experts.
+      const slice = (e: number): number => Math.floor((placement ? placement.localOf[e]! : expertLocalIndex(layout, e)) / (layout.expertsPerDevice / layout.expertSlices));
+      return Array.from({ length: model.experts }, (_, e) => deviceOf(layout, stage, placement ? placement.rankOf[e]! : expertDpRank(layout, 0, e), slice(e)));
     }),
     notes: [...(routed.backend.note ? [routed.backend.note] : []), ...routed.notes],
   };

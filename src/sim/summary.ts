@@ -29,7 +29,7 @@ export interface Summary {
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
   model: { name: string; totalParams: number; activeParamsPerToken: number; expertsPerToken: number; trainingFlopsPerToken: number };
-  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; recompute: string; overlapGradReduce: boolean; tpCommOverlap: boolean; epCommOverlap: boolean; expertPlacement: string; stageLayers: number[]; gradientsInFp32: boolean };
+  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; expertTp: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; recompute: string; overlapGradReduce: boolean; tpCommOverlap: boolean; epCommOverlap: boolean; expertPlacement: string; stageLayers: number[]; gradientsInFp32: boolean };
   tokensPerStep: number;
   moeLayers: number[];
   proposedAssignments: number;
@@ -191,7 +191,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     cluster: { preset: scenario.cluster.preset, servers: scenario.cluster.servers, chip: cluster.chip.name, network: scenario.cluster.network, fabric: cluster.fabric.topology },
     model: { name: model.name, totalParams: params.total, activeParamsPerToken: params.activePerToken, expertsPerToken, trainingFlopsPerToken: flopsPerToken },
     parallelism: {
-      tp: layout.tp, pp: layout.pp, vpp: layout.vpp, dp: layout.dp, ep: layout.ep, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches,
+      tp: layout.tp, pp: layout.pp, vpp: layout.vpp, dp: layout.dp, ep: layout.ep, expertTp: layout.expertTp, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches,
       sequenceParallel: layout.sequenceParallel, zero: layout.zero, recompute: layout.recompute, overlapGradReduce: layout.overlapGradReduce, tpCommOverlap: layout.tpCommOverlap, epCommOverlap: layout.epCommOverlap, expertPlacement: layout.expertPlacement,
       stageLayers: layout.stageLayers, gradientsInFp32: layout.gradientsInFp32,
     },

@@ -30,6 +30,13 @@ export const parallelismSchema = z.strictObject({
   schedule: z.enum(PIPELINE_SCHEDULES).optional(),
   dp: positiveInt,
   ep: positiveInt.default(1),
+  /**
+   * Expert tensor parallelism: how many of a TP group's ranks share each expert's weights (Megatron's
+   * --expert-tensor-parallel-size). Default tp (every expert sharded over the whole TP group). 1 gives each TP rank
+   * whole experts of its own (MindSpeed's TP-extend-EP): the expert all-to-all then spans the EP group's TP ranks too,
+   * and the all-gather and reduce-scatter of the received tokens around the experts disappear. 1 or tp.
+   */
+  expertTp: positiveInt.optional(),
   /** Sequence parallelism: norms and dropout run on 1/tp of the tokens; TP allreduce becomes reduce-scatter + allgather. */
   sequenceParallel: z.boolean().default(false),
   /** ZeRO stage over the data-parallel group: 0 none, 1 optimizer states sharded, 2 also gradients sharded. */
@@ -73,8 +80,12 @@ export interface Layout extends ParallelismConfig, ChunkPlacement {
   devices: number;
   /** Micro-batches each data-parallel rank runs per step (gradient accumulation steps). */
   microBatches: number;
-  /** Experts held by each EP rank. */
+  /** Experts held by each EP rank (a DP rank of an EP group; with expertTp = 1 its TP ranks split them). */
   expertsPerDevice: number;
+  /** expertTp resolved (default tp). */
+  expertTp: number;
+  /** tp / expertTp: how many slices of an EP rank's experts its TP ranks hold (1: all, each sharded). */
+  expertSlices: number;
   /** EP groups per (stage, TP rank): dp / ep. */
   epGroups: number;
   /** Layers per pipeline stage (stage-layers.ts: even, or the first and last stages as given). */
@@ -101,7 +112,7 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   if (model.attention.kind === 'gqa' && model.kvHeads % p.tp !== 0 && p.tp % model.kvHeads !== 0) {
     fail('tp', `tp = ${p.tp} and the model's ${model.kvHeads} KV heads must divide one another`);
   }
-  if (model.ffnHidden % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the expert FFN width ${model.ffnHidden}`);
+  if (model.ffnHidden % (p.expertTp ?? p.tp) !== 0) fail(p.expertTp === undefined ? 'tp' : 'expertTp', `${p.expertTp === undefined ? 'tp' : 'expertTp'} = ${p.expertTp ?? p.tp} must divide the expert FFN width ${model.ffnHidden}`);
   if (denseFfnWidth(model) % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the dense FFN width ${denseFfnWidth(model)}`);
   const schedule = pipelineScheduleFor(p);
   const stagesProblem = schedule.checkStages(p.pp, p.vpp);
@@ -111,6 +122,13 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   const stageLayers = stageLayerCounts(p, model.layers);
   if (!Array.isArray(stageLayers)) fail(stageLayers.field, stageLayers.message);
   if (p.tpCommOverlap && p.tp > 1 && !p.sequenceParallel) fail('tpCommOverlap', 'overlaps the all-gathers and reduce-scatters of sequence parallelism: set sequenceParallel: true as well (Megatron asserts the same)');
+  const expertTp = p.expertTp ?? p.tp;
+  if (expertTp !== 1 && expertTp !== p.tp) fail('expertTp', `must be 1 (whole experts per TP rank) or tp = ${p.tp} (experts sharded over the TP group); got ${expertTp}`);
+  const expertSlices = p.tp / expertTp;
+  if (expertSlices > 1 && !p.sequenceParallel) fail('expertTp', `expertTp = 1 with tp = ${p.tp} needs sequenceParallel: true (each TP rank then dispatches its own share of the tokens, as Megatron requires)`);
+  if (expertSlices > 1 && hasMoeLayers(model) && (model.experts / p.ep) % expertSlices !== 0) {
+    fail('expertTp', `expertTp = 1 splits each EP rank's ${model.experts / p.ep} experts over its ${p.tp} TP ranks: tp must divide experts / ep`);
+  }
   if (p.epCommOverlap && p.pp > 1 && p.vpp < 2) fail('epCommOverlap', 'runs forward and backward units of different micro-batches as pairs, which a 1F1B pipeline cannot feed in time: set vpp ≥ 2 (the interleaved schedule) or pp = 1, as Megatron-Core requires');
   if (p.epCommOverlap && !hasMoeLayers(model)) fail('epCommOverlap', `${model.name} has no MoE layers, so no expert all-to-all to overlap: leave epCommOverlap off`);
   if (p.sequenceParallel && model.seqLength % p.tp !== 0) fail('sequenceParallel', `tp = ${p.tp} must divide the sequence length ${model.seqLength}`);
@@ -126,6 +144,8 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
     devices,
     microBatches,
     expertsPerDevice: model.experts / p.ep,
+    expertTp,
+    expertSlices,
     epGroups: p.dp / p.ep,
     stageLayers: stageLayers as number[],
     chunkStart: chunkStarts(stageLayers as number[], p.vpp, placement),

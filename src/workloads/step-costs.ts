@@ -80,7 +80,7 @@ export function layerKernels(model: ModelSpec, layout: Layout, chip: KernelChip,
   const tokens = layout.microBatchSize * model.seqLength;
   const h = model.hidden;
   const sequenceTokens = layout.sequenceParallel ? tokens / tp : tokens;
-  const expertWidth = model.ffnHidden / tp;
+  const expertWidth = model.ffnHidden / layout.expertTp; // a routed expert's FFN width on one of its ranks
   const fc1Width = (ffnMatrices(model) - 1) * expertWidth;
   const vocabShard = Math.ceil(model.vocab / tp);
   const crossEntropy = crossEntropyForwardCosts(chip, tokens, vocabShard);

@@ -130,9 +130,9 @@ describe('all-to-all-v that sends everything to one device', () => {
     const nicDown = incoming.find((l) => l.kind === 'roce')!;
     expect(bytes[nicDown.id]).toBe(8 * X);
     expect(incoming.reduce((sum, l) => sum + bytes[l.id]!, 0)).toBe(15 * X);
-    // the same bytes spread evenly over destinations finish much sooner
+    // the same bytes spread evenly over destinations finish much sooner, though each device now sends 15 messages
     const spread = allToAllV(group, (i, j) => (i === j ? 0 : X / 15));
-    expect(network.phaseDuration(spread.phases[0]!)).toBeLessThan(expected / 4);
+    expect(network.phaseDuration(spread.phases[0]!)).toBeLessThan(expected / 4 + 14 * 5_000);
   });
 });
 

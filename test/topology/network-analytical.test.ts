@@ -50,16 +50,25 @@ describe('analytical phase cost', () => {
     expect(network.phaseDuration([{ src: 3, dst: 3, bytes: 1e9 }, { src: 0, dst: 9, bytes: 0 }])).toBe(0);
   });
 
-  it('counts contention inside a phase: two flows through one NIC uplink take twice as long', () => {
+  it('counts contention inside a phase: two flows through one NIC uplink take twice as long (plus a second message)', () => {
     const one = network.phaseDuration([{ src: 0, dst: 8, bytes: 1e6 }]);
     const two = network.phaseDuration([{ src: 0, dst: 8, bytes: 1e6 }, { src: 0, dst: 9, bytes: 1e6 }]);
-    expect(two - one).toBe(40_000);
+    expect(two - one).toBe(40_000 + 5_000);
   });
 
-  it('flows on disjoint links do not slow each other', () => {
+  it('flows on disjoint links do not slow each other, but each message from one device costs its latency', () => {
     const one = network.phaseDuration([{ src: 0, dst: 1, bytes: 28e6 }]);
     const many = network.phaseDuration([1, 2, 3, 4, 5, 6, 7].map((dst) => ({ src: 0, dst, bytes: 28e6 })));
-    expect(many).toBe(one);
+    expect(many).toBe(one + 6 * 5_000);
+    // Seven devices sending one message each, in parallel: one latency.
+    const parallel = network.phaseDuration([1, 2, 3, 4, 5, 6, 7].map((src) => ({ src, dst: 0, bytes: 28e6 })));
+    expect(parallel).toBe(one);
+  });
+
+  it('charges the message latency per message of the busiest sender: a 1 KiB all-to-all over 8 NPUs costs 7 of them', () => {
+    const flows = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((src) => [0, 1, 2, 3, 4, 5, 6, 7].filter((dst) => dst !== src).map((dst) => ({ src, dst, bytes: 1024 / 8 })));
+    const zero = createAnalyticalNetwork(new Simulator(), a2, { messageLatencyNs: 0 });
+    expect(network.phaseDuration(flows) - zero.phaseDuration(flows)).toBe(7 * 5_000);
   });
 
   it('uses the messageLatencyNs option instead of the preset figure', () => {

@@ -70,12 +70,12 @@ export class MoeBlockBuilder {
     const r = this.routingOf(mb, l);
     stage.kernels(costs.sharedExperts.forward, scope, recompute);
     stage.kernels(this.permute.forward, scope, recompute);
-    stage.allToAll(`dispatch${tag} ${scope}`, 'ep-dispatch', r, false, this.dispatchBytes);
-    if (this.sp) stage.joinGroups(`experts in all-gather${tag} ${scope}`, 'tp', 'allgather', stage.groups.tp((d) => this.receivedBytes(r, d)));
+    this.allToAll(`dispatch${tag} ${scope}`, 'ep-dispatch', r, false, this.dispatchBytes);
+    this.aroundExperts(`experts in all-gather${tag} ${scope}`, 'allgather', r);
     const times = this.timesOf(mb, l, r);
-    stage.perRank(recompute ? this.expertLabels.recompute : this.expertLabels.forward, (d) => (times[d] as ExpertTimes).forwardNs, (d) => (times[d] as ExpertTimes).forwardFlops, scope);
-    if (this.sp) stage.joinGroups(`experts out reduce-scatter${tag} ${scope}`, 'tp', 'reducescatter', stage.groups.tp((d) => this.receivedBytes(r, d)));
-    stage.allToAll(`combine${tag} ${scope}`, 'ep-combine', r, true, this.tokenBytes);
+    this.experts(recompute ? this.expertLabels.recompute : this.expertLabels.forward, times, (t) => t.forwardNs, (t) => t.forwardFlops, scope);
+    this.aroundExperts(`experts out reduce-scatter${tag} ${scope}`, 'reducescatter', r);
+    this.allToAll(`combine${tag} ${scope}`, 'ep-combine', r, true, this.tokenBytes);
     stage.kernels(this.unpermute.forward, scope, recompute);
     if (!this.sp) stage.tpCollective(`tp moe out${tag} ${scope}`, 'allreduce');
   }
@@ -87,18 +87,56 @@ export class MoeBlockBuilder {
     else {
       const r = this.routingOf(mb, l);
       stage.kernels(this.unpermute.backward, scope);
-      stage.allToAll(`combine bwd ${scope}`, 'ep-combine', r, false, this.dispatchBytes);
-      if (this.sp) stage.joinGroups(`experts out all-gather bwd ${scope}`, 'tp', 'allgather', stage.groups.tp((d) => this.receivedBytes(r, d)));
+      this.allToAll(`combine bwd ${scope}`, 'ep-combine', r, false, this.dispatchBytes);
+      this.aroundExperts(`experts out all-gather bwd ${scope}`, 'allgather', r);
       const times = this.timesOf(mb, l, r);
       this.expertTimes.delete(mb * this.model.layers + l); // the backward is their last use
-      stage.perRank(this.expertLabels.backward, (d) => (times[d] as ExpertTimes).backwardNs, (d) => 2 * (times[d] as ExpertTimes).forwardFlops, scope);
-      if (this.sp) stage.joinGroups(`experts in reduce-scatter bwd ${scope}`, 'tp', 'reducescatter', stage.groups.tp((d) => this.receivedBytes(r, d)));
-      stage.allToAll(`dispatch bwd ${scope}`, 'ep-dispatch', r, true, this.tokenBytes);
+      this.experts(this.expertLabels.backward, times, (t) => t.backwardNs, (t) => 2 * t.forwardFlops, scope);
+      this.aroundExperts(`experts in reduce-scatter bwd ${scope}`, 'reducescatter', r);
+      this.allToAll(`dispatch bwd ${scope}`, 'ep-dispatch', r, true, this.tokenBytes);
       stage.kernels(this.permute.backward, scope);
       stage.kernels(costs.sharedExperts.backward, scope);
     }
     stage.kernels(costs.router.backward, scope);
     if (!this.sp) stage.tpCollective(`tp moe in bwd ${scope}`, 'allreduce');
+  }
+
+  /**
+   * A routed all-to-all of `bytesPerToken` per token per TP rank; with expertTp = 1 one over each EP group's TP ranks
+   * too, each receiving the tokens for its slice of its DP rank's experts (whole tokens: tp × the per-rank bytes).
+   */
+  private allToAll(name: string, category: 'ep-dispatch' | 'ep-combine', r: LayerRouting, transpose: boolean, bytesPerToken: number): void {
+    if (this.layout.expertSlices === 1) this.stage.allToAll(name, category, r, transpose, bytesPerToken);
+    else this.stage.allToAll(name, category, r, transpose, bytesPerToken * this.layout.tp, this.sliceShares(r));
+  }
+
+  /** Sequence parallelism with experts sharded over TP: the received tokens are all-gathered before them, reduce-scattered after. */
+  private aroundExperts(name: string, op: 'allgather' | 'reducescatter', r: LayerRouting): void {
+    if (this.sp && this.layout.expertSlices === 1) this.stage.joinGroups(name, 'tp', op, this.stage.groups.tp((d) => this.receivedBytes(r, d)));
+  }
+
+  /** The experts' kernels: per DP rank (its TP ranks share each expert), or per device with expertTp = 1. */
+  private experts(labels: KernelLabel[], times: ExpertTimes[], ns: (t: ExpertTimes) => number[], flops: (t: ExpertTimes) => number, scope: string): void {
+    const slices = this.layout.expertSlices;
+    if (slices === 1) this.stage.perRank(labels, (d) => ns(times[d]!), (d) => flops(times[d]!), scope);
+    else this.stage.perDevice(labels, (d, t) => ns(times[d * slices + t]!), (d, t) => flops(times[d * slices + t]!), scope);
+  }
+
+  /** Each (DP rank, TP rank)'s share of the tokens routed to its DP rank: its slice of the rank's experts (expertTp = 1). */
+  private sliceShares(r: LayerRouting): Float64Array {
+    const { dp, expertSlices: slices, expertsPerDevice: per } = this.layout;
+    const width = per / slices;
+    const share = new Float64Array(dp * slices);
+    for (let d = 0; d < dp; d++) {
+      let total = 0;
+      for (let e = 0; e < per; e++) total += r.tokensPerRankExpert[d * per + e]!;
+      for (let t = 0; t < slices; t++) {
+        let mine = 0;
+        for (let e = t * width; e < (t + 1) * width; e++) mine += r.tokensPerRankExpert[d * per + e]!;
+        share[d * slices + t] = total > 0 ? mine / total : 1 / slices;
+      }
+    }
+    return share;
   }
 
   /** Bytes of the tokens DP rank d's local experts received (what the TP all-gather and reduce-scatter around them move). */
@@ -109,13 +147,16 @@ export class MoeBlockBuilder {
     return sum * this.model.hidden * BYTES_PER_ELEMENT;
   }
 
+  /** Expert kernel times per DP rank, or per (DP rank, TP rank) with expertTp = 1 (each TP rank its slice of the experts). */
   private timesOf(mb: number, l: number, r: LayerRouting): ExpertTimes[] {
     const key = mb * this.model.layers + l;
     let known = this.expertTimes.get(key);
     if (known === undefined) {
-      const counts = new Float64Array(this.layout.expertsPerDevice); // each rank's counts, copied (expertTimes keeps nothing)
-      known = Array.from({ length: this.layout.dp }, (_, d) => {
-        for (let e = 0; e < counts.length; e++) counts[e] = r.tokensPerRankExpert[d * counts.length + e]!;
+      const { dp, expertSlices: slices, expertsPerDevice: per } = this.layout;
+      const counts = new Float64Array(per / slices); // each device's counts, copied (expertTimes keeps nothing)
+      known = Array.from({ length: dp * slices }, (_, i) => {
+        const first = Math.floor(i / slices) * per + (i % slices) * counts.length;
+        for (let e = 0; e < counts.length; e++) counts[e] = r.tokensPerRankExpert[first + e]!;
         return this.costs.expertTimes(counts);
       });
       this.expertTimes.set(key, known);

@@ -141,19 +141,28 @@ export class StageBuilder {
   }
 
   /** Per DP rank, kernels with shared labels and that rank's durations and FLOPs (its TP ranks run the same), at `scope`. */
-  perRank(allLabels: readonly KernelLabel[], durationsOf: (dpRank: number) => readonly number[], flopsOf: (dpRank: number) => number, scope: string): void {
+  perRank(
+    allLabels: readonly KernelLabel[], durationsOf: (dpRank: number) => readonly number[], flopsOf: (dpRank: number) => number, scope: string,
+    devicesOf: (dpRank: number) => readonly number[] = (d) => this.devices.slice(d * this.layout.tp, (d + 1) * this.layout.tp),
+  ): void {
     this.flush();
     const labels = keptKernels(allLabels, this.gradients);
     if (labels.length === 0) return;
     const kept = labels.length === allLabels.length ? undefined : allLabels.flatMap((l, i) => (labels.includes(l) ? [i] : []));
     // dgrad and wgrad GEMMs do equal FLOPs: each half of a split backward executes half of them.
     const share = kept === undefined ? 1 : 0.5;
-    const { dp, tp } = this.layout;
+    const dp = this.layout.dp;
     for (let d = 0; d < dp; d++) {
       const all = durationsOf(d);
       const task = kernelSequence(labels, kept === undefined ? all : kept.map((i) => all[i]!), share * flopsOf(d), scope);
-      for (let t = 0; t < tp; t++) this.program.tasks[this.devices[d * tp + t]!]?.push(task);
+      for (const device of devicesOf(d)) this.program.tasks[device]?.push(task);
     }
+  }
+
+  /** Per device, kernels with shared labels and that device's durations and FLOPs (expertTp = 1: each TP rank its own experts). */
+  perDevice(allLabels: readonly KernelLabel[], durationsOf: (dpRank: number, tpRank: number) => readonly number[], flopsOf: (dpRank: number, tpRank: number) => number, scope: string): void {
+    const tp = this.layout.tp;
+    for (let t = 0; t < tp; t++) this.perRank(allLabels, (d) => durationsOf(d, t), (d) => flopsOf(d, t), scope, (d) => [this.devices[d * tp + t]!]);
   }
 
   joinGroups(name: string, category: CommCategory, op: CollectiveOpKind, groups: SizedGroup[], async = false): void {
@@ -244,10 +253,25 @@ export class StageBuilder {
     if (op) this.tpCollective(name, op);
   }
 
-  /** A routed all-to-all-v per (TP rank, EP group): dispatch sends the routing's matrix, combine its transpose. */
-  allToAll(name: string, category: CommCategory, r: LayerRouting, transpose: boolean, bytesPerToken: number): void {
+  /**
+   * A routed all-to-all-v per (TP rank, EP group): dispatch sends the routing's matrix, combine its transpose. With
+   * `share` (expertTp = 1) one per EP group over all its TP ranks instead, each receiving its share of its DP rank's
+   * tokens (RoutedTraffic.slices; bytesPerToken is then a whole token's).
+   */
+  allToAll(name: string, category: CommCategory, r: LayerRouting, transpose: boolean, bytesPerToken: number, share?: Float64Array): void {
     if (this.gradients === 'weight') return;
     this.flush();
+    if (share !== undefined) {
+      for (let g = 0; g < this.layout.epGroups; g++) {
+        const ranks = this.groups.epGroups[0]![g]!.ranks;
+        const group = ranks.flatMap((d) => this.devices.slice(d * this.layout.tp, (d + 1) * this.layout.tp));
+        if (group.length < 2) continue;
+        const id = addSpec(this.program, { name: `${name} ep${g}`, category, group, op: 'all-to-all-v', traffic: { routing: r, ranks, transpose, bytesPerToken, slices: { tp: this.layout.tp, share } } });
+        const task: Task = { kind: 'collective', collective: id, async: false };
+        for (const d of group) this.program.tasks[d]?.push(task);
+      }
+      return;
+    }
     for (let t = 0; t < this.layout.tp; t++) {
       for (let g = 0; g < this.layout.epGroups; g++) {
         const { ranks, group } = this.groups.epGroups[t]![g]!;

@@ -95,6 +95,12 @@ export interface RoutedTraffic {
   /** Combine sends the transpose of dispatch. */
   transpose: boolean;
   bytesPerToken: number;
+  /**
+   * expertTp = 1: the group is every TP rank of those DP ranks (DP rank-major, ranks.length × tp devices); TP rank t
+   * of DP rank i sends 1/tp of i's routed tokens, and TP rank u of DP rank j receives share[j · tp + u] of what goes
+   * to j (the tokens for its slice of j's experts).
+   */
+  slices?: { tp: number; share: Float64Array };
 }
 
 export type CollectiveOpKind = 'all-to-all-v' | 'allreduce' | 'allgather' | 'reducescatter' | 'send';
@@ -151,15 +157,19 @@ export function allToAllBytesMatrix(spec: CollectiveSpec, into?: Float64Array): 
   if (spec.bytesMatrix) return spec.bytesMatrix;
   const t = spec.traffic;
   if (!t) throw new Error(`collective "${spec.name}" has no traffic matrix`);
-  const n = t.ranks.length;
+  const tp = t.slices?.tp ?? 1;
+  const n = t.ranks.length * tp;
   const dp = Math.round(Math.sqrt(t.routing.dispatchTokens.length));
   const m = into !== undefined && into.length >= n * n ? into.subarray(0, n * n) : new Float64Array(n * n);
   const tokens = t.routing.dispatchTokens;
+  const share = t.slices?.share;
   for (let i = 0; i < n; i++) {
-    const ri = t.ranks[i]!;
+    const ri = t.ranks[Math.floor(i / tp)]!;
     for (let j = 0; j < n; j++) {
-      const rj = t.ranks[j]!;
-      m[i * n + j] = tokens[t.transpose ? rj * dp + ri : ri * dp + rj]! * t.bytesPerToken;
+      const rj = t.ranks[Math.floor(j / tp)]!;
+      const pair = tokens[t.transpose ? rj * dp + ri : ri * dp + rj]! * t.bytesPerToken;
+      // Sliced: source TP rank sends 1/tp of its DP rank's tokens; each receiver gets its share (the transpose back).
+      m[i * n + j] = share === undefined ? pair : (pair / tp) * share[t.transpose ? ri * tp + (i % tp) : rj * tp + (j % tp)]!;
     }
   }
   return m;

@@ -2,6 +2,7 @@
 // compiled routes, and the arena that keeps the loads of the phases in flight. The arena copies each started phase's
 // links and loads into shared chunks instead of two typed arrays per phase (each with its own backing store: at
 // ~130k phases per 4,096-device step, that allocation and its GC cost more than the costing itself).
+import type { MessageCounter } from '../message-latency.ts';
 import { InputError } from '../../../engine/index.ts';
 import type { TimeNs } from '../../../engine/index.ts';
 import type { PackedPlan, PackedRoutes } from '../types.ts';
@@ -66,7 +67,9 @@ export const routedFlows = { longestNs: -1 };
  * gives), appending each newly loaded link to `touched`; returns the new touched count. A bad flow throws naming
  * `transfer "<label>"` (the string is built only then).
  */
-export function loadRoutedFlows(plan: PackedPlan, routes: PackedRoutes, from: number, to: number, load: Float64Array, touched: Int32Array, count: number, label: string): number {
+export function loadRoutedFlows(
+  plan: PackedPlan, routes: PackedRoutes, from: number, to: number, load: Float64Array, touched: Int32Array, count: number, label: string, messages: MessageCounter,
+): number {
   const { src, dst, bytes: flowBytes } = plan;
   const { start, links, latency } = routes;
   let longest = -1;
@@ -74,6 +77,7 @@ export function loadRoutedFlows(plan: PackedPlan, routes: PackedRoutes, from: nu
     const bytes = flowBytes[f]!;
     if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, `transfer "${label}"`);
     if (!(bytes > 0) || src[f] === dst[f]) continue;
+    messages.add(src[f]!);
     const end = start[f + 1]!;
     for (let k = start[f]!; k < end; k++) {
       const id = links[k]!;

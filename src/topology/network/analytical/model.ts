@@ -1,4 +1,5 @@
-// The analytical network model: a phase costs message latency + the longest path latency among its flows
+// The analytical network model: a phase costs the message latency once per message of its busiest sender + the
+// longest path latency among its flows
 // + the busiest link's serialisation time (bytes of the phase on that link / its bandwidth), rounded up to
 // whole ns. Contention is counted inside a phase only: phases running concurrently do not slow each other
 // here (the flow-level model, behind the same NetworkModel interface, shares bandwidth between them).
@@ -6,7 +7,7 @@
 // so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now (with
 // finalLinkBytesOnly, a whole run's executor adds each phase's loads when it starts and asks only at the end).
 import { ceilSecondsToNs } from '../../../engine/index.ts';
-import { messageLatencyOf } from '../message-latency.ts';
+import { MessageCounter, messageLatencyOf } from '../message-latency.ts';
 import type { Simulator, TimeNs, Waitable } from '../../../engine/index.ts';
 import { PhaseLoadArena, addPhaseLoads, checkPackedBytes, loadRoutedFlows, routedFlows } from './loads.ts';
 import type { PhaseInFlight } from './loads.ts';
@@ -19,7 +20,7 @@ import type { PackedPlan } from '../types.ts';
 import { PairRoutes } from './pair-routes.ts';
 
 export interface AnalyticalNetworkOptions {
-  /** Latency charged once per non-empty phase; default: the system's messageLatency figure. */
+  /** Latency charged per message of a phase's busiest sender; default: the system's messageLatency figure. */
   readonly messageLatencyNs?: TimeNs;
   /** Record per-link rate intervals for linkActivity(); default true. */
   readonly recordActivity?: boolean;
@@ -40,8 +41,10 @@ export class AnalyticalNetwork implements NetworkModel {
   readonly kind = 'analytical';
   readonly cluster: Cluster;
   private readonly sim: Simulator;
-  /** Latency charged once per non-empty phase. */
+  /** Latency charged per message of a phase's busiest sender. */
   private readonly messageLatencyNs: TimeNs;
+  /** The current phase's messages per sender. */
+  private readonly messages: MessageCounter;
   private readonly linkCount: number;
   /** Per link, bytes per second. */
   private readonly bandwidth: Float64Array;
@@ -87,6 +90,7 @@ export class AnalyticalNetwork implements NetworkModel {
     this.touched = new Int32Array(linkCount);
     this.finalOnly = options.finalLinkBytesOnly === true;
     this.routes = new PairRoutes(cluster);
+    this.messages = new MessageCounter(cluster.devices);
   }
 
   transfer(flows: readonly Flow[], label: string): Waitable<void> {
@@ -177,8 +181,9 @@ export class AnalyticalNetwork implements NetworkModel {
     }
     this.kept = keep && active;
     if (!this.kept) this.clearScratch();
+    const messages = this.messages.take();
     if (!active) return 0;
-    return this.messageLatencyNs + longestPathNs + ceilSecondsToNs(busiestSeconds);
+    return this.messageLatencyNs * messages + longestPathNs + ceilSecondsToNs(busiestSeconds);
   }
 
   private phaseCost(flows: readonly Flow[], where: string | (() => string), keep: boolean): TimeNs {
@@ -189,6 +194,7 @@ export class AnalyticalNetwork implements NetworkModel {
       const flow = flows[f] as Flow;
       if (!(flow.bytes > 0) || flow.src === flow.dst) continue;
       active = true;
+      this.messages.add(flow.src);
       longestPathNs = Math.max(longestPathNs, this.addFlow(flow.src, flow.dst, flow.bytes));
     }
     return this.closePhase(active, longestPathNs, keep);
@@ -200,7 +206,7 @@ export class AnalyticalNetwork implements NetworkModel {
     const to = plan.phaseStart[p + 1]!;
     if (plan.routes !== undefined) {
       // Compiled routes (the same links in the same order as addFlow's): no pair lookup.
-      this.touchedCount = loadRoutedFlows(plan, plan.routes, from, to, this.phaseLoad, this.touched, this.touchedCount, label);
+      this.touchedCount = loadRoutedFlows(plan, plan.routes, from, to, this.phaseLoad, this.touched, this.touchedCount, label, this.messages);
       return this.closePhase(routedFlows.longestNs >= 0, Math.max(0, routedFlows.longestNs), true);
     }
     let active = false;
@@ -212,6 +218,7 @@ export class AnalyticalNetwork implements NetworkModel {
       if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, `transfer "${label}"`);
       if (!(bytes > 0) || src === dst) continue;
       active = true;
+      this.messages.add(src);
       longestPathNs = Math.max(longestPathNs, this.addFlow(src, dst, bytes));
     }
     return this.closePhase(active, longestPathNs, true);

@@ -35,7 +35,7 @@ import type { PackedPlan } from '../types.ts';
 import { FlowStarter, SlotRouteCache } from './starter.ts';
 
 export interface FlowNetworkOptions {
-  /** Latency charged once per non-empty phase; default: the system's messageLatency figure. */
+  /** Latency charged per message of a phase's busiest sender; default: the system's messageLatency figure. */
   readonly messageLatencyNs?: TimeNs;
   /** Record per-link rate intervals for linkActivity(); default true. */
   readonly recordActivity?: boolean;
@@ -54,6 +54,8 @@ class FlowTransfer extends Completion<void> {
   flows = 0;
   latestSentNs = 0;
   longestPathNs = 0;
+  /** The per-message latency times its busiest sender's messages. */
+  messageLatencyNs = 0;
 
   constructor(sim: Simulator, label: string) {
     super(sim);
@@ -139,13 +141,14 @@ export class FlowNetwork implements NetworkModel {
     offlineStarter.begin();
     for (const flow of flows) offlineStarter.add(flow.src, flow.dst, flow.bytes, 'phase');
     const { entities, longestPathNs } = offlineStarter;
+    const messages = offlineStarter.messages.take();
     if (entities.length === 0) return 0;
     let latest = 0;
     const track = (_entity: number, sentNs: TimeNs): void => {
       if (sentNs > latest) latest = sentNs;
     };
     for (let next = offline.nextWakeNs(); next !== undefined; next = offline.nextWakeNs()) offline.settle(next, track);
-    return latest + longestPathNs + this.messageLatencyNs;
+    return latest + longestPathNs + this.messageLatencyNs * messages;
   }
 
   linkBytes(): Float64Array {
@@ -169,7 +172,7 @@ export class FlowNetwork implements NetworkModel {
     owners[entity] = undefined;
     if (sentNs > transfer.latestSentNs) transfer.latestSentNs = sentNs;
     if (--transfer.pending === 0) {
-      const at = Math.max(sim.now, transfer.latestSentNs + transfer.longestPathNs + this.messageLatencyNs);
+      const at = Math.max(sim.now, transfer.latestSentNs + transfer.longestPathNs + transfer.messageLatencyNs);
       sim.scheduleCall(at - sim.now, FlowTransfer.fire, transfer);
     }
   };
@@ -202,6 +205,7 @@ export class FlowNetwork implements NetworkModel {
     const { entities, longestPathNs } = this.starter;
     for (const entity of entities) this.owners[entity] = result;
     result.longestPathNs = longestPathNs;
+    result.messageLatencyNs = this.messageLatencyNs * this.starter.messages.take();
     result.pending = entities.length;
     result.flows = entities.length;
     if (entities.length > 0) this.requestWake(sim.now);

@@ -3,6 +3,7 @@
 // slot of a compiled plan, so starting its flows again needs no route lookup.
 import type { PackedPlan, PackedRoutes } from '../types.ts';
 import type { FluidFlowState } from './fluid.ts';
+import { MessageCounter } from '../message-latency.ts';
 
 /**
  * Starts the flows of one transfer in `state`, merging equal (src, dst, bytes) flows when `aggregate` (a flow
@@ -13,6 +14,8 @@ export class FlowStarter {
   entities: number[] = [];
   /** The largest path latency among the started flows (ns). */
   longestPathNs = 0;
+  /** The started flows per sender (their busiest sender's count prices the per-message latency). */
+  readonly messages = new MessageCounter(0);
   private readonly state: FluidFlowState;
   private readonly aggregate: boolean;
   private stamp = new Int32Array(64);
@@ -27,11 +30,13 @@ export class FlowStarter {
   begin(): void {
     this.entities = [];
     this.longestPathNs = 0;
+    this.messages.take();
     this.generation++;
   }
 
   add(src: number, dst: number, bytes: number, where: string): void {
     if (bytes === 0 || src === dst) return;
+    this.messages.add(src);
     this.addOnRoute(this.state.route(src, dst, where), bytes);
   }
 
@@ -68,6 +73,7 @@ export class FlowStarter {
       const s = src[f]!;
       const d = dst[f]!;
       if (b === 0 || s === d) continue;
+      this.messages.add(s);
       if (known === undefined) {
         this.addOnRoute(state.route(s, d, where), b);
         continue;
