@@ -1,10 +1,12 @@
 // The published runs added in issue 17 (docs/VALIDATION.md, "Published runs added in issue 17"): Megatron-LM's
-// weak-scaling table on A100, Llama 3 405B on H100, eight more MindSpeed-LLM runs on 910B and Vidur's all-reduce on
-// 2, 4 and 16 GPUs. Each tolerance, and each known gap's band, is stated here and must equal the registry's.
+// weak-scaling table on A100, Llama 3 405B, MT-NLG 530B and Nemotron-4 340B on GPUs, eight more MindSpeed-LLM runs on
+// 910B and Vidur's all-reduce on 2, 4 and 16 GPUs. Each tolerance, and each known gap's band, is stated here and must
+// equal the registry's.
 import { describe } from 'vitest';
 import { experimentsBeforeAll, validationCase } from './validation-helpers.ts';
 import { GPU_CLUSTER_EXPERIMENTS } from '../../src/studies/validate/cases-gpu-clusters.ts';
 import { ASCEND_MINDSPEED_EXPERIMENTS } from '../../src/studies/validate/cases-ascend-mindspeed.ts';
+import { GPU_PUBLISHED_RUN_EXPERIMENTS } from '../../src/studies/validate/cases-gpu-published-runs.ts';
 
 const tol = { kind: 'relative', value: 0.1 } as const;
 const gap = (band: readonly [number, number]): { tolerance: typeof tol; band: readonly [number, number] } => ({ tolerance: tol, band });
@@ -19,6 +21,15 @@ describe('Megatron-LM 2021 and Llama 3 405B on GPU clusters', () => {
   }
   validationCase('llama3-405b-h100-8192-mfu', gap([0.1, 0.2]), get);
   validationCase('llama3-405b-h100-16384-mfu', tol, get);
+});
+
+describe('MT-NLG 530B on 2,240-3,360 A100s and Nemotron-4 340B on 1,536 and 6,144 H100s', () => {
+  const get = experimentsBeforeAll(GPU_PUBLISHED_RUN_EXPERIMENTS.map((e) => e.id));
+  validationCase('mt-nlg-530b-a100-2240-tflops', gap([0.21, 0.31]), get);
+  validationCase('mt-nlg-530b-a100-2800-tflops', gap([0.22, 0.32]), get);
+  validationCase('mt-nlg-530b-a100-3360-tflops', gap([0.27, 0.37]), get);
+  validationCase('nemotron-4-340b-h100-1536-mfu', gap([0.1, 0.2]), get);
+  validationCase('nemotron-4-340b-h100-6144-mfu', gap([0.12, 0.22]), get);
 });
 
 describe('MindSpeed-LLM dense runs on 910B (README table)', () => {

@@ -9,7 +9,7 @@ import type { ModelSpec } from '../../src/workloads/index.ts';
 
 const ZOO = ['bert-base-moe', 'codellama-34b', 'deepseek-v3', 'gpt3-175b', 'llama-13b', 'llama-33b', 'llama-65b', 'llama-7b', 'llama2-70b', 'llama2-7b',
   'llama3-405b', 'llama3-70b', 'llama3-8b', 'megatron-gpt-1.7b', 'megatron-gpt-145.6b', 'megatron-gpt-18.4b', 'megatron-gpt-1t', 'megatron-gpt-3.6b',
-  'megatron-gpt-310.1b', 'megatron-gpt-39.1b', 'megatron-gpt-529.6b', 'megatron-gpt-7.5b', 'megatron-gpt-76.1b', 'mixtral-8x7b', 'pangu-sigma-16e',
+  'megatron-gpt-310.1b', 'megatron-gpt-39.1b', 'megatron-gpt-529.6b', 'megatron-gpt-7.5b', 'megatron-gpt-76.1b', 'mixtral-8x7b', 'mt-nlg-530b', 'nemotron-4-340b', 'pangu-sigma-16e',
   'pangu-ultra-135b', 'pangu-ultra-moe-718b', 'qwen-7b', 'switch-base-128', 'tiny-moe'];
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -59,6 +59,16 @@ const PUBLISHED: PublishedCase[] = [
     preset: 'llama3-405b',
     total: { value: 405e9, source: 'arXiv 2407.21783 Table 3 (405B)', tolerance: 0.02 },
     active: { value: 405e9 - 128256 * 16384, source: 'the published total without the input embedding', tolerance: 0.02 },
+  },
+  {
+    preset: 'mt-nlg-530b',
+    total: { value: 530e9, source: 'arXiv 2201.11990 (530 billion parameters)', tolerance: 0.02 },
+    active: { value: 530e9, source: 'the published total: the tied embedding is the LM head, which every token multiplies', tolerance: 0.02 },
+  },
+  {
+    preset: 'nemotron-4-340b',
+    total: { value: 341e9, source: 'arXiv 2406.11704 section 2.2 (9.4B embedding + 331.6B non-embedding parameters)', tolerance: 0.02 },
+    active: { value: 331.6e9 + 4.7e9, source: 'the non-embedding parameters plus the untied LM head (half of the 9.4B embedding)', tolerance: 0.02 },
   },
   {
     preset: 'mixtral-8x7b',

@@ -10,6 +10,7 @@ import { PUBLISHED_FIGURE_CASES, THROUGHPUT_EXPERIMENTS } from './cases-publishe
 import { KERNEL_CASES } from './cases-kernels.ts';
 import { ASCEND_COMPUTE_CASES, ASCEND_COMPUTE_EXPERIMENTS } from './cases-ascend-compute.ts';
 import { GPU_CLUSTER_CASES, GPU_CLUSTER_EXPERIMENTS } from './cases-gpu-clusters.ts';
+import { GPU_PUBLISHED_RUN_CASES, GPU_PUBLISHED_RUN_EXPERIMENTS } from './cases-gpu-published-runs.ts';
 import { ASCEND_MINDSPEED_CASES, ASCEND_MINDSPEED_EXPERIMENTS } from './cases-ascend-mindspeed.ts';
 import { VIDUR_COLLECTIVE_CASES } from './cases-vidur-collectives.ts';
 import { runTasks } from '../worker-pool/worker-pool.ts';
@@ -20,9 +21,9 @@ import type { ValidationSummary } from './validation-summary.ts';
 import { summariseValidation } from './validation-summary.ts';
 
 export const VALIDATION_EXPERIMENTS: Experiment[] = [...LOCMOE_EXPERIMENTS, ...LOCMOE_PLUS_EXPERIMENTS, ...THROUGHPUT_EXPERIMENTS, ...ASCEND_COMPUTE_EXPERIMENTS,
-  ...ASCEND_MINDSPEED_EXPERIMENTS, ...GPU_CLUSTER_EXPERIMENTS];
+  ...ASCEND_MINDSPEED_EXPERIMENTS, ...GPU_CLUSTER_EXPERIMENTS, ...GPU_PUBLISHED_RUN_EXPERIMENTS];
 export const VALIDATION_CASES: ValidationCase[] = [...LOCMOE_CASES, ...LOCMOE_PLUS_CASES, ...PUBLISHED_FIGURE_CASES, ...ASCEND_COMPUTE_CASES, ...KERNEL_CASES,
-  ...ASCEND_MINDSPEED_CASES, ...GPU_CLUSTER_CASES, ...VIDUR_COLLECTIVE_CASES];
+  ...ASCEND_MINDSPEED_CASES, ...GPU_CLUSTER_CASES, ...GPU_PUBLISHED_RUN_CASES, ...VIDUR_COLLECTIVE_CASES];
 
 export interface ValidationOptions {
   /** Only the cases of these papers (names as in the table, case-insensitive); default: all. */
