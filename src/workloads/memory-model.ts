@@ -53,8 +53,12 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
   // Per-token bytes of one layer. Attention block (Korthikanti: 11h + two norm inputs 4h): the QKV input 2h,
   // dropout mask h and norm inputs 4h are replicated over TP unless SP; Q, K, V and the projection input 8h are
   // sharded. An FFN of width f: input and dropout mask 3h, intermediates c·f sharded over TP.
-  const attentionPerToken = h * (7 / sp + 8 / tp);
-  const ffnPerToken = (f: number, inputSplit = sp): number => (3 * h) / inputSplit + (c * f) / tp;
+  // Selective recompute drops what its parts rerun: core attention's output (the O projection's input, 2h/tp per
+  // token), and an activation function's output (2 bytes per FFN width unit per token); the permute keeps no buffer
+  // the model counts, so recomputing it saves nothing here.
+  const attentionPerToken = h * (7 / sp + (layout.recomputed.includes('attention') ? 6 : 8) / tp);
+  const kept = c - (layout.recomputed.includes('activation') ? 2 : 0);
+  const ffnPerToken = (f: number, inputSplit = sp): number => (3 * h) / inputSplit + (kept * f) / tp;
   const layerInput = (2 * tokens * h) / sp;
   const result: MemoryBreakdown[] = new Array(layout.devices);
   for (let s = 0; s < layout.pp; s++) {

@@ -17,6 +17,10 @@ import { chunkPlacement, chunkStarts, stageLayerCounts } from './stage-layers.ts
 
 const positiveInt = z.number().int().positive();
 
+/** The parts of a layer selective recompute can rerun. */
+export const SELECTIVE_RECOMPUTE = ['attention', 'activation', 'permute'] as const;
+export type SelectiveRecomputePart = (typeof SELECTIVE_RECOMPUTE)[number];
+
 export const parallelismSchema = z.strictObject({
   tp: positiveInt.default(1),
   pp: positiveInt.default(1),
@@ -42,7 +46,14 @@ export const parallelismSchema = z.strictObject({
   /** ZeRO stage over the data-parallel group: 0 none, 1 optimizer states sharded, 2 also gradients sharded. */
   zero: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
   /** Activation recomputation: none, or full (each layer keeps only its input and reruns its forward in backward). */
-  recompute: z.enum(['none', 'full']).default('none'),
+  recompute: z.enum(['none', 'full', 'selective']).default('none'),
+  /**
+   * With recompute: selective, the parts of each layer rerun before its backward instead of kept: attention (the core
+   * attention, RoPE and flash attention, as Megatron's --recompute-modules core_attn), activation (the FFN and experts'
+   * activation functions, as MindSpeed's --recompute-activation-function and Megatron's moe_act) and permute (the MoE
+   * permute and unpermute). Default: attention, Megatron's default.
+   */
+  selectiveRecompute: z.array(z.enum(SELECTIVE_RECOMPUTE)).nonempty().optional(),
   /**
    * Keep and reduce gradients in fp32 (Megatron's --accumulate-allreduce-grads-in-fp32, DDP's grad_reduce_in_fp32):
    * 4 bytes per parameter in memory and in the DP reduction instead of bf16's 2. Off by default, as in Megatron.
@@ -82,6 +93,8 @@ export interface Layout extends ParallelismConfig, ChunkPlacement {
   microBatches: number;
   /** Experts held by each EP rank (a DP rank of an EP group; with expertTp = 1 its TP ranks split them). */
   expertsPerDevice: number;
+  /** What selective recompute reruns (empty unless recompute is selective). */
+  recomputed: readonly SelectiveRecomputePart[];
   /** expertTp resolved (default tp). */
   expertTp: number;
   /** tp / expertTp: how many slices of an EP rank's experts its TP ranks hold (1: all, each sharded). */
@@ -122,6 +135,7 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   const stageLayers = stageLayerCounts(p, model.layers);
   if (!Array.isArray(stageLayers)) fail(stageLayers.field, stageLayers.message);
   if (p.tpCommOverlap && p.tp > 1 && !p.sequenceParallel) fail('tpCommOverlap', 'overlaps the all-gathers and reduce-scatters of sequence parallelism: set sequenceParallel: true as well (Megatron asserts the same)');
+  if (p.selectiveRecompute !== undefined && p.recompute !== 'selective') fail('selectiveRecompute', `lists what recompute: selective reruns; set recompute: selective (got ${p.recompute})`);
   const expertTp = p.expertTp ?? p.tp;
   if (expertTp !== 1 && expertTp !== p.tp) fail('expertTp', `must be 1 (whole experts per TP rank) or tp = ${p.tp} (experts sharded over the TP group); got ${expertTp}`);
   const expertSlices = p.tp / expertTp;
@@ -146,6 +160,7 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
     expertsPerDevice: model.experts / p.ep,
     expertTp,
     expertSlices,
+    recomputed: p.recompute === 'selective' ? [...new Set<SelectiveRecomputePart>(p.selectiveRecompute ?? ['attention'])] : [],
     epGroups: p.dp / p.ep,
     stageLayers: stageLayers as number[],
     chunkStart: chunkStarts(stageLayers as number[], p.vpp, placement),

@@ -8,6 +8,7 @@ import type { ModelSpec } from '../model-spec.ts';
 import { isMoeLayer } from '../model-spec.ts';
 import type { Layout } from '../parallelism.ts';
 import type { LayerKernels } from '../step-costs.ts';
+import type { StepKernel } from '../step-kernels.ts';
 import type { MoeBlockBuilder } from './moe-block.ts';
 import type { StageBuilder } from './stage-builder.ts';
 
@@ -33,10 +34,11 @@ export function layerForward(w: StageWork, l: number, mb: number, recompute: boo
   stage.kernels(costs.ffnResidual.forward, scope, recompute);
 }
 
-/** Layer l's backward for micro-batch mb, after its recomputed forward under full recomputation. */
+/** Layer l's backward for micro-batch mb, after its recomputed forward (full) or the recomputed parts (selective). */
 export function layerBackward(w: StageWork, l: number, mb: number): void {
   const { stage, costs } = w;
   if (w.layout.recompute === 'full') layerForward(w, l, mb, true);
+  else if (w.layout.recomputed.length > 0) selectiveRecompute(w, l, mb);
   const scope = `L${l} mb${mb}`;
   if (isMoeLayer(w.model, l)) w.moe.backward(l, mb);
   else stage.tpBlock('backward', `tp ffn in bwd ${scope}`, `tp ffn out bwd ${scope}`, costs.denseFfn.backward, scope);
@@ -75,4 +77,24 @@ export function lmHeadBackward(w: StageWork, mb: number): void {
   w.stage.kernels(w.costs.lmHead.backward, `mb${mb}`);
   w.stage.tpEnter(`tp lm-head in bwd mb${mb}`, 'backward');
   w.stage.kernels(w.costs.finalNorm.backward, `mb${mb}`);
+}
+
+const isCoreAttention = (k: StepKernel): boolean => k.category === 'rope' || k.category === 'flash-attention';
+const isActivation = (k: StepKernel): boolean => k.category === 'activation';
+
+/**
+ * Selective recompute: the parts the layout names rerun before the layer's backward, with pass 'recompute' (core
+ * attention: RoPE and flash attention; activation functions; the MoE permute and unpermute). No collective reruns.
+ */
+function selectiveRecompute(w: StageWork, l: number, mb: number): void {
+  const { stage, costs } = w;
+  const scope = `L${l} mb${mb}`;
+  const parts = w.layout.recomputed;
+  const moe = isMoeLayer(w.model, l);
+  if (parts.includes('attention')) stage.kernels(costs.core.forward.filter(isCoreAttention), scope, true);
+  if (parts.includes('activation')) {
+    if (moe) w.moe.recomputeActivations(l, mb);
+    else stage.kernels(costs.denseFfn.forward.filter(isActivation), scope, true);
+  }
+  if (parts.includes('permute') && moe) w.moe.recomputePermute(l, mb);
 }

@@ -24,6 +24,8 @@ export class MoeBlockBuilder {
   private readonly sp: boolean;
   /** The experts' kernels' labels: forward, recomputed forward, backward (one array each, for every rank and layer). */
   private readonly expertLabels: { forward: KernelLabel[]; recompute: KernelLabel[]; backward: KernelLabel[] };
+  /** The experts' activation function alone, recomputed (selective recompute). */
+  private readonly activationRecompute: KernelLabel[];
   private readonly permute: BlockKernels;
   private readonly unpermute: BlockKernels;
   private readonly merged: BlockKernels;
@@ -55,6 +57,7 @@ export class MoeBlockBuilder {
     this.expertLabels = {
       forward: labelled(costs.expertKernels.forward, false), recompute: labelled(costs.expertKernels.forward, true), backward: labelled(costs.expertKernels.backward, false),
     };
+    this.activationRecompute = this.expertLabels.recompute.filter((k) => k.category === 'activation');
   }
 
   forward(l: number, mb: number, recompute: boolean): void {
@@ -78,6 +81,24 @@ export class MoeBlockBuilder {
     this.allToAll(`combine${tag} ${scope}`, 'ep-combine', r, true, this.tokenBytes);
     stage.kernels(this.unpermute.forward, scope, recompute);
     if (!this.sp) stage.tpCollective(`tp moe out${tag} ${scope}`, 'allreduce');
+  }
+
+  /** Selective recompute of the activation functions: the shared experts' and each rank's experts' (their times). */
+  recomputeActivations(l: number, mb: number): void {
+    const scope = `L${l} mb${mb}`;
+    this.stage.kernels(this.costs.sharedExperts.forward.filter((k) => k.category === 'activation'), scope, true);
+    if (this.mergedExperts) return;
+    const times = this.timesOf(mb, l, this.routingOf(mb, l));
+    const activation = this.expertLabels.recompute.findIndex((k) => k.category === 'activation');
+    this.experts(this.activationRecompute, times, (t) => [t.forwardNs[activation]!], () => 0, scope);
+  }
+
+  /** Selective recompute of the permute and unpermute (MoE layers with an all-to-all). */
+  recomputePermute(l: number, mb: number): void {
+    if (this.mergedExperts) return;
+    const scope = `L${l} mb${mb}`;
+    this.stage.kernels(this.permute.forward, scope, true);
+    this.stage.kernels(this.unpermute.forward, scope, true);
   }
 
   backward(l: number, mb: number): void {
