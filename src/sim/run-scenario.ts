@@ -60,7 +60,10 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
   const { scenario, model, layout, cluster, kernelChip } = resolved;
   const routed = await routeStep(resolved, options.onRoutingProgress, { batchCache: options.batchCache });
   const { linearChip, dispatchBytesPerElement } = resolved.precision;
-  const program = buildStepProgram({ model, layout, chip: kernelChip, linearChip, dispatchBytesPerElement, routing: routed.routing, ...mergedExpertsOf(resolved) });
+  const hostLinkBandwidth = cluster.system.hostLinkBandwidth?.value;
+  const program = buildStepProgram({
+    model, layout, chip: kernelChip, linearChip, dispatchBytesPerElement, routing: routed.routing, ...mergedExpertsOf(resolved), ...(hostLinkBandwidth === undefined ? {} : { hostLinkBandwidth }),
+  });
   const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace, recordLinkActivity: options.recordLinkActivity ?? true,
     recordTraffic: options.recordTraffic ?? true, recordLinkTimeline: scenario.output.trace, criticalPath: options.criticalPath ?? true,
   });

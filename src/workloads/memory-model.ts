@@ -19,11 +19,13 @@ export interface MemoryBreakdown {
   activations: number;
   expertBuffers: number;
   total: number;
+  /** Bytes kept in host memory instead (offloaded optimizer states); not in total. */
+  hostBytes: number;
 }
 
 /** Bytes per parameter: bf16 weights (2) and gradients (2, or 4 in fp32: gradientBytes); fp32 master weights, Adam m and v (4 + 4 + 4). */
 const WEIGHT_BYTES = 2;
-const OPTIMIZER_BYTES = 12;
+export const OPTIMIZER_BYTES = 12;
 const MEMORY_TERMS = ['weights', 'gradients', 'optimizerStates', 'activations', 'expertBuffers'] as const;
 
 /** Bytes per gradient element: 4 with fp32 gradient accumulation and reduction, else bf16's 2. */
@@ -67,7 +69,7 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
     const expertShard = layout.zero > 0 ? params.expert / layout.epGroups : params.expert;
     const weights = (params.dense + params.expert) * WEIGHT_BYTES;
     const gradients = (layout.zero >= 2 ? denseShard + expertShard : params.dense + params.expert) * gradientBytes(layout);
-    const optimizerStates = (denseShard + expertShard) * OPTIMIZER_BYTES;
+    const optimizerStates = layout.offloadOptimizer ? 0 : (denseShard + expertShard) * OPTIMIZER_BYTES; // offloaded: in host memory
     const chunks = Array.from({ length: layout.vpp }, (_, v) => chunkLayers(layout, s, v));
     const units = inFlightUnits(layout, s);
     const lastStage = s === layout.chunkStage[layout.pp * layout.vpp - 1];
@@ -105,7 +107,8 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
       let activations = units * worstUnit + (layout.recompute === 'full' ? biggestLayer : 0);
       if (lastStage) activations += (4 * tokens * model.vocab) / tp; // fp32 logits of the LM head
       const total = weights + gradients + optimizerStates + activations + expertBuffers;
-      const m: MemoryBreakdown = { weights, gradients, optimizerStates, activations, expertBuffers, total };
+      const hostBytes = layout.offloadOptimizer ? (denseShard + expertShard) * OPTIMIZER_BYTES : 0;
+      const m: MemoryBreakdown = { weights, gradients, optimizerStates, activations, expertBuffers, total, hostBytes };
       for (let t = 0; t < tp; t++) result[(s * dp + d) * tp + t] = m;
     }
   }

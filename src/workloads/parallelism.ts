@@ -59,6 +59,12 @@ export const parallelismSchema = z.strictObject({
    * 4 bytes per parameter in memory and in the DP reduction instead of bf16's 2. Off by default, as in Megatron.
    */
   gradientsInFp32: z.boolean().default(false),
+  /**
+   * Keep the optimizer states (fp32 master weights, Adam m and v) in host memory: swapped in over the host link before
+   * the optimizer step and out after it, not overlapped (MindSpeed's --swap-optimizer without its bucketed overlap;
+   * DeepSpeed's ZeRO-Offload runs Adam on the CPU instead). Frees their HBM. Off by default.
+   */
+  offloadOptimizer: z.boolean().default(false),
   /** Reduce each layer's gradients as soon as its last backward finishes, in the background (overlapping the rest of the backward). */
   overlapGradReduce: z.boolean().default(true),
   /**

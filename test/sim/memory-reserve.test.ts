@@ -8,7 +8,7 @@ import { memoryVerdict } from '../../src/workloads/index.ts';
 import type { MemoryBreakdown } from '../../src/workloads/index.ts';
 
 const GIB = 2 ** 30;
-const breakdown = (total: number): MemoryBreakdown => ({ weights: total, gradients: 0, optimizerStates: 0, activations: 0, expertBuffers: 0, total });
+const breakdown = (total: number): MemoryBreakdown => ({ weights: total, gradients: 0, optimizerStates: 0, activations: 0, expertBuffers: 0, total, hostBytes: 0 });
 
 describe('framework memory reserve', () => {
   it('every shipped chip states its reserve, and the default applies to one that does not', () => {

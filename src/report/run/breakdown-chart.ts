@@ -32,6 +32,7 @@ const COMPUTE_STYLES: Record<string, SegmentStyle> = {
   permute: { colour: BROWN, hatch: 'horizontal' },
   'cross-entropy': { colour: ORANGE, hatch: 'horizontal' },
   optimizer: { colour: PLUM, hatch: 'horizontal' },
+  'host-copy': { colour: PLUM, hatch: 'dots' },
 };
 
 export function breakdownBars(

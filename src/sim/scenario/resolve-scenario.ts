@@ -129,6 +129,9 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   if (router.execution === 'merged' && layout.ep !== 1) {
     throw new InputError(`parallelism.ep: the ${router.name} router merges each sequence's experts into one on the sequence's own device, so every device holds every expert: set ep = 1 (got ${layout.ep})`, 'parallelism.ep');
   }
+  if (layout.offloadOptimizer && cluster.system.hostLinkBandwidth === undefined) {
+    throw new InputError(`parallelism.offloadOptimizer: the catalog gives ${cluster.system.name} no host link bandwidth; add cluster.overrides.system.hostLinkBandwidth (bytes/s per device and direction)`, 'parallelism.offloadOptimizer');
+  }
   const kernelChip = kernelChipOf(cluster);
   return { scenario, model, cluster, kernelChip, layout, router, precision: resolvePrecision(scenario, cluster, kernelChip) };
 }

@@ -83,7 +83,10 @@ export async function runStepBenchmark(options: StepBenchOptions): Promise<StepB
   collectGarbage();
   const t0 = performance.now();
   const { linearChip, dispatchBytesPerElement } = resolved.precision;
-  const program = buildStepProgram({ model: resolved.model, layout: resolved.layout, chip: resolved.kernelChip, linearChip, dispatchBytesPerElement, routing: routed.routing });
+  const hostLinkBandwidth = resolved.cluster.system.hostLinkBandwidth?.value;
+  const program = buildStepProgram({
+    model: resolved.model, layout: resolved.layout, chip: resolved.kernelChip, linearChip, dispatchBytesPerElement, routing: routed.routing, ...(hostLinkBandwidth === undefined ? {} : { hostLinkBandwidth }),
+  });
   const exec = runStepProgram(program, resolved.cluster, { network: options.network, recordSpans: false, recordLinkActivity: false, criticalPath: false });
   const wall = (performance.now() - t0) / 1000;
   const { tp, pp, dp, ep, microBatches } = resolved.layout;

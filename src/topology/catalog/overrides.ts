@@ -20,7 +20,7 @@ export type SystemOverrides = NumericOverrides<SystemSpec>;
 export type ChipOverrides = NumericOverrides<ChipSpec>;
 
 /** Optional figures a scenario may add when the preset lacks them (a new figure needs only a value and a source). */
-const ADDABLE_FIGURES = new Set(['powerWatts', 'l2CacheBytes', 'achievedBandwidth', 'memoryReserve', 'overlapSlowdown']);
+const ADDABLE_FIGURES = new Set(['powerWatts', 'l2CacheBytes', 'achievedBandwidth', 'memoryReserve', 'overlapSlowdown', 'hostLinkBandwidth']);
 /**
  * Optional groups of figures a scenario may add: a flat flash-attention efficiency replaces a chip's measured
  * attention table (GPUs) with the scenario's own figures, so every chip's attention can be overridden.

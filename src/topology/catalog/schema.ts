@@ -204,8 +204,13 @@ export const systemSpecSchema = z
     devicesPerServer: positiveInt(),
     intraServer: intraServerSchema,
     fabric: fabricSchema,
-    /** Software cost of starting one message / collective step, charged once per phase. */
+    /** Software cost of starting one message, charged per message of a phase's busiest sender. */
     messageLatency: nonNegativeFigureSchema,
+    /**
+     * Bytes per second one device moves to or from its host's memory (its PCIe link, each direction): what offloaded
+     * optimizer states cross each step. Absent: offload is refused, naming the override.
+     */
+    hostLinkBandwidth: positiveFigureSchema.optional(),
     price: moneySchema.optional(),
     powerWatts: positiveFigureSchema.optional(),
   })

@@ -33,6 +33,8 @@ export interface StepProgramInput {
    * ep = 1), so an MoE block is the router and the merged expert, with no all-to-all.
    */
   mergedExperts?: { k: number };
+  /** Bytes per second between a device and its host: needed with parallelism.offloadOptimizer. */
+  hostLinkBandwidth?: number;
 }
 
 export function buildStepProgram(input: StepProgramInput): StepProgram {
@@ -55,7 +57,7 @@ export function buildStepProgram(input: StepProgramInput): StepProgram {
   for (let s = 0; s < layout.pp; s++) {
     const stage = new StageBuilder(program, sequences, layout, s, costs.tokens * model.hidden * BYTES_PER_ELEMENT);
     const moe = new MoeBlockBuilder(stage, costs, model, layout, routingOf, keptPerGroup, input.mergedExperts, input.dispatchBytesPerElement);
-    const work = { stage, moe, costs, model, layout };
+    const work = { stage, moe, costs, model, layout, hostLinkBandwidth: input.hostLinkBandwidth };
     walkSchedule(work, transfers, schedule.units(s, layout.pp, layout.vpp, layout.microBatches));
     finishStage(work);
   }

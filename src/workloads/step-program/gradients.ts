@@ -5,7 +5,8 @@
 // rank's shard of the optimizer states and adds a parameter all-gather after the optimizer step.
 import type { DeviceParams } from '../param-sharding.ts';
 import { chunkParams, stageParams } from '../param-sharding.ts';
-import { gradientBytes } from '../memory-model.ts';
+import { OPTIMIZER_BYTES, gradientBytes } from '../memory-model.ts';
+import type { StepKernel } from '../step-kernels.ts';
 import { BYTES_PER_ELEMENT } from '../step-costs.ts';
 import type { StageWork } from './layers.ts';
 import type { StageBuilder } from './stage-builder.ts';
@@ -34,7 +35,12 @@ export function finishStage(w: StageWork): void {
   const shard = layout.zero > 0 ? params.dense / layout.dp + params.expert / layout.epGroups : params.dense + params.expert;
   // A one-kernel sequence, not a ComputeTask: the program's tasks then have four shapes, which keeps the compiler's
   // reads of them monomorphic enough to stay fast at 4,096 devices.
-  stage.kernels([{ name: 'optimizer', category: 'optimizer', pass: 'optimizer', cost: w.costs.optimizer(shard) }], `stage${s}`);
+  const optimizer = { name: 'optimizer', category: 'optimizer', pass: 'optimizer', cost: w.costs.optimizer(shard) } as const;
+  if (layout.offloadOptimizer) {
+    // Offloaded states cross the host link twice, in and out, around the update: 12 bytes per parameter each way.
+    const copy = (name: string): StepKernel => ({ name, category: 'host-copy', pass: 'optimizer', cost: { flops: 0, bytes: 0, timeNs: Math.ceil((shard * OPTIMIZER_BYTES / hostLinkBandwidth(w)) * 1e9) } });
+    stage.kernels([copy('optimizer states in'), optimizer, copy('optimizer states out')], `stage${s}`);
+  } else stage.kernels([optimizer], `stage${s}`);
   stage.flush();
   if (layout.zero === 0) return;
   for (let v = 0; v < layout.vpp; v++) {
@@ -42,4 +48,11 @@ export function finishStage(w: StageWork): void {
     stage.joinGroups(`param all-gather stage${s} chunk${v}`, 'param-allgather', 'allgather', stage.groups.dp(p.dense * BYTES_PER_ELEMENT));
     if (p.expert > 0 && layout.epGroups > 1) stage.joinGroups(`expert param all-gather stage${s} chunk${v}`, 'param-allgather', 'allgather', stage.groups.expertDp(p.expert * BYTES_PER_ELEMENT));
   }
+}
+
+/** The host link's bytes per second (offloaded optimizer states); the scenario resolver refuses offload without one. */
+function hostLinkBandwidth(w: StageWork): number {
+  const bw = w.hostLinkBandwidth;
+  if (bw === undefined || !(bw > 0)) throw new Error('offloadOptimizer needs the host link bandwidth (StepProgramInput.hostLinkBandwidth)');
+  return bw;
 }

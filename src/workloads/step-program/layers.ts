@@ -19,6 +19,8 @@ export interface StageWork {
   readonly costs: LayerKernels;
   readonly model: ModelSpec;
   readonly layout: Layout;
+  /** Bytes per second between a device and its host (offloaded optimizer states). */
+  readonly hostLinkBandwidth?: number | undefined;
 }
 
 /** Layer l's forward for micro-batch mb (recompute: rerun before its backward, every name saying so). */

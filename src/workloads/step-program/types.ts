@@ -6,7 +6,7 @@ import type { LayerRouting } from '../routing-summary.ts';
 
 export type ComputeCategory =
   | 'embedding' | 'norm' | 'attention-proj' | 'rope' | 'flash-attention' | 'residual-add' | 'router' | 'permute' | 'activation' | 'dense-ffn' | 'shared-expert' | 'expert'
-  | 'lm-head' | 'cross-entropy' | 'optimizer';
+  | 'lm-head' | 'cross-entropy' | 'optimizer' | 'host-copy';
 export type CommCategory = 'ep-dispatch' | 'ep-combine' | 'tp' | 'pp' | 'dp-grad' | 'expert-grad' | 'param-allgather';
 
 /**
