@@ -60,8 +60,9 @@ export class OverlapSlowdown {
   /** A background collective of `group` has started. */
   started(group: readonly number[]): void {
     for (const d of group) {
-      if (this.running[d] === 0 && this.computing[d] === 1) this.reschedule(d, 1);
-      this.running[d] = this.running[d]! + 1;
+      const was = this.running[d]!;
+      this.running[d] = was + 1; // counted first: the reschedule reads it for the new rate
+      if (was === 0 && this.computing[d] === 1) this.reschedule(d, 1);
     }
   }
 

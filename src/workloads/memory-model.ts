@@ -85,11 +85,12 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
             let bytes = tokens * attentionPerToken;
             const r = perLayer[l];
             if (isMoeLayer(model, l) && r) {
-              let received = 0;
-              for (let i = d * layout.expertsPerDevice; i < (d + 1) * layout.expertsPerDevice; i++) received += r.tokensPerRankExpert[i]!;
-              // Routed experts keep their received tokens whole (SP all-gathers them over TP before the experts);
-              // shared experts keep the layer's input once and S·f intermediates per token.
-              bytes += received * ffnPerToken(model.ffnHidden, 1) + (model.sharedExperts > 0 ? tokens * ffnPerToken(model.sharedExperts * model.ffnHidden) : 0) + 4 * tokens * model.experts;
+              const received = receivedByBusiestRank(r, layout, d);
+              // Routed experts keep their received tokens whole (SP all-gathers them over TP before the experts; with
+              // expertTp = 1 each TP rank its slice's tokens at the full width); shared experts keep the layer's input
+              // once and S·f intermediates per token.
+              const expertPerToken = 3 * h + (kept * model.ffnHidden) / layout.expertTp;
+              bytes += received * expertPerToken + (model.sharedExperts > 0 ? tokens * ffnPerToken(model.sharedExperts * model.ffnHidden) : 0) + 4 * tokens * model.experts;
               let sent = 0;
               for (let j = 0; j < dp; j++) sent += r.dispatchTokens[d * dp + j]!;
               const slots = Number.isFinite(r.capacity) ? r.capacity * model.experts : Math.max(sent, received);
@@ -113,6 +114,19 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
     }
   }
   return result;
+}
+
+/** Tokens DP rank d's experts receive, or with expertTp = 1 its most loaded TP rank's slice of them. */
+function receivedByBusiestRank(r: LayerRouting, layout: Layout, d: number): number {
+  const per = layout.expertsPerDevice;
+  const width = per / layout.expertSlices;
+  let most = 0;
+  for (let t = 0; t < layout.expertSlices; t++) {
+    let sum = 0;
+    for (let e = t * width; e < (t + 1) * width; e++) sum += r.tokensPerRankExpert[d * per + e]!;
+    most = Math.max(most, sum);
+  }
+  return most;
 }
 
 const GIB = 2 ** 30;

@@ -132,6 +132,7 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
     fail('tp', `tp = ${p.tp} and the model's ${model.kvHeads} KV heads must divide one another`);
   }
   if (model.ffnHidden % (p.expertTp ?? p.tp) !== 0) fail(p.expertTp === undefined ? 'tp' : 'expertTp', `${p.expertTp === undefined ? 'tp' : 'expertTp'} = ${p.expertTp ?? p.tp} must divide the expert FFN width ${model.ffnHidden}`);
+  if ((model.sharedExperts * model.ffnHidden) % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the shared experts' FFN width ${model.sharedExperts * model.ffnHidden}`);
   if (denseFfnWidth(model) % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the dense FFN width ${denseFfnWidth(model)}`);
   const schedule = pipelineScheduleFor(p);
   const stagesProblem = schedule.checkStages(p.pp, p.vpp);

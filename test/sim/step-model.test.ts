@@ -113,12 +113,15 @@ describe('training step model', () => {
       const [one, fused] = [false, true].map((fuseKernels) => runStepProgram(program, s.cluster, { network: 'analytical', recordSpans: false, fuseKernels }));
       const { eventsProcessed: events, ...rest } = one!;
       const { eventsProcessed: fusedEvents, ...fusedRest } = fused!;
+      expect(fusedRest.stepTimeNs).toBe(rest.stepTimeNs);
+      // Slowed kernels: the time lost is the same per device (the critical path's split of a fused run's stretch over
+      // its kernels may differ from the unfused run's, so the rest is compared without it).
+      expect(fused!.devices.map((d) => d.overlapSlowdownNs)).toEqual(one!.devices.map((d) => d.overlapSlowdownNs));
       if (rest.devices.every((d) => d.overlapSlowdownNs === 0)) expect(fusedRest).toEqual(rest);
       else {
-        // Kernels slowed by a background collective: whether a kernel boundary falls just inside or outside a
-        // collective's start depends on the order of events at one nanosecond, so the two agree within 0.01%.
-        expect(Math.abs(fused!.stepTimeNs / one!.stepTimeNs - 1)).toBeLessThan(1e-4);
-        expect(fused!.commBytes).toEqual(one!.commBytes);
+        const { criticalPath: _a, ...fusedNoPath } = fusedRest;
+        const { criticalPath: _b, ...noPath } = rest;
+        expect(fusedNoPath).toEqual(noPath);
       }
       expect(fusedEvents).toBeLessThan(events);
     }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runStepProgram } from '../../src/execute/index.ts';
 import type { ParallelismInput } from '../../src/workloads/index.ts';
-import { buildStepProgram, executedFlops } from '../../src/workloads/index.ts';
+import { buildStepProgram, estimateMemory, executedFlops } from '../../src/workloads/index.ts';
 import { stepSetup, uniformRouting } from './step-model-helpers.ts';
 
 function build(p: ParallelismInput) {
@@ -29,6 +29,12 @@ describe('expertTp', () => {
     expect(a2a.length * 4).toBe(sharded.collectives.filter((c) => c.category === 'ep-dispatch').length);
     // Whole experts on a quarter of the tokens each do the same FLOPs as quarter experts on all of them.
     expect(executedFlops(whole) / executedFlops(sharded)).toBeCloseTo(1, 9);
+    // Each TP rank keeps only its slice's received tokens (at the full expert width): fewer activation bytes.
+    const activations = (p: ParallelismInput): number => {
+      const { s } = build(p);
+      return Math.max(...estimateMemory(s.model, s.layout, uniformRouting(s)).map((m) => m.activations));
+    };
+    expect(activations({ ...base, expertTp: 1 })).toBeLessThan(activations(base));
   });
 
   it('moves fewer TP bytes and runs the step without stalls; bad values are refused naming the field', () => {

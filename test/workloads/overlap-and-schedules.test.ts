@@ -35,8 +35,11 @@ describe('overlap mechanisms', () => {
     // not (Transformer Engine's overlap covers the linear layers only), so about a third of the TP time goes.
     expect(hidden).toBeGreaterThan(0.25 * comm(off, 'tp'));
     expect(hidden).toBeLessThanOrEqual(gemms);
-    // What is hidden costs something: the GEMMs beside the collectives ran slower.
+    // What is hidden costs something: the GEMMs beside the collectives ran slower, by the same time on every member
+    // of a TP group (each is slowed from the collective's start, whichever member joined last).
     expect(mean(on, (d) => d.overlapSlowdownNs)).toBeGreaterThan(0);
+    const lost = on.devices.slice(0, 4).map((d) => d.overlapSlowdownNs);
+    expect(lost).toEqual([lost[0], lost[0], lost[0], lost[0]]);
     expect(() => step({ ...base, sequenceParallel: false, tpCommOverlap: true })).toThrow(/parallelism.tpCommOverlap: .*sequenceParallel: true/);
   });
 
