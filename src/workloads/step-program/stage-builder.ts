@@ -4,7 +4,10 @@
 // by every device of the stage, so a layer's tens of kernels cost one task per device between two collectives, not
 // one per kernel. The same kernels in the same order (every layer's and micro-batch's attention block, say) share
 // one labels array and one durations array (KernelSequences, kernel-sequences.ts), named per layer and micro-batch
-// by the task's scope. Process groups come from process-groups.ts.
+// by the task's scope. Process groups come from process-groups.ts. Also here: TP blocks whose collectives run in the
+// background beside their GEMMs (tpCommOverlap), capturing a unit's tasks apart for overlapped pairs, the gradient
+// part a backward unit computes (all, input only, or weight only for zero-bubble weight units), and the all-to-all
+// over an EP group's TP ranks with expertTp = 1.
 import type { Layout } from '../parallelism.ts';
 import type { LayerRouting } from '../routing-summary.ts';
 import type { StepKernel } from '../step-kernels.ts';
