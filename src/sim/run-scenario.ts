@@ -67,7 +67,7 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
   const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace, recordLinkActivity: options.recordLinkActivity ?? true,
     recordTraffic: options.recordTraffic ?? true, recordLinkTimeline: scenario.output.trace, criticalPath: options.criticalPath ?? true,
   });
-  const memory = estimateMemory(model, layout, routed.routing);
+  const memory = estimateMemory(model, layout, routed.routing, { fp8Linear: resolved.precision.linear === 'fp8' });
   const summary = buildSummary(resolved, routed, exec, memory, executedFlops(program));
   return {
     summary,

@@ -14,7 +14,7 @@ export { layoutPlacement, localityAwarePlacement } from './expert-placement.ts';
 export { groupCountsOf, summariseGroupCounts, summariseRouting } from './routing-summary.ts';
 export type { ResampleClasses, ResamplePlan } from './routing-resample.ts';
 export { planResampling, resampleGroupCounts } from './routing-resample.ts';
-export type { MemoryBreakdown } from './memory-model.ts';
+export type { MemoryBreakdown, MemoryOptions } from './memory-model.ts';
 export { estimateMemory, inFlightUnits, memoryVerdict } from './memory-model.ts';
 export type {
   CollectiveOpKind, CollectiveSpec, CollectiveTask, CommCategory, ComputeCategory, ComputePass, ComputeTask, KernelLabel, KernelSequenceTask, RecvTask, RoutedTraffic, SendTask, StepProgram, Task,

@@ -6,7 +6,7 @@
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth, isMoeLayer } from './model-spec.ts';
 import { ffnMatrices } from './model-size.ts';
-import { stageParams } from './param-sharding.ts';
+import { layerParams, stageParams } from './param-sharding.ts';
 import type { Layout } from './parallelism.ts';
 import { chunkLayers } from './parallelism.ts';
 import { pipelineScheduleFor } from './pipeline-schedules/registry.ts';
@@ -45,8 +45,17 @@ export function inFlightUnits(layout: Layout, stage: number): number {
   return peak;
 }
 
+export interface MemoryOptions {
+  /**
+   * FP8 linear layers (precision.linear: fp8), as Transformer Engine keeps them: an FP8 copy of every layer weight
+   * beside the BF16 one (+1 byte per parameter) and the linear layers' saved inputs in FP8 (1 byte per element
+   * instead of 2: the QKV and FFN inputs, the O projection's and fc2's inputs).
+   */
+  fp8Linear?: boolean;
+}
+
 /** Per-device memory at its peak, for every device (TP ranks of a (stage, DP rank) are identical). */
-export function estimateMemory(model: ModelSpec, layout: Layout, routing: (LayerRouting | undefined)[][]): MemoryBreakdown[] {
+export function estimateMemory(model: ModelSpec, layout: Layout, routing: (LayerRouting | undefined)[][], options: MemoryOptions = {}): MemoryBreakdown[] {
   const { tp, dp } = layout;
   const tokens = layout.microBatchSize * model.seqLength;
   const h = model.hidden;
@@ -58,16 +67,19 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
   // Selective recompute drops what its parts rerun: core attention's output (the O projection's input, 2h/tp per
   // token), and an activation function's output (2 bytes per FFN width unit per token); the permute keeps no buffer
   // the model counts, so recomputing it saves nothing here.
-  const attentionPerToken = h * (7 / sp + (layout.recomputed.includes('attention') ? 6 : 8) / tp);
-  const kept = c - (layout.recomputed.includes('activation') ? 2 : 0);
-  const ffnPerToken = (f: number, inputSplit = sp): number => (3 * h) / inputSplit + (kept * f) / tp;
+  // FP8 linear layers keep each GEMM's saved input at 1 byte instead of 2 (unless recompute already dropped it).
+  const fp8 = options.fp8Linear === true;
+  const attentionPerToken = h * ((fp8 ? 6 : 7) / sp + (layout.recomputed.includes('attention') ? 6 : fp8 ? 7 : 8) / tp);
+  const kept = c - (layout.recomputed.includes('activation') ? 2 : fp8 ? 1 : 0);
+  const inputBytes = fp8 ? 2 : 3; // an FFN's input (2, or 1 in FP8) and its dropout mask (1), times h
+  const ffnPerToken = (f: number, inputSplit = sp): number => (inputBytes * h) / inputSplit + (kept * f) / tp;
   const layerInput = (2 * tokens * h) / sp;
   const result: MemoryBreakdown[] = new Array(layout.devices);
   for (let s = 0; s < layout.pp; s++) {
     const params = stageParams(model, layout, s);
     const denseShard = layout.zero > 0 ? params.dense / dp : params.dense;
     const expertShard = layout.zero > 0 ? params.expert / layout.epGroups : params.expert;
-    const weights = (params.dense + params.expert) * WEIGHT_BYTES;
+    const weights = (params.dense + params.expert) * WEIGHT_BYTES + (fp8 ? layerWeights(model, layout, s) : 0); // + FP8 copies
     const gradients = (layout.zero >= 2 ? denseShard + expertShard : params.dense + params.expert) * gradientBytes(layout);
     const optimizerStates = layout.offloadOptimizer ? 0 : (denseShard + expertShard) * OPTIMIZER_BYTES; // offloaded: in host memory
     const chunks = Array.from({ length: layout.vpp }, (_, v) => chunkLayers(layout, s, v));
@@ -89,7 +101,7 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
               // Routed experts keep their received tokens whole (SP all-gathers them over TP before the experts; with
               // expertTp = 1 each TP rank its slice's tokens at the full width); shared experts keep the layer's input
               // once and S·f intermediates per token.
-              const expertPerToken = 3 * h + (kept * model.ffnHidden) / layout.expertTp;
+              const expertPerToken = inputBytes * h + (kept * model.ffnHidden) / layout.expertTp;
               bytes += received * expertPerToken + (model.sharedExperts > 0 ? tokens * ffnPerToken(model.sharedExperts * model.ffnHidden) : 0) + 4 * tokens * model.experts;
               let sent = 0;
               for (let j = 0; j < dp; j++) sent += r.dispatchTokens[d * dp + j]!;
@@ -114,6 +126,18 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
     }
   }
   return result;
+}
+
+/** Parameters of stage s's layers on one device (its FP8 weight copies, a byte each; norms and gates included). */
+function layerWeights(model: ModelSpec, layout: Layout, s: number): number {
+  let n = 0;
+  for (let v = 0; v < layout.vpp; v++) {
+    for (const l of chunkLayers(layout, s, v)) {
+      const p = layerParams(model, layout, l);
+      n += p.dense + p.expert;
+    }
+  }
+  return n;
 }
 
 /** Tokens DP rank d's experts receive, or with expertTp = 1 its most loaded TP rank's slice of them. */
