@@ -4,7 +4,7 @@
 // leading pipeline receives first, then a unit runs until its next dispatch or combine, which it starts in the
 // background, and the other unit takes over; a unit resumes once its all-to-all is done (a wait, for the part the
 // other unit's compute did not hide). Every device of an EP group interleaves the same structure the same way, so
-// all of them join their collectives in the same order. TP collectives and pipeline transfers stay where they are.
+// all of them join their collectives in the same order. TP collectives and pipeline sends stay in their units' order.
 import type { CollectiveTask, Task, WaitTask } from './types.ts';
 import type { StageBuilder } from './stage-builder.ts';
 

@@ -1,8 +1,10 @@
 // Walking a stage's pipeline schedule: each unit runs one micro-batch's forward or backward through one model chunk
 // of the stage, receiving its input from the previous chunk (or running the embedding) and sending its output to the
 // next (or running the LM head), backwards the other way. Chunks exchange activations and gradients with eager
-// point-to-point sends, created once per (pass, micro-batch, chunk boundary) by whichever side is built first. With
-// overlapGradReduce a chunk's last backward reduces each layer's gradients as soon as they are complete.
+// point-to-point sends, created once per (pass, micro-batch, chunk boundary) by whichever side is built first; two
+// chunks on one stage (DualPipeV's turn) hand over without one. With overlapGradReduce the unit completing a chunk's
+// gradients (its last backward, or last weight unit) reduces each layer's as soon as they are complete. Weight units
+// and overlapped pairs: see walkSchedule.
 import { chunkExtraParams, layerParams } from '../param-sharding.ts';
 import type { Layout } from '../parallelism.ts';
 import { chunkLayers, deviceOf } from '../parallelism.ts';
