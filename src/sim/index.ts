@@ -17,6 +17,6 @@ export { TokenBatchCache } from './step-routing/token-batch-cache.ts';
 export type { Summary } from './summary.ts';
 export { buildSummary } from './summary.ts';
 export type { RunOptions, RunResult } from './run-scenario.ts';
-export { runScenario } from './run-scenario.ts';
+export { runScenario, stepProgramInput } from './run-scenario.ts';
 export type { RouterChoice, ResolvedRouterChoice } from './scenario/router-choices.ts';
 export { applyOverrides, isPlainObject, parseOverrideValue, parseRouterList, resolveRouterChoices } from './scenario/router-choices.ts';

@@ -1,5 +1,6 @@
 // The whole pipeline for one scenario: route with tfjs → build the step program → run it on the engine →
 // memory model → summary. Pure composition: no file output (src/report writes the files).
+import type { StepProgramInput } from '../workloads/index.ts';
 import { buildStepProgram, deviceOf, estimateMemory, executedFlops, expertDpRank, expertLocalIndex, layerPlacement } from '../workloads/index.ts';
 import { routerExpertsPerToken } from '../routing/index.ts';
 import type { ExecutionResult, LinkStats, LinkTimeline, Span, TrafficMatrix } from '../execute/index.ts';
@@ -50,20 +51,29 @@ export interface RunOptions {
 }
 
 /** A `merged` router (MEO) runs one merged expert of k experts per token; other routers dispatch tokens. */
-export function mergedExpertsOf(resolved: ResolvedScenario): { mergedExperts?: { k: number } } {
+function mergedExpertsOf(resolved: ResolvedScenario): { mergedExperts?: { k: number } } {
   const { name, params, execution } = resolved.router;
   if (execution !== 'merged') return {};
   return { mergedExperts: { k: routerExpertsPerToken(name, params, resolved.model.topK) ?? resolved.model.topK } };
 }
 
-export async function runScenario(resolved: ResolvedScenario, options: RunOptions = {}): Promise<RunResult> {
-  const { scenario, model, layout, cluster, kernelChip } = resolved;
-  const routed = await routeStep(resolved, options.onRoutingProgress, { batchCache: options.batchCache });
-  const { linearChip, dispatchBytesPerElement } = resolved.precision;
+/**
+ * The step program's input for a resolved scenario and its routing: the chip and the view its linear layers run on,
+ * the dispatch's bytes per element, a merged router's k and the host link. `run` and `bench step` build the same.
+ */
+export function stepProgramInput(resolved: ResolvedScenario, routing: StepProgramInput['routing']): StepProgramInput {
+  const { model, layout, kernelChip, cluster, precision } = resolved;
   const hostLinkBandwidth = cluster.system.hostLinkBandwidth?.value;
-  const program = buildStepProgram({
-    model, layout, chip: kernelChip, linearChip, dispatchBytesPerElement, routing: routed.routing, ...mergedExpertsOf(resolved), ...(hostLinkBandwidth === undefined ? {} : { hostLinkBandwidth }),
-  });
+  return {
+    model, layout, chip: kernelChip, linearChip: precision.linearChip, dispatchBytesPerElement: precision.dispatchBytesPerElement, routing,
+    ...mergedExpertsOf(resolved), ...(hostLinkBandwidth === undefined ? {} : { hostLinkBandwidth }),
+  };
+}
+
+export async function runScenario(resolved: ResolvedScenario, options: RunOptions = {}): Promise<RunResult> {
+  const { scenario, model, layout, cluster } = resolved;
+  const routed = await routeStep(resolved, options.onRoutingProgress, { batchCache: options.batchCache });
+  const program = buildStepProgram(stepProgramInput(resolved, routed.routing));
   const exec = runStepProgram(program, cluster, { network: scenario.cluster.network, recordSpans: scenario.output.trace, recordLinkActivity: options.recordLinkActivity ?? true,
     recordTraffic: options.recordTraffic ?? true, recordLinkTimeline: scenario.output.trace, criticalPath: options.criticalPath ?? true,
   });

@@ -11,7 +11,7 @@ export { chunkLayers, coordsOf, deviceOf, epGroupDpRanks, expertDpRank, expertLo
 export type { GroupCounts, LayerRouting } from './routing-summary.ts';
 export type { ExpertPlacementMap, PlacementDemand } from './expert-placement.ts';
 export { layoutPlacement, localityAwarePlacement } from './expert-placement.ts';
-export { groupCountsOf, summariseGroupCounts, summariseRouting } from './routing-summary.ts';
+export { groupCountsOf, rankExpertTokens, summariseGroupCounts, summariseRouting } from './routing-summary.ts';
 export type { ResampleClasses, ResamplePlan } from './routing-resample.ts';
 export { planResampling, resampleGroupCounts } from './routing-resample.ts';
 export type { MemoryBreakdown, MemoryOptions } from './memory-model.ts';
@@ -24,7 +24,7 @@ export { COMPUTE_PASSES, allToAllBytesMatrix, executedFlops } from './step-progr
 export type { PipelineScheduleEntry, PipelineScheduleName, PipelineUnit, ScheduleProblem } from './pipeline-schedules/registry.ts';
 export { PIPELINE_SCHEDULES, pipelineSchedule, pipelineScheduleEntry, pipelineScheduleFor } from './pipeline-schedules/registry.ts';
 export type { DeviceParams } from './param-sharding.ts';
-export { attentionParamsPerRank, chunkExtraParams, chunkParams, layerParams, projectionShards, stageParams } from './param-sharding.ts';
+export { attentionParamsPerRank, chunkExtraParams, chunkParams, layerParams, optimizerShard, projectionShards, stageParams } from './param-sharding.ts';
 export type { ExpertTimes, LayerKernels } from './step-costs.ts';
 export { layerKernels } from './step-costs.ts';
 export type { BlockKernels, KernelTemplate, StepKernel } from './step-kernels.ts';

@@ -6,11 +6,12 @@
 import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth, isMoeLayer } from './model-spec.ts';
 import { ffnMatrices } from './model-size.ts';
-import { layerParams, stageParams } from './param-sharding.ts';
+import { layerParams, optimizerShard, stageParams } from './param-sharding.ts';
 import type { Layout } from './parallelism.ts';
 import { chunkLayers } from './parallelism.ts';
 import { pipelineScheduleFor } from './pipeline-schedules/registry.ts';
 import type { LayerRouting } from './routing-summary.ts';
+import { rankExpertTokens } from './routing-summary.ts';
 
 export interface MemoryBreakdown {
   weights: number;
@@ -77,11 +78,12 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
   const result: MemoryBreakdown[] = new Array(layout.devices);
   for (let s = 0; s < layout.pp; s++) {
     const params = stageParams(model, layout, s);
-    const denseShard = layout.zero > 0 ? params.dense / dp : params.dense;
-    const expertShard = layout.zero > 0 ? params.expert / layout.epGroups : params.expert;
+    const shard = optimizerShard(layout, params);
+    const stateBytes = shard * OPTIMIZER_BYTES;
+    const hostBytes = layout.offloadOptimizer ? stateBytes : 0; // offloaded states live in host memory
     const weights = (params.dense + params.expert) * WEIGHT_BYTES + (fp8 ? layerWeights(model, layout, s) : 0); // + FP8 copies
-    const gradients = (layout.zero >= 2 ? denseShard + expertShard : params.dense + params.expert) * gradientBytes(layout);
-    const optimizerStates = layout.offloadOptimizer ? 0 : (denseShard + expertShard) * OPTIMIZER_BYTES; // offloaded: in host memory
+    const gradients = (layout.zero >= 2 ? shard : params.dense + params.expert) * gradientBytes(layout);
+    const optimizerStates = layout.offloadOptimizer ? 0 : stateBytes;
     const chunks = Array.from({ length: layout.vpp }, (_, v) => chunkLayers(layout, s, v));
     const units = inFlightUnits(layout, s);
     const lastStage = s === layout.chunkStage[layout.pp * layout.vpp - 1];
@@ -120,7 +122,6 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
       let activations = units * worstUnit + (layout.recompute === 'full' ? biggestLayer : 0);
       if (lastStage) activations += (4 * tokens * model.vocab) / tp; // fp32 logits of the LM head
       const total = weights + gradients + optimizerStates + activations + expertBuffers;
-      const hostBytes = layout.offloadOptimizer ? (denseShard + expertShard) * OPTIMIZER_BYTES : 0;
       const m: MemoryBreakdown = { weights, gradients, optimizerStates, activations, expertBuffers, total, hostBytes };
       for (let t = 0; t < tp; t++) result[(s * dp + d) * tp + t] = m;
     }
@@ -142,14 +143,8 @@ function layerWeights(model: ModelSpec, layout: Layout, s: number): number {
 
 /** Tokens DP rank d's experts receive, or with expertTp = 1 its most loaded TP rank's slice of them. */
 function receivedByBusiestRank(r: LayerRouting, layout: Layout, d: number): number {
-  const per = layout.expertsPerDevice;
-  const width = per / layout.expertSlices;
   let most = 0;
-  for (let t = 0; t < layout.expertSlices; t++) {
-    let sum = 0;
-    for (let e = t * width; e < (t + 1) * width; e++) sum += r.tokensPerRankExpert[d * per + e]!;
-    most = Math.max(most, sum);
-  }
+  for (let t = 0; t < layout.expertSlices; t++) most = Math.max(most, rankExpertTokens(r, layout.expertsPerDevice, d, t, layout.expertSlices));
   return most;
 }
 

@@ -131,7 +131,9 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   if (model.attention.kind === 'gqa' && model.kvHeads % p.tp !== 0 && p.tp % model.kvHeads !== 0) {
     fail('tp', `tp = ${p.tp} and the model's ${model.kvHeads} KV heads must divide one another`);
   }
-  if (model.ffnHidden % (p.expertTp ?? p.tp) !== 0) fail(p.expertTp === undefined ? 'tp' : 'expertTp', `${p.expertTp === undefined ? 'tp' : 'expertTp'} = ${p.expertTp ?? p.tp} must divide the expert FFN width ${model.ffnHidden}`);
+  const expertTp = p.expertTp ?? p.tp;
+  const expertTpField = p.expertTp === undefined ? 'tp' : 'expertTp'; // the field that sets the experts' sharding
+  if (model.ffnHidden % expertTp !== 0) fail(expertTpField, `${expertTpField} = ${expertTp} must divide the expert FFN width ${model.ffnHidden}`);
   if ((model.sharedExperts * model.ffnHidden) % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the shared experts' FFN width ${model.sharedExperts * model.ffnHidden}`);
   if (denseFfnWidth(model) % p.tp !== 0) fail('tp', `tp = ${p.tp} must divide the dense FFN width ${denseFfnWidth(model)}`);
   const schedule = pipelineScheduleFor(p);
@@ -143,7 +145,6 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   if (!Array.isArray(stageLayers)) fail(stageLayers.field, stageLayers.message);
   if (p.tpCommOverlap && p.tp > 1 && !p.sequenceParallel) fail('tpCommOverlap', 'overlaps the all-gathers and reduce-scatters of sequence parallelism: set sequenceParallel: true as well (Megatron asserts the same)');
   if (p.selectiveRecompute !== undefined && p.recompute !== 'selective') fail('selectiveRecompute', `lists what recompute: selective reruns; set recompute: selective (got ${p.recompute})`);
-  const expertTp = p.expertTp ?? p.tp;
   if (expertTp !== 1 && expertTp !== p.tp) fail('expertTp', `must be 1 (whole experts per TP rank) or tp = ${p.tp} (experts sharded over the TP group); got ${expertTp}`);
   const expertSlices = p.tp / expertTp;
   if (expertSlices > 1 && !p.sequenceParallel) fail('expertTp', `expertTp = 1 with tp = ${p.tp} needs sequenceParallel: true (each TP rank then dispatches its own share of the tokens, as Megatron requires)`);

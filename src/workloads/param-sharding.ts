@@ -61,6 +61,11 @@ export function chunkParams(model: ModelSpec, layout: Layout, stage: number, vir
   return total;
 }
 
+/** Parameters whose optimizer states a device keeps: all it holds, or with ZeRO ≥ 1 its share of them (dense ÷ dp, experts ÷ the ranks holding the same experts). */
+export function optimizerShard(layout: Layout, params: DeviceParams): number {
+  return layout.zero > 0 ? params.dense / layout.dp + params.expert / layout.epGroups : params.dense + params.expert;
+}
+
 /** Parameters of every chunk a device of `stage` holds, summed. */
 export function stageParams(model: ModelSpec, layout: Layout, stage: number): DeviceParams {
   const total: DeviceParams = { dense: 0, expert: 0 };

@@ -36,6 +36,18 @@ export interface LayerRouting {
   placement: ExpertPlacementMap;
 }
 
+/**
+ * Tokens DP rank `dpRank`'s local experts receive in this layer: all of them, or (slices > 1, expertTp = 1) those of
+ * the `slice`-th of its `slices` equal runs of local experts, the ones its TP rank `slice` holds.
+ */
+export function rankExpertTokens(r: LayerRouting, expertsPerDevice: number, dpRank: number, slice = 0, slices = 1): number {
+  const width = expertsPerDevice / slices;
+  const first = dpRank * expertsPerDevice + slice * width;
+  let sum = 0;
+  for (let e = first; e < first + width; e++) sum += r.tokensPerRankExpert[e]!;
+  return sum;
+}
+
 /** Per-group counts of a decision, in tokens (a sequence-level pair counts its sequence's tokens). */
 export function groupCountsOf(decision: RoutingDecision): GroupCounts {
   const perUnit = decision.sequenceLength ?? 1;

@@ -77,6 +77,11 @@ export function ffnKernels(chip: KernelChip, model: ModelSpec, prefix: string, c
   );
 }
 
+/** An activation function's kernel (what selective recompute of activations reruns). */
+export function isActivationKernel(k: { category: ComputeCategory }): boolean {
+  return k.category === 'activation';
+}
+
 /** Categories of the weight GEMMs a TP collective can overlap with. */
 const GEMM_CATEGORIES: ReadonlySet<ComputeCategory> = new Set(['attention-proj', 'dense-ffn', 'shared-expert', 'expert', 'lm-head']);
 

@@ -13,7 +13,7 @@ import { runInNewContext } from 'node:vm';
 import type { NetworkModelName } from '../../topology/index.ts';
 import { buildStepProgram } from '../../workloads/index.ts';
 import { runStepProgram } from '../../execute/index.ts';
-import { resolveScenario, routeStep, validateScenarioObject } from '../../sim/index.ts';
+import { resolveScenario, routeStep, stepProgramInput, validateScenarioObject } from '../../sim/index.ts';
 
 export interface StepBenchOptions {
   devices: number;
@@ -82,11 +82,7 @@ export async function runStepBenchmark(options: StepBenchOptions): Promise<StepB
   const routingS = (performance.now() - r0) / 1000;
   collectGarbage();
   const t0 = performance.now();
-  const { linearChip, dispatchBytesPerElement } = resolved.precision;
-  const hostLinkBandwidth = resolved.cluster.system.hostLinkBandwidth?.value;
-  const program = buildStepProgram({
-    model: resolved.model, layout: resolved.layout, chip: resolved.kernelChip, linearChip, dispatchBytesPerElement, routing: routed.routing, ...(hostLinkBandwidth === undefined ? {} : { hostLinkBandwidth }),
-  });
+  const program = buildStepProgram(stepProgramInput(resolved, routed.routing));
   const exec = runStepProgram(program, resolved.cluster, { network: options.network, recordSpans: false, recordLinkActivity: false, criticalPath: false });
   const wall = (performance.now() - t0) / 1000;
   const { tp, pp, dp, ep, microBatches } = resolved.layout;

@@ -4,7 +4,7 @@
 // without it, per chunk after the whole backward. ZeRO turns the reduction into a reduce-scatter, updates only the
 // rank's shard of the optimizer states and adds a parameter all-gather after the optimizer step.
 import type { DeviceParams } from '../param-sharding.ts';
-import { chunkParams, stageParams } from '../param-sharding.ts';
+import { chunkParams, optimizerShard, stageParams } from '../param-sharding.ts';
 import { OPTIMIZER_BYTES, gradientBytes } from '../memory-model.ts';
 import type { StepKernel } from '../step-kernels.ts';
 import { BYTES_PER_ELEMENT } from '../step-costs.ts';
@@ -32,7 +32,7 @@ export function finishStage(w: StageWork): void {
   stage.waitForAsync('wait for gradient reduction');
   // Optimizer: ZeRO ≥ 1 updates only this rank's shard of the states, then all-gathers the updated bf16 weights.
   const params = stageParams(model, layout, s);
-  const shard = layout.zero > 0 ? params.dense / layout.dp + params.expert / layout.epGroups : params.dense + params.expert;
+  const shard = optimizerShard(layout, params);
   // A one-kernel sequence, not a ComputeTask: the program's tasks then have four shapes, which keeps the compiler's
   // reads of them monomorphic enough to stay fast at 4,096 devices.
   const optimizer = { name: 'optimizer', category: 'optimizer', pass: 'optimizer', cost: w.costs.optimizer(shard) } as const;

@@ -9,6 +9,7 @@ import { isMoeLayer } from '../model-spec.ts';
 import type { Layout } from '../parallelism.ts';
 import type { LayerKernels } from '../step-costs.ts';
 import type { StepKernel } from '../step-kernels.ts';
+import { isActivationKernel } from '../step-kernels.ts';
 import type { MoeBlockBuilder } from './moe-block.ts';
 import type { StageBuilder } from './stage-builder.ts';
 
@@ -82,7 +83,6 @@ export function lmHeadBackward(w: StageWork, mb: number): void {
 }
 
 const isCoreAttention = (k: StepKernel): boolean => k.category === 'rope' || k.category === 'flash-attention';
-const isActivation = (k: StepKernel): boolean => k.category === 'activation';
 
 /**
  * Selective recompute: the parts the layout names rerun before the layer's backward, with pass 'recompute' (core
@@ -96,7 +96,7 @@ function selectiveRecompute(w: StageWork, l: number, mb: number): void {
   if (parts.includes('attention')) stage.kernels(costs.core.forward.filter(isCoreAttention), scope, true);
   if (parts.includes('activation')) {
     if (moe) w.moe.recomputeActivations(l, mb);
-    else stage.kernels(costs.denseFfn.forward.filter(isActivation), scope, true);
+    else stage.kernels(costs.denseFfn.forward.filter(isActivationKernel), scope, true);
   }
   if (parts.includes('permute') && moe) w.moe.recomputePermute(l, mb);
 }

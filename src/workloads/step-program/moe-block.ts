@@ -8,9 +8,11 @@
 import type { ModelSpec } from '../model-spec.ts';
 import type { Layout } from '../parallelism.ts';
 import type { LayerRouting } from '../routing-summary.ts';
+import { rankExpertTokens } from '../routing-summary.ts';
 import type { ExpertTimes, LayerKernels } from '../step-costs.ts';
 import { BYTES_PER_ELEMENT } from '../step-costs.ts';
 import type { BlockKernels, KernelTemplate } from '../step-kernels.ts';
+import { isActivationKernel } from '../step-kernels.ts';
 import type { StageBuilder } from './stage-builder.ts';
 import type { KernelLabel } from './types.ts';
 
@@ -57,7 +59,7 @@ export class MoeBlockBuilder {
     this.expertLabels = {
       forward: labelled(costs.expertKernels.forward, false), recompute: labelled(costs.expertKernels.forward, true), backward: labelled(costs.expertKernels.backward, false),
     };
-    this.activationRecompute = this.expertLabels.recompute.filter((k) => k.category === 'activation');
+    this.activationRecompute = this.expertLabels.recompute.filter(isActivationKernel);
   }
 
   forward(l: number, mb: number, recompute: boolean): void {
@@ -86,10 +88,10 @@ export class MoeBlockBuilder {
   /** Selective recompute of the activation functions: the shared experts' and each rank's experts' (their times). */
   recomputeActivations(l: number, mb: number): void {
     const scope = `L${l} mb${mb}`;
-    this.stage.kernels(this.costs.sharedExperts.forward.filter((k) => k.category === 'activation'), scope, true);
+    this.stage.kernels(this.costs.sharedExperts.forward.filter(isActivationKernel), scope, true);
     if (this.mergedExperts) return;
     const times = this.timesOf(mb, l, this.routingOf(mb, l));
-    const activation = this.expertLabels.recompute.findIndex((k) => k.category === 'activation');
+    const activation = this.expertLabels.recompute.findIndex(isActivationKernel);
     this.experts(this.activationRecompute, times, (t) => [t.forwardNs[activation]!], () => 0, scope);
   }
 
@@ -146,26 +148,17 @@ export class MoeBlockBuilder {
   /** Each (DP rank, TP rank)'s share of the tokens routed to its DP rank: its slice of the rank's experts (expertTp = 1). */
   private sliceShares(r: LayerRouting): Float64Array {
     const { dp, expertSlices: slices, expertsPerDevice: per } = this.layout;
-    const width = per / slices;
     const share = new Float64Array(dp * slices);
     for (let d = 0; d < dp; d++) {
-      let total = 0;
-      for (let e = 0; e < per; e++) total += r.tokensPerRankExpert[d * per + e]!;
-      for (let t = 0; t < slices; t++) {
-        let mine = 0;
-        for (let e = t * width; e < (t + 1) * width; e++) mine += r.tokensPerRankExpert[d * per + e]!;
-        share[d * slices + t] = total > 0 ? mine / total : 1 / slices;
-      }
+      const total = rankExpertTokens(r, per, d);
+      for (let t = 0; t < slices; t++) share[d * slices + t] = total > 0 ? rankExpertTokens(r, per, d, t, slices) / total : 1 / slices;
     }
     return share;
   }
 
   /** Bytes of the tokens DP rank d's local experts received (what the TP all-gather and reduce-scatter around them move). */
   private receivedBytes(r: LayerRouting, dpRank: number): number {
-    const perDevice = this.layout.expertsPerDevice;
-    let sum = 0;
-    for (let i = dpRank * perDevice; i < (dpRank + 1) * perDevice; i++) sum += r.tokensPerRankExpert[i]!;
-    return sum * this.model.hidden * BYTES_PER_ELEMENT;
+    return rankExpertTokens(r, this.layout.expertsPerDevice, dpRank) * this.model.hidden * BYTES_PER_ELEMENT;
   }
 
   /** Expert kernel times per DP rank, or per (DP rank, TP rank) with expertTp = 1 (each TP rank its slice of the experts). */

@@ -32,10 +32,14 @@ export type Pass = 'forward' | 'backward';
 /** Which gradients backward kernels compute: all, input gradients only (B), or weight gradients only (W, no communication). */
 export type GradientPart = 'all' | 'input' | 'weight';
 
+/** Whether a backward computing `part` runs kernel `k` (weight units only the wgrad kernels, B units all the others). */
+function keeps(k: { pass: string }, part: GradientPart): boolean {
+  return part === 'all' || (k.pass === 'wgrad') === (part === 'weight');
+}
+
 /** `list` without the kernels `part` leaves out (the same array when it keeps them all). */
 function keptKernels<T extends { pass: string }>(list: readonly T[], part: GradientPart): readonly T[] {
-  if (part === 'all') return list;
-  return list.filter((k) => (k.pass === 'wgrad') === (part === 'weight'));
+  return part === 'all' ? list : list.filter((k) => keeps(k, part));
 }
 
 export function addSpec(program: ProgramParts, spec: Omit<CollectiveSpec, 'id'>): number {
@@ -149,15 +153,17 @@ export class StageBuilder {
     devicesOf: (dpRank: number) => readonly number[] = (d) => this.devices.slice(d * this.layout.tp, (d + 1) * this.layout.tp),
   ): void {
     this.flush();
-    const labels = keptKernels(allLabels, this.gradients);
-    if (labels.length === 0) return;
-    const kept = labels.length === allLabels.length ? undefined : allLabels.flatMap((l, i) => (labels.includes(l) ? [i] : []));
+    const part = this.gradients;
+    const keptAt = allLabels.flatMap((l, i) => (keeps(l, part) ? [i] : []));
+    if (keptAt.length === 0) return;
+    const whole = keptAt.length === allLabels.length;
+    const labels = whole ? allLabels : keptAt.map((i) => allLabels[i]!);
     // dgrad and wgrad GEMMs do equal FLOPs: each half of a split backward executes half of them.
-    const share = kept === undefined ? 1 : 0.5;
+    const share = whole ? 1 : 0.5;
     const dp = this.layout.dp;
     for (let d = 0; d < dp; d++) {
       const all = durationsOf(d);
-      const task = kernelSequence(labels, kept === undefined ? all : kept.map((i) => all[i]!), share * flopsOf(d), scope);
+      const task = kernelSequence(labels, whole ? all : keptAt.map((i) => all[i]!), share * flopsOf(d), scope);
       for (const device of devicesOf(d)) this.program.tasks[device]?.push(task);
     }
   }

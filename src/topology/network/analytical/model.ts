@@ -1,7 +1,6 @@
 // The analytical network model: a phase costs the message latency once per message of its busiest sender + the
-// longest path latency among its flows
-// + the busiest link's serialisation time (bytes of the phase on that link / its bandwidth), rounded up to
-// whole ns. Contention is counted inside a phase only: phases running concurrently do not slow each other
+// longest path latency among its flows + the busiest link's serialisation time (bytes of the phase on that link / its
+// bandwidth), rounded up to whole ns. Contention is counted inside a phase only: phases running concurrently do not slow each other
 // here (the flow-level model, behind the same NetworkModel interface, shares bandwidth between them).
 // Link activity: a phase spreads its bytes on each link evenly over the phase's duration (latency included),
 // so concurrent phases may overlap on a link; linkBytes() is that activity integrated up to now (with
