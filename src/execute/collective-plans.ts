@@ -7,6 +7,7 @@ import { allToAllV, compileHierarchicalAllToAll, defaultCollectiveAlgorithm, fil
 import type { CollectiveSpec, RoutedTraffic } from '../workloads/index.ts';
 import { allToAllBytesMatrix } from '../workloads/index.ts';
 import type { CommBytes } from './execution-types.ts';
+import { RoutedAllToAllVariants } from './routed-alltoall-variants.ts';
 
 /** One group's all-to-all algorithm, its compiled plan when hierarchical, and its terms mapped into token matrices. */
 interface GroupPlan {
@@ -27,7 +28,7 @@ function countRoutedUses(collectives: readonly CollectiveSpec[]): WeakMap<Float6
   const uses = new WeakMap<Float64Array, Map<readonly number[], Int32Array>>();
   for (const c of collectives) {
     const t = c.traffic;
-    if (c.op !== 'all-to-all-v' || t === undefined || c.bytesMatrix !== undefined || t.slices !== undefined) continue;
+    if (c.op !== 'all-to-all-v' || t === undefined || c.bytesMatrix !== undefined || t.slices !== undefined || t.algorithm !== undefined) continue;
     let byRanks = uses.get(t.routing.dispatchTokens);
     if (byRanks === undefined) uses.set(t.routing.dispatchTokens, (byRanks = new Map()));
     let count = byRanks.get(c.group);
@@ -89,11 +90,15 @@ class RunPlanner {
    */
   private readonly filled = new WeakMap<Float64Array, Map<Int32Array, [number, PackedPlan]>>();
   readonly arrays = new PlanArrayPool();
+  private readonly variants: RoutedAllToAllVariants;
 
-  constructor(private readonly cluster: Cluster, private readonly uses: WeakMap<Float64Array, Map<readonly number[], Int32Array>>) {}
+  constructor(private readonly cluster: Cluster, private readonly uses: WeakMap<Float64Array, Map<readonly number[], Int32Array>>) {
+    this.variants = new RoutedAllToAllVariants(cluster);
+  }
 
   plan(spec: CollectiveSpec): CollectivePlan | PackedPlan {
     if (spec.op === 'all-to-all-v') {
+      if (spec.traffic?.algorithm !== undefined) return this.variants.plan(spec, spec.traffic as Parameters<RoutedAllToAllVariants['plan']>[1]);
       const g = this.groupPlan(spec.group);
       if (g.compiled === undefined) return allToAllV(spec.group, allToAllBytesMatrix(spec, this.matrixScratch));
       // Sliced traffic (expertTp = 1: group rank ≠ DP rank) takes the general matrix, not the routed DP × DP terms.

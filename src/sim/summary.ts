@@ -29,7 +29,7 @@ export interface Summary {
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
   model: { name: string; totalParams: number; activeParamsPerToken: number; expertsPerToken: number; trainingFlopsPerToken: number };
-  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; expertTp: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; offloadOptimizer: boolean; recompute: string; selectiveRecompute: string[]; overlapGradReduce: boolean; tpCommOverlap: boolean; epCommOverlap: boolean; expertPlacement: string; stageLayers: number[]; gradientsInFp32: boolean };
+  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; expertTp: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; offloadOptimizer: boolean; recompute: string; selectiveRecompute: string[]; overlapGradReduce: boolean; tpCommOverlap: boolean; epCommOverlap: boolean; epAllToAll: string; epAllToAllChunks: number; expertPlacement: string; stageLayers: number[]; gradientsInFp32: boolean };
   tokensPerStep: number;
   moeLayers: number[];
   proposedAssignments: number;
@@ -192,7 +192,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     model: { name: model.name, totalParams: params.total, activeParamsPerToken: params.activePerToken, expertsPerToken, trainingFlopsPerToken: flopsPerToken },
     parallelism: {
       tp: layout.tp, pp: layout.pp, vpp: layout.vpp, dp: layout.dp, ep: layout.ep, expertTp: layout.expertTp, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches,
-      sequenceParallel: layout.sequenceParallel, zero: layout.zero, offloadOptimizer: layout.offloadOptimizer, recompute: layout.recompute, selectiveRecompute: [...layout.recomputed], overlapGradReduce: layout.overlapGradReduce, tpCommOverlap: layout.tpCommOverlap, epCommOverlap: layout.epCommOverlap, expertPlacement: layout.expertPlacement,
+      sequenceParallel: layout.sequenceParallel, zero: layout.zero, offloadOptimizer: layout.offloadOptimizer, recompute: layout.recompute, selectiveRecompute: [...layout.recomputed], overlapGradReduce: layout.overlapGradReduce, tpCommOverlap: layout.tpCommOverlap, epCommOverlap: layout.epCommOverlap, epAllToAll: layout.epAllToAll, epAllToAllChunks: layout.epAllToAllChunks, expertPlacement: layout.expertPlacement,
       stageLayers: layout.stageLayers, gradientsInFp32: layout.gradientsInFp32,
     },
     tokensPerStep,

@@ -66,6 +66,9 @@ export { packedPhaseCount, unpackPhase, unpackPlan } from './collectives/packed-
 export type { PackedPlan, PackedRoutes } from './network/types.ts';
 export type { HierarchicalAllToAllOptions, CompiledAllToAll } from './collectives/alltoall-staged.ts';
 export { compileHierarchicalAllToAll, fillHierarchicalAllToAll } from './collectives/alltoall-staged.ts';
+export { pipelineInChunks, reverseCompiled } from './collectives/alltoall-chunked.ts';
+export { compileNodeDedupAllToAll } from './collectives/alltoall-node-dedup.ts';
+export type { CompiledNodeDedupAllToAll } from './collectives/alltoall-node-dedup.ts';
 export { ringAllReduce, halvingDoublingAllReduce, meshAllReduce, hierarchicalAllReduce } from './collectives/allreduce.ts';
 export type { HierarchicalAllReduceOptions } from './collectives/allreduce.ts';
 export {

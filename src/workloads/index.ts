@@ -14,6 +14,8 @@ export { layoutPlacement, localityAwarePlacement } from './expert-placement.ts';
 export { groupCountsOf, rankExpertTokens, summariseGroupCounts, summariseRouting } from './routing-summary.ts';
 export type { ResampleClasses, ResamplePlan } from './routing-resample.ts';
 export { planResampling, resampleGroupCounts } from './routing-resample.ts';
+export type { DistinctTokens } from './distinct-tokens.ts';
+export { countDistinctTokens, spreadDistinctTokens } from './distinct-tokens.ts';
 export type { MemoryBreakdown, MemoryOptions } from './memory-model.ts';
 export { estimateMemory, inFlightUnits, memoryVerdict } from './memory-model.ts';
 export type {

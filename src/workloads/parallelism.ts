@@ -80,6 +80,16 @@ export const parallelismSchema = z.strictObject({
    */
   epCommOverlap: z.boolean().default(false),
   /**
+   * How the expert all-to-alls move tokens. `library` (default): what NCCL or HCCL does, one copy per (token, expert)
+   * pair (direct on NCCL; HCCL's staged all-to-all-v across servers). `hierarchical-pipelined`: the staged all-to-all
+   * (gather to the destination rail inside the server, then between servers) in epAllToAllChunks chunks whose stages
+   * overlap. `deepep`: DeepEP's normal kernels: a token crosses between servers once per destination server on its
+   * own rail and is forwarded inside the server once per destination rank, the two stages pipelined in chunks.
+   */
+  epAllToAll: z.enum(['library', 'hierarchical-pipelined', 'deepep']).default('library'),
+  /** Chunks the pipelined expert all-to-alls are split into (each stage's per-message latency is paid per chunk). Default 4, assumed. */
+  epAllToAllChunks: positiveInt.default(4),
+  /**
    * Which EP rank holds expert e: contiguous blocks (e / perRank), round-robin (e mod ep), or locality-aware (per
    * MoE layer, from its routing: experts move to the servers that send them most tokens; expert-placement.ts).
    */
@@ -153,6 +163,8 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   }
   if (p.epCommOverlap && p.pp > 1 && p.vpp < 2) fail('epCommOverlap', 'runs forward and backward units of different micro-batches as pairs, which a 1F1B pipeline cannot feed in time: set vpp ≥ 2 (the interleaved schedule) or pp = 1, as Megatron-Core requires');
   if (p.epCommOverlap && !hasMoeLayers(model)) fail('epCommOverlap', `${model.name} has no MoE layers, so no expert all-to-all to overlap: leave epCommOverlap off`);
+  if (p.epAllToAll !== 'library' && !hasMoeLayers(model)) fail('epAllToAll', `${model.name} has no MoE layers, so no expert all-to-all: leave epAllToAll at library`);
+  if (p.epAllToAll !== 'library' && expertSlices > 1) fail('epAllToAll', `${p.epAllToAll} is modelled with experts sharded over the TP group only: set expertTp = tp or epAllToAll: library`);
   if (p.sequenceParallel && model.seqLength % p.tp !== 0) fail('sequenceParallel', `tp = ${p.tp} must divide the sequence length ${model.seqLength}`);
   const perStep = p.dp * p.microBatchSize;
   if (p.globalBatch % perStep !== 0) {

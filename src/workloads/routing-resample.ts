@@ -60,6 +60,7 @@ export function resampleGroupCounts(
   // The real group's capacity in whole tokens; kept counts that scaling pushes past it are dropped.
   const capacity = Number.isFinite(sampled.capacity) ? Math.floor(sampled.capacity * scale) : Infinity;
   const cycles = new Map<number, number[]>();
+  const sampleOf = new Int32Array(targetGroups);
   for (let g = 0; g < targetGroups; g++) {
     const c = classes.ofTarget(g);
     const pool = members.get(c);
@@ -68,10 +69,11 @@ export function resampleGroupCounts(
     if (cycle.length === 0) cycle = rng.shuffle([...pool]);
     cycles.set(c, cycle);
     const s = cycle.pop() as number;
+    sampleOf[g] = s;
     for (let e = 0; e < n; e++) {
       kept[g * n + e] = Math.min(capacity, Math.round(scale * sampled.keptCounts[s * n + e]!));
       proposed[g * n + e] = Math.max(kept[g * n + e]!, Math.round(scale * sampled.proposedCounts[s * n + e]!));
     }
   }
-  return { ...sampled, groups: targetGroups, keptCounts: kept, proposedCounts: proposed, capacity };
+  return { ...sampled, groups: targetGroups, keptCounts: kept, proposedCounts: proposed, capacity, sampleOf, scale };
 }

@@ -3,6 +3,7 @@
 import type { RoutingDecision } from '../routing/index.ts';
 import type { Layout } from './parallelism.ts';
 import type { ExpertPlacementMap } from './expert-placement.ts';
+import type { DistinctTokens } from './distinct-tokens.ts';
 import { layoutPlacement } from './expert-placement.ts';
 
 /** Kept and proposed tokens per (routing group, expert): everything the cluster model charges. */
@@ -17,6 +18,9 @@ export interface GroupCounts {
   proposedCounts: ArrayLike<number>;
   capacity: number;
   losses: Record<string, number>;
+  /** Resampled counts: the sampled group each group's counts came from, and the factor they were scaled by. */
+  sampleOf?: Int32Array;
+  scale?: number;
 }
 
 export interface LayerRouting {
@@ -34,6 +38,8 @@ export interface LayerRouting {
   losses: Record<string, number>;
   /** Where this layer's experts sit (EP rank and local index of each expert). */
   placement: ExpertPlacementMap;
+  /** Distinct tokens per destination rank and server (only when a node-deduplicated dispatch needs them). */
+  distinct?: DistinctTokens;
 }
 
 /**

@@ -129,6 +129,10 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   if (router.execution === 'merged' && layout.ep !== 1) {
     throw new InputError(`parallelism.ep: the ${router.name} router merges each sequence's experts into one on the sequence's own device, so every device holds every expert: set ep = 1 (got ${layout.ep})`, 'parallelism.ep');
   }
+  const maxNodes = router.params['maxNodes'];
+  if (layout.expertPlacement === 'locality-aware' && typeof maxNodes === 'number' && maxNodes < cluster.servers) {
+    throw new InputError(`parallelism.expertPlacement: ${router.name} sends each token to at most maxNodes = ${maxNodes} servers of the placement it routes against, and locality-aware placement moves the experts after routing, which would break that limit: use contiguous or round-robin, or raise router.maxNodes to ${cluster.servers}`, 'parallelism.expertPlacement');
+  }
   if (layout.offloadOptimizer && cluster.system.hostLinkBandwidth === undefined) {
     throw new InputError(`parallelism.offloadOptimizer: the catalog gives ${cluster.system.name} no host link bandwidth; add cluster.overrides.system.hostLinkBandwidth (bytes/s per device and direction)`, 'parallelism.offloadOptimizer');
   }

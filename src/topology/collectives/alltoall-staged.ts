@@ -35,6 +35,10 @@ export interface CompiledAllToAll {
   readonly terms: Int32Array;
   /** Per slot, its route on the cluster it was compiled with (absent without one). */
   readonly routes: PackedRoutes | undefined;
+  /** The algorithm's name in filled plans and reports (default hierarchical). */
+  readonly algo?: string;
+  /** Per slot, 1 for a later chunk of a pipelined plan (PackedPlan.streamed). */
+  readonly streamed?: Uint8Array;
 }
 
 /** Compiles the staged all-to-all-v of `group` (routes too when `cluster` is given). */
@@ -113,7 +117,8 @@ export function compileHierarchicalAllToAll(group: readonly number[], options: H
   };
 }
 
-function compileRoutes(cluster: Cluster, src: readonly number[], dst: readonly number[]): PackedRoutes {
+/** Each flow's route, path latency and whether it stays in its server, on `cluster`. */
+export function compileRoutes(cluster: Cluster, src: readonly number[], dst: readonly number[]): PackedRoutes {
   const start = new Int32Array(src.length + 1);
   const links: number[] = [];
   const latency = new Float64Array(src.length);
@@ -171,8 +176,8 @@ export function fillHierarchicalAllToAll(compiled: CompiledAllToAll, values: Arr
     let q = 1;
     for (let p = 0; p < phases; p++) if (active[p] === 1) phaseStart[q++] = compiled.phaseStart[p + 1]!;
   }
-  const { group, src, dst, routes } = compiled;
-  return { op: 'alltoall', algo: 'hierarchical', group, phaseStart, src, dst, bytes, routes };
+  const { group, src, dst, routes, streamed } = compiled;
+  return { op: 'alltoall', algo: compiled.algo ?? 'hierarchical', group, phaseStart, src, dst, bytes, routes, ...(streamed === undefined ? {} : { streamed }) };
 }
 
 function badTerm(compiled: CompiledAllToAll, term: number, value: number): never {

@@ -15,7 +15,7 @@ export function unpackPhase(plan: PackedPlan, p: number): Flow[] {
   const flows: Flow[] = [];
   for (let f = plan.phaseStart[p]!; f < plan.phaseStart[p + 1]!; f++) {
     if (plan.bytes[f]! === 0) continue;
-    flows.push({ src: plan.src[f]!, dst: plan.dst[f]!, bytes: plan.bytes[f]! });
+    flows.push(plan.streamed?.[f] === 1 ? { src: plan.src[f]!, dst: plan.dst[f]!, bytes: plan.bytes[f]!, streamed: true } : { src: plan.src[f]!, dst: plan.dst[f]!, bytes: plan.bytes[f]! });
   }
   return flows;
 }

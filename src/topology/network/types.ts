@@ -9,6 +9,8 @@ export interface Flow {
   readonly src: number;
   readonly dst: number;
   readonly bytes: number;
+  /** A later chunk of a message already under way on this connection (a pipelined plan): no per-message latency of its own. */
+  readonly streamed?: boolean;
 }
 
 /** Per flow of a packed plan: its route's links (links[start[f]] … links[start[f+1]−1]), path latency, same server. */
@@ -35,6 +37,8 @@ export interface PackedPlan {
   readonly bytes: Float64Array;
   /** The flows' routes on the network's cluster, when the plan was compiled with them (cluster.route and friends). */
   readonly routes?: PackedRoutes | undefined;
+  /** Per flow, 1 when it is a later chunk of a message already under way (Flow.streamed); absent: none is. */
+  readonly streamed?: Uint8Array | undefined;
 }
 
 /** The built-in network models' names, the default first (registry.ts has an entry each; users may register more). */

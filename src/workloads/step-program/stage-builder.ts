@@ -16,7 +16,7 @@ import type { SequenceNode } from './kernel-sequences.ts';
 import { KernelSequences, kernelSequence } from './kernel-sequences.ts';
 import type { SizedGroup } from './process-groups.ts';
 import { StageGroups } from './process-groups.ts';
-import type { CollectiveOpKind, CollectiveSpec, CommCategory, KernelLabel, Task, WaitTask } from './types.ts';
+import type { CollectiveOpKind, CollectiveSpec, CommCategory, KernelLabel, RoutedTraffic, Task, WaitTask } from './types.ts';
 
 type TpOp = 'allreduce' | 'allgather' | 'reducescatter';
 
@@ -281,11 +281,13 @@ export class StageBuilder {
       }
       return;
     }
+    const algorithm = this.layout.epAllToAll;
     for (let t = 0; t < this.layout.tp; t++) {
       for (let g = 0; g < this.layout.epGroups; g++) {
         const { ranks, group } = this.groups.epGroups[t]![g]!;
         if (ranks.length < 2) continue;
-        const id = addSpec(this.program, { name: `${name} ep${g} tp${t}`, category, group, op: 'all-to-all-v', traffic: { routing: r, ranks, transpose, bytesPerToken } });
+        const traffic: RoutedTraffic = { routing: r, ranks, transpose, bytesPerToken, ...(algorithm === 'library' ? {} : { algorithm: { name: algorithm, chunks: this.layout.epAllToAllChunks } }) };
+        const id = addSpec(this.program, { name: `${name} ep${g} tp${t}`, category, group, op: 'all-to-all-v', traffic });
         const task: Task = { kind: 'collective', collective: id, async: false };
         for (const d of group) this.program.tasks[d]?.push(task);
       }

@@ -101,6 +101,11 @@ export interface RoutedTraffic {
    * to j (the tokens for its slice of j's experts).
    */
   slices?: { tp: number; share: Float64Array };
+  /**
+   * Not the library's all-to-all (parallelism.epAllToAll): the staged one pipelined in chunks, or DeepEP's
+   * node-deduplicated dispatch (its bytes from routing.distinct), both in `chunks` chunks.
+   */
+  algorithm?: { name: 'hierarchical-pipelined' | 'deepep'; chunks: number };
 }
 
 export type CollectiveOpKind = 'all-to-all-v' | 'allreduce' | 'allgather' | 'reducescatter' | 'send';

@@ -70,14 +70,14 @@ export const routedFlows = { longestNs: -1 };
 export function loadRoutedFlows(
   plan: PackedPlan, routes: PackedRoutes, from: number, to: number, load: Float64Array, touched: Int32Array, count: number, label: string, messages: MessageCounter,
 ): number {
-  const { src, dst, bytes: flowBytes } = plan;
+  const { src, dst, bytes: flowBytes, streamed } = plan;
   const { start, links, latency } = routes;
   let longest = -1;
   for (let f = from; f < to; f++) {
     const bytes = flowBytes[f]!;
     if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, `transfer "${label}"`);
     if (!(bytes > 0) || src[f] === dst[f]) continue;
-    messages.add(src[f]!);
+    if (streamed?.[f] !== 1) messages.add(src[f]!);
     const end = start[f + 1]!;
     for (let k = start[f]!; k < end; k++) {
       const id = links[k]!;

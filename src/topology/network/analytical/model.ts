@@ -193,7 +193,7 @@ export class AnalyticalNetwork implements NetworkModel {
       const flow = flows[f] as Flow;
       if (!(flow.bytes > 0) || flow.src === flow.dst) continue;
       active = true;
-      this.messages.add(flow.src);
+      if (flow.streamed !== true) this.messages.add(flow.src);
       longestPathNs = Math.max(longestPathNs, this.addFlow(flow.src, flow.dst, flow.bytes));
     }
     return this.closePhase(active, longestPathNs, keep);
@@ -217,7 +217,7 @@ export class AnalyticalNetwork implements NetworkModel {
       if (!(bytes >= 0 && bytes < Infinity)) checkPackedBytes(plan, f, `transfer "${label}"`);
       if (!(bytes > 0) || src === dst) continue;
       active = true;
-      this.messages.add(src);
+      if (plan.streamed?.[f] !== 1) this.messages.add(src);
       longestPathNs = Math.max(longestPathNs, this.addFlow(src, dst, bytes));
     }
     return this.closePhase(active, longestPathNs, true);

@@ -119,7 +119,7 @@ export class FlowNetwork implements NetworkModel {
     this.state.settle(this.sim.now, this.onFinish);
     const { starter } = this;
     starter.begin();
-    for (const flow of flows) starter.add(flow.src, flow.dst, flow.bytes, where);
+    for (const flow of flows) starter.add(flow.src, flow.dst, flow.bytes, where, flow.streamed === true);
     return this.launch(label);
   }
 
@@ -139,7 +139,7 @@ export class FlowNetwork implements NetworkModel {
     const offline = new FluidFlowState(this.cluster, this.solver, this.bandwidth, 0);
     const offlineStarter = new FlowStarter(offline, this.aggregate);
     offlineStarter.begin();
-    for (const flow of flows) offlineStarter.add(flow.src, flow.dst, flow.bytes, 'phase');
+    for (const flow of flows) offlineStarter.add(flow.src, flow.dst, flow.bytes, 'phase', flow.streamed === true);
     const { entities, longestPathNs } = offlineStarter;
     const messages = offlineStarter.messages.take();
     if (entities.length === 0) return 0;

@@ -34,9 +34,9 @@ export class FlowStarter {
     this.generation++;
   }
 
-  add(src: number, dst: number, bytes: number, where: string): void {
+  add(src: number, dst: number, bytes: number, where: string, streamed = false): void {
     if (bytes === 0 || src === dst) return;
-    this.messages.add(src);
+    if (!streamed) this.messages.add(src);
     this.addOnRoute(this.state.route(src, dst, where), bytes);
   }
 
@@ -73,7 +73,7 @@ export class FlowStarter {
       const s = src[f]!;
       const d = dst[f]!;
       if (b === 0 || s === d) continue;
-      this.messages.add(s);
+      if (plan.streamed?.[f] !== 1) this.messages.add(s);
       if (known === undefined) {
         this.addOnRoute(state.route(s, d, where), b);
         continue;
