@@ -101,7 +101,7 @@ class RunPlanner {
       if (spec.traffic?.algorithm !== undefined) return this.variants.plan(spec, spec.traffic as Parameters<RoutedAllToAllVariants['plan']>[1]);
       const g = this.groupPlan(spec.group);
       if (g.compiled === undefined) return allToAllV(spec.group, allToAllBytesMatrix(spec, this.matrixScratch));
-      // Sliced traffic (expertTp = 1: group rank ≠ DP rank) takes the general matrix, not the routed DP × DP terms.
+      // Sliced traffic (expertTp below tp: group rank ≠ DP rank) takes the general matrix, not the routed DP × DP terms.
       if (spec.bytesMatrix !== undefined || spec.traffic === undefined || spec.traffic.slices !== undefined) return fillHierarchicalAllToAll(g.compiled, allToAllBytesMatrix(spec), 1);
       return this.routedPlan(spec, g, g.compiled, spec.traffic);
     }

@@ -90,9 +90,9 @@ export async function runScenario(resolved: ResolvedScenario, options: RunOption
     expertDevices: summary.moeLayers.map((l) => {
       const placement = routed.routing[0]?.[l]?.placement;
       const stage = layerPlacement(layout, l).stage;
-      // With expertTp = 1 a DP rank's TP ranks hold consecutive slices of its local experts.
+      // With expertTp below tp a DP rank's runs of expertTp TP ranks hold consecutive slices of its local experts (the first of the run named).
       const slice = (e: number): number => Math.floor((placement ? placement.localOf[e]! : expertLocalIndex(layout, e)) / (layout.expertsPerDevice / layout.expertSlices));
-      return Array.from({ length: model.experts }, (_, e) => deviceOf(layout, stage, placement ? placement.rankOf[e]! : expertDpRank(layout, 0, e), slice(e)));
+      return Array.from({ length: model.experts }, (_, e) => deviceOf(layout, stage, placement ? placement.rankOf[e]! : expertDpRank(layout, 0, e), slice(e) * layout.expertTp));
     }),
     notes: [...(routed.backend.note ? [routed.backend.note] : []), ...routed.notes],
   };

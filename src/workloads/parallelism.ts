@@ -38,7 +38,8 @@ export const parallelismSchema = z.strictObject({
    * Expert tensor parallelism: how many of a TP group's ranks share each expert's weights (Megatron's
    * --expert-tensor-parallel-size). Default tp (every expert sharded over the whole TP group). 1 gives each TP rank
    * whole experts of its own (MindSpeed's TP-extend-EP): the expert all-to-all then spans the EP group's TP ranks too,
-   * and the all-gather and reduce-scatter of the received tokens around the experts disappear. 1 or tp.
+   * and the all-gather and reduce-scatter of the received tokens around the experts disappear. In between (a divisor
+   * of tp), each run of expertTp TP ranks holds its own slice of the EP rank's experts, sharded over those ranks.
    */
   expertTp: positiveInt.optional(),
   /** Sequence parallelism: norms and dropout run on 1/tp of the tokens; TP allreduce becomes reduce-scatter + allgather. */
@@ -107,7 +108,7 @@ export interface Layout extends ParallelismConfig, ChunkPlacement {
   devices: number;
   /** Micro-batches each data-parallel rank runs per step (gradient accumulation steps). */
   microBatches: number;
-  /** Experts held by each EP rank (a DP rank of an EP group; with expertTp = 1 its TP ranks split them). */
+  /** Experts held by each EP rank (a DP rank of an EP group; with expertTp below tp its TP ranks split them into tp / expertTp slices). */
   expertsPerDevice: number;
   /** What selective recompute reruns (empty unless recompute is selective). */
   recomputed: readonly SelectiveRecomputePart[];
@@ -155,11 +156,11 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   if (!Array.isArray(stageLayers)) fail(stageLayers.field, stageLayers.message);
   if (p.tpCommOverlap && p.tp > 1 && !p.sequenceParallel) fail('tpCommOverlap', 'overlaps the all-gathers and reduce-scatters of sequence parallelism: set sequenceParallel: true as well (Megatron asserts the same)');
   if (p.selectiveRecompute !== undefined && p.recompute !== 'selective') fail('selectiveRecompute', `lists what recompute: selective reruns; set recompute: selective (got ${p.recompute})`);
-  if (expertTp !== 1 && expertTp !== p.tp) fail('expertTp', `must be 1 (whole experts per TP rank) or tp = ${p.tp} (experts sharded over the TP group); got ${expertTp}`);
+  if (p.tp % expertTp !== 0) fail('expertTp', `must divide tp = ${p.tp} (each TP group splits into tp / expertTp groups of expertTp ranks, each sharing a slice of the experts); got ${expertTp}`);
   const expertSlices = p.tp / expertTp;
-  if (expertSlices > 1 && !p.sequenceParallel) fail('expertTp', `expertTp = 1 with tp = ${p.tp} needs sequenceParallel: true (each TP rank then dispatches its own share of the tokens, as Megatron requires)`);
+  if (expertSlices > 1 && !p.sequenceParallel) fail('expertTp', `expertTp = ${expertTp} with tp = ${p.tp} needs sequenceParallel: true (each TP rank then dispatches its own share of the tokens, as Megatron requires)`);
   if (expertSlices > 1 && hasMoeLayers(model) && (model.experts / p.ep) % expertSlices !== 0) {
-    fail('expertTp', `expertTp = 1 splits each EP rank's ${model.experts / p.ep} experts over its ${p.tp} TP ranks: tp must divide experts / ep`);
+    fail('expertTp', `expertTp = ${expertTp} splits each EP rank's ${model.experts / p.ep} experts into tp / expertTp = ${expertSlices} slices: that must divide experts / ep`);
   }
   if (p.epCommOverlap && p.pp > 1 && p.vpp < 2) fail('epCommOverlap', 'runs forward and backward units of different micro-batches as pairs, which a 1F1B pipeline cannot feed in time: set vpp ≥ 2 (the interleaved schedule) or pp = 1, as Megatron-Core requires');
   if (p.epCommOverlap && !hasMoeLayers(model)) fail('epCommOverlap', `${model.name} has no MoE layers, so no expert all-to-all to overlap: leave epCommOverlap off`);

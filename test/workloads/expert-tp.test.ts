@@ -1,6 +1,8 @@
 // Expert tensor parallelism (parallelism.expertTp, issue 17): with expertTp = 1 each TP rank holds whole experts of
 // its own (Megatron's ETP 1, MindSpeed's TP-extend-EP), so the all-to-all spans the EP group's TP ranks and the
 // all-gather and reduce-scatter of the received tokens around the experts disappear; the experts' FLOPs do not change.
+// In between (expertTp 2 of tp 4) each pair of TP ranks holds half the EP rank's experts, sharded over the pair: the
+// all-gathers and reduce-scatters around the experts run inside each pair on half the tokens.
 import { describe, expect, it } from 'vitest';
 import { runStepProgram } from '../../src/execute/index.ts';
 import type { ParallelismInput } from '../../src/workloads/index.ts';
@@ -35,6 +37,9 @@ describe('expertTp', () => {
       return Math.max(...estimateMemory(s.model, s.layout, uniformRouting(s)).map((m) => m.activations));
     };
     expect(activations({ ...base, expertTp: 1 })).toBeLessThan(activations(base));
+    // Pairs keep half the tokens at half the width: in between.
+    expect(activations({ ...base, expertTp: 2 })).toBeLessThan(activations(base));
+    expect(activations({ ...base, expertTp: 2 })).toBeGreaterThan(activations({ ...base, expertTp: 1 }));
   });
 
   it('moves fewer TP bytes and runs the step without stalls; bad values are refused naming the field', () => {
@@ -50,7 +55,31 @@ describe('expertTp', () => {
     expect(ep(whole).interServer).toBe(ep(sharded).interServer);
     expect(ep(whole).intraServer).toBeGreaterThan(ep(sharded).intraServer);
     expect(whole!.stepTimeNs).toBeLessThan(sharded!.stepTimeNs);
-    expect(() => build({ ...base, expertTp: 2 })).toThrow(/parallelism.expertTp: must be 1 .* or tp = 4/);
+    expect(() => build({ ...base, expertTp: 8 })).toThrow(/parallelism.expertTp: must divide tp = 4/);
     expect(() => build({ ...base, sequenceParallel: false, expertTp: 1 })).toThrow(/parallelism.expertTp: .*sequenceParallel: true/);
+  });
+
+  it('expertTp 2 of tp 4: the experts\' TP collectives move (k − 1)/(tp − 1) = 1/3 of the sharded bytes, over pairs of ranks, with the same FLOPs', () => {
+    const sharded = build(base);
+    const pairs = build({ ...base, expertTp: 2 });
+    const expertTpBytes = (p: typeof sharded): number => {
+      const r = runStepProgram(p.program, p.s.cluster, { network: 'analytical', recordSpans: false });
+      return r.commBytesByCategory.tp!.total;
+    };
+    const experts = (p: typeof sharded) => p.program.collectives.filter((c) => c.category === 'tp' && c.name.startsWith('experts '));
+    expect(experts(pairs).every((c) => c.group.length === 2)).toBe(true);
+    expect(experts(pairs).length).toBe(2 * experts(sharded).length); // two pairs per TP group
+    // Uniform routing: each pair all-gathers half of its DP rank's received tokens, so (2 − 1)·R/2 per slice, R per
+    // DP rank, against (4 − 1)·R for the whole TP group; the rest of the TP traffic is the same.
+    const other = expertTpBytes(build({ ...base, expertTp: 1 }));
+    const third = (expertTpBytes(pairs) - other) / (expertTpBytes(sharded) - other);
+    console.log(`experts' TP bytes with expertTp 2 over expertTp 4: ${third.toFixed(6)} (hand count 1/3)`);
+    expect(third).toBeCloseTo(1 / 3, 9);
+    expect(executedFlops(pairs.program) / executedFlops(sharded.program)).toBeCloseTo(1, 9);
+    const a2a = pairs.program.collectives.filter((c) => c.category === 'ep-dispatch');
+    expect(a2a.every((c) => c.group.length === 16)).toBe(true);
+    const run = runStepProgram(pairs.program, pairs.s.cluster, { network: 'analytical', recordSpans: false });
+    const whole = runStepProgram(build({ ...base, expertTp: 1 }).program, pairs.s.cluster, { network: 'analytical', recordSpans: false });
+    expect(run.commBytesByCategory['ep-dispatch']!.interServer).toBe(whole.commBytesByCategory['ep-dispatch']!.interServer);
   });
 });

@@ -125,7 +125,7 @@ export class MoeBlockBuilder {
   }
 
   /**
-   * A routed all-to-all of `bytesPerToken` per token per TP rank; with expertTp = 1 one over each EP group's TP ranks
+   * A routed all-to-all of `bytesPerToken` per token per TP rank; with expertTp below tp one over each EP group's TP ranks
    * too, each receiving the tokens for its slice of its DP rank's experts (whole tokens: tp × the per-rank bytes).
    */
   private allToAll(name: string, category: 'ep-dispatch' | 'ep-combine', r: LayerRouting, transpose: boolean, bytesPerToken: number): void {
@@ -133,19 +133,25 @@ export class MoeBlockBuilder {
     else this.stage.allToAll(name, category, r, transpose, bytesPerToken * this.layout.tp, this.sliceShares(r));
   }
 
-  /** Sequence parallelism with experts sharded over TP: the received tokens are all-gathered before them, reduce-scattered after. */
+  /**
+   * Sequence parallelism with experts sharded over expertTp ranks: the tokens each expert-TP group received are
+   * all-gathered over it before the experts and reduce-scattered after (over the TP group when expertTp = tp; none at 1).
+   */
   private aroundExperts(name: string, op: 'allgather' | 'reducescatter', r: LayerRouting): void {
-    if (this.sp && this.layout.expertSlices === 1) this.stage.joinGroups(name, 'tp', op, this.stage.groups.tp((d) => this.receivedBytes(r, d)));
+    const { expertSlices: slices, expertTp, expertsPerDevice: per } = this.layout;
+    if (!this.sp || expertTp < 2) return;
+    if (slices === 1) this.stage.joinGroups(name, 'tp', op, this.stage.groups.tp((d) => this.receivedBytes(r, d)));
+    else this.stage.joinGroups(name, 'tp', op, this.stage.groups.expertTp((d, u) => rankExpertTokens(r, per, d, u, slices) * this.model.hidden * BYTES_PER_ELEMENT));
   }
 
-  /** The experts' kernels: per DP rank (its TP ranks share each expert), or per device with expertTp = 1. */
+  /** The experts' kernels: per DP rank (its TP ranks share each expert), or per expert slice (its expertTp ranks) below tp. */
   private experts(labels: KernelLabel[], times: ExpertTimes[], ns: (t: ExpertTimes) => number[], flops: (t: ExpertTimes) => number, scope: string): void {
     const slices = this.layout.expertSlices;
     if (slices === 1) this.stage.perRank(labels, (d) => ns(times[d]!), (d) => flops(times[d]!), scope);
-    else this.stage.perDevice(labels, (d, t) => ns(times[d * slices + t]!), (d, t) => flops(times[d * slices + t]!), scope);
+    else this.stage.perSlice(labels, (d, u) => ns(times[d * slices + u]!), (d, u) => flops(times[d * slices + u]!), scope);
   }
 
-  /** Each (DP rank, TP rank)'s share of the tokens routed to its DP rank: its slice of the rank's experts (expertTp = 1). */
+  /** Each (DP rank, expert slice)'s share of the tokens routed to its DP rank: that slice of the rank's experts (expertTp below tp). */
   private sliceShares(r: LayerRouting): Float64Array {
     const { dp, expertSlices: slices, expertsPerDevice: per } = this.layout;
     const share = new Float64Array(dp * slices);
@@ -161,7 +167,7 @@ export class MoeBlockBuilder {
     return rankExpertTokens(r, this.layout.expertsPerDevice, dpRank) * this.model.hidden * BYTES_PER_ELEMENT;
   }
 
-  /** Expert kernel times per DP rank, or per (DP rank, TP rank) with expertTp = 1 (each TP rank its slice of the experts). */
+  /** Expert kernel times per DP rank, or per (DP rank, expert slice) with expertTp below tp (each slice's expertTp ranks alike). */
   private timesOf(mb: number, l: number, r: LayerRouting): ExpertTimes[] {
     const key = mb * this.model.layers + l;
     let known = this.expertTimes.get(key);

@@ -35,6 +35,16 @@ export class StageGroups {
     return Array.from({ length: dp }, (_, d) => ({ group: this.devices.slice(d * tp, (d + 1) * tp), bytes: bytes(d) }));
   }
 
+  /** Each (DP rank, expert slice)'s expert-TP group (its TP ranks u·expertTp …; the whole TP group when expertTp = tp) with its bytes. */
+  expertTp(bytes: (dpRank: number, slice: number) => number): SizedGroup[] {
+    const { dp, tp, expertTp: k, expertSlices } = this.layout;
+    return Array.from({ length: dp * expertSlices }, (_, i) => {
+      const d = Math.floor(i / expertSlices);
+      const u = i % expertSlices;
+      return { group: this.devices.slice(d * tp + u * k, d * tp + (u + 1) * k), bytes: bytes(d, u) };
+    });
+  }
+
   /** The DP group of each TP rank: the ranks holding the same dense parameters. */
   dp(bytes: number): SizedGroup[] {
     return this.replicas(1, bytes);

@@ -7,7 +7,7 @@
 // by the task's scope. Process groups come from process-groups.ts. Also here: TP blocks whose collectives run in the
 // background beside their GEMMs (tpCommOverlap), capturing a unit's tasks apart for overlapped pairs, the gradient
 // part a backward unit computes (all, input only, or weight only for zero-bubble weight units), and the all-to-all
-// over an EP group's TP ranks with expertTp = 1.
+// over an EP group's TP ranks with expertTp below tp.
 import type { Layout } from '../parallelism.ts';
 import type { LayerRouting } from '../routing-summary.ts';
 import type { StepKernel } from '../step-kernels.ts';
@@ -168,10 +168,10 @@ export class StageBuilder {
     }
   }
 
-  /** Per device, kernels with shared labels and that device's durations and FLOPs (expertTp = 1: each TP rank its own experts). */
-  perDevice(allLabels: readonly KernelLabel[], durationsOf: (dpRank: number, tpRank: number) => readonly number[], flopsOf: (dpRank: number, tpRank: number) => number, scope: string): void {
-    const tp = this.layout.tp;
-    for (let t = 0; t < tp; t++) this.perRank(allLabels, (d) => durationsOf(d, t), (d) => flopsOf(d, t), scope, (d) => [this.devices[d * tp + t]!]);
+  /** Per expert slice (expertTp below tp: TP ranks u·expertTp … of each DP rank hold slice u), its durations and FLOPs per device. */
+  perSlice(allLabels: readonly KernelLabel[], durationsOf: (dpRank: number, slice: number) => readonly number[], flopsOf: (dpRank: number, slice: number) => number, scope: string): void {
+    const { tp, expertTp: k, expertSlices } = this.layout;
+    for (let u = 0; u < expertSlices; u++) this.perRank(allLabels, (d) => durationsOf(d, u), (d) => flopsOf(d, u), scope, (d) => this.devices.slice(d * tp + u * k, d * tp + (u + 1) * k));
   }
 
   joinGroups(name: string, category: CommCategory, op: CollectiveOpKind, groups: SizedGroup[], async = false): void {
@@ -264,7 +264,7 @@ export class StageBuilder {
 
   /**
    * A routed all-to-all-v per (TP rank, EP group): dispatch sends the routing's matrix, combine its transpose. With
-   * `share` (expertTp = 1) one per EP group over all its TP ranks instead, each receiving its share of its DP rank's
+   * `share` (expertTp below tp) one per EP group over all its TP ranks instead, each receiving its share of its DP rank's
    * tokens (RoutedTraffic.slices; bytesPerToken is then a whole token's).
    */
   allToAll(name: string, category: CommCategory, r: LayerRouting, transpose: boolean, bytesPerToken: number, share?: Float64Array): void {
@@ -275,7 +275,7 @@ export class StageBuilder {
         const ranks = this.groups.epGroups[0]![g]!.ranks;
         const group = ranks.flatMap((d) => this.devices.slice(d * this.layout.tp, (d + 1) * this.layout.tp));
         if (group.length < 2) continue;
-        const id = addSpec(this.program, { name: `${name} ep${g}`, category, group, op: 'all-to-all-v', traffic: { routing: r, ranks, transpose, bytesPerToken, slices: { tp: this.layout.tp, share } } });
+        const id = addSpec(this.program, { name: `${name} ep${g}`, category, group, op: 'all-to-all-v', traffic: { routing: r, ranks, transpose, bytesPerToken, slices: { tp: this.layout.tp, expertTp: this.layout.expertTp, share } } });
         const task: Task = { kind: 'collective', collective: id, async: false };
         for (const d of group) this.program.tasks[d]?.push(task);
       }

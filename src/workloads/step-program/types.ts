@@ -96,11 +96,12 @@ export interface RoutedTraffic {
   transpose: boolean;
   bytesPerToken: number;
   /**
-   * expertTp = 1: the group is every TP rank of those DP ranks (DP rank-major, ranks.length × tp devices); TP rank t
-   * of DP rank i sends 1/tp of i's routed tokens, and TP rank u of DP rank j receives share[j · tp + u] of what goes
-   * to j (the tokens for its slice of j's experts).
+   * expertTp below tp: the group is every TP rank of those DP ranks (DP rank-major, ranks.length × tp devices). TP
+   * rank t of DP rank i sends 1/tp of i's routed tokens; TP ranks u·expertTp … (u + 1)·expertTp − 1 of DP rank j
+   * hold slice u of j's experts, share[j · (tp / expertTp) + u] of what goes to j, and each receives it from the
+   * source TP ranks at its own position in their expert-TP group (t mod expertTp), 1/expertTp of it each.
    */
-  slices?: { tp: number; share: Float64Array };
+  slices?: { tp: number; expertTp: number; share: Float64Array };
   /**
    * Not the library's all-to-all (parallelism.epAllToAll): the staged one pipelined in chunks, or DeepEP's
    * node-deduplicated dispatch (its bytes from routing.distinct), both in `chunks` chunks.
@@ -168,13 +169,18 @@ export function allToAllBytesMatrix(spec: CollectiveSpec, into?: Float64Array): 
   const m = into !== undefined && into.length >= n * n ? into.subarray(0, n * n) : new Float64Array(n * n);
   const tokens = t.routing.dispatchTokens;
   const share = t.slices?.share;
+  const k = t.slices?.expertTp ?? 1;
+  const slices = tp / k;
   for (let i = 0; i < n; i++) {
     const ri = t.ranks[Math.floor(i / tp)]!;
     for (let j = 0; j < n; j++) {
       const rj = t.ranks[Math.floor(j / tp)]!;
       const pair = tokens[t.transpose ? rj * dp + ri : ri * dp + rj]! * t.bytesPerToken;
-      // Sliced: source TP rank sends 1/tp of its DP rank's tokens; each receiver gets its share (the transpose back).
-      m[i * n + j] = share === undefined ? pair : (pair / tp) * share[t.transpose ? ri * tp + (i % tp) : rj * tp + (j % tp)]!;
+      // Sliced: source TP rank sends 1/tp of its DP rank's tokens to the holders of each slice at its own expert-TP
+      // position; each receiver gets its slice's share (the transpose back).
+      if (share === undefined) m[i * n + j] = pair;
+      else if ((i % tp) % k !== (j % tp) % k) m[i * n + j] = 0;
+      else m[i * n + j] = (pair / tp) * share[t.transpose ? ri * slices + Math.floor((i % tp) / k) : rj * slices + Math.floor((j % tp) / k)]!;
     }
   }
   return m;
