@@ -57,34 +57,31 @@ export function reverseCompiled(compiled: CompiledAllToAll, cluster?: Cluster): 
 
 /** Slots in `order` (repeats allowed): their endpoints, terms and routes copied. */
 function remap(compiled: CompiledAllToAll, order: readonly number[]): CompiledAllToAll {
-  const termStart = new Int32Array(order.length + 1);
-  let size = 0;
-  for (const f of order) size += compiled.termStart[f + 1]! - compiled.termStart[f]!;
-  const terms = new Int32Array(size);
-  let at = 0;
-  order.forEach((f, i) => {
-    terms.set(compiled.terms.subarray(compiled.termStart[f]!, compiled.termStart[f + 1]!), at);
-    at += compiled.termStart[f + 1]! - compiled.termStart[f]!;
-    termStart[i + 1] = at;
-  });
+  const [termStart, terms] = gatherRows(compiled.termStart, compiled.terms, order);
   const r = compiled.routes;
   let routes: PackedRoutes | undefined;
   if (r !== undefined) {
-    const start = new Int32Array(order.length + 1);
-    let links = 0;
-    for (const f of order) links += r.start[f + 1]! - r.start[f]!;
-    const packed = new Int32Array(links);
-    let l = 0;
-    order.forEach((f, i) => {
-      packed.set(r.links.subarray(r.start[f]!, r.start[f + 1]!), l);
-      l += r.start[f + 1]! - r.start[f]!;
-      start[i + 1] = l;
-    });
-    routes = { start, links: packed, latency: Float64Array.from(order, (f) => r.latency[f]!), intraServer: Uint8Array.from(order, (f) => r.intraServer[f]!) };
+    const [start, links] = gatherRows(r.start, r.links, order);
+    routes = { start, links, latency: Float64Array.from(order, (f) => r.latency[f]!), intraServer: Uint8Array.from(order, (f) => r.intraServer[f]!) };
   }
   return {
     group: compiled.group, phaseStart: compiled.phaseStart, src: Int32Array.from(order, (f) => compiled.src[f]!), dst: Int32Array.from(order, (f) => compiled.dst[f]!),
     termStart, terms, routes, algo: compiled.algo,
     ...(compiled.streamed === undefined ? {} : { streamed: Uint8Array.from(order, (f) => compiled.streamed![f]!) }),
   };
+}
+
+/** Rows `order` of a CSR array (row f: values[start[f]] … values[start[f + 1] − 1]), as a new CSR pair. */
+function gatherRows(start: Int32Array, values: Int32Array, order: readonly number[]): [Int32Array, Int32Array] {
+  const outStart = new Int32Array(order.length + 1);
+  let size = 0;
+  for (const f of order) size += start[f + 1]! - start[f]!;
+  const out = new Int32Array(size);
+  let at = 0;
+  order.forEach((f, i) => {
+    out.set(values.subarray(start[f]!, start[f + 1]!), at);
+    at += start[f + 1]! - start[f]!;
+    outStart[i + 1] = at;
+  });
+  return [outStart, out];
 }
