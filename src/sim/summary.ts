@@ -2,7 +2,7 @@
 import { nsToSeconds } from '../engine/index.ts';
 import { memoryReserveBytes } from '../topology/index.ts';
 import type { MemoryBreakdown, ModelSpec } from '../workloads/index.ts';
-import { COMPUTE_PASSES, countParams, memoryVerdict, trainingFlopsPerToken } from '../workloads/index.ts';
+import { COMPUTE_PASSES, countParams, memoryVerdict, pipelineScheduleFor, trainingFlopsPerToken } from '../workloads/index.ts';
 import type { CommBytes, DeviceAccounting, ExecutionResult, LinkStats } from '../execute/index.ts';
 import type { StepRouting } from './step-routing/route-step-shared.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
@@ -29,7 +29,7 @@ export interface Summary {
   routerParams: Record<string, unknown>;
   cluster: { preset: string; servers: number; chip: string; network: string; fabric: string };
   model: { name: string; totalParams: number; activeParamsPerToken: number; expertsPerToken: number; trainingFlopsPerToken: number };
-  parallelism: { tp: number; pp: number; vpp: number; dp: number; ep: number; expertTp: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; offloadOptimizer: boolean; recompute: string; selectiveRecompute: string[]; overlapGradReduce: boolean; tpCommOverlap: boolean; epCommOverlap: boolean; epAllToAll: string; epAllToAllChunks: number; expertPlacement: string; stageLayers: number[]; gradientsInFp32: boolean };
+  parallelism: { tp: number; pp: number; vpp: number; schedule: string; dp: number; ep: number; expertTp: number; microBatchSize: number; globalBatch: number; microBatches: number; sequenceParallel: boolean; zero: number; offloadOptimizer: boolean; recompute: string; selectiveRecompute: string[]; overlapGradReduce: boolean; tpCommOverlap: boolean; epCommOverlap: boolean; epAllToAll: string; epAllToAllChunks: number; expertPlacement: string; stageLayers: number[]; gradientsInFp32: boolean };
   tokensPerStep: number;
   moeLayers: number[];
   proposedAssignments: number;
@@ -191,7 +191,7 @@ export function buildSummary(resolved: ResolvedScenario, routed: StepRouting, ex
     cluster: { preset: scenario.cluster.preset, servers: scenario.cluster.servers, chip: cluster.chip.name, network: scenario.cluster.network, fabric: cluster.fabric.topology },
     model: { name: model.name, totalParams: params.total, activeParamsPerToken: params.activePerToken, expertsPerToken, trainingFlopsPerToken: flopsPerToken },
     parallelism: {
-      tp: layout.tp, pp: layout.pp, vpp: layout.vpp, dp: layout.dp, ep: layout.ep, expertTp: layout.expertTp, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches,
+      tp: layout.tp, pp: layout.pp, vpp: layout.vpp, schedule: pipelineScheduleFor(layout).name, dp: layout.dp, ep: layout.ep, expertTp: layout.expertTp, microBatchSize: layout.microBatchSize, globalBatch: layout.globalBatch, microBatches: layout.microBatches,
       sequenceParallel: layout.sequenceParallel, zero: layout.zero, offloadOptimizer: layout.offloadOptimizer, recompute: layout.recompute, selectiveRecompute: [...layout.recomputed], overlapGradReduce: layout.overlapGradReduce, tpCommOverlap: layout.tpCommOverlap, epCommOverlap: layout.epCommOverlap, epAllToAll: layout.epAllToAll, epAllToAllChunks: layout.epAllToAllChunks, expertPlacement: layout.expertPlacement,
       stageLayers: layout.stageLayers, gradientsInFp32: layout.gradientsInFp32,
     },

@@ -8,7 +8,7 @@ import { denseFfnWidth, isMoeLayer } from './model-spec.ts';
 import { ffnMatrices } from './model-size.ts';
 import { layerParams, optimizerShard, stageParams } from './param-sharding.ts';
 import type { Layout } from './parallelism.ts';
-import { chunkLayers } from './parallelism.ts';
+import { chunkLayers, slotEnds } from './parallelism.ts';
 import { pipelineScheduleFor } from './pipeline-schedules/registry.ts';
 import type { LayerRouting } from './routing-summary.ts';
 import { rankExpertTokens } from './routing-summary.ts';
@@ -86,7 +86,7 @@ export function estimateMemory(model: ModelSpec, layout: Layout, routing: (Layer
     const optimizerStates = layout.offloadOptimizer ? 0 : stateBytes;
     const chunks = Array.from({ length: layout.vpp }, (_, v) => chunkLayers(layout, s, v));
     const units = inFlightUnits(layout, s);
-    const lastStage = s === layout.chunkStage[layout.pp * layout.vpp - 1];
+    const lastStage = Array.from({ length: layout.vpp }, (_, v) => slotEnds(layout, layout.chunkIndex[s * layout.vpp + v]!).last).includes(true); // holds an LM head
     for (let d = 0; d < dp; d++) {
       // The heaviest micro-batch (MoE layers' received tokens vary) stands for every micro-batch in flight.
       let worstUnit = 0;

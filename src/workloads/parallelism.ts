@@ -120,8 +120,15 @@ export interface Layout extends ParallelismConfig, ChunkPlacement {
   epGroups: number;
   /** Layers per pipeline stage (stage-layers.ts: even, or the first and last stages as given). */
   stageLayers: number[];
-  /** Chunk c's layers are chunkStart[c] … chunkStart[c + 1] − 1 (chunk c on stage chunkStage[c], virtual stage chunkVirtual[c]). */
+  /**
+   * Model chunk c's layers are chunkStart[c] … chunkStart[c + 1] − 1. A slot (chunkIndex's entries; chunkStage and
+   * chunkVirtual are by slot) is a place on a micro-batch's path through the stages: slot = copy · modelChunks + c.
+   */
   chunkStart: number[];
+  /** Model chunks (groups of consecutive layers): pp · vpp, or pp for DualPipe, whose two copies give 2 · pp slots. */
+  modelChunks: number;
+  /** Copies of the parameters: 2 with DualPipe (virtual stage v of a stage holds copy v), else 1. */
+  parameterCopies: 1 | 2;
   /** The schedule splits each backward into input gradients and a later weight-gradient unit (ZB-H1, DualPipeV). */
   splitWeightGradients: boolean;
 }
@@ -150,10 +157,17 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
   const schedule = pipelineScheduleFor(p);
   const stagesProblem = schedule.checkStages(p.pp, p.vpp);
   if (stagesProblem) fail(stagesProblem.field, stagesProblem.message);
-  if (schedule.parameterCopies > 1) fail('schedule', `${schedule.name} keeps ${schedule.parameterCopies} copies of every chunk, which the step program cannot run yet: use dualpipev (the same bubble with one copy)`);
-  const placement = chunkPlacement(p.pp, p.vpp, schedule.chunkOf);
-  const stageLayers = stageLayerCounts(p, model.layers);
-  if (!Array.isArray(stageLayers)) fail(stageLayers.field, stageLayers.message);
+  const copies = schedule.parameterCopies;
+  const modelChunks = schedule.modelChunks(p.pp, p.vpp);
+  if (copies > 1 && (p.firstStageLayers !== undefined || p.lastStageLayers !== undefined)) {
+    fail(p.firstStageLayers !== undefined ? 'firstStageLayers' : 'lastStageLayers', `${schedule.name} puts the first and the last model chunk on both end stages, so neither can be made lighter: leave firstStageLayers and lastStageLayers unset`);
+  }
+  // With two copies, virtual stage v holds copy v: its slot is v · modelChunks + its model chunk.
+  const placement = chunkPlacement(p.pp, p.vpp, copies === 1 ? schedule.chunkOf : (s, v, pp, vpp) => v * modelChunks + schedule.chunkOf(s, v, pp, vpp));
+  const split = copies === 1 ? stageLayerCounts(p, model.layers) : stageLayerCounts({ pp: modelChunks, vpp: 1 }, model.layers);
+  if (!Array.isArray(split)) fail(split.field === 'pp' ? 'pp' : split.field, split.message);
+  const chunkCounts = split as number[];
+  const stageLayers = copies === 1 ? chunkCounts : Array.from({ length: p.pp }, (_, s) => Array.from({ length: p.vpp }, (__, v) => chunkCounts[schedule.chunkOf(s, v, p.pp, p.vpp)]!).reduce((a, b) => a + b, 0));
   if (p.tpCommOverlap && p.tp > 1 && !p.sequenceParallel) fail('tpCommOverlap', 'overlaps the all-gathers and reduce-scatters of sequence parallelism: set sequenceParallel: true as well (Megatron asserts the same)');
   if (p.selectiveRecompute !== undefined && p.recompute !== 'selective') fail('selectiveRecompute', `lists what recompute: selective reruns; set recompute: selective (got ${p.recompute})`);
   if (p.tp % expertTp !== 0) fail('expertTp', `must divide tp = ${p.tp} (each TP group splits into tp / expertTp groups of expertTp ranks, each sharing a slice of the experts); got ${expertTp}`);
@@ -183,8 +197,10 @@ export function resolveLayout(input: ParallelismInput, devices: number, model: M
     expertSlices,
     recomputed: p.recompute === 'selective' ? [...new Set<SelectiveRecomputePart>(p.selectiveRecompute ?? ['attention'])] : [],
     epGroups: p.dp / p.ep,
-    stageLayers: stageLayers as number[],
-    chunkStart: chunkStarts(stageLayers as number[], p.vpp, placement),
+    stageLayers,
+    chunkStart: copies === 1 ? chunkStarts(chunkCounts, p.vpp, placement) : chunkCounts.reduce((starts, n) => [...starts, starts[starts.length - 1]! + n], [0]),
+    modelChunks,
+    parameterCopies: copies,
     ...placement,
     splitWeightGradients: schedule.splitsWeightGradients,
   };
@@ -210,9 +226,21 @@ export function layerPlacement(layout: Layout, layer: number): { chunk: number; 
   return { chunk, stage: layout.chunkStage[chunk]!, virtualStage: layout.chunkVirtual[chunk]! };
 }
 
+/** Where slot `slot` sits on its copy's path: its first model chunk (the embedding), its last (the LM head). */
+export function slotEnds(layout: Layout, slot: number): { first: boolean; last: boolean } {
+  const c = slot % layout.modelChunks;
+  return { first: c === 0, last: c === layout.modelChunks - 1 };
+}
+
+/** The stage holding the other copy of slot `slot`'s model chunk (DualPipe); undefined with one copy. */
+export function twinStage(layout: Layout, slot: number): number | undefined {
+  if (layout.parameterCopies === 1) return undefined;
+  return layout.chunkStage[(slot + layout.modelChunks) % (2 * layout.modelChunks)];
+}
+
 /** The layers of virtual stage v on stage s, in order. */
 export function chunkLayers(layout: Layout, stage: number, virtualStage: number): number[] {
-  const chunk = layout.chunkIndex[stage * layout.vpp + virtualStage]!;
+  const chunk = layout.chunkIndex[stage * layout.vpp + virtualStage]! % layout.modelChunks;
   const first = layout.chunkStart[chunk]!;
   return Array.from({ length: layout.chunkStart[chunk + 1]! - first }, (_, i) => first + i);
 }

@@ -5,7 +5,7 @@ import type { ModelSpec } from './model-spec.ts';
 import { denseFfnWidth, isMoeLayer } from './model-spec.ts';
 import { attentionProjections, ffnMatrices, ffnParams } from './model-size.ts';
 import type { Layout } from './parallelism.ts';
-import { chunkLayers } from './parallelism.ts';
+import { chunkLayers, slotEnds } from './parallelism.ts';
 
 export interface DeviceParams {
   /** Parameters replicated over the whole DP group (attention, norms, dense FFNs, gates, shared experts, embeddings). */
@@ -41,12 +41,12 @@ export function layerParams(model: ModelSpec, layout: Layout, l: number): Device
   };
 }
 
-/** Parameters outside the layers held with chunk c: the input embedding (first chunk), LM head and final norm (last). */
-export function chunkExtraParams(model: ModelSpec, layout: Layout, chunk: number): number {
-  const lastChunk = layout.pp * layout.vpp - 1;
+/** Parameters outside the layers held with slot `slot`: the input embedding (a path's first chunk), LM head and final norm (last). */
+export function chunkExtraParams(model: ModelSpec, layout: Layout, slot: number): number {
+  const ends = slotEnds(layout, slot);
   let dense = 0;
-  if (chunk === 0) dense += (model.vocab * model.hidden) / layout.tp; // vocab-parallel input embedding
-  if (chunk === lastChunk) dense += (model.tiedEmbeddings && lastChunk === 0 ? 0 : (model.vocab * model.hidden) / layout.tp) + model.hidden;
+  if (ends.first) dense += (model.vocab * model.hidden) / layout.tp; // vocab-parallel input embedding
+  if (ends.last) dense += (model.tiedEmbeddings && layout.modelChunks === 1 ? 0 : (model.vocab * model.hidden) / layout.tp) + model.hidden;
   return dense;
 }
 
@@ -61,9 +61,13 @@ export function chunkParams(model: ModelSpec, layout: Layout, stage: number, vir
   return total;
 }
 
-/** Parameters whose optimizer states a device keeps: all it holds, or with ZeRO ≥ 1 its share of them (dense ÷ dp, experts ÷ the ranks holding the same experts). */
+/**
+ * Parameters whose optimizer states a device keeps: all it holds, or with ZeRO ≥ 1 its share of them (dense ÷ dp,
+ * experts ÷ the ranks holding the same experts; with DualPipe's two copies the ranks of both copies share them).
+ */
 export function optimizerShard(layout: Layout, params: DeviceParams): number {
-  return layout.zero > 0 ? params.dense / layout.dp + params.expert / layout.epGroups : params.dense + params.expert;
+  const copies = layout.parameterCopies;
+  return layout.zero > 0 ? params.dense / (layout.dp * copies) + params.expert / (layout.epGroups * copies) : params.dense + params.expert;
 }
 
 /** Parameters of every chunk a device of `stage` holds, summed. */

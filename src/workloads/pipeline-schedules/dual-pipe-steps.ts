@@ -39,9 +39,10 @@ class PhaseRecorder {
   /** A phase's next B; its W follows at once unless `holdWeight`, which queues it for weight(). */
   backward(phase: Phase, holdWeight = false): void {
     const at = this.place(phase, this.backwards[phase]!++);
-    this.units.push({ pass: 'backward', ...at });
-    if (holdWeight) this.heldBack.push({ pass: 'weight', ...at });
-    else this.units.push({ pass: 'weight', ...at });
+    if (holdWeight) {
+      this.units.push({ pass: 'backward', ...at, weightHeldBack: true });
+      this.heldBack.push({ pass: 'weight', ...at });
+    } else this.units.push({ pass: 'backward', ...at }, { pass: 'weight', ...at });
   }
 
   /** The oldest held-back W. */

@@ -21,6 +21,11 @@ export interface PipelineUnit {
    * different micro-batches computed together, each hiding the other's communication).
    */
   overlapWithNext?: true;
+  /**
+   * Set on a backward (B) whose weight pass the schedule held back (zero-bubble style): its input gradient is sent as
+   * soon as B ends, even when that W happens to be the very next unit (DualPipe's phase 3).
+   */
+  weightHeldBack?: true;
   /** DualPipe only: 0 for micro-batches entering at stage 0, 1 for those entering at stage pp − 1 (= virtualStage). */
   direction?: 0 | 1;
 }

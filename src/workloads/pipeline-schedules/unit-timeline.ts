@@ -9,7 +9,8 @@
 // input made on another stage arrives p2pLatency later. An overlapped pair (overlapWithNext) starts once both
 // units' inputs are ready and both end F&B later. A B followed at once by its own W (alone or as the backward of a
 // pair) is a whole backward, as in the DualPipe reference, which runs one autograd pass for both: the W runs right
-// after and everything in the group is delivered when it ends.
+// after and everything in the group is delivered when it ends. A B whose W was held back (weightHeldBack) delivers its
+// input gradient when B ends, even when its W comes next, as the reference sends before it runs the held-back W.
 //
 // Times: F a forward, B the input-gradient half of a backward and W its weight-gradient half, so a backward that
 // the schedule does not split costs B + W (the papers' "B" is this whole backward, B + W). F&B, the overlapped pair
@@ -133,7 +134,8 @@ export function evaluateUnitTimeline(entry: PipelineScheduleEntry, pp: number, v
 
 /**
  * The units starting at `i` that run as one: an overlapped pair, and a B's own W when it comes right after the B (or
- * after the pair holding it), which makes them one whole backward whose results all leave when the W ends.
+ * after the pair holding it) and was not held back, which makes them one whole backward whose results all leave when
+ * the W ends.
  */
 function unitGroup(list: readonly PipelineUnit[], i: number, stage: number): PipelineUnit[] {
   const u = list[i]!;
@@ -145,7 +147,7 @@ function unitGroup(list: readonly PipelineUnit[], i: number, stage: number): Pip
   }
   const last = group.at(-1)!;
   const after = list[i + group.length];
-  if (last.pass === 'backward' && after?.pass === 'weight' && after.microBatch === last.microBatch && after.virtualStage === last.virtualStage) group.push(after);
+  if (last.pass === 'backward' && !last.weightHeldBack && after?.pass === 'weight' && after.microBatch === last.microBatch && after.virtualStage === last.virtualStage) group.push(after);
   return group;
 }
 

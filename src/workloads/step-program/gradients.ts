@@ -8,17 +8,28 @@ import { chunkParams, optimizerShard, stageParams } from '../param-sharding.ts';
 import { OPTIMIZER_BYTES, gradientBytes } from '../memory-model.ts';
 import type { StepKernel } from '../step-kernels.ts';
 import { BYTES_PER_ELEMENT } from '../step-costs.ts';
+import { twinStage } from '../parallelism.ts';
 import type { StageWork } from './layers.ts';
 import type { StageBuilder } from './stage-builder.ts';
 import type { CollectiveOpKind } from './types.ts';
 
-/** Reduce the gradients of `params` over the DP group (experts: over the ranks holding the same experts). */
-export function reduceGradients(stage: StageBuilder, what: string, params: DeviceParams, async: boolean): void {
+/**
+ * Reduce the gradients of `params` over the DP group (experts: over the ranks holding the same experts); with `twin`,
+ * the stage holding DualPipe's other copy of the chunk, over those ranks of both stages (one collective both join).
+ */
+export function reduceGradients(stage: StageBuilder, what: string, params: DeviceParams, async: boolean, twin?: number): void {
   const { layout } = stage;
   const op: CollectiveOpKind = layout.zero > 0 ? 'reducescatter' : 'allreduce';
   const bytes = gradientBytes(layout);
-  if (params.dense > 0) stage.joinGroups(`dp grads ${what}`, 'dp-grad', op, stage.groups.dp(params.dense * bytes), async);
-  if (params.expert > 0 && layout.epGroups > 1) stage.joinGroups(`expert grads ${what}`, 'expert-grad', op, stage.groups.expertDp(params.expert * bytes), async);
+  if (params.dense > 0) stage.joinGroups(`dp grads ${what}`, 'dp-grad', op, stage.groups.dp(params.dense * bytes, twin), async);
+  if (params.expert > 0 && (layout.epGroups > 1 || twin !== undefined)) stage.joinGroups(`expert grads ${what}`, 'expert-grad', op, stage.groups.expertDp(params.expert * bytes, twin), async);
+}
+
+/** The stage's virtual stages, those of later model chunks first (two stages joining the same collectives meet them in one order). */
+function byModelChunkDescending(w: StageWork): number[] {
+  const { layout, stage } = w;
+  const chunk = (v: number): number => layout.chunkIndex[stage.stage * layout.vpp + v]! % layout.modelChunks;
+  return Array.from({ length: layout.vpp }, (_, v) => v).sort((a, b) => chunk(b) - chunk(a) || b - a);
 }
 
 /**
@@ -28,7 +39,11 @@ export function reduceGradients(stage: StageBuilder, what: string, params: Devic
 export function finishStage(w: StageWork): void {
   const { stage, layout, model } = w;
   const s = stage.stage;
-  if (!layout.overlapGradReduce) for (let v = layout.vpp - 1; v >= 0; v--) reduceGradients(stage, `stage${s} chunk${v}`, chunkParams(model, layout, s, v), false);
+  const order = byModelChunkDescending(w);
+  const slotOf = (v: number): number => layout.chunkIndex[s * layout.vpp + v]!;
+  // Named by model chunk, so that DualPipe's two stages holding a chunk find each other's collective.
+  const name = (v: number): string => (layout.parameterCopies === 1 ? `stage${s} chunk${v}` : `chunk${slotOf(v) % layout.modelChunks}`);
+  if (!layout.overlapGradReduce) for (const v of order) reduceGradients(stage, name(v), chunkParams(model, layout, s, v), false, twinStage(layout, slotOf(v)));
   stage.waitForAsync('wait for gradient reduction');
   // Optimizer: ZeRO ≥ 1 updates only this rank's shard of the states, then all-gathers the updated bf16 weights.
   const params = stageParams(model, layout, s);
@@ -43,10 +58,11 @@ export function finishStage(w: StageWork): void {
   } else stage.kernels([optimizer], `stage${s}`);
   stage.flush();
   if (layout.zero === 0) return;
-  for (let v = 0; v < layout.vpp; v++) {
+  for (const v of [...order].reverse()) {
     const p = chunkParams(model, layout, s, v);
-    stage.joinGroups(`param all-gather stage${s} chunk${v}`, 'param-allgather', 'allgather', stage.groups.dp(p.dense * BYTES_PER_ELEMENT));
-    if (p.expert > 0 && layout.epGroups > 1) stage.joinGroups(`expert param all-gather stage${s} chunk${v}`, 'param-allgather', 'allgather', stage.groups.expertDp(p.expert * BYTES_PER_ELEMENT));
+    const twin = twinStage(layout, slotOf(v));
+    stage.joinGroups(`param all-gather ${name(v)}`, 'param-allgather', 'allgather', stage.groups.dp(p.dense * BYTES_PER_ELEMENT, twin));
+    if (p.expert > 0 && (layout.epGroups > 1 || twin !== undefined)) stage.joinGroups(`expert param all-gather ${name(v)}`, 'param-allgather', 'allgather', stage.groups.expertDp(p.expert * BYTES_PER_ELEMENT, twin));
   }
 }
 

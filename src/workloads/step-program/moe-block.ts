@@ -14,7 +14,7 @@ import { BYTES_PER_ELEMENT } from '../step-costs.ts';
 import type { BlockKernels, KernelTemplate } from '../step-kernels.ts';
 import { isActivationKernel } from '../step-kernels.ts';
 import type { StageBuilder } from './stage-builder.ts';
-import type { KernelLabel } from './types.ts';
+import type { KernelLabel, RoutedTraffic } from './types.ts';
 
 function labelled(templates: readonly KernelTemplate[], recompute: boolean): KernelLabel[] {
   return templates.map((t) => ({ name: recompute ? `${t.name} recompute` : t.name, category: t.category, pass: recompute ? 'recompute' : t.pass }));
@@ -129,8 +129,37 @@ export class MoeBlockBuilder {
    * too, each receiving the tokens for its slice of its DP rank's experts (whole tokens: tp × the per-rank bytes).
    */
   private allToAll(name: string, category: 'ep-dispatch' | 'ep-combine', r: LayerRouting, transpose: boolean, bytesPerToken: number): void {
-    if (this.layout.expertSlices === 1) this.stage.allToAll(name, category, r, transpose, bytesPerToken);
-    else this.stage.allToAll(name, category, r, transpose, bytesPerToken * this.layout.tp, this.sliceShares(r));
+    if (this.layout.expertSlices === 1) this.routedAllToAll(name, category, r, transpose, bytesPerToken);
+    else this.routedAllToAll(name, category, r, transpose, bytesPerToken * this.layout.tp, this.sliceShares(r));
+  }
+
+  /**
+   * A routed all-to-all-v per (TP rank, EP group): dispatch sends the routing's matrix, combine its transpose. With
+   * `share` (expertTp below tp) one per EP group over all its TP ranks instead, each receiving its share of its DP
+   * rank's tokens (RoutedTraffic.slices; bytesPerToken is then a whole token's).
+   */
+  private routedAllToAll(name: string, category: 'ep-dispatch' | 'ep-combine', r: LayerRouting, transpose: boolean, bytesPerToken: number, share?: Float64Array): void {
+    const { stage, layout } = this;
+    if (stage.gradients === 'weight') return;
+    stage.flush();
+    if (share !== undefined) {
+      for (let g = 0; g < layout.epGroups; g++) {
+        const ranks = stage.groups.epGroups[0]![g]!.ranks;
+        const group = ranks.flatMap((d) => stage.devices.slice(d * layout.tp, (d + 1) * layout.tp));
+        if (group.length < 2) continue;
+        stage.collective({ name: `${name} ep${g}`, category, group, op: 'all-to-all-v', traffic: { routing: r, ranks, transpose, bytesPerToken, slices: { tp: layout.tp, expertTp: layout.expertTp, share } } });
+      }
+      return;
+    }
+    const algorithm = layout.epAllToAll;
+    for (let t = 0; t < layout.tp; t++) {
+      for (let g = 0; g < layout.epGroups; g++) {
+        const { ranks, group } = stage.groups.epGroups[t]![g]!;
+        if (ranks.length < 2) continue;
+        const traffic: RoutedTraffic = { routing: r, ranks, transpose, bytesPerToken, ...(algorithm === 'library' ? {} : { algorithm: { name: algorithm, chunks: layout.epAllToAllChunks } }) };
+        stage.collective({ name: `${name} ep${g} tp${t}`, category, group, op: 'all-to-all-v', traffic });
+      }
+    }
   }
 
   /**

@@ -9,6 +9,8 @@ import { deviceOf, epGroupDpRanks } from '../parallelism.ts';
 export interface SizedGroup {
   group: number[];
   bytes: number;
+  /** The group spans this stage and another (DualPipe's two parameter copies): both stages join one collective. */
+  acrossStages?: true;
 }
 
 export class StageGroups {
@@ -45,25 +47,30 @@ export class StageGroups {
     });
   }
 
-  /** The DP group of each TP rank: the ranks holding the same dense parameters. */
-  dp(bytes: number): SizedGroup[] {
-    return this.replicas(1, bytes);
+  /**
+   * The DP group of each TP rank: the ranks holding the same dense parameters; with `twin` (the stage holding the
+   * other copy of a DualPipe chunk) those of both stages, the lower stage's first.
+   */
+  dp(bytes: number, twin?: number): SizedGroup[] {
+    return this.replicas(1, bytes, twin);
   }
 
-  /** The expert-DP group of each (TP rank, EP rank): the same EP rank of every EP group, which holds the same experts. */
-  expertDp(bytes: number): SizedGroup[] {
-    return this.replicas(this.layout.ep, bytes);
+  /** The expert-DP group of each (TP rank, EP rank): the same EP rank of every EP group, which holds the same experts (with `twin`: as dp). */
+  expertDp(bytes: number, twin?: number): SizedGroup[] {
+    return this.replicas(this.layout.ep, bytes, twin);
   }
 
   /**
    * Groups of DP ranks holding the same parameters when each run of `shards` consecutive DP ranks splits them: one
-   * group per (TP rank, shard), TP rank-major, of DP ranks shard, shard + shards, shard + 2·shards, …
+   * group per (TP rank, shard), TP rank-major, of DP ranks shard, shard + shards, shard + 2·shards, … (on both stages with a twin).
    */
-  private replicas(shards: number, bytes: number): SizedGroup[] {
+  private replicas(shards: number, bytes: number, twin?: number): SizedGroup[] {
     const { dp, tp } = this.layout;
+    const stages = twin === undefined || twin === this.stage ? [this.stage] : [Math.min(this.stage, twin), Math.max(this.stage, twin)];
     return Array.from({ length: tp * shards }, (_, i) => ({
-      group: Array.from({ length: dp / shards }, (__, g) => deviceOf(this.layout, this.stage, g * shards + (i % shards), Math.floor(i / shards))),
+      group: stages.flatMap((s) => Array.from({ length: dp / shards }, (__, g) => deviceOf(this.layout, s, g * shards + (i % shards), Math.floor(i / shards)))),
       bytes,
+      ...(stages.length > 1 ? { acrossStages: true as const } : {}),
     }));
   }
 }

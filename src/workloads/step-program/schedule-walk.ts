@@ -7,7 +7,7 @@
 // and overlapped pairs: see walkSchedule.
 import { chunkExtraParams, layerParams } from '../param-sharding.ts';
 import type { Layout } from '../parallelism.ts';
-import { chunkLayers, deviceOf } from '../parallelism.ts';
+import { chunkLayers, deviceOf, slotEnds, twinStage } from '../parallelism.ts';
 import type { PipelineUnit } from '../pipeline-schedules/registry.ts';
 import { reduceGradients } from './gradients.ts';
 import type { StageWork } from './layers.ts';
@@ -92,11 +92,12 @@ export function walkSchedule(w: StageWork, transfers: PipelineTransfers, units: 
 function forwardUnit(w: StageWork, transfers: PipelineTransfers, u: PipelineUnit): void {
   const { stage, layout } = w;
   const chunk = layout.chunkIndex[stage.stage * layout.vpp + u.virtualStage]!;
+  const ends = slotEnds(layout, chunk);
   const mb = u.microBatch;
-  if (chunk > 0) transfers.exchange(stage, 'recv', 'forward', mb, chunk - 1, chunk);
+  if (!ends.first) transfers.exchange(stage, 'recv', 'forward', mb, chunk - 1, chunk);
   else embeddingForward(w, mb);
   for (const l of chunkLayers(layout, stage.stage, u.virtualStage)) layerForward(w, l, mb, false);
-  if (chunk === layout.pp * layout.vpp - 1) lmHeadForward(w, mb);
+  if (ends.last) lmHeadForward(w, mb);
   else transfers.exchange(stage, 'send', 'forward', mb, chunk, chunk + 1);
 }
 
@@ -108,18 +109,20 @@ function forwardUnit(w: StageWork, transfers: PipelineTransfers, u: PipelineUnit
 function backwardUnit(w: StageWork, transfers: PipelineTransfers, u: PipelineUnit, overlap: boolean, gradients: GradientPart): void {
   const { stage, layout, model } = w;
   const chunk = layout.chunkIndex[stage.stage * layout.vpp + u.virtualStage]!;
+  const ends = slotEnds(layout, chunk);
+  const twin = twinStage(layout, chunk);
   stage.gradients = gradients;
   const mb = u.microBatch;
-  if (chunk === layout.pp * layout.vpp - 1) lmHeadBackward(w, mb);
+  if (ends.last) lmHeadBackward(w, mb);
   else transfers.exchange(stage, 'recv', 'backward', mb, chunk + 1, chunk);
   const layers = chunkLayers(layout, stage.stage, u.virtualStage);
   for (let k = layers.length - 1; k >= 0; k--) {
     const l = layers[k]!;
     layerBackward(w, l, mb);
-    if (overlap) reduceGradients(stage, `L${l}`, layerParams(model, layout, l), true);
+    if (overlap) reduceGradients(stage, `L${l}`, layerParams(model, layout, l), true, twin);
   }
-  if (chunk > 0) transfers.exchange(stage, 'send', 'backward', mb, chunk, chunk - 1);
+  if (!ends.first) transfers.exchange(stage, 'send', 'backward', mb, chunk, chunk - 1);
   else embeddingBackward(w, mb);
-  if (overlap) reduceGradients(stage, `chunk${chunk} embedding/head`, { dense: chunkExtraParams(model, layout, chunk), expert: 0 }, true);
+  if (overlap) reduceGradients(stage, `chunk${chunk % layout.modelChunks} embedding/head`, { dense: chunkExtraParams(model, layout, chunk), expert: 0 }, true, twin);
   stage.gradients = 'all';
 }

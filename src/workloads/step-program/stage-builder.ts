@@ -6,17 +6,16 @@
 // one labels array and one durations array (KernelSequences, kernel-sequences.ts), named per layer and micro-batch
 // by the task's scope. Process groups come from process-groups.ts. Also here: TP blocks whose collectives run in the
 // background beside their GEMMs (tpCommOverlap), capturing a unit's tasks apart for overlapped pairs, the gradient
-// part a backward unit computes (all, input only, or weight only for zero-bubble weight units), and the all-to-all
-// over an EP group's TP ranks with expertTp below tp.
+// part a backward unit computes (all, input only, or weight only for zero-bubble weight units), and collectives two
+// stages join (DualPipe's gradient reductions over both copies of a chunk).
 import type { Layout } from '../parallelism.ts';
-import type { LayerRouting } from '../routing-summary.ts';
 import type { StepKernel } from '../step-kernels.ts';
 import { leadingGemms, trailingGemms } from '../step-kernels.ts';
 import type { SequenceNode } from './kernel-sequences.ts';
 import { KernelSequences, kernelSequence } from './kernel-sequences.ts';
 import type { SizedGroup } from './process-groups.ts';
 import { StageGroups } from './process-groups.ts';
-import type { CollectiveOpKind, CollectiveSpec, CommCategory, KernelLabel, RoutedTraffic, Task, WaitTask } from './types.ts';
+import type { CollectiveOpKind, CollectiveSpec, CommCategory, KernelLabel, Task, WaitTask } from './types.ts';
 
 type TpOp = 'allreduce' | 'allgather' | 'reducescatter';
 
@@ -25,6 +24,8 @@ export interface ProgramParts {
   tasks: Task[][];
   collectives: CollectiveSpec[];
   asyncOf: number[][];
+  /** Collectives two stages join (SizedGroup.acrossStages), by name and group: created by the first to get there. */
+  acrossStages?: Map<string, number>;
 }
 
 export type Pass = 'forward' | 'backward';
@@ -179,13 +180,31 @@ export class StageBuilder {
     this.flush();
     for (const g of groups) {
       if (g.group.length < 2) continue;
-      const id = addSpec(this.program, { name: groups.length > 1 ? `${name} [${g.group[0]}…]` : name, category, group: g.group, op, bytes: g.bytes });
+      const spec = { name: groups.length > 1 ? `${name} [${g.group[0]}…]` : name, category, group: g.group, op, bytes: g.bytes };
+      const id = g.acrossStages ? this.joinedAcrossStages(spec) : addSpec(this.program, spec);
       const task: Task = { kind: 'collective', collective: id, async }; // one object shared by the members
-      for (const d of g.group) {
+      for (const d of g.acrossStages ? this.devices.filter((x) => g.group.includes(x)) : g.group) {
         this.program.tasks[d]?.push(task);
         if (async) this.program.asyncOf[d]?.push(id);
       }
     }
+  }
+
+  /** Adds collective `spec`, joined by its group's devices with one shared task; returns its id. */
+  collective(spec: Omit<CollectiveSpec, 'id'>, async = false): number {
+    const id = addSpec(this.program, spec);
+    const task: Task = { kind: 'collective', collective: id, async };
+    for (const d of spec.group) this.program.tasks[d]?.push(task);
+    return id;
+  }
+
+  /** The id of a collective two stages join: the other stage's, when it was built first. */
+  private joinedAcrossStages(spec: Omit<CollectiveSpec, 'id'>): number {
+    const shared = (this.program.acrossStages ??= new Map());
+    const key = `${spec.name}|${spec.group.join(',')}`;
+    let id = shared.get(key);
+    if (id === undefined) shared.set(key, (id = addSpec(this.program, spec)));
+    return id;
   }
 
   /** One TP collective of `bytes` per TP group (nothing when tp = 1). */
@@ -222,9 +241,7 @@ export class StageBuilder {
     this.flush();
     const waits: { group: number[]; wait: WaitTask }[] = [];
     for (const g of this.groups.tp(() => this.tpBytes)) {
-      const id = addSpec(this.program, { name: tpName(name, op), category: 'tp', group: g.group, op, bytes: g.bytes });
-      const task: Task = { kind: 'collective', collective: id, async: true };
-      for (const d of g.group) this.program.tasks[d]?.push(task);
+      const id = this.collective({ name: tpName(name, op), category: 'tp', group: g.group, op, bytes: g.bytes }, true);
       waits.push({ group: g.group, wait: { kind: 'wait', name: 'tp overlap', collectives: [id] } });
     }
     this.kernels(list, scope, recompute);
@@ -260,38 +277,6 @@ export class StageBuilder {
   tpLeave(name: string, pass: Pass): void {
     const op = this.tpLeaveOp(pass);
     if (op) this.tpCollective(name, op);
-  }
-
-  /**
-   * A routed all-to-all-v per (TP rank, EP group): dispatch sends the routing's matrix, combine its transpose. With
-   * `share` (expertTp below tp) one per EP group over all its TP ranks instead, each receiving its share of its DP rank's
-   * tokens (RoutedTraffic.slices; bytesPerToken is then a whole token's).
-   */
-  allToAll(name: string, category: CommCategory, r: LayerRouting, transpose: boolean, bytesPerToken: number, share?: Float64Array): void {
-    if (this.gradients === 'weight') return;
-    this.flush();
-    if (share !== undefined) {
-      for (let g = 0; g < this.layout.epGroups; g++) {
-        const ranks = this.groups.epGroups[0]![g]!.ranks;
-        const group = ranks.flatMap((d) => this.devices.slice(d * this.layout.tp, (d + 1) * this.layout.tp));
-        if (group.length < 2) continue;
-        const id = addSpec(this.program, { name: `${name} ep${g}`, category, group, op: 'all-to-all-v', traffic: { routing: r, ranks, transpose, bytesPerToken, slices: { tp: this.layout.tp, expertTp: this.layout.expertTp, share } } });
-        const task: Task = { kind: 'collective', collective: id, async: false };
-        for (const d of group) this.program.tasks[d]?.push(task);
-      }
-      return;
-    }
-    const algorithm = this.layout.epAllToAll;
-    for (let t = 0; t < this.layout.tp; t++) {
-      for (let g = 0; g < this.layout.epGroups; g++) {
-        const { ranks, group } = this.groups.epGroups[t]![g]!;
-        if (ranks.length < 2) continue;
-        const traffic: RoutedTraffic = { routing: r, ranks, transpose, bytesPerToken, ...(algorithm === 'library' ? {} : { algorithm: { name: algorithm, chunks: this.layout.epAllToAllChunks } }) };
-        const id = addSpec(this.program, { name: `${name} ep${g} tp${t}`, category, group, op: 'all-to-all-v', traffic });
-        const task: Task = { kind: 'collective', collective: id, async: false };
-        for (const d of group) this.program.tasks[d]?.push(task);
-      }
-    }
   }
 }
 
