@@ -31,8 +31,9 @@ export class RoutedAllToAllVariants {
   }
 
   private variant(group: readonly number[], name: 'hierarchical-pipelined' | 'deepep', chunks: number, transpose: boolean): VariantPlan {
-    // The staged all-to-all's combine is the same algorithm on the transposed matrix; DeepEP's is its dispatch turned round.
-    const key = `${name}|${chunks}|${name === 'deepep' && transpose ? 'combine' : 'dispatch'}|${group.join(',')}`;
+    // The staged all-to-all's combine is the same algorithm on the transposed matrix (its own terms); DeepEP's is its
+    // dispatch turned round. Either way each direction has its own entry.
+    const key = `${name}|${chunks}|${transpose ? 'combine' : 'dispatch'}|${group.join(',')}`;
     let known = this.compiled.get(key);
     if (known !== undefined) return known;
     if (name === 'hierarchical-pipelined') {
@@ -58,7 +59,7 @@ function matrixTerms(compiled: CompiledAllToAll, t: RoutedTraffic): Int32Array {
   });
 }
 
-/** DeepEP's terms (rank pairs, then (rank, server slot) pairs) as indices into routing.distinct.values. */
+/** DeepEP's terms (rank pairs, then (rank, server slot) pairs) as indices into routing.distinct.values (DistinctTokens' layout). */
 function dedupTerms(v: VariantPlan, t: RoutedTraffic): Int32Array {
   const distinct = t.routing.distinct;
   if (distinct === undefined) throw new Error('DeepEP dispatch: the routing has no distinct token counts');
@@ -72,9 +73,10 @@ function dedupTerms(v: VariantPlan, t: RoutedTraffic): Int32Array {
     );
   }
   const dp = Math.round(Math.sqrt(t.routing.dispatchTokens.length));
+  const ep = distinct.slotOfEpRank.length;
   return v.compiled.terms.map((term) => {
-    if (term < n * n) return t.ranks[Math.floor(term / n)]! * dp + t.ranks[term % n]!;
+    if (term < n * n) return t.ranks[Math.floor(term / n)]! * ep + (t.ranks[term % n]! % ep);
     const rest = term - n * n;
-    return dp * dp + t.ranks[Math.floor(rest / slots)]! * slots + (rest % slots);
+    return dp * ep + t.ranks[Math.floor(rest / slots)]! * slots + (rest % slots);
   });
 }

@@ -8,8 +8,8 @@ import type { Layout } from './parallelism.ts';
 /** Per DP rank, distinct tokens by destination: the value array a node-deduplicated all-to-all is filled from. */
 export interface DistinctTokens {
   /**
-   * [ri · dp + rj]: tokens of DP rank ri with at least one kept expert on DP rank rj (its own EP group's ranks only);
-   * [dp² + ri · servers + t]: tokens of DP rank ri with at least one kept expert in server slot t of its EP group.
+   * [ri · ep + r]: tokens of DP rank ri with at least one kept expert on EP rank r of its EP group (DP rank
+   * ⌊ri / ep⌋ · ep + r); [dp · ep + ri · servers + t]: those with at least one kept expert in server slot t of its EP group.
    */
   values: Float64Array;
   /** Servers an EP group spans. */
@@ -64,7 +64,7 @@ export function spreadDistinctTokens(
   scale = 1,
 ): DistinctTokens {
   const { dp, ep } = layout;
-  const values = new Float64Array(dp * dp + dp * servers);
+  const values = new Float64Array(dp * ep + dp * servers);
   const bySlot = new Float64Array(servers);
   for (let g = 0; g < dp; g++) {
     const s = sampleOf === undefined ? g : sampleOf[g]!;
@@ -73,10 +73,10 @@ export function spreadDistinctTokens(
     for (let r = 0; r < ep; r++) {
       const to = first + r;
       const v = Math.min(dispatchTokens[g * dp + to]!, Math.round(scale * counts.perRank[s * ep + r]!));
-      values[g * dp + to] = v;
+      values[g * ep + r] = v;
       bySlot[slotOfEpRank[r]!] = bySlot[slotOfEpRank[r]!]! + v;
     }
-    for (let t = 0; t < servers; t++) values[dp * dp + g * servers + t] = Math.min(bySlot[t]!, Math.round(scale * counts.perSlot[s * servers + t]!));
+    for (let t = 0; t < servers; t++) values[dp * ep + g * servers + t] = Math.min(bySlot[t]!, Math.round(scale * counts.perSlot[s * servers + t]!));
   }
   return { values, servers, slotOfEpRank };
 }

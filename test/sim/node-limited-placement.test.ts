@@ -27,11 +27,11 @@ async function serversPerToken(s: Scenario): Promise<{ most: number; mean: numbe
   let count = 0;
   for (const r of step.routing[0]!) {
     if (r?.distinct === undefined) continue;
-    const { values, servers } = r.distinct;
+    const { values, servers, slotOfEpRank } = r.distinct;
     const dp = Math.round(Math.sqrt(r.dispatchTokens.length));
     for (let g = 0; g < dp; g++) {
       let pairs = 0;
-      for (let t = 0; t < servers; t++) pairs += values[dp * dp + g * servers + t]!;
+      for (let t = 0; t < servers; t++) pairs += values[dp * slotOfEpRank.length + g * servers + t]!;
       most = Math.max(most, pairs / TOKENS);
       sum += pairs / TOKENS;
       count++;
@@ -51,8 +51,10 @@ describe('node-limited routing and the placement', () => {
     expect(free.mean).toBeGreaterThan(limited.mean);
   }, 60_000);
 
-  it('refuses the locality-aware placement with a node limit below the servers', () => {
-    expect(() => resolveScenario(scenario(2, { parallelism: { expertPlacement: 'locality-aware' } }))).toThrow(/parallelism.expertPlacement: deepseek-aux-free .*maxNodes = 2/);
+  it('refuses the locality-aware placement with a node limit below the servers an EP group spans, and only then', () => {
+    expect(() => resolveScenario(scenario(2, { parallelism: { expertPlacement: 'locality-aware' } }))).toThrow(/parallelism.expertPlacement: deepseek-aux-free .*maxNodes = 2 of the 4 servers/);
     expect(() => resolveScenario(scenario(4, { parallelism: { expertPlacement: 'locality-aware' } }))).not.toThrow();
+    // EP 8: each EP group sits in one server, so the limit cannot bind.
+    expect(() => resolveScenario(scenario(2, { parallelism: { ep: 8, expertPlacement: 'locality-aware' } }))).not.toThrow();
   });
 });

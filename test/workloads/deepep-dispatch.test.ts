@@ -8,7 +8,7 @@ import type { ExecutionResult } from '../../src/execute/index.ts';
 import type { RoutingDecision } from '../../src/routing/index.ts';
 import type { LayerRouting, ParallelismInput } from '../../src/workloads/index.ts';
 import { buildStepProgram, countDistinctTokens, groupCountsOf, isMoeLayer, layoutPlacement, spreadDistinctTokens, summariseGroupCounts } from '../../src/workloads/index.ts';
-import { stepSetup, uniformRouting } from './step-model-helpers.ts';
+import { handRouting, stepSetup, uniformRouting } from './step-model-helpers.ts';
 
 const SEQ = 256;
 const EXPERTS = 32; // two per EP rank over 16 ranks
@@ -129,5 +129,20 @@ describe('the staged all-to-all pipelined in chunks', () => {
     expect(epNs(eight)).toBeGreaterThanOrEqual(0.5 * epNs(large));
     expect(epNs(smallEight)).toBeGreaterThan(epNs(small));
     expect(eight.algorithms['ep-dispatch']).toBe('hierarchical-pipelined');
+  });
+
+  it('in one chunk is the staged all-to-all in both directions, with routing that is not symmetric', () => {
+    // DP ranks 0–7 send every assignment to expert 9 (on rank 9, the other server); the rest spread evenly.
+    const run = (p: Partial<ParallelismInput>): ExecutionResult => {
+      const s = stepSetup({ tp: 1, pp: 1, dp: RANKS, ep: RANKS, microBatchSize: 1, globalBatch: RANKS, ...p }, 2, 1024);
+      const routing = handRouting(s, (g, e) => (g < 8 ? (e === 9 ? 2048 : 0) : 128));
+      return runStepProgram(buildStepProgram({ model: s.model, layout: s.layout, chip: s.chip, routing }), s.cluster, { network: 'analytical', recordSpans: false });
+    };
+    const staged = run({});
+    const one = run({ epAllToAll: 'hierarchical-pipelined', epAllToAllChunks: 1 });
+    for (const category of ['ep-dispatch', 'ep-combine']) {
+      expect(one.commBytesByCategory[category]).toEqual(staged.commBytesByCategory[category]);
+      for (const d of [0, 9]) expect(one.devices[d]!.commNs[category]).toBeCloseTo(staged.devices[d]!.commNs[category]!, -3);
+    }
   });
 });

@@ -9,7 +9,7 @@ import { routerExecution, routerParamsSchema } from '../../routing/index.ts';
 import type { Cluster, ClusterOverrides } from '../../topology/index.ts';
 import { buildCluster } from '../../topology/index.ts';
 import type { Layout, ModelSpec } from '../../workloads/index.ts';
-import { denseEquivalentModel, loadModelPreset, modelPresetFields, modelSpecSchema, resolveLayout } from '../../workloads/index.ts';
+import { denseEquivalentModel, deviceOf, loadModelPreset, modelPresetFields, modelSpecSchema, resolveLayout } from '../../workloads/index.ts';
 import { formatIssue } from './format-issues.ts';
 import type { Scenario } from './scenario-schema.ts';
 
@@ -129,9 +129,11 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   if (router.execution === 'merged' && layout.ep !== 1) {
     throw new InputError(`parallelism.ep: the ${router.name} router merges each sequence's experts into one on the sequence's own device, so every device holds every expert: set ep = 1 (got ${layout.ep})`, 'parallelism.ep');
   }
+  // A node limit binds when an EP group's experts span more servers than it allows.
   const maxNodes = router.params['maxNodes'];
-  if (layout.expertPlacement === 'locality-aware' && typeof maxNodes === 'number' && maxNodes < cluster.servers) {
-    throw new InputError(`parallelism.expertPlacement: ${router.name} sends each token to at most maxNodes = ${maxNodes} servers of the placement it routes against, and locality-aware placement moves the experts after routing, which would break that limit: use contiguous or round-robin, or raise router.maxNodes to ${cluster.servers}`, 'parallelism.expertPlacement');
+  const epServers = new Set(Array.from({ length: layout.ep }, (_, r) => cluster.serverOf(deviceOf(layout, 0, r, 0)))).size;
+  if (layout.expertPlacement === 'locality-aware' && typeof maxNodes === 'number' && maxNodes < epServers) {
+    throw new InputError(`parallelism.expertPlacement: ${router.name} sends each token to at most maxNodes = ${maxNodes} of the ${epServers} servers an EP group spans, in the placement it routes against, and locality-aware placement moves the experts after routing, which would break that limit: use contiguous or round-robin, or raise router.maxNodes to ${epServers}`, 'parallelism.expertPlacement');
   }
   if (layout.offloadOptimizer && cluster.system.hostLinkBandwidth === undefined) {
     throw new InputError(`parallelism.offloadOptimizer: the catalog gives ${cluster.system.name} no host link bandwidth; add cluster.overrides.system.hostLinkBandwidth (bytes/s per device and direction)`, 'parallelism.offloadOptimizer');
