@@ -1,21 +1,14 @@
 // .npy files on disk and the conversions their users need: any float dtype to float32 (NaN and ±Infinity
 // rejected), int32/int64 to int32 with a range check. Errors are InputErrors naming the file.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { InputError } from '../engine/index.ts';
+import { writeFileSync } from 'node:fs';
+import { INPUT_LIMITS, InputError, readInputFile } from '../engine/index.ts';
 import type { NpyArray } from './npy-codec.ts';
 import { decodeNpy, encodeNpy } from './npy-codec.ts';
 import { float16ToFloat32 } from './npy-float16.ts';
 
 /** Read and decode a .npy file; a missing or unreadable file is an InputError naming it. */
 export function readNpyFile(path: string): NpyArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${path}: file not found` : `${path}: cannot read (${code ?? String(err)})`);
-  }
-  return decodeNpy(bytes, path);
+  return decodeNpy(readInputFile(path, 'npy file', INPUT_LIMITS.npy, { origin: path }), path);
 }
 
 export function writeNpyFile(path: string, array: NpyArray): Uint8Array {

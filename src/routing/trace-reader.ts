@@ -1,9 +1,9 @@
 // Replay a routing trace: read and validate manifest.json, check it against the step being simulated, and load
 // each (micro-batch, layer) decision with its checksums, dtypes, shapes, id ranges and counts verified.
 // No tfjs here: replaying a trace needs no backend. Every problem is an InputError naming the file and field.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../engine/index.ts';
+import { INPUT_LIMITS, InputError, readInputFile } from '../engine/index.ts';
 import { decodeNpy } from './npy-codec.ts';
 import type { RoutingDecision } from './router-input.ts';
 import type { TraceArrayName, TraceEntry, TraceExpectations, TraceManifest } from './trace-format.ts';
@@ -21,11 +21,11 @@ function readManifest(dir: string): TraceManifest {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(dir)) throw new InputError(`routing trace ${dir}: directory not found`, 'routing.replay');
   let raw: unknown;
+  const text = readInputFile(path, 'routing trace manifest', INPUT_LIMITS.json, { origin: path, field: 'routing.replay' }).toString('utf8');
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${path}: file not found (a routing trace directory needs ${MANIFEST_FILE})` : `${path}: not valid JSON (${(err as Error).message})`, 'routing.replay');
+    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`, 'routing.replay');
   }
   const parsed = traceManifestSchema.safeParse(raw);
   if (!parsed.success) {
@@ -64,13 +64,7 @@ function loadArray(dir: string, entry: TraceEntry, name: TraceArrayName, expecte
   const where = `${path} (entries[micro-batch ${entry.microBatch}, layer ${entry.layer}].arrays.${name})`;
   const want = TRACE_ARRAYS[name].dtype;
   if (spec.dtype !== want) throw new InputError(`${where}: dtype: the manifest says ${spec.dtype}; ${name} must be ${want}`, 'routing.replay');
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${where}: ${code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(err)})`}`, 'routing.replay');
-  }
+  const bytes = readInputFile(path, 'npy file', INPUT_LIMITS.npy, { origin: where, field: 'routing.replay' });
   const digest = sha256Hex(bytes);
   if (digest !== spec.sha256) throw new InputError(`${where}: sha256 mismatch: the file hashes to ${digest}, the manifest says ${spec.sha256} (file changed or corrupt)`, 'routing.replay');
   const array = decodeNpy(bytes, where);

@@ -4,7 +4,7 @@ export { MAX_TRAFFIC_BINS, TIMELINE_BUCKETS, TIMELINE_LINKS, runStepProgram, tra
 export type { Scenario, ScenarioInput } from './scenario/scenario-schema.ts';
 export { modelRefSchema, routingSchema, scenarioSchema } from './scenario/scenario-schema.ts';
 export { formatIssue } from './scenario/format-issues.ts';
-export { loadScenarioFile, parseScenarioYaml, readInputText, validateScenarioObject } from './scenario/load-scenario.ts';
+export { loadScenarioFile, parseScenarioYaml, parseYamlInput, readInputText, validateScenarioObject } from './scenario/load-scenario.ts';
 export type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 export { kernelChipOf, resolveScenario } from './scenario/resolve-scenario.ts';
 export type { ProgressCallback, StepRouting } from './step-routing/route-step-shared.ts';

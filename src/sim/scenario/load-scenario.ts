@@ -1,8 +1,7 @@
 // Read a scenario file: YAML syntax, then the schema; every problem becomes an InputError naming the field.
-import { readFileSync } from 'node:fs';
-import { YAMLParseError, parse as parseYaml } from 'yaml';
+import { YAMLError, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../../engine/index.ts';
+import { INPUT_LIMITS, InputError, readInputText as readEngineInputText } from '../../engine/index.ts';
 import { formatIssue } from './format-issues.ts';
 import type { Scenario } from './scenario-schema.ts';
 import { scenarioSchema } from './scenario-schema.ts';
@@ -21,19 +20,91 @@ function objectKeysAt(path: readonly PropertyKey[]): string[] | undefined {
   return undefined;
 }
 
-/** Parse YAML text; a syntax error names the file, line and column. */
-export function parseScenarioYaml(text: string, origin: string): unknown {
+/** The alias uses a YAML input may expand (the yaml library's own default; an alias bomb needs thousands). */
+const MAX_ALIASES = 100;
+
+/**
+ * Parse a YAML input (scenario, plan, sweep): a syntax error names the file, line and column; a tag (`!!js/function`),
+ * an alias bomb or nesting too deep for the parser is one line naming the file too, the same in every command.
+ */
+export function parseYamlInput(text: string, origin: string): unknown {
+  checkNesting(text, origin);
+  let doc;
   try {
-    return parseYaml(text, { uniqueKeys: true });
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   } catch (err) {
-    if (err instanceof YAMLParseError) {
-      const pos = err.linePos?.[0];
-      const where = pos ? `${origin}:${pos.line}:${pos.col}` : origin;
-      const reason = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
-      throw new InputError(`${where}: malformed YAML: ${reason}`);
-    }
-    throw err;
+    throw yamlProblem(err, origin);
   }
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem !== undefined) throw yamlProblem(problem, origin, doc.errors.length === 0);
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    throw yamlProblem(err, origin);
+  }
+}
+
+/** Flow brackets nested deeper than this, or block content further right than MAX_COLUMN, is refused before parsing. */
+const MAX_DEPTH = 64;
+const MAX_COLUMN = 512;
+
+/**
+ * Refuses nesting the parser would recurse into without bound (100,000 brackets exhausted its stack in one process
+ * and the heap in another): flow brackets outside quotes and comments, and block content (indentation plus "- "
+ * entries on one line) past a column no scenario or plan comes near.
+ */
+function checkNesting(text: string, origin: string): void {
+  let depth = 0;
+  let line = 1;
+  let quote = '';
+  let lineStart = true;
+  let column = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      line++;
+      lineStart = true;
+      column = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ' || c === '-') {
+        if (++column > MAX_COLUMN) throw new InputError(`${origin}:${line}: malformed YAML: block nesting past column ${MAX_COLUMN} (a scenario or plan nests a few levels)`);
+        continue;
+      }
+      lineStart = false;
+    }
+    if (quote !== '') {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_DEPTH) throw new InputError(`${origin}:${line}: malformed YAML: brackets nested more than ${MAX_DEPTH} deep (a scenario or plan nests a few levels)`);
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+}
+
+function yamlProblem(err: unknown, origin: string, warning = false): InputError {
+  if (err instanceof YAMLError) {
+    const pos = err.linePos?.[0];
+    const where = pos ? `${origin}:${pos.line}:${pos.col}` : origin;
+    const reason = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
+    if (/call stack/i.test(reason)) return new InputError(`${origin}: malformed YAML: nested too deep for the parser (a scenario or plan nests a few levels)`);
+    if (warning) return new InputError(`${where}: malformed YAML: ${reason.replace(/^Unresolved tag: tag:yaml\.org,2002:/, 'unsupported tag !!')} (moesim reads plain YAML: no tags)`);
+    return new InputError(`${where}: malformed YAML: ${reason}`);
+  }
+  if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+    return new InputError(`${origin}: malformed YAML: aliases expand more than ${MAX_ALIASES} times (an alias bomb?); write the values out`);
+  }
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return new InputError(`${origin}: malformed YAML: nested too deep for the parser (a scenario or plan nests a few levels)`);
+  throw err;
+}
+
+/** Parse a scenario's YAML text (parseYamlInput). */
+export function parseScenarioYaml(text: string, origin: string): unknown {
+  return parseYamlInput(text, origin);
 }
 
 /** Validate parsed YAML against schema version 1. */
@@ -52,14 +123,9 @@ export function validateScenarioObject(raw: unknown, origin: string): Scenario {
   throw new InputError(lines.join('\n'), first?.path.map(String).join('.'));
 }
 
-/** The text of an input file; a missing or unreadable one is an InputError naming `what` ("scenario file"). */
+/** The text of a YAML input file (at most INPUT_LIMITS.yaml, a regular file); a problem is an InputError naming `what` ("scenario file"). */
 export function readInputText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${what} not found: ${path}` : `cannot read ${what} ${path}: ${code ?? String(err)}`);
-  }
+  return readEngineInputText(path, what, INPUT_LIMITS.yaml);
 }
 
 /** Read, parse and validate a scenario file. */

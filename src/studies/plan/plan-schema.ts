@@ -2,11 +2,10 @@
 // candidate systems with their pricing (capital cost amortised over a period, or rental per device-hour) on one cost
 // basis for all (whole server or chip only), energy price and PUE, the cluster sizes and routers to search, and the
 // scenario settings every candidate shares.
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../engine/index.ts';
 import { getSystem, listPresets } from '../../topology/index.ts';
-import { formatIssue, modelRefSchema, readInputText, routingSchema } from '../../sim/index.ts';
+import { formatIssue, modelRefSchema, parseYamlInput, readInputText, routingSchema } from '../../sim/index.ts';
 import { tokenSourceSchema } from '../../workloads/index.ts';
 import { deviceCostFigures } from './plan-cost-figures.ts';
 
@@ -113,12 +112,5 @@ export function validatePlanObject(raw: unknown, where: string): Plan {
 }
 
 export function loadPlanFile(path: string): Plan {
-  const text = readInputText(path, 'plan file');
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new InputError(`${path}: not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`);
-  }
-  return validatePlanObject(raw, path);
+  return validatePlanObject(parseYamlInput(readInputText(path, 'plan file'), path), path);
 }
