@@ -2,7 +2,7 @@
 // the comparison table (or compare.json with --json) and write compare.csv and compare.json.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { compareJson, compareTable, writeCompareReport } from '../report/index.ts';
+import { checkReportDir, compareJson, compareTable, writeCompareReport } from '../report/index.ts';
 import { loadScenarioFile, parseRouterList } from '../sim/index.ts';
 import { compareRouters } from '../studies/index.ts';
 import { TF_BACKENDS } from '../routing/index.ts';
@@ -32,6 +32,8 @@ export async function compareCommand(file: string, options: CompareCommandOption
   if (options.backend !== undefined) {
     scenario.backend = parseBackend(options.backend);
   }
+  const dir = options.out ?? join(scenario.output.dir ?? join('output', scenario.name), 'compare');
+  checkReportDir(dir, options.out !== undefined ? '--out' : 'output.dir'); // before the runs, not after them
   const showProgress = progressEnabled(options.quiet || options.json);
   let progress: Progress | undefined;
   let result;
@@ -47,7 +49,6 @@ export async function compareCommand(file: string, options: CompareCommandOption
     progress?.stop();
   }
   for (const note of result.notes) io.stderr(`moesim: note: ${note}\n`);
-  const dir = options.out ?? join(scenario.output.dir ?? join('output', scenario.name), 'compare');
   const written = writeCompareReport(result, dir);
   if (options.json) {
     io.stdout(compareJson(result));

@@ -3,7 +3,7 @@
 // plan.json, plan.csv, the Pareto and scaling charts (SVG, PNG) and index.html to output/<plan name>/plan/ (or DIR).
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { planText, toJsonText, writePlanReport } from '../report/index.ts';
+import { checkReportDir, planText, toJsonText, writePlanReport } from '../report/index.ts';
 import { loadPlanFile, runPlan } from '../studies/index.ts';
 import { parseWorkers } from './cli-options.ts';
 import type { CliIo, SetExit } from './io.ts';
@@ -15,6 +15,8 @@ export interface PlanCommandOptions { workers?: string; out?: string; json: bool
 export async function planCommand(file: string, options: PlanCommandOptions, io: CliIo): Promise<number> {
   const plan = loadPlanFile(file);
   const workers = parseWorkers(options.workers);
+  const dir = options.out ?? join('output', plan.name, 'plan');
+  checkReportDir(dir, options.out !== undefined ? '--out' : 'name');
   const show = progressEnabled(options.quiet || options.json);
   let progress: Progress | undefined;
   let stageShown = 0;
@@ -34,7 +36,7 @@ export async function planCommand(file: string, options: PlanCommandOptions, io:
   } finally {
     progress?.stop();
   }
-  const written = writePlanReport(result, options.out ?? join('output', plan.name, 'plan'));
+  const written = writePlanReport(result, dir);
   if (options.json) io.stdout(toJsonText(result));
   else if (!options.quiet) io.stdout(planText(result));
   if (!options.quiet) io.stderr(`wrote ${written.join(', ')}\n`);

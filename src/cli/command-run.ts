@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { InputError } from '../engine/index.ts';
-import { summaryTable, toJsonText, writeRunReport } from '../report/index.ts';
+import { RUN_REPORT_LAYOUT, checkReportTarget, summaryTable, toJsonText, writeRunReport } from '../report/index.ts';
 import { loadScenarioFile, resolveScenario, runScenario } from '../sim/index.ts';
 import { TF_BACKENDS } from '../routing/index.ts';
 import { parseBackend } from './cli-options.ts';
@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   json: boolean;
   /** Directory to write the routing trace to (docs/ROUTING-TRACES.md). */
   recordRouting?: string;
+  /** Write into a directory that holds other files too. */
+  force?: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
@@ -30,6 +32,9 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     scenario.routing = { ...scenario.routing, record: options.recordRouting };
   }
   const resolved = resolveScenario(scenario);
+  const dir = options.out ?? scenario.output.dir ?? join('output', scenario.name);
+  const field = options.out !== undefined ? '--out' : 'output.dir';
+  checkReportTarget(dir, RUN_REPORT_LAYOUT, { force: options.force, field }); // before the simulation, not after it
   const progress = createProgress('routing', progressEnabled(options.quiet || options.json));
   let result;
   try {
@@ -38,8 +43,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     progress.stop();
   }
   for (const note of result.notes) io.stderr(`moesim: note: ${note}\n`);
-  const dir = options.out ?? scenario.output.dir ?? join('output', scenario.name);
-  const written = writeRunReport(result, dir, { trace: scenario.output.trace });
+  const written = writeRunReport(result, dir, { trace: scenario.output.trace, force: options.force, field });
   if (options.json) {
     io.stdout(toJsonText(result.summary));
     if (!options.quiet) io.stderr(`wrote ${written.files.join(', ')}\n`);
@@ -61,7 +65,8 @@ export function registerRunCommand(program: Command, io: CliIo, setExit: SetExit
     .option('-q, --quiet', 'no progress bar and no printed summary')
     .option('--json', 'print summary.json to stdout (human messages go to stderr)')
     .option('--record-routing <dir>', 'also write the routing decisions as a routing trace (manifest.json + .npy) to <dir>')
-    .action(async (file: string, opts: { out?: string; backend?: string; trace: boolean; quiet?: boolean; json?: boolean; recordRouting?: string }) => {
+    .option('--force', 'write the report into a directory that holds other files too (they are left as they are)')
+    .action(async (file: string, opts: { out?: string; backend?: string; trace: boolean; quiet?: boolean; json?: boolean; recordRouting?: string; force?: boolean }) => {
       setExit(await runCommand(file, { ...opts, quiet: opts.quiet ?? false, json: opts.json ?? false }, io));
     });
 }

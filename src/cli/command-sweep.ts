@@ -4,7 +4,7 @@
 // for `moesim merge`). `moesim merge DIR… [--out DIR]` joins shard files into the results an unsharded run writes.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { openSweepDir, readShardFiles, sweepJson, sweepTable, writePointRecord, writeShardFile, writeSweepResults } from '../report/index.ts';
+import { checkReportDir, openSweepDir, readShardFiles, sweepJson, sweepTable, writePointRecord, writeShardFile, writeSweepResults } from '../report/index.ts';
 import type { SweepRow, SweepShard } from '../studies/index.ts';
 import { readInputText } from '../sim/index.ts';
 import { mergeShardFiles, parseShard, planSweep, runSweep, shardPoints, sweepHeader } from '../studies/index.ts';
@@ -42,6 +42,7 @@ export async function sweepCommand(file: string, options: SweepCommandOptions, i
   const plan = planSweep(readInputText(file, 'scenario file'), file, options.set);
   const sweep = sweepHeader(plan);
   const dir = options.out ?? join(plan.validated.output.dir ?? join('output', plan.scenario), 'sweep');
+  checkReportDir(dir, options.out !== undefined ? '--out' : 'output.dir');
   const finished = openSweepDir(dir, sweep, options.force);
   const mine = new Set(shardPoints(plan.points, shard));
   const skipped = [...finished.keys()].filter((p) => mine.has(p)).length;

@@ -19,6 +19,4 @@ export { Store } from './store.ts';
 export { Rng } from './rng.ts';
 export { Counter, Tally, TimeWeighted, median } from './statistics.ts';
 export { InputError } from './input-error.ts';
-export { INPUT_LIMITS, readInputFile, readInputText } from './input-file.ts';
-export type { InputFileNaming } from './input-file.ts';
 export { fmix32 } from './hash.ts';

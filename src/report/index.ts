@@ -6,7 +6,9 @@ export { formatBytes, formatCount, formatPercent, formatSeconds } from './common
 export { toJsonText } from './common/json-text.ts';
 export { summaryTable } from './run/summary-table.ts';
 export type { WrittenReport } from './run/write-run-report.ts';
-export { writeRunReport } from './run/write-run-report.ts';
+export { RUN_REPORT_LAYOUT, writeRunReport } from './run/write-run-report.ts';
+export { checkReportDir, checkReportTarget, writeReportFiles } from './common/report-dir.ts';
+export type { ReportLayout } from './common/report-dir.ts';
 export { COMPARE_CSV_COLUMNS, COMPARE_TABLE_COLUMNS, compareCsv, compareJson, compareTable } from './compare/compare-report.ts';
 export { compareCharts, compareHtmlReport } from './compare/compare-html-report.ts';
 export { writeCompareReport } from './compare/write-compare-report.ts';

@@ -1,7 +1,8 @@
 // .npy files on disk and the conversions their users need: any float dtype to float32 (NaN and ±Infinity
 // rejected), int32/int64 to int32 with a range check. Errors are InputErrors naming the file.
 import { writeFileSync } from 'node:fs';
-import { INPUT_LIMITS, InputError, readInputFile } from '../engine/index.ts';
+import { InputError } from '../engine/index.ts';
+import { INPUT_LIMITS, readInputFile } from './input-file.ts';
 import type { NpyArray } from './npy-codec.ts';
 import { decodeNpy, encodeNpy } from './npy-codec.ts';
 import { float16ToFloat32 } from './npy-float16.ts';

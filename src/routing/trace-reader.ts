@@ -3,7 +3,8 @@
 // No tfjs here: replaying a trace needs no backend. Every problem is an InputError naming the file and field.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { INPUT_LIMITS, InputError, readInputFile } from '../engine/index.ts';
+import { InputError } from '../engine/index.ts';
+import { INPUT_LIMITS, readInputFile } from './input-file.ts';
 import { decodeNpy } from './npy-codec.ts';
 import type { RoutingDecision } from './router-input.ts';
 import type { TraceArrayName, TraceEntry, TraceExpectations, TraceManifest } from './trace-format.ts';

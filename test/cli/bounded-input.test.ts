@@ -6,8 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INPUT_LIMITS } from '../../src/engine/index.ts';
-import { readNpyFile, openRoutingTrace } from '../../src/routing/index.ts';
+import { INPUT_LIMITS, openRoutingTrace, readNpyFile } from '../../src/routing/index.ts';
 import { expectOneLineError, runCli, tempDir } from '../helpers/run-cli.ts';
 
 const dir = tempDir('bounded-input');

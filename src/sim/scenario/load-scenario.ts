@@ -1,7 +1,8 @@
 // Read a scenario file: YAML syntax, then the schema; every problem becomes an InputError naming the field.
 import { YAMLError, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { INPUT_LIMITS, InputError, readInputText as readEngineInputText } from '../../engine/index.ts';
+import { InputError } from '../../engine/index.ts';
+import { INPUT_LIMITS, readInputText as readBoundedText } from '../../routing/index.ts';
 import { formatIssue } from './format-issues.ts';
 import type { Scenario } from './scenario-schema.ts';
 import { scenarioSchema } from './scenario-schema.ts';
@@ -125,7 +126,7 @@ export function validateScenarioObject(raw: unknown, origin: string): Scenario {
 
 /** The text of a YAML input file (at most INPUT_LIMITS.yaml, a regular file); a problem is an InputError naming `what` ("scenario file"). */
 export function readInputText(path: string, what: string): string {
-  return readEngineInputText(path, what, INPUT_LIMITS.yaml);
+  return readBoundedText(path, what, INPUT_LIMITS.yaml);
 }
 
 /** Read, parse and validate a scenario file. */

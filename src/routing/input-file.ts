@@ -1,8 +1,9 @@
 // Reading a file the user named, bounded: it must be a regular file (not a directory, device, FIFO or socket, which
 // would read forever or fail deep inside), and no larger than the limit its kind states. Every problem is one
-// InputError naming the file, what it was to be and the limit, so every command reports it the same way.
+// InputError naming the file, what it was to be and the limit, so every command reports it the same way. It lives
+// in routing, the lowest module that reads user files (npy features, routing traces); sim and studies use it for YAML.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { InputError } from './input-error.ts';
+import { InputError } from '../engine/index.ts';
 
 /** Size limits of the inputs a user writes by hand or moesim writes for itself (bytes). */
 export const INPUT_LIMITS = {
