@@ -26,12 +26,18 @@ function buildProgram(io: CliIo, setExit: SetExit): Command {
     .description('Discrete-event performance simulator for Mixture-of-Experts training clusters')
     .version('0.1.0')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run "moesim --help" for usage)');
+    // A usage error is one line like every other error: "moesim: error: <commander's message> (run … for usage)".
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (message, write) => write(usageLine(message)) });
 
   for (const register of COMMANDS) register(program, io, setExit);
 
   return program;
+}
+
+/** Commander's "error: …" message as the CLI's one error line. */
+function usageLine(message: string): string {
+  const text = message.replace(/^error: /, '').replace(/\s+/g, ' ').trim();
+  return `moesim: error: ${text} (run "moesim --help" for usage)\n`;
 }
 
 /** Run the CLI with node-style argv (argv[0] = node, argv[1] = script); returns the process exit code. */

@@ -93,3 +93,12 @@ describe('scenario input errors', () => {
     expectOneLineError(await runCli('bench', 'step', '--devices', '64', '--network', 'packet'), /--network: got "packet"; accepted: analytical, flow/);
   });
 });
+
+describe('usage errors (issue 18)', () => {
+  it('are one line with the moesim: error: prefix and exit 2, like every other error', async () => {
+    expectOneLineError(await runCli('run'), /^moesim: error: missing required argument 'scenario' \(run "moesim --help" for usage\)$/);
+    expectOneLineError(await runCli('frobnicate'), /unknown command 'frobnicate'/);
+    expectOneLineError(await runCli('run', 'scenarios/default.yaml', '--bogus'), /unknown option '--bogus'/);
+    expectOneLineError(await runCli('collective', '--cluster', 'atlas-800t-a2'), /required option '--nodes <n>' not specified/);
+  });
+});

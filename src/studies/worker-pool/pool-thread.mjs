@@ -5,7 +5,16 @@ import { register } from 'tsx/esm/api';
 
 register();
 
+/**
+ * An InputError (a user's mistake, found in the thread) crosses back as a tagged result: a thrown error reaches the
+ * main thread structured-cloned, as a plain Error without its class or field, and would be reported as a bug.
+ */
 export default async function runOne({ module, task }) {
   const { runTask } = await import(module);
-  return runTask(task);
+  try {
+    return await runTask(task);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'InputError') return { moesimInputError: { message: err.message, field: err.field } };
+    throw err;
+  }
 }

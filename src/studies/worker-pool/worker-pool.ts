@@ -3,6 +3,17 @@
 // imports the module there) or, with one worker, in this thread through the same function. The pool imports no
 // study; test/architecture/layering.test.ts checks that.
 import { Piscina } from 'piscina';
+import { InputError } from '../../engine/index.ts';
+
+/** A thread's result, or the InputError it threw (pool-thread.mjs sends those back tagged) thrown here again. */
+async function untagged<Result>(run: Promise<unknown>): Promise<Result> {
+  const result = await run;
+  if (result !== null && typeof result === 'object' && 'moesimInputError' in result) {
+    const e = (result as { moesimInputError: { message: string; field?: string } }).moesimInputError;
+    throw new InputError(e.message, e.field);
+  }
+  return result as Result;
+}
 
 /** A study's task module: where threads import it from, and its runTask for in-process runs. */
 export interface TaskModule<Task, Result> {
@@ -25,7 +36,7 @@ const THREAD_ENTRY = new URL('./pool-thread.mjs', import.meta.url).href;
 export async function runInFreshThread<Task, Result>(module: TaskModule<Task, Result>, task: Task): Promise<Result> {
   const pool = new Piscina({ filename: THREAD_ENTRY, minThreads: 1, maxThreads: 1 });
   try {
-    return (await pool.run({ module: module.url, task })) as Result;
+    return await untagged<Result>(pool.run({ module: module.url, task }));
   } finally {
     await pool.destroy();
   }
@@ -60,7 +71,7 @@ export async function runTasks<Task, Result>(
   const threads = Math.min(workers, tasks.length);
   const pool = new Piscina({ filename: THREAD_ENTRY, minThreads: threads, maxThreads: threads });
   try {
-    await Promise.all(tasks.map((task, i) => runOne(i, () => pool.run({ module: module.url, task }) as Promise<Result>)));
+    await Promise.all(tasks.map((task, i) => runOne(i, () => untagged<Result>(pool.run({ module: module.url, task })))));
   } finally {
     await pool.destroy();
   }
