@@ -52,7 +52,7 @@ export async function sweepCommand(file: string, options: SweepCommandOptions, i
     result = await runSweep(plan, {
       workers, ...(shard ? { shard } : {}), finished: new Set(finished.keys()),
       onPointDone: (row, done, total) => {
-        writePointRecord(dir, row);
+        writePointRecord(dir, row, sweep.fingerprint);
         progress.update(done, total);
       },
     });

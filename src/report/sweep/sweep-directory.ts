@@ -1,9 +1,10 @@
 // The sweep directory, the one home of its format: sweep.json (which sweep the directory holds: its fingerprint),
 // points/NNNNNN.json (one finished point's row each, for resume) and shard-<i>-of-<n>.json (a finished shard's rows,
-// for merge). Writing: every file atomically (common/atomic-file.ts), so an interrupted sweep never leaves a
+// for merge), each sealed with a checksum of its content and the sweep's fingerprint, checked when read back. Writing: every file atomically (common/atomic-file.ts), so an interrupted sweep never leaves a
 // half-written record. Reading: claiming a directory for a sweep (resume, or refusing another sweep's directory) and
 // collecting shard files for `moesim merge`. Joining shards is pure and lives in src/studies/sweep/merge-shards.ts;
 // results.csv, results.json and index.html are written by write-sweep-report.ts.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/index.ts';
@@ -31,16 +32,36 @@ export function clearSweepDir(dir: string): void {
   for (const name of SWEEP_CHART_NAMES) rmSync(join(dir, 'charts', `${name}.png`), { force: true });
 }
 
-/** Record one finished point (resume skips it). */
-export function writePointRecord(dir: string, row: SweepRow): void {
-  writeFileAtomic(pointFile(dir, row.point), toJsonText(row, false));
+/**
+ * The checksum a record carries: sha256 of its sweep's fingerprint and its content as JSON (the content as it reads
+ * back from the file, so the writer's number formatting cannot make it differ). Not a signature: it catches a record
+ * edited by hand or copied from another sweep, not a forger.
+ */
+function checksum(fingerprint: string, content: unknown): string {
+  return createHash('sha256').update(`${fingerprint}\n${JSON.stringify(JSON.parse(JSON.stringify(content)))}`).digest('hex');
 }
 
-/** Write a finished shard's rows: shard-<i>-of-<n>.json. */
+/** Record one finished point (resume skips it), sealed with the sweep's fingerprint. */
+export function writePointRecord(dir: string, row: SweepRow, fingerprint: string): void {
+  const content = JSON.parse(toJsonText(row, false)) as unknown;
+  writeFileAtomic(pointFile(dir, row.point), toJsonText({ kind: 'moesim-sweep-point', fingerprint, row: content, sha256: checksum(fingerprint, content) }, false));
+}
+
+/** Write a finished shard's rows: shard-<i>-of-<n>.json, sealed with the sweep's fingerprint. */
 export function writeShardFile(dir: string, sweep: SweepHeader, shard: SweepShard, rows: readonly SweepRow[]): string {
   const path = join(dir, shardName(shard));
-  writeFileAtomic(path, toJsonText({ kind: 'moesim-sweep-shard', sweep, shard, rows }));
+  const content = JSON.parse(toJsonText({ shard, rows })) as { shard: SweepShard; rows: SweepRow[] };
+  writeFileAtomic(path, toJsonText({ kind: 'moesim-sweep-shard', sweep, ...content, sha256: checksum(sweep.fingerprint, content) }));
   return path;
+}
+
+/** A point record's row, when its checksum and fingerprint hold; an InputError naming the file otherwise. */
+function checkedPoint(file: string, data: unknown, fingerprint: string): SweepRow {
+  const record = data as { kind?: unknown; fingerprint?: unknown; row?: unknown; sha256?: unknown } | undefined;
+  if (record?.kind !== 'moesim-sweep-point' || record.fingerprint !== fingerprint || record.sha256 !== checksum(fingerprint, record.row)) {
+    throw new InputError(`${file}: the point record's checksum does not match its content or this sweep (edited, written by another sweep or another moesim); delete it to run that point again`, 'out');
+  }
+  return record.row as SweepRow;
 }
 
 function readJson(path: string): unknown {
@@ -72,7 +93,7 @@ export function openSweepDir(dir: string, sweep: SweepHeader, force: boolean): M
   if (!existsSync(pointsDir)) return finished;
   for (const f of readdirSync(pointsDir)) {
     if (!/^\d+\.json$/.test(f)) continue;
-    const row = readJson(join(pointsDir, f)) as SweepRow | undefined;
+    const row = checkedPoint(join(pointsDir, f), readJson(join(pointsDir, f)), sweep.fingerprint);
     const valid = row !== undefined && Number.isSafeInteger(row.point) && row.point >= 0 && row.point < sweep.points && (row.status === 'ok' || row.status === 'error');
     if (valid) finished.set(row.point, row);
   }
@@ -94,9 +115,12 @@ export function readShardFiles(dirs: readonly string[]): SweepShardFile[] {
       const file = join(dir, name);
       if (seen.has(file)) continue;
       seen.add(file);
-      const data = readJson(file) as (Partial<SweepShardFile> & { kind?: string }) | undefined;
+      const data = readJson(file) as (Partial<SweepShardFile> & { kind?: string; sha256?: string }) | undefined;
       if (data?.kind !== 'moesim-sweep-shard' || !data.sweep || !data.shard || !Array.isArray(data.rows)) {
         throw new InputError(`merge: ${file} is not a moesim sweep shard file (unreadable or malformed)`, 'merge');
+      }
+      if (typeof data.sweep.fingerprint !== 'string' || data.sha256 !== checksum(data.sweep.fingerprint, { shard: data.shard, rows: data.rows })) {
+        throw new InputError(`merge: ${file}: the shard's checksum does not match its content (edited, or written by another moesim); run that shard again`, 'merge');
       }
       out.push({ file, sweep: data.sweep, shard: data.shard, rows: data.rows });
     }
