@@ -40,5 +40,5 @@ export type { TraceHeader } from './trace-writer.ts';
 export { RoutingTraceRecorder, sha256Hex } from './trace-writer.ts';
 export type { RoutingTrace } from './trace-reader.ts';
 export { checkTraceMatches, openRoutingTrace } from './trace-reader.ts';
-export { INPUT_LIMITS, readInputFile, readInputText } from './input-file.ts';
+export { INPUT_LIMITS, checkInputFile, readInputFile, readInputText } from './input-file.ts';
 export type { InputFileNaming } from './input-file.ts';

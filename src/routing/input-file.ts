@@ -38,11 +38,8 @@ export interface InputFileNaming {
   origin?: string | undefined;
 }
 
-/**
- * The bytes of input file `path` (`what` names it in errors: "scenario file"). Opened non-blocking (a FIFO would
- * block the open itself), checked to be a regular file of at most `maxBytes`, then read whole.
- */
-export function readInputFile(path: string, what: string, maxBytes: number, naming: InputFileNaming = {}): Buffer {
+/** Opens `path` non-blocking (a FIFO would block the open itself) and checks it is a regular file of at most `maxBytes`; returns the fd and size. */
+function openChecked(path: string, what: string, maxBytes: number, naming: InputFileNaming): { fd: number; size: number; fail: (problem: string) => never } {
   const fail = (problem: string): never => {
     throw new InputError(naming.origin !== undefined ? `${naming.origin}: ${problem}` : `${what} ${path} ${problem}`, naming.field);
   };
@@ -61,7 +58,26 @@ export function readInputFile(path: string, what: string, maxBytes: number, nami
     const stat = fstatSync(fd);
     if (!stat.isFile()) fail(`is ${describeKind(stat.mode)}, not a regular file`);
     if (stat.size > maxBytes) fail(`is ${sizeText(stat.size)}; a ${what} is read up to ${sizeText(maxBytes)}`);
-    const bytes = Buffer.allocUnsafe(stat.size);
+    return { fd, size: stat.size, fail };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/** The checks of readInputFile without reading (validate: the file a run would read is there and readable). */
+export function checkInputFile(path: string, what: string, maxBytes: number, naming: InputFileNaming = {}): void {
+  closeSync(openChecked(path, what, maxBytes, naming).fd);
+}
+
+/**
+ * The bytes of input file `path` (`what` names it in errors: "scenario file"), checked to be a regular file of at
+ * most `maxBytes`, then read whole.
+ */
+export function readInputFile(path: string, what: string, maxBytes: number, naming: InputFileNaming = {}): Buffer {
+  const { fd, size, fail } = openChecked(path, what, maxBytes, naming);
+  try {
+    const bytes = Buffer.allocUnsafe(size);
     let at = 0;
     while (at < bytes.length) {
       const n = readSync(fd, bytes, at, bytes.length - at, at);
@@ -70,7 +86,6 @@ export function readInputFile(path: string, what: string, maxBytes: number, nami
     }
     return at === bytes.length ? bytes : bytes.subarray(0, at);
   } catch (err) {
-    if (err instanceof InputError) throw err;
     return fail(`cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   } finally {
     closeSync(fd);

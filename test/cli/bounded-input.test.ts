@@ -1,13 +1,14 @@
 // Bounded input (issue 18): a file that is not a regular file (a directory, a FIFO, a device), one over its kind's
 // size limit, and YAML that would blow up the parser (an alias bomb, nesting 100,000 deep, a `!!js/function` tag) get
 // the same one-line error with exit 2 from every command that reads them, promptly (a FIFO or /dev/zero would read
-// forever), and an npy file or routing trace path that is a directory is refused by name too.
+// forever), and an npy file or routing trace path that is a directory is refused by name too; validate checks the
+// npy feature files a run would read.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INPUT_LIMITS, openRoutingTrace, readNpyFile } from '../../src/routing/index.ts';
-import { expectOneLineError, runCli, tempDir } from '../helpers/run-cli.ts';
+import { defaultScenarioWith, expectOneLineError, runCli, tempDir, writeScenario } from '../helpers/run-cli.ts';
 
 const dir = tempDir('bounded-input');
 const fifo = join(dir, 'fifo.yaml');
@@ -45,6 +46,16 @@ describe('bounded input files', () => {
       expect(Date.now() - started).toBeLessThan(10_000); // nothing reads a FIFO or a device to its (absent) end
     });
   }
+
+  it('validate checks the npy feature files a run would read: missing, or a directory', async () => {
+    const tokens = 'tokens:\n  source: synthetic\n  clusters: 16\n  zipfExponent: 1.0\n  spread: 1.0\n  layerDrift: 0.5\n';
+    const missing = writeScenario(defaultScenarioWith(tokens, `tokens:\n  source: npy\n  features: ${join(dir, 'absent.npy')}\n`));
+    expectOneLineError(await runCli('validate', missing), /tokens\.features: .*absent\.npy: file not found/);
+    const folder = join(dir, 'folder.npy');
+    mkdirSync(folder, { recursive: true });
+    const isDir = writeScenario(defaultScenarioWith(tokens, `tokens:\n  source: npy\n  features: ${folder}\n`));
+    expectOneLineError(await runCli('validate', isDir), /tokens\.features: .*folder\.npy: is a directory, not a regular file/);
+  });
 
   it('an npy file or a routing trace manifest that is a directory is refused by name', () => {
     const npyDir = join(dir, 'features.npy');

@@ -5,7 +5,7 @@ import { InputError, secondsToNs } from '../../engine/index.ts';
 import type { KernelChip } from '../../kernels/index.ts';
 import { kernelProfileAttention, kernelProfileMemoryOps, kernelProfileTable, lookupAttentionEfficiency } from '../../kernels/index.ts';
 import type { RouterExecution } from '../../routing/index.ts';
-import { routerExecution, routerParamsSchema } from '../../routing/index.ts';
+import { INPUT_LIMITS, checkInputFile, routerExecution, routerParamsSchema } from '../../routing/index.ts';
 import type { Cluster, ClusterOverrides } from '../../topology/index.ts';
 import { buildCluster } from '../../topology/index.ts';
 import type { Layout, ModelSpec } from '../../workloads/index.ts';
@@ -137,6 +137,12 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   }
   if (layout.offloadOptimizer && cluster.system.hostLinkBandwidth === undefined) {
     throw new InputError(`parallelism.offloadOptimizer: the catalog gives ${cluster.system.name} no host link bandwidth; add cluster.overrides.system.hostLinkBandwidth (bytes/s per device and direction)`, 'parallelism.offloadOptimizer');
+  }
+  // Token feature files are read when routing starts: check here that they are there (validate says so too).
+  if (scenario.tokens.source === 'npy') {
+    for (const [key, path] of [['features', scenario.tokens.features], ['tokenIds', scenario.tokens.tokenIds]] as const) {
+      if (path !== undefined) checkInputFile(path, 'npy file', INPUT_LIMITS.npy, { origin: `tokens.${key}: ${path}`, field: `tokens.${key}` });
+    }
   }
   const kernelChip = kernelChipOf(cluster);
   return { scenario, model, cluster, kernelChip, layout, router, precision: resolvePrecision(scenario, cluster, kernelChip) };
