@@ -102,3 +102,11 @@ describe('usage errors (issue 18)', () => {
     expectOneLineError(await runCli('collective', '--cluster', 'atlas-800t-a2'), /required option '--nodes <n>' not specified/);
   });
 });
+
+describe('link faults at the edge of the clock (issue 18)', () => {
+  it('a bandwidth factor too small for the simulator, alone or multiplied, is one line with exit 2', async () => {
+    const fault = (lines: string): string => defaultScenarioWith('  network: analytical\n', `  network: analytical\n  faults:\n${lines}`);
+    await expectInputError(fault("    - { link: '*', state: { bandwidthFactor: 5.0e-324 } }\n"), /cluster\.faults\.0\.state\.bandwidthFactor: must be >= 0\.000001 \(got 5e-324\)/);
+    await expectInputError(fault("    - { link: '*', state: { bandwidthFactor: 0.001 } }\n    - { link: '*', state: { bandwidthFactor: 0.0001 } }\n"), /cluster\.faults\[1\]\.state\.bandwidthFactor: the faults on .* multiply to 1\.00e-10/);
+  });
+});

@@ -6,7 +6,7 @@
 // bandwidth factors multiply.
 import { InputError } from '../../engine/index.ts';
 import type { Link } from './types.ts';
-import { linkFaultSchema } from './link-fault-schema.ts';
+import { MIN_BANDWIDTH_FACTOR, linkFaultSchema } from './link-fault-schema.ts';
 import type { LinkFault } from './link-fault-schema.ts';
 
 /** What link lookup needs from a cluster (or from the graph while building). */
@@ -95,7 +95,12 @@ export function applyLinkFaults(cluster: NamedLinks, faults: readonly LinkFault[
       const targets = fault.bothDirections === false ? [link.id] : [link.id, link.id ^ 1];
       for (const id of targets) {
         if (fault.state === 'down') down[id] = 1;
-        else factor[id] = factor[id]! * fault.state.bandwidthFactor;
+        else {
+          factor[id] = factor[id]! * fault.state.bandwidthFactor;
+          if (factor[id]! < MIN_BANDWIDTH_FACTOR) {
+            throw new InputError(`${field}.state.bandwidthFactor: the faults on ${cluster.links[id]!.name} multiply to ${factor[id]!.toExponential(2)} of its bandwidth, below ${MIN_BANDWIDTH_FACTOR}; use state: down for a link that slow`, `${field}.state`);
+          }
+        }
       }
     }
   });
