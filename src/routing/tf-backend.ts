@@ -32,6 +32,9 @@ export async function initTfBackend(requested: BackendName = 'wasm'): Promise<Ba
       note = '--backend node: @tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node@4.22.0; its install step downloads libtensorflow and needs network access); using wasm';
     }
   }
+  // tfjs's own console messages (the cpu backend's "install our node backend" banner) would break -q and the
+  // one-line-error rule; moesim says what backend runs and how to get tfjs-node itself. Production mode silences them.
+  tf.enableProdMode();
   const ok = await tf.setBackend(target);
   await tf.ready();
   if (!ok || tf.getBackend() !== target) {

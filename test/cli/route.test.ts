@@ -1,12 +1,13 @@
 // `moesim route` and `moesim bench routing`: the JSON fields and their consistency (kept + dropped = computed,
 // max/mean ≥ 1), determinism by seed, the mobydick and npy sources, chunked feature generation, the placement
 // locality routers get, the table, and exit code 2 with one line naming the flag for every bad input.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/index.ts';
 import { writeNpyFile } from '../../src/routing/index.ts';
 import { largestDivisorAtMost, maxOverMean, simplePlacement } from '../../src/studies/bench/route-tokens.ts';
-import { expectOneLineError, runCli, tempDir } from '../helpers/run-cli.ts';
+import { expectOneLineError, repoRoot, runCli, tempDir } from '../helpers/run-cli.ts';
 
 type RouteJson = {
   router: string; tokens: number; experts: number; tokensPerExpert: number[]; maxOverMean: number; dropped: number; computed: number;
@@ -163,4 +164,13 @@ describe('moesim bench routing', () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/^moesim: error: --tokens: must be a multiple of the routing group size 4096/);
   });
+});
+
+describe('route --backend cpu -q (issue 18)', () => {
+  it('prints nothing: tfjs\'s cpu-backend banner is silenced (a fresh process, where the backend is first used)', () => {
+    const out = spawnSync(process.execPath, ['bin/moesim.js', 'route', '--router', 'gshard', '--tokens', '64', '--experts', '4', '--hidden', '16', '--backend', 'cpu', '-q'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(out.status).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toBe('');
+  }, 60_000);
 });
