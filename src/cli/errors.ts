@@ -1,4 +1,4 @@
-// How the CLI reports failures: input problems on one line with exit code 2, bugs on one line with exit code 1.
+// How the CLI reports failures: input problems on one line each with exit code 2, bugs on one line with exit code 1.
 import { InputError, ProcessError } from '../engine/index.ts';
 
 export const EXIT_OK = 0;
@@ -11,7 +11,8 @@ export function reportError(err: unknown, stderr: (text: string) => void): numbe
   let cause: unknown = err;
   while (cause instanceof ProcessError && cause.cause !== undefined) cause = cause.cause;
   if (cause instanceof InputError) {
-    stderr(`moesim: error: ${cause.message}\n`);
+    // Several problems (a scenario with two mistakes): one line each, every line with the prefix, so each stands alone.
+    stderr(cause.message.split('\n').map((line) => `moesim: error: ${line}\n`).join(''));
     if (debug && cause.stack) stderr(`${cause.stack}\n`);
     return EXIT_USAGE;
   }

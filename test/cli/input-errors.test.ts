@@ -2,6 +2,7 @@
 // negative counts, impossible parallelism, unknown fields, missing files.
 import { describe, expect, it } from 'vitest';
 import { defaultScenarioText, defaultScenarioWith, expectOneLineError, runCli, writeScenario } from '../helpers/run-cli.ts';
+import { tinyPlanYaml } from '../helpers/tiny-plan.ts';
 
 async function expectInputError(text: string, field: RegExp): Promise<string> {
   return expectOneLineError(await runCli('validate', writeScenario(text)), field);
@@ -108,5 +109,24 @@ describe('link faults at the edge of the clock (issue 18)', () => {
     const fault = (lines: string): string => defaultScenarioWith('  network: analytical\n', `  network: analytical\n  faults:\n${lines}`);
     await expectInputError(fault("    - { link: '*', state: { bandwidthFactor: 5.0e-324 } }\n"), /cluster\.faults\.0\.state\.bandwidthFactor: must be >= 0\.000001 \(got 5e-324\)/);
     await expectInputError(fault("    - { link: '*', state: { bandwidthFactor: 0.001 } }\n    - { link: '*', state: { bandwidthFactor: 0.0001 } }\n"), /cluster\.faults\[1\]\.state\.bandwidthFactor: the faults on .* multiply to 1\.00e-10/);
+  });
+});
+
+describe('several mistakes in one file (issue 18)', () => {
+  it('print one line each, every line with the moesim: error: prefix, from a scenario and from a plan', async () => {
+    const two = defaultScenarioWith('  servers: 2', '  servers: -2').replace('  dp: 16', '  dp: zero');
+    const out = await runCli('validate', writeScenario(two));
+    expect(out.code).toBe(2);
+    expect(out.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^moesim: error: .*scenario\.yaml: cluster\.servers: must be > 0 \(got -2\)$/),
+      expect.stringMatching(/^moesim: error: .*scenario\.yaml: parallelism\.dp: expected number, got "zero"$/),
+    ]);
+    const plan = writeScenario(tinyPlanYaml.replace('deadlineDays: 10', 'deadlineDays: -1').replace('globalBatch: 32', 'globalBatch: many'), 'plan.yaml');
+    const planned = await runCli('plan', plan, '-q');
+    expect(planned.code).toBe(2);
+    expect(planned.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^moesim: error: .*plan\.yaml: deadlineDays: must be > 0 \(got -1\)$/),
+      expect.stringMatching(/^moesim: error: .*plan\.yaml: globalBatch: expected number, got "many"$/),
+    ]);
   });
 });

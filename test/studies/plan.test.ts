@@ -195,13 +195,17 @@ describe('moesim plan (CLI)', () => {
     }
   }, 120_000);
 
-  it('refuses a bad plan with one line and exit code 2', async () => {
+  it('refuses a bad plan with one line per problem and exit code 2', async () => {
     const dir = tempDir('plan');
     const path = join(dir, 'p.yaml');
     writeFileSync(path, 'version: 1\nname: x\n');
     const out = await runCli('plan', path);
     expect(out.code).toBe(2);
-    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    // Every missing field on a line of its own, each line prefixed (as a scenario's problems are).
+    const lines = out.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line).toMatch(/^moesim: error: .*p\.yaml: [a-zA-Z]+/);
+    expect(lines.some((line) => /p\.yaml: model\b/.test(line))).toBe(true);
     expect((await runCli('plan', join(dir, 'missing.yaml'))).stderr).toMatch(/plan file not found/);
     // A model override that breaks the model's own cross-field checks is refused before anything runs.
     writeFileSync(path, readFileSync(new URL('../../scenarios/plans/mixtral-1t-30d.yaml', import.meta.url), 'utf8').replace('seqLength: 4096', 'seqLength: 4096\n    heads: 7'));

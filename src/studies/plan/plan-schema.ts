@@ -79,8 +79,8 @@ export type Plan = z.output<typeof planSchema>;
 export function validatePlanObject(raw: unknown, where: string): Plan {
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${where}: ${issue ? formatIssue(issue, raw) : 'invalid plan'}`);
+    // Every problem, one line each (as a scenario's).
+    throw new InputError(parsed.error.issues.map((issue) => `${where}: ${formatIssue(issue, raw)}`).join('\n') || `${where}: invalid plan`, parsed.error.issues[0]?.path.map(String).join('.'));
   }
   const plan = parsed.data;
   for (const key of ['record', 'replay'] as const) {
