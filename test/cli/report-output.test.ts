@@ -2,7 +2,7 @@
 // a directory of someone else's files: one line, exit 2, at once), a report is rendered beside its target and moved
 // in with summary.json last, files an earlier run left and this one does not write are removed, and a report whose
 // rendering fails leaves the earlier report whole and no staging directory behind.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUN_REPORT_LAYOUT, writeReportFiles } from '../../src/report/index.ts';
@@ -58,5 +58,23 @@ describe('report output', () => {
     expect(readFileSync(join(dir, 'summary.json'), 'utf8')).toBe('old summary.json');
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).toBe('old index.html');
     expect(readdirSync(root)).toEqual(['report']);
+  });
+
+  it('writes through a report directory that is a symlink to another filesystem (renames cross it by copying)', () => {
+    const elsewhere = '/dev/shm';
+    if (!existsSync(elsewhere)) return; // no second filesystem to cross here
+    const target = mkdtempSync(join(elsewhere, 'moesim-report-'));
+    try {
+      const link = join(tempDir('report-link'), 'report');
+      symlinkSync(target, link);
+      const files = writeReportFiles(link, RUN_REPORT_LAYOUT, (into) => ['summary.json', 'index.html'].map((name) => {
+        writeFileSync(join(into, name), name);
+        return join(into, name);
+      }));
+      expect(files.map((f) => readFileSync(f, 'utf8'))).toEqual(['summary.json', 'index.html']);
+      expect(readdirSync(target).sort()).toEqual(['index.html', 'summary.json']);
+    } finally {
+      rmSync(target, { recursive: true, force: true });
+    }
   });
 });

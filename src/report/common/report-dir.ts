@@ -5,7 +5,7 @@
 // the same kind left and this one does not write (trace.json after --no-trace), and the commit file last. A killed
 // run leaves either the old report whole or no summary.json. A directory holding other files is refused unless
 // `force`, which leaves them be.
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../engine/index.ts';
 
@@ -67,13 +67,24 @@ export function writeReportFiles(dir: string, layout: ReportLayout, fill: (into:
     for (const path of written) {
       if (path === commit) continue;
       mkdirSync(dirname(final(path)), { recursive: true });
-      renameSync(path, final(path));
+      moveFile(path, final(path));
     }
     removeStale(dir, layout, new Set(written.map((path) => relative(tmp, path))));
-    if (commit !== undefined) renameSync(commit, final(commit));
+    if (commit !== undefined) moveFile(commit, final(commit));
     return written.map(final);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Rename, or copy and delete when the target is on another filesystem (the report directory is a symlink elsewhere). */
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    copyFileSync(from, to);
+    rmSync(from, { force: true });
   }
 }
 
