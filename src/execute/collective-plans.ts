@@ -7,7 +7,7 @@ import { allToAllV, compileHierarchicalAllToAll, defaultCollectiveAlgorithm, fil
 import type { CollectiveSpec, RoutedTraffic } from '../workloads/index.ts';
 import { allToAllBytesMatrix } from '../workloads/index.ts';
 import type { CommBytes } from './execution-types.ts';
-import { RoutedAllToAllVariants } from './routed-alltoall-variants.ts';
+import { RoutedAllToAllVariants, matrixTerms } from './routed-alltoall-variants.ts';
 
 /** One group's all-to-all algorithm, its compiled plan when hierarchical, and its terms mapped into token matrices. */
 interface GroupPlan {
@@ -176,18 +176,7 @@ function tokenTerms(g: GroupPlan, compiled: CompiledAllToAll, t: RoutedTraffic):
     g.tokenTerms.set(t.ranks, entry);
   }
   const side = t.transpose ? 2 : 1;
-  const known = entry[side];
-  if (known !== undefined) return known;
-  const n = t.ranks.length;
-  const terms = new Int32Array(compiled.terms.length);
-  for (let k = 0; k < terms.length; k++) {
-    const term = compiled.terms[k]!;
-    const ri = t.ranks[Math.floor(term / n)]!;
-    const rj = t.ranks[term % n]!;
-    terms[k] = t.transpose ? rj * dp + ri : ri * dp + rj;
-  }
-  entry[side] = terms;
-  return terms;
+  return (entry[side] ??= matrixTerms(compiled, t));
 }
 
 export function emptyCommBytes(): CommBytes {

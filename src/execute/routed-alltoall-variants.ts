@@ -48,15 +48,21 @@ export class RoutedAllToAllVariants {
   }
 }
 
-/** Terms of a rank × rank matrix as indices into the routing's DP × DP token matrix (transposed for a combine). */
-function matrixTerms(compiled: CompiledAllToAll, t: RoutedTraffic): Int32Array {
+/**
+ * A compiled plan's rank × rank terms (i · n + j over the group's ranks) as indices into the routing's DP × DP token
+ * matrix, transposed for a combine.
+ */
+export function matrixTerms(compiled: CompiledAllToAll, t: RoutedTraffic): Int32Array {
   const dp = Math.round(Math.sqrt(t.routing.dispatchTokens.length));
   const n = t.ranks.length;
-  return compiled.terms.map((term) => {
+  const terms = new Int32Array(compiled.terms.length);
+  for (let k = 0; k < terms.length; k++) {
+    const term = compiled.terms[k]!;
     const ri = t.ranks[Math.floor(term / n)]!;
     const rj = t.ranks[term % n]!;
-    return t.transpose ? rj * dp + ri : ri * dp + rj;
-  });
+    terms[k] = t.transpose ? rj * dp + ri : ri * dp + rj;
+  }
+  return terms;
 }
 
 /** DeepEP's terms (rank pairs, then (rank, server slot) pairs) as indices into routing.distinct.values (DistinctTokens' layout). */

@@ -4,6 +4,7 @@
 // then spread to every DP rank the way its expert counts were (resampling: the same sampled group, the same scale).
 import type { RoutingDecision } from '../routing/index.ts';
 import type { Layout } from './parallelism.ts';
+import { deviceOf } from './parallelism.ts';
 
 /** Per DP rank, distinct tokens by destination: the value array a node-deduplicated all-to-all is filled from. */
 export interface DistinctTokens {
@@ -16,6 +17,20 @@ export interface DistinctTokens {
   servers: number;
   /** Server slot of each EP rank (index in the EP group), servers numbered by first appearance. */
   slotOfEpRank: Int32Array;
+}
+
+/**
+ * The server slot of each EP rank of EP group 0 (servers numbered by first appearance; `serverOf` a device's server)
+ * and how many servers an EP group spans.
+ */
+export function epServerSlots(layout: Layout, serverOf: (device: number) => number): { slotOfEpRank: Int32Array; servers: number } {
+  const slotOfServer = new Map<number, number>();
+  const slotOfEpRank = Int32Array.from({ length: layout.ep }, (_, r) => {
+    const server = serverOf(deviceOf(layout, 0, r, 0));
+    if (!slotOfServer.has(server)) slotOfServer.set(server, slotOfServer.size);
+    return slotOfServer.get(server)!;
+  });
+  return { slotOfEpRank, servers: slotOfServer.size };
 }
 
 /** Per routing group of `decision`: distinct tokens per destination EP rank (groups × ep) and per server slot (groups × servers). */

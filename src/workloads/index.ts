@@ -15,7 +15,7 @@ export { groupCountsOf, rankExpertTokens, summariseGroupCounts, summariseRouting
 export type { ResampleClasses, ResamplePlan } from './routing-resample.ts';
 export { planResampling, resampleGroupCounts } from './routing-resample.ts';
 export type { DistinctTokens } from './distinct-tokens.ts';
-export { countDistinctTokens, spreadDistinctTokens } from './distinct-tokens.ts';
+export { countDistinctTokens, epServerSlots, spreadDistinctTokens } from './distinct-tokens.ts';
 export type { MemoryBreakdown, MemoryOptions } from './memory-model.ts';
 export { estimateMemory, inFlightUnits, memoryVerdict } from './memory-model.ts';
 export type {

@@ -2,7 +2,7 @@
 import { YAMLError, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../engine/index.ts';
-import { INPUT_LIMITS, readInputText as readBoundedText } from '../../routing/index.ts';
+import { readInputText } from '../../routing/index.ts';
 import { formatIssue } from './format-issues.ts';
 import type { Scenario } from './scenario-schema.ts';
 import { scenarioSchema } from './scenario-schema.ts';
@@ -124,10 +124,8 @@ export function validateScenarioObject(raw: unknown, origin: string): Scenario {
   throw new InputError(lines.join('\n'), first?.path.map(String).join('.'));
 }
 
-/** The text of a YAML input file (at most INPUT_LIMITS.yaml, a regular file); a problem is an InputError naming `what` ("scenario file"). */
-export function readInputText(path: string, what: string): string {
-  return readBoundedText(path, what, INPUT_LIMITS.yaml);
-}
+/** The text of a YAML input file (routing's bounded reader: a regular file of at most INPUT_LIMITS.yaml by default). */
+export { readInputText };
 
 /** Read, parse and validate a scenario file. */
 export function loadScenarioFile(path: string): Scenario {

@@ -9,7 +9,7 @@ import { INPUT_LIMITS, checkInputFile, routerExecution, routerParamsSchema } fro
 import type { Cluster, ClusterOverrides } from '../../topology/index.ts';
 import { buildCluster } from '../../topology/index.ts';
 import type { Layout, ModelSpec } from '../../workloads/index.ts';
-import { denseEquivalentModel, deviceOf, loadModelPreset, modelPresetFields, modelSpecSchema, resolveLayout } from '../../workloads/index.ts';
+import { denseEquivalentModel, epServerSlots, loadModelPreset, modelPresetFields, modelSpecSchema, resolveLayout } from '../../workloads/index.ts';
 import { formatIssue } from './format-issues.ts';
 import type { Scenario } from './scenario-schema.ts';
 
@@ -131,7 +131,7 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   }
   // A node limit binds when an EP group's experts span more servers than it allows.
   const maxNodes = router.params['maxNodes'];
-  const epServers = new Set(Array.from({ length: layout.ep }, (_, r) => cluster.serverOf(deviceOf(layout, 0, r, 0)))).size;
+  const epServers = epServerSlots(layout, (d) => cluster.serverOf(d)).servers;
   if (layout.expertPlacement === 'locality-aware' && typeof maxNodes === 'number' && maxNodes < epServers) {
     throw new InputError(`parallelism.expertPlacement: ${router.name} sends each token to at most maxNodes = ${maxNodes} of the ${epServers} servers an EP group spans, in the placement it routes against, and locality-aware placement moves the experts after routing, which would break that limit: use contiguous or round-robin, or raise router.maxNodes to ${epServers}`, 'parallelism.expertPlacement');
   }

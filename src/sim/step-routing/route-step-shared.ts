@@ -4,7 +4,7 @@ import type { Rng } from '../../engine/index.ts';
 import type { BackendInfo, RoutingDecision } from '../../routing/index.ts';
 import type { LayerRouting, ModelSpec, TokenStepShape } from '../../workloads/index.ts';
 import type { ExpertPlacementMap } from '../../workloads/index.ts';
-import { countDistinctTokens, deviceOf, groupCountsOf, isMoeLayer, layoutPlacement, localityAwarePlacement, resampleGroupCounts, spreadDistinctTokens, summariseGroupCounts } from '../../workloads/index.ts';
+import { countDistinctTokens, deviceOf, epServerSlots, groupCountsOf, isMoeLayer, layoutPlacement, localityAwarePlacement, resampleGroupCounts, spreadDistinctTokens, summariseGroupCounts } from '../../workloads/index.ts';
 import type { SamplingLayout } from './route-sampling.ts';
 import { samplingLayout } from './route-sampling.ts';
 import type { ResolvedScenario } from '../scenario/resolve-scenario.ts';
@@ -91,21 +91,9 @@ export function condenseDecision(
   const summary = summariseGroupCounts(full, layout, placement);
   if (layout.epAllToAll !== 'deepep') return summary;
   // DeepEP sends distinct tokens: counted on the routed groups, spread as their expert counts were.
-  const { slotOfEpRank, servers } = epServerSlots(resolved);
+  const { slotOfEpRank, servers } = epServerSlots(layout, (d) => resolved.cluster.serverOf(d));
   const distinct = countDistinctTokens(decision, placement.rankOf, slotOfEpRank, servers);
   return { ...summary, distinct: spreadDistinctTokens(distinct, layout, slotOfEpRank, servers, summary.dispatchTokens, full.sampleOf, full.scale) };
-}
-
-/** Server slot of each EP rank of EP group 0 (servers numbered by first appearance), and how many servers it spans. */
-function epServerSlots(resolved: ResolvedScenario): { slotOfEpRank: Int32Array; servers: number } {
-  const { layout, cluster } = resolved;
-  const slotOfServer = new Map<number, number>();
-  const slotOfEpRank = Int32Array.from({ length: layout.ep }, (_, r) => {
-    const server = cluster.serverOf(deviceOf(layout, 0, r, 0));
-    if (!slotOfServer.has(server)) slotOfServer.set(server, slotOfServer.size);
-    return slotOfServer.get(server)!;
-  });
-  return { slotOfEpRank, servers: slotOfServer.size };
 }
 
 /**

@@ -183,7 +183,9 @@ export class StageBuilder {
       const spec = { name: groups.length > 1 ? `${name} [${g.group[0]}…]` : name, category, group: g.group, op, bytes: g.bytes };
       const id = g.acrossStages ? this.joinedAcrossStages(spec) : addSpec(this.program, spec);
       const task: Task = { kind: 'collective', collective: id, async }; // one object shared by the members
-      for (const d of g.acrossStages ? this.devices.filter((x) => g.group.includes(x)) : g.group) {
+      // Across stages, this stage adds only its own members (device = stage · dp · tp + …): a scan of the group, not devices × group.
+      const perStage = this.layout.dp * this.layout.tp;
+      for (const d of g.acrossStages ? g.group.filter((x) => Math.floor(x / perStage) === this.stage) : g.group) {
         this.program.tasks[d]?.push(task);
         if (async) this.program.asyncOf[d]?.push(id);
       }
