@@ -88,18 +88,20 @@ function checkNesting(text: string, origin: string): void {
 }
 
 function yamlProblem(err: unknown, origin: string, warning = false): InputError {
+  // The parser's stack overflowing (past checkNesting) comes as its own YAMLError or as a bare RangeError.
+  if ((err instanceof YAMLError || err instanceof RangeError) && /call stack/i.test(err.message)) {
+    return new InputError(`${origin}: malformed YAML: nested too deep for the parser (a scenario or plan nests a few levels)`);
+  }
   if (err instanceof YAMLError) {
     const pos = err.linePos?.[0];
     const where = pos ? `${origin}:${pos.line}:${pos.col}` : origin;
     const reason = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
-    if (/call stack/i.test(reason)) return new InputError(`${origin}: malformed YAML: nested too deep for the parser (a scenario or plan nests a few levels)`);
     if (warning) return new InputError(`${where}: malformed YAML: ${reason.replace(/^Unresolved tag: tag:yaml\.org,2002:/, 'unsupported tag !!')} (moesim reads plain YAML: no tags)`);
     return new InputError(`${where}: malformed YAML: ${reason}`);
   }
   if (err instanceof ReferenceError && /alias/i.test(err.message)) {
     return new InputError(`${origin}: malformed YAML: aliases expand more than ${MAX_ALIASES} times (an alias bomb?); write the values out`);
   }
-  if (err instanceof RangeError && /call stack/i.test(err.message)) return new InputError(`${origin}: malformed YAML: nested too deep for the parser (a scenario or plan nests a few levels)`);
   throw err;
 }
 
