@@ -33,12 +33,13 @@ export function clearSweepDir(dir: string): void {
 }
 
 /**
- * The checksum a record carries: sha256 of its sweep's fingerprint and its content as JSON (the content as it reads
- * back from the file, so the writer's number formatting cannot make it differ). Not a signature: it catches a record
- * edited by hand or copied from another sweep, not a forger.
+ * The checksum a record carries: sha256 of its sweep's fingerprint and its content as JSON. Every caller passes the
+ * content as it reads back from the file (the writers parse what they are about to write), so the writer's number
+ * formatting cannot make the two differ. Not a signature: it catches a record edited by hand or copied from another
+ * sweep, not a forger.
  */
 function checksum(fingerprint: string, content: unknown): string {
-  return createHash('sha256').update(`${fingerprint}\n${JSON.stringify(JSON.parse(JSON.stringify(content)))}`).digest('hex');
+  return createHash('sha256').update(`${fingerprint}\n${JSON.stringify(content)}`).digest('hex');
 }
 
 /** Record one finished point (resume skips it), sealed with the sweep's fingerprint. */
